@@ -1,0 +1,104 @@
+# redis-init: boot-time role decision and config generation for Redis + Sentinel.
+#
+#   make            build bin/redis-init and bin/sentinel-init (system compiler)
+#   make test       every test: unit (Check), sanitizer unit, integration, e2e
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make up / down  a local 3+3 cluster in network namespaces (root)
+#   make bench      discovery benchmark (not part of make test)
+
+VERSION    ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+OPT        ?= -O2 -g
+WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CPPFLAGS   += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DRI_VERSION='"$(VERSION)"' -Ilib -Ibuild
+CFLAGS     += -std=c11 $(OPT) $(WARN) -pthread
+LDLIBS     += -lhiredis -ljansson -linih -lpthread
+B          := build
+SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC    := $(sort $(wildcard lib/*.c))
+TMPL       := $(sort $(wildcard templates/*.tmpl))
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/templates_gen.o
+UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
+SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/unit/%)
+SAN_LIBOBJ := $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/templates_gen.o
+FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_SECONDS ?= 20
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+BINS := bin/redis-init bin/sentinel-init
+
+.PHONY: all test unit san integration e2e fuzz bench up down clean
+all: $(BINS)
+
+bin/%: $(B)/cmd/%/main.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Templates are compiled into the binaries: a static binary needs no files.
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+$(B)/templates_gen.c: $(TMPL) $(B)/tools/embed
+	@mkdir -p $(@D)
+	$(B)/tools/embed $(TMPL) > $@.tmp && mv $@.tmp $@
+$(B)/templates_gen.o: $(B)/templates_gen.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(B)/san/templates_gen.o: $(B)/templates_gen.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(B)/san/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+# One Check executable per test/unit/test_<module>.c.
+$(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LDLIBS)
+$(B)/san/unit/%: test/unit/%.c test/unit/checkmain.h $(SAN_LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIBOBJ) $(CHECK_LIBS) $(LDLIBS)
+$(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	@test/run-unit.sh $(UNIT_BIN)
+
+# Sanitizer build: the unit suites and the integration tests run on ASan+UBSan binaries.
+san: $(SAN_BIN) $(B)/san/bin/redis-init $(B)/san/bin/sentinel-init
+	@CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 test/run-unit.sh $(SAN_BIN)
+	@RI_BIN_DIR=$(B)/san/bin ASAN_OPTIONS=detect_leaks=1 test/integration/run.sh
+
+integration: $(BINS)
+	@RI_BIN_DIR=bin test/integration/run.sh
+
+e2e: $(BINS)
+	@RI_BIN_DIR=bin test/e2e/run.sh
+
+test: all unit san integration e2e
+
+$(B)/fuzz/%: test/fuzz/%.c $(LIB_SRC) $(B)/templates_gen.c
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(B)/templates_gen.c $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+bench: $(BINS)
+	@bench/run.sh
+
+up: $(BINS)
+	@test/e2e/cluster.sh up
+down:
+	@test/e2e/cluster.sh down
+
+clean:
+	rm -rf $(B) bin

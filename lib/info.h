@@ -1,0 +1,19 @@
+/* info.h: parsing the text of INFO replies into observations. Pure; never
+ * reads past the NUL; unknown fields are ignored (fuzzed). */
+#ifndef RI_INFO_H
+#define RI_INFO_H
+
+#include "observe.h"
+
+/* Fill role, master_host/port, link_up, replid(2), offset, second_offset,
+ * connected_replicas from "INFO replication" text. Returns 0, or -1 if no
+ * role: field was found. */
+int info_parse_replication(const char *text, struct redis_obs *r);
+
+/* Sum keys=N over "dbX:keys=N,expires=..." lines of "INFO keyspace". */
+long long info_parse_keys(const char *text);
+
+/* loading:1 in "INFO persistence". */
+int info_parse_loading(const char *text);
+
+#endif

@@ -1,0 +1,51 @@
+/* probe.h: asking peers, all at once.
+ *
+ * One round probes every configured redis pod and sentinel concurrently
+ * (one thread each), every probe bounded by the probe timeout for the whole
+ * of resolve + connect + AUTH + query. The caller gets the round back after
+ * at most about one timeout, whatever the number of unresponsive peers:
+ * probes still stuck (a hung resolver) are abandoned and reported as
+ * OUT_TIMEOUT; their threads finish into memory they co-own.
+ *
+ * Connections: our own non-blocking connect() with poll() (so refused,
+ * unreachable and timeout are told apart), then hiredis on the socket
+ * (redisConnectFd + redisSetTimeout): the subset common to 0.14 and 1.x.
+ *
+ * Queries:
+ *  - redis pods, as the probe user: AUTH, INFO replication, INFO persistence,
+ *    INFO keyspace (pipelined);
+ *  - sentinels, as the sentinel client user: AUTH,
+ *    SENTINEL GET-MASTER-ADDR-BY-NAME <group>.
+ */
+#ifndef RI_PROBE_H
+#define RI_PROBE_H
+
+#include "err.h"
+#include "observe.h"
+
+struct probe_config {
+    int timeout_ms;
+    const char *master_name;
+    const char *redis_user, *redis_pass;        /* probe user on redis pods */
+    const char *sentinel_user, *sentinel_pass;  /* client user on sentinels */
+};
+
+/* Probe every entry of o->redis[0..n_redis) and o->sentinels[0..n_sentinels)
+ * whose p.host is set and p.outcome != OUT_SELF; fills the rest of each
+ * entry. Returns 0, or EX_OSERR if threads cannot be started. */
+int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e);
+
+/* The same, one peer, on the calling thread. */
+void probe_redis(const struct probe_config *cfg, struct redis_obs *r);
+void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s);
+
+/* Actions (used by redis-init's run/render, never by discover):
+ * SENTINEL FAILOVER <group> on one sentinel (admin user), and
+ * REPLICAOF NO ONE on one redis pod (admin user). 0 on "+OK", else
+ * EX_UNAVAILABLE with a message (never containing the password). */
+int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,
+                            const char *master_name, int timeout_ms, ri_err *e);
+int probe_replicaof_no_one(const char *host, int port, const char *user, const char *pass,
+                           int timeout_ms, ri_err *e);
+
+#endif
