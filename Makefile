@@ -20,6 +20,8 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 LIB_SRC    := $(sort $(wildcard lib/*.c))
 TMPL       := $(sort $(wildcard templates/*.tmpl))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/templates_gen.o
+LIB_A      := $(B)/libri.a
+SAN_LIB_A  := $(B)/san/libri.a
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
 SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/unit/%)
@@ -34,9 +36,14 @@ BINS := bin/redis-init bin/sentinel-init
 .PHONY: all test unit san integration e2e fuzz bench up down clean
 all: $(BINS)
 
-bin/%: $(B)/cmd/%/main.o $(LIB_OBJ)
+bin/%: $(B)/cmd/%/main.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(SAN_LIB_A): $(SAN_LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
 
 # Templates are compiled into the binaries: a static binary needs no files.
 $(B)/tools/embed: tools/embed.c
@@ -59,13 +66,13 @@ $(B)/san/%.o: %.c $(wildcard lib/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 # One Check executable per test/unit/test_<module>.c.
-$(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_OBJ)
+$(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_OBJ) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/unit/%: test/unit/%.c test/unit/checkmain.h $(SAN_LIBOBJ)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS)
+$(B)/san/unit/%: test/unit/%.c test/unit/checkmain.h $(SAN_LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIBOBJ) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIBOBJ)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIB_A) $(CHECK_LIBS) $(LDLIBS)
+$(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
