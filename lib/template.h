@@ -1,4 +1,4 @@
-/* template.h: the small template language of templates/*.tmpl.
+/* template.h: the small template language of the files in templates/.
  *
  *   {{name}}            the value of name (inserted verbatim: the renderer
  *                       puts values in already quoted for their file)
