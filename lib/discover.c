@@ -1,0 +1,189 @@
+/* discover.c: the round loop around probe_round() and decide_*(). */
+#include "discover.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns.h"
+#include "localdata.h"
+#include "log.h"
+#include "probe.h"
+#include "render.h"
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(double ms) {
+    if (ms <= 0) return;
+    struct timespec ts = {(time_t)(ms / 1e3), (long)((ms - (double)(time_t)(ms / 1e3) * 1e3) * 1e6)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* ---------------------------------------------------------------------------
+ * Plan: who to ask
+ * ------------------------------------------------------------------------ */
+
+static int plan_peer(const struct settings *s, const char *service, int i, int port, int is_self,
+                     struct peer_common *p, ri_err *e) {
+    memset(p, 0, sizeof *p);
+    p->ordinal = i;
+    p->port = port;
+    int rc = settings_host(s, service, i, p->host, sizeof p->host, e);
+    if (rc) return rc;
+    p->outcome = is_self ? OUT_SELF : OUT_ERROR;
+    if (!is_self) snprintf(p->detail, sizeof p->detail, "not probed yet");
+    return 0;
+}
+
+int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e) {
+    memset(o, 0, sizeof *o);
+    o->is_sentinel = is_sentinel;
+    o->self_ordinal = s->ordinal;
+    o->redis_port = s->redis_port;
+    o->n_redis = s->redis_replicas;
+    o->n_sentinels = s->sentinel_replicas;
+    if (o->n_redis > OBS_MAX_PEERS || o->n_sentinels > OBS_MAX_PEERS)
+        return ri_fail(e, EX_CONFIG, "at most %d redis pods and %d sentinels", OBS_MAX_PEERS, OBS_MAX_PEERS);
+    int rc = 0;
+    if (s->ordinal >= 0) rc = render_own_host(s, is_sentinel, o->self_host, sizeof o->self_host, e);
+    for (int i = 0; !rc && i < o->n_redis; i++)
+        rc = plan_peer(s, s->redis_service, i, s->redis_port, !is_sentinel && i == s->ordinal,
+                       &o->redis[i].p, e);
+    for (int i = 0; !rc && i < o->n_sentinels; i++)
+        rc = plan_peer(s, s->sentinel_service, i, s->sentinel_port, is_sentinel && i == s->ordinal,
+                       &o->sentinels[i].p, e);
+    return rc;
+}
+
+/* Clear last round's answers but keep the plan. */
+static void reset_round(struct observations *o) {
+    for (int i = 0; i < o->n_redis; i++) {
+        struct peer_common p = o->redis[i].p;
+        memset(&o->redis[i], 0, sizeof o->redis[i]);
+        o->redis[i].p = p;
+    }
+    for (int i = 0; i < o->n_sentinels; i++) {
+        struct peer_common p = o->sentinels[i].p;
+        memset(&o->sentinels[i], 0, sizeof o->sentinels[i]);
+        o->sentinels[i].p = p;
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Actions (render/run only)
+ * ------------------------------------------------------------------------ */
+
+static void act_failover(const struct settings *s, const struct secrets *sec,
+                         const struct observations *o) {
+    const char *user = secrets_get(sec, SECRET_ADMIN_USER, NULL);
+    const char *pass = secrets_get(sec, SECRET_ADMIN_PASS, NULL);
+    for (int i = 0; i < o->n_sentinels; i++) {
+        const struct sentinel_obs *so = &o->sentinels[i];
+        if (so->p.outcome != OUT_ANSWER) continue;
+        ri_err e = {0};
+        if (probe_sentinel_failover(so->p.host, so->p.port, user, pass, s->master_name,
+                                    s->probe_timeout_ms, &e) == 0) {
+            log_warn("asked sentinel to fail over: this pod is named master but has no data",
+                     "sentinel", so->p.host, NULL);
+            return;  /* one sentinel leads the failover; the others follow it */
+        }
+        log_warn("sentinel refused the failover request", "sentinel", so->p.host, "error", e.msg, NULL);
+    }
+}
+
+static void act_promote(const struct settings *s, const struct secrets *sec, const struct decision *d) {
+    ri_err e = {0};
+    const char *user = secrets_get(sec, SECRET_ADMIN_USER, NULL);
+    const char *pass = secrets_get(sec, SECRET_ADMIN_PASS, NULL);
+    if (probe_replicaof_no_one(d->host, d->port, user, pass, s->probe_timeout_ms, &e) == 0)
+        log_warn("promoted the most up-to-date peer: this bootstrap pod is empty", "peer", d->host, NULL);
+    else
+        log_error("could not promote peer", "peer", d->host, "error", e.msg, NULL);
+}
+
+/* ---------------------------------------------------------------------------
+ * The loop
+ * ------------------------------------------------------------------------ */
+
+static int is_final(enum action a, int act) {
+    if (a == ACT_MASTER || a == ACT_FOLLOW || a == ACT_MONITOR) return 1;
+    return !act && (a == ACT_FAILOVER || a == ACT_PROMOTE);
+}
+
+/* Log a waiting decision only when its reasons change: one line per state. */
+static void log_wait(const struct decision *d, char *last, size_t lastlen, int round) {
+    if (d->n_reasons == 0 || strncmp(last, d->reasons[0], lastlen) == 0) return;
+    char rb[24];
+    snprintf(last, lastlen, "%s", d->reasons[0]);
+    log_info("waiting", "rule", d->rule ? d->rule : "", "round", log_int(rb, round),
+             "reason", d->reasons[0], NULL);
+}
+
+static int probe_config_from(const struct settings *s, const struct secrets *sec,
+                             struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
+                             ri_err *e) {
+    memset(pc, 0, sizeof *pc);
+    pc->timeout_ms = s->probe_timeout_ms;
+    pc->master_name = s->master_name;
+    int rc = secrets_probe_credentials(sec, pu, pulen, pp, pplen, e);
+    if (!rc) rc = secrets_require_username(sec, SECRET_SERVICE_USER, &pc->sentinel_user, e);
+    if (!rc) rc = secrets_require(sec, SECRET_SERVICE_PASS, &pc->sentinel_pass, e);
+    pc->redis_user = pu;
+    pc->redis_pass = pp;
+    return rc;
+}
+
+static void wait_own_name(const struct settings *s, struct discover_result *r, double deadline) {
+    char detail[160];
+    double budget = deadline - now_ms();
+    if (budget > s->dns_wait_ms) budget = s->dns_wait_ms;
+    enum outcome oc = dns_wait(r->own_host, budget > 0 ? (int)budget : 0, detail, sizeof detail);
+    r->own_dns = outcome_name(oc);
+    if (oc != OUT_ANSWER)
+        log_warn("own host name does not resolve yet; peers cannot reach this pod by name",
+                 "host", r->own_host, "outcome", r->own_dns, "detail", detail, NULL);
+}
+
+int discover(const struct settings *s, const struct secrets *sec, int is_sentinel, int flags,
+             struct discover_result *r, ri_err *e) {
+    int act = flags & DISCOVER_ACT;
+    double start = now_ms(), deadline = start + s->deadline_ms;
+    char probe_user[64], probe_pass[256], last_wait[DEC_REASON_MAX] = "";
+    struct probe_config pc;
+    memset(r, 0, sizeof *r);
+    r->own_dns = "not-checked";
+    int rc = discover_plan(s, is_sentinel, &r->obs, e);
+    if (!rc) rc = probe_config_from(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
+    if (!rc && !is_sentinel) rc = localdata_inspect(s->data_dir, &r->obs.self_data, e);
+    if (rc) goto out;
+    snprintf(r->own_host, sizeof r->own_host, "%s", r->obs.self_host);
+    if (act && r->own_host[0]) wait_own_name(s, r, deadline);
+
+    for (;;) {
+        reset_round(&r->obs);
+        if ((rc = probe_round(&pc, &r->obs, e))) goto out;
+        r->rounds++;
+        if (is_sentinel) decide_sentinel(&r->obs, &r->dec);
+        else decide_redis(&r->obs, &r->dec);
+        if (is_final(r->dec.action, act)) { r->decided = 1; break; }
+        if (act && r->dec.action == ACT_FAILOVER) act_failover(s, sec, &r->obs);
+        else if (act && r->dec.action == ACT_PROMOTE) act_promote(s, sec, &r->dec);
+        else log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
+        if ((flags & DISCOVER_ONCE) || now_ms() + s->round_interval_ms >= deadline) {
+            rc = ri_fail(e, EX_UNAVAILABLE, "no safe decision after %d round(s) in %.0f ms (rule %s): %s",
+                         r->rounds, now_ms() - start, r->dec.rule ? r->dec.rule : "?",
+                         r->dec.n_reasons ? r->dec.reasons[0] : "no reason recorded");
+            break;
+        }
+        sleep_ms(s->round_interval_ms);
+    }
+out:
+    explicit_bzero(probe_pass, sizeof probe_pass);
+    r->elapsed_ms = now_ms() - start;
+    return rc;
+}

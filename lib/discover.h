@@ -1,0 +1,46 @@
+/* discover.h: rounds of observation until the decision is safe, or the
+ * deadline passes.
+ *
+ * Contract:
+ *  - The peer list comes from settings: redis pods 0..redis-replicas-1 and
+ *    sentinels 0..sentinel-replicas-1 by the host-name pattern; this pod's
+ *    own slot is OUT_SELF and is never probed.
+ *  - Every round probes all peers concurrently (probe_round), then calls the
+ *    pure decision. ACT_WAIT retries after round-interval; at the deadline
+ *    discover() returns EX_UNAVAILABLE (69) with the last round's reasons.
+ *  - DISCOVER_ACT (render/run): waits first (bounded by dns-wait) until this
+ *    pod's own name resolves, and carries out ACT_FAILOVER (SENTINEL
+ *    FAILOVER on the answering sentinels) and ACT_PROMOTE (REPLICAOF NO ONE
+ *    on the chosen peer) as the admin user, then keeps deciding.
+ *    Without it (discover): writes and changes nothing; those decisions are
+ *    final and reported.
+ */
+#ifndef RI_DISCOVER_H
+#define RI_DISCOVER_H
+
+#include "decide.h"
+#include "err.h"
+#include "observe.h"
+#include "secrets.h"
+#include "settings.h"
+
+struct discover_result {
+    struct observations obs;   /* the last round */
+    struct decision dec;       /* its decision */
+    int decided;               /* 1 if dec is final */
+    int rounds;
+    double elapsed_ms;
+    char own_host[OBS_HOST_MAX];
+    const char *own_dns;       /* outcome name of resolving own_host ("answer", "not-found", ...) */
+};
+
+#define DISCOVER_ACT  1   /* render/run: wait for own name, carry out actions */
+#define DISCOVER_ONCE 2   /* a single round, whatever it decides */
+
+int discover(const struct settings *s, const struct secrets *sec, int is_sentinel, int flags,
+             struct discover_result *r, ri_err *e);
+
+/* Fill the peer slots of o from settings (names, ports, ordinals, self). */
+int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e);
+
+#endif
