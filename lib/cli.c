@@ -1,0 +1,339 @@
+/* cli.c: options, settings precedence, and the three commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "log.h"
+#include "render.h"
+#include "report.h"
+#include "secrets.h"
+
+#ifndef RI_VERSION
+#define RI_VERSION "dev"
+#endif
+
+extern char **environ;
+
+/* ---------------------------------------------------------------------------
+ * Help
+ * ------------------------------------------------------------------------ */
+
+static void usage(FILE *f, const struct cli_opts *o) {
+    int sent = o->kind == KIND_SENTINEL;
+    fprintf(f,
+            "Usage: %s COMMAND [OPTIONS]\n"
+            "       %s --help | --version\n\n"
+            "%s\n\n"
+            "Commands:\n"
+            "  render     decide the role (or take it from an override), write %s and users.acl\n"
+            "  discover   ask every peer, print what they said and the decision; write nothing\n"
+            "  run        render, then exec %s on the generated file\n\n"
+            "Options:\n"
+            "  -c, --config FILE        settings INI file            (env REDIS_INIT_CONFIG)\n"
+            "  -s, --secrets PATH       secrets: JSON file or directory (env REDIS_INIT_SECRETS)\n"
+            "  -o, --out DIR            where config files are written (env REDIS_INIT_CONF_DIR)\n"
+            "%s"
+            "  -t, --templates DIR      use DIR/<name>.tmpl instead of the built-in templates\n"
+            "      --set SECTION.KEY=VALUE  any setting (repeatable), e.g. --set discovery.deadline=30000\n"
+            "%s"
+            "      --json               discover: print JSON (docs/discover-json.md)\n"
+            "      --once               discover: one round only\n"
+            "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n"
+            "  -h, --help               this help          -V, --version\n\n"
+            "Identity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
+            "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
+            "69 no safe decision before the deadline, 71 exec failed, 73 cannot create\n"
+            "output, 74 I/O error, 78 bad settings. Logs: logfmt on stderr.\n"
+            "Reference: docs/configuration.md, docs/decision.md.\n",
+            o->prog, o->prog,
+            sent ? "Configure a Redis Sentinel: find the current master, monitor it."
+                 : "Configure a Redis pod: decide master or replica from its peers, safely.",
+            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server",
+            sent ? "" : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n",
+            sent ? "      --monitor HOST[:PORT]   render/run: monitor this master, skip discovery\n"
+                 : "      --master             render/run: this pod is the master, skip discovery\n"
+                   "      --replica-of HOST[:PORT] render/run: replicate from HOST, skip discovery\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * Parsing
+ * ------------------------------------------------------------------------ */
+
+enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE };
+
+static const struct option long_opts[] = {
+    {"config", required_argument, NULL, 'c'},   {"secrets", required_argument, NULL, 's'},
+    {"out", required_argument, NULL, 'o'},      {"data", required_argument, NULL, 'd'},
+    {"templates", required_argument, NULL, 't'}, {"set", required_argument, NULL, OPT_SET},
+    {"master", no_argument, NULL, OPT_MASTER},  {"replica-of", required_argument, NULL, OPT_REPLICA_OF},
+    {"monitor", required_argument, NULL, OPT_MONITOR}, {"json", no_argument, NULL, OPT_JSON},
+    {"once", no_argument, NULL, OPT_ONCE},      {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+};
+
+static int misuse(const struct cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int misuse(const struct cli_opts *o, const char *fmt, ...) {
+    va_list ap;
+    fprintf(stderr, "%s: ", o->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", o->prog);
+    return EX_USAGE;
+}
+
+static int add_set(struct cli_opts *o, const char *section, const char *key, const char *value,
+                   const char *flag) {
+    if (o->n_sets == CLI_MAX_SETS) return misuse(o, "too many options");
+    o->sets[o->n_sets].section = section;
+    o->sets[o->n_sets].key = key;
+    o->sets[o->n_sets].value = value;
+    o->sets[o->n_sets++].flag = flag;
+    return 0;
+}
+
+static int parse_command(const char *word, enum ri_command *cmd) {
+    static const struct { const char *name; enum ri_command cmd; } table[] = {
+        {"render", CMD_RENDER}, {"discover", CMD_DISCOVER}, {"run", CMD_RUN},
+        {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
+        {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(word, table[i].name) == 0) { *cmd = table[i].cmd; return 0; }
+    return -1;
+}
+
+static int set_override(struct cli_opts *o, int kind, const char *arg) {
+    if (o->role_override) return misuse(o, "only one of --master, --replica-of, --monitor");
+    o->role_override = kind;
+    o->override_arg = arg;
+    return 0;
+}
+
+static int parse_option(struct cli_opts *o, int c, const char *arg) {
+    int sent = o->kind == KIND_SENTINEL;
+    switch (c) {
+    case 'c': o->config_path = arg; return 0;
+    case 's': return add_set(o, "paths", "secrets", arg, "--secrets");
+    case 'o': return add_set(o, "paths", "conf-dir", arg, "--out");
+    case 'd':
+        if (sent) return misuse(o, "--data is a redis-init option");
+        return add_set(o, "redis", "dir", arg, "--data");
+    case 't': return add_set(o, "paths", "templates", arg, "--templates");
+    case OPT_SET:
+        if (o->n_set_args == CLI_MAX_SETS) return misuse(o, "too many --set options");
+        o->set_args[o->n_set_args++] = arg;
+        return 0;
+    case OPT_MASTER:
+        if (sent) return misuse(o, "--master is a redis-init option; use --monitor");
+        return set_override(o, 1, NULL);
+    case OPT_REPLICA_OF:
+        if (sent) return misuse(o, "--replica-of is a redis-init option; use --monitor");
+        return set_override(o, 2, arg);
+    case OPT_MONITOR:
+        if (!sent) return misuse(o, "--monitor is a sentinel-init option");
+        return set_override(o, 2, arg);
+    case OPT_JSON: o->json = 1; return 0;
+    case OPT_ONCE: o->once = 1; return 0;
+    case 'v': o->verbose = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    case 'h': o->cmd = CMD_HELP; return 0;
+    case 'V': o->cmd = CMD_VERSION; return 0;
+    default: return misuse(o, "invalid option");
+    }
+}
+
+int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    o->prog = kind == KIND_SENTINEL ? "sentinel-init" : "redis-init";
+    if (argc < 2) return misuse(o, "missing command (render, discover or run)");
+    if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
+    if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
+    enum ri_command cmd = o->cmd;
+    optind = 1;
+    opterr = 1;
+    int c;
+    /* argv[1] (the command) plays argv[0] for getopt; '+' stops at the first operand. */
+    while ((c = getopt_long(argc - 1, argv + 1, "+c:s:o:d:t:vqhV", long_opts, NULL)) != -1) {
+        int rc = parse_option(o, c, optarg);
+        if (rc) return rc;
+    }
+    if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
+    if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
+    if (cmd == CMD_DISCOVER && o->role_override)
+        return misuse(o, "discover takes no role override");
+    if (cmd != CMD_DISCOVER && (o->json || o->once))
+        return misuse(o, "--json and --once are discover options");
+    return 0;
+}
+
+int cli_split_hostport(const char *arg, int default_port, char *host, size_t hostlen, int *port) {
+    const char *end, *colon = NULL;
+    if (!arg || !*arg) return EX_USAGE;
+    if (arg[0] == '[') {
+        end = strchr(arg, ']');
+        if (!end || (end[1] != '\0' && end[1] != ':')) return EX_USAGE;
+        if (end[1] == ':') colon = end + 1;
+        arg++;
+    } else {
+        colon = strrchr(arg, ':');
+        if (colon && strchr(arg, ':') != colon) colon = NULL;  /* bare IPv6: no port */
+        end = colon ? colon : arg + strlen(arg);
+    }
+    size_t hl = (size_t)(end - arg);
+    if (hl == 0 || hl >= hostlen) return EX_USAGE;
+    memcpy(host, arg, hl);
+    host[hl] = '\0';
+    *port = default_port;
+    if (colon) {
+        char *stop;
+        errno = 0;
+        long p = strtol(colon + 1, &stop, 10);
+        if (errno || *stop || stop == colon + 1 || p < 1 || p > 65535) return EX_USAGE;
+        *port = (int)p;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Settings: default < INI < environment < flags
+ * ------------------------------------------------------------------------ */
+
+static int load_settings(const struct cli_opts *o, struct settings *s, ri_err *e) {
+    int rc;
+    settings_init(s);
+    const char *ini = o->config_path ? o->config_path : getenv("REDIS_INIT_CONFIG");
+    if (ini && *ini && (rc = settings_load_ini(s, ini, e))) return rc;
+    if ((rc = settings_load_env(s, environ, e))) return rc;
+    for (int i = 0; i < o->n_sets; i++) {
+        char where[64];
+        snprintf(where, sizeof where, "flag %s", o->sets[i].flag);
+        if ((rc = settings_set(s, ORIGIN_FLAG, where, o->sets[i].section, o->sets[i].key,
+                               o->sets[i].value, e)))
+            return rc;
+    }
+    for (int i = 0; i < o->n_set_args; i++)
+        if ((rc = settings_set_arg(s, o->set_args[i], e))) return rc;
+    return settings_finish(s, e);
+}
+
+/* ---------------------------------------------------------------------------
+ * Commands
+ * ------------------------------------------------------------------------ */
+
+static int override_role(const struct cli_opts *o, const struct settings *s, struct role_target *t,
+                         ri_err *e) {
+    memset(t, 0, sizeof *t);
+    t->rule = "override";
+    if (o->role_override == 1) { t->action = ACT_MASTER; return 0; }
+    t->action = o->kind == KIND_SENTINEL ? ACT_MONITOR : ACT_FOLLOW;
+    if (cli_split_hostport(o->override_arg, s->redis_port, t->host, sizeof t->host, &t->port))
+        return ri_fail(e, EX_USAGE, "%s: expected HOST[:PORT], got \"%s\"",
+                       o->kind == KIND_SENTINEL ? "--monitor" : "--replica-of", o->override_arg);
+    return 0;
+}
+
+static int cmd_discover(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
+                        ri_err *e) {
+    struct discover_result *r = calloc(1, sizeof *r);
+    if (!r) return ri_fail(e, EX_OSERR, "out of memory");
+    int rc = discover(s, sec, o->kind == KIND_SENTINEL, o->once ? DISCOVER_ONCE : 0, r, e);
+    struct report_meta m = {o->prog, s, rc, rc ? e->msg : NULL};
+    if (rc == 0 || rc == EX_UNAVAILABLE) {
+        if (o->json ? report_json(stdout, &m, r) != 0 : (report_text(stdout, &m, r), 0))
+            rc = ri_fail(e, EX_OSERR, "cannot build the JSON report");
+        fflush(stdout);
+    }
+    free(r);
+    return rc;
+}
+
+/* The role for render/run: an override, or discovery (with actions). */
+static int decide_role(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
+                       struct role_target *t, ri_err *e) {
+    if (o->role_override) return override_role(o, s, t, e);
+    struct discover_result *r = calloc(1, sizeof *r);
+    if (!r) return ri_fail(e, EX_OSERR, "out of memory");
+    int rc = discover(s, sec, o->kind == KIND_SENTINEL, DISCOVER_ACT, r, e);
+    if (rc == 0) {
+        memset(t, 0, sizeof *t);
+        t->action = r->dec.action;
+        t->rule = r->dec.rule;
+        t->port = r->dec.port;
+        snprintf(t->host, sizeof t->host, "%s", r->dec.host);
+        for (int i = 0; i < r->dec.n_warnings; i++) log_warn(r->dec.warnings[i], "rule", t->rule, NULL);
+        for (int i = 0; i < r->dec.n_reasons; i++) log_info("because", "reason", r->dec.reasons[i], NULL);
+    }
+    free(r);
+    return rc;
+}
+
+static int cmd_render(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
+                      char *conf_path, size_t conf_len, ri_err *e) {
+    struct role_target t;
+    struct rendered out;
+    int rc = decide_role(o, s, sec, &t, e);
+    if (rc) return rc;
+    int sent = o->kind == KIND_SENTINEL;
+    rc = sent ? render_sentinel(s, sec, &t, &out, e) : render_redis(s, sec, &t, &out, e);
+    if (rc) return rc;
+    rc = render_commit(s, &out, e);
+    if (!rc) rc = fs_join(conf_path, conf_len, s->conf_dir, out.files[0].name, e);
+    rendered_free(&out);
+    if (rc) return rc;
+    char port[24];
+    log_info("wrote configuration", "role", action_name(t.action), "rule", t.rule ? t.rule : "",
+             "master", t.action == ACT_MASTER ? "" : t.host,
+             "master_port", t.action == ACT_MASTER ? "" : log_int(port, t.port), "file", conf_path, NULL);
+    return 0;
+}
+
+static int cmd_run(const struct cli_opts *o, const struct settings *s, const char *conf_path, ri_err *e) {
+    const char *bin = o->kind == KIND_SENTINEL ? s->redis_sentinel_bin : s->redis_server_bin;
+    char *const args[] = {(char *)bin, (char *)conf_path, NULL};
+    log_info("exec", "program", bin, "config", conf_path, NULL);
+    fflush(NULL);
+    execvp(bin, args);
+    return ri_fail(e, EX_OSERR, "cannot exec %s: %s ([paths] %s)", bin, strerror(errno),
+                   o->kind == KIND_SENTINEL ? "redis-sentinel" : "redis-server");
+}
+
+int cli_execute(struct cli_opts *o) {
+    ri_err e = {0};
+    struct settings *s = calloc(1, sizeof *s);
+    struct secrets *sec = NULL;
+    char conf_path[SET_PATH_MAX];
+    if (!s) return ri_fail(&e, EX_OSERR, "out of memory");
+    log_init(o->prog, o->verbose ? LOG_DEBUG : o->quiet ? LOG_WARN : LOG_INFO);
+    int rc = load_settings(o, s, &e);
+    if (!rc) rc = secrets_load(&sec, s->secrets_path, &e);
+    if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
+    else if (!rc) rc = cmd_render(o, s, sec, conf_path, sizeof conf_path, &e);
+    if (!rc && o->cmd == CMD_RUN) {
+        secrets_free(sec);  /* wiped before exec: Redis reads what it needs from the files */
+        sec = NULL;
+        rc = cmd_run(o, s, conf_path, &e);
+    }
+    if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+    secrets_free(sec);
+    free(s);
+    return rc;
+}
+
+int cli_main(int argc, char **argv, enum ri_kind kind) {
+    struct cli_opts o;
+    int rc = cli_parse(argc, argv, kind, &o);
+    if (rc) return rc;
+    if (o.cmd == CMD_HELP) { usage(stdout, &o); return 0; }
+    if (o.cmd == CMD_VERSION) { printf("%s %s\n", o.prog, RI_VERSION); return 0; }
+    return cli_execute(&o);
+}
