@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Integration tests: real redis-server and redis-sentinel from rendered files.
+# RI_BIN_DIR selects the binaries (bin, or the sanitizer build).
+set -u
+dir=$(dirname "$0")
+pass=0 fail=0
+run() {
+    local out rc=0
+    out=$("$@" 2>&1) || rc=$?
+    printf '%s\n' "$out" | grep -v '^integration: '
+    pass=$((pass + $(printf '%s\n' "$out" | grep -c '^  ok ')))
+    fail=$((fail + $(printf '%s\n' "$out" | grep -c '^  FAIL ')))
+    if [ "$rc" -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^  FAIL '; then
+        fail=$((fail + 1)); echo "  FAIL  $* exited $rc"
+    fi
+}
+run "$dir/test_acl_cluster.sh" plain
+run "$dir/test_acl_cluster.sh" tricky
+run "$dir/test_bad_input.sh"
+echo "integration (${RI_BIN_DIR:-bin}): $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

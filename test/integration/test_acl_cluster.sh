@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# A master, a replica and a sentinel rendered by our binaries, started as real
+# servers on loopback, and every ACL promise checked against them.
+# Usage: test_acl_cluster.sh plain|tricky
+. "$(dirname "$0")/lib.sh"
+
+case ${1:-plain} in
+plain)
+    ADMIN=admin-pass REPL=replica-pass SENT=sentinel-pass SYNC=sync-pass SVC=api_pass ;;
+tricky)  # every character class the field notes say broke the bash scripts
+    ADMIN="a b\"c'd\\e #\$!()%&/=; x"
+    REPL="-leading dash \"dq\" 'sq' \\\\ back"
+    SENT="ünïcødé 日本 🔑 %s%n \$(id)"
+    SYNC="\$(rm -rf /);'\"\`uname\`\" & | > <"
+    SVC=" %x /=&;#! tab	end " ;;
+esac
+echo "acl cluster ($1 passwords)"
+
+SECRETS=$TMP/config.json
+make_secrets "$SECRETS" "$ADMIN" "$REPL" "$SENT" "$SYNC" "$SVC"
+P=$(free_port); SP=$(free_port)
+cat >"$TMP/settings.ini" <<INI
+[cluster]
+host-pattern = 127.0.0.{i}
+redis-port = $P
+sentinel-port = $SP
+[sentinel]
+quorum = 1
+down-after = 5000
+INI
+export REDIS_INIT_CONFIG=$TMP/settings.ini REDIS_INIT_SECRETS=$SECRETS
+
+render_pod() {  # render_pod NAME BIND args...
+    local name=$1 bind=$2; shift 2
+    mkdir -p "$TMP/$name/conf" "$TMP/$name/data"
+    POD_NAME=$name "$@" -o "$TMP/$name/conf" --set "redis.bind=$bind"
+}
+render_pod pod-1 127.0.0.1 "$BIN/redis-init" render --master -d "$TMP/pod-1/data"
+render_pod pod-2 127.0.0.2 "$BIN/redis-init" render --replica-of "127.0.0.1:$P" -d "$TMP/pod-2/data"
+render_pod sent-1 127.0.0.1 "$BIN/sentinel-init" render --monitor "127.0.0.1:$P"
+
+# Files: private, no plaintext password in ACL files, same bytes every time.
+check "redis.conf and users.acl are mode 0600" \
+    test "$(stat -c %a "$TMP/pod-1/conf/redis.conf" "$TMP/pod-1/conf/users.acl" "$TMP/sent-1/conf/sentinel.conf" | sort -u)" = 600
+no_plaintext() { local f pw; for f in "$TMP"/*/conf/users.acl; do for pw in "$ADMIN" "$REPL" "$SENT" "$SYNC" "$SVC"; do ! grep -qF -- "$pw" "$f" || return 1; done; done; }
+check "no plaintext password in any users.acl" no_plaintext
+cp -a "$TMP/pod-2/conf" "$TMP/pod-2.before"
+render_pod pod-2 127.0.0.2 "$BIN/redis-init" render --replica-of "127.0.0.1:$P" -d "$TMP/pod-2/data"
+check "rendering twice gives byte-identical files" diff -r "$TMP/pod-2.before" "$TMP/pod-2/conf"
+
+start_bg "$TMP/pod-1.log" redis-server "$TMP/pod-1/conf/redis.conf"
+wait_for 10 redis-cli -h 127.0.0.1 -p "$P" PING || { cat "$TMP/pod-1.log"; fail "master starts"; }
+has() { local want=$1; shift; "$@" | grep -qF -- "$want"; }
+check "fencing: master refuses writes with no replica (min-replicas-to-write)" \
+    has NOREPLICAS rcli 127.0.0.1 "$P" api_service "$SVC" SET k v
+start_bg "$TMP/pod-2.log" redis-server "$TMP/pod-2/conf/redis.conf"
+link_up() { rcli 127.0.0.2 "$P" admin "$ADMIN" INFO replication | grep -q 'master_link_status:up'; }
+check "replica syncs through masteruser/masterauth" wait_for 15 link_up
+
+check "service user can SET"        has OK rcli 127.0.0.1 "$P" api_service "$SVC" SET greeting "hello world"
+check "service user can GET"        has "hello world" rcli 127.0.0.1 "$P" api_service "$SVC" GET greeting
+check "service user cannot FLUSHALL" has NOPERM rcli 127.0.0.1 "$P" api_service "$SVC" FLUSHALL
+check "service user cannot CONFIG"  has NOPERM rcli 127.0.0.1 "$P" api_service "$SVC" CONFIG GET dir
+check "admin can CONFIG GET"        has maxmemory rcli 127.0.0.1 "$P" admin "$ADMIN" CONFIG GET maxmemory
+check "default user cannot run commands" has NOAUTH redis-cli -h 127.0.0.1 -p "$P" PING
+check "default user cannot log in"  has WRONGPASS rcli 127.0.0.1 "$P" default unused-default PING
+check "replica user cannot GET"     has NOPERM rcli 127.0.0.1 "$P" replica-user "$REPL" GET greeting
+check "sentinel user cannot GET"    has NOPERM rcli 127.0.0.1 "$P" sentinel-user "$SENT" GET greeting
+check "sentinel user can INFO"      has role:master rcli 127.0.0.1 "$P" sentinel-user "$SENT" INFO replication
+check "wrong password is refused"   has WRONGPASS rcli 127.0.0.1 "$P" admin "x$ADMIN" PING
+replicated() { [ "$(rcli 127.0.0.2 "$P" admin "$ADMIN" GET greeting)" = "hello world" ]; }
+check "the write reached the replica" wait_for 10 replicated
+
+start_bg "$TMP/sent-1.log" redis-sentinel "$TMP/sent-1/conf/sentinel.conf"
+sees_master() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL get-master-addr-by-name mymaster | head -1 | grep -qx 127.0.0.1; }
+sees_replica() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL replicas mymaster | grep -qx 127.0.0.2; }
+master_ok() { [ "$(rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL master mymaster | sed -n '/^flags$/{n;p}')" = master ]; }
+check "sentinel monitors the master" wait_for 10 sees_master
+check "sentinel found the replica through auth-user (INFO on the master)" wait_for 20 sees_replica
+check "sentinel sees the master healthy" wait_for 10 master_ok
+check "service user may look up the master on sentinel" \
+    has 127.0.0.1 rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-master-addr-by-name mymaster
+check "service user may not list sentinel masters" \
+    has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL masters
+check "default user cannot use sentinel" has NOAUTH redis-cli -h 127.0.0.1 -p "$SP" SENTINEL masters
+
+summary
