@@ -28,7 +28,8 @@ int ri_prefix(ri_err *e, const char *fmt, ...) {
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+    /* Truncation is acceptable: the message stays one readable line. */
+    if (snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old) < 0) e->msg[0] = '\0';
     flatten(e->msg);
     return e->code;
 }
