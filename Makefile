@@ -33,7 +33,7 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
 BINS := bin/redis-init bin/sentinel-init
 
-.PHONY: all test unit san integration e2e fuzz bench up down clean
+.PHONY: all deps test unit san integration e2e fuzz fuzz-regress bench up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -90,7 +90,7 @@ integration: $(BINS)
 e2e: $(BINS)
 	@RI_BIN_DIR=bin test/e2e/run.sh
 
-test: all unit san integration e2e
+test: all unit fuzz-regress san integration e2e
 
 $(B)/fuzz/%: test/fuzz/%.c $(LIB_SRC) $(B)/templates_gen.c
 	@mkdir -p $(@D)
@@ -99,10 +99,21 @@ $(B)/fuzz/%: test/fuzz/%.c $(LIB_SRC) $(B)/templates_gen.c
 fuzz: $(FUZZ_BIN)
 	@test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
+# Replay every kept fuzz input (crash regressions included), no new fuzzing.
+fuzz-regress: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+	  $$f -runs=0 test/fuzz/corpus/$$n >/dev/null 2>&1 || { echo "fuzz regression FAILED: $$f"; $$f -runs=0 test/fuzz/corpus/$$n 2>&1 | tail -20; exit 1; }; \
+	  echo "fuzz regression ok: $${f##*/} ($$(ls test/fuzz/corpus/$$n | wc -l) inputs)"; done
+
 bench: $(BINS)
 	@bench/run.sh
 
-up: $(BINS)
+deps:
+	@tools/install-deps.sh
+
+# The README's first command: install what is missing, build, start 3+3 pods.
+up: deps
+	@$(MAKE) --no-print-directory all
 	@test/e2e/cluster.sh up
 down:
 	@test/e2e/cluster.sh down
