@@ -1,0 +1,673 @@
+# shellcheck shell=bash
+# lib.sh: a multi-host Redis/Sentinel "cluster" on one machine, for e2e tests.
+#
+# Every pod is a network namespace; all of a run's traffic stays inside
+# namespaces this file creates:
+#
+#   ri-<id>-net              bridge br<id> (10.231.0.1/24) + dnsmasq on it
+#   ri-<id>-<pod name>       eth0 (veth into the bridge), one 10.231.0.x/24
+#                            address, lo; NO default route, so nothing can
+#                            leave the subnet even by mistake.
+#
+# dnsmasq is authoritative for cluster.local (--local, --no-resolv,
+# --no-hosts, no cache) and serves the pods' headless-service names from an
+# addn-hosts file that is rewritten and SIGHUP'd on every pod change: a
+# deleted pod's name is NXDOMAIN at once, a re-created pod gets a new IP.
+# `ip netns exec` bind-mounts /etc/netns/<ns>/{resolv.conf,hosts} over /etc,
+# so pods resolve through dnsmasq only and never see the host's /etc/hosts.
+#
+# Pods run a tiny "container runtime" (container.sh) that restarts the
+# command when it exits, like restartPolicy: Always. Pod dirs mimic volumes:
+# conf/ is an emptyDir (wiped when the pod is deleted), data/ is a PVC (kept
+# unless pod_delete --wipe-data).
+#
+# Usage: source this file, call cluster_create (installs the cleanup trap),
+# then pod_create / start_redis_pod / ... Everything is torn down on exit,
+# Ctrl-C or TERM. State lives in $E2E_RUN_DIR so another process (cluster.sh
+# down/status) can reattach with cluster_attach.
+
+E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_REPO_DIR=$(cd "$E2E_LIB_DIR/../.." && pwd)
+
+# Cluster shape and names, as the binaries see them (settings INI [cluster]).
+E2E_K8S_NS=${E2E_K8S_NS:-redis-e2e}
+E2E_DOMAIN=${E2E_DOMAIN:-cluster.local}
+E2E_REDIS_SVC=${E2E_REDIS_SVC:-redis-cluster-server}
+E2E_SENTINEL_SVC=${E2E_SENTINEL_SVC:-redis-cluster-sentinel}
+E2E_REDIS_N=${E2E_REDIS_N:-3}
+E2E_SENTINEL_N=${E2E_SENTINEL_N:-3}
+E2E_REDIS_PORT=${E2E_REDIS_PORT:-6379}
+E2E_SENTINEL_PORT=${E2E_SENTINEL_PORT:-26379}
+E2E_MASTER_NAME=${E2E_MASTER_NAME:-mymaster}
+# Private subnet; it exists only inside this run's namespaces, so two runs
+# can use the same one without colliding.
+E2E_SUBNET=${E2E_SUBNET:-10.231.0}
+E2E_GW="$E2E_SUBNET.1"
+E2E_POD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+e2e_log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { printf '[e2e] FATAL: %s\n' "$*" >&2; exit 1; }
+fail() { printf '[e2e] ASSERTION FAILED: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- waiting
+
+# wait_until SECONDS DESCRIPTION CMD...: poll CMD (every 0.25 s) until it
+# succeeds; bounded, so a hung cluster fails the test instead of hanging it.
+wait_until() {
+    local limit=$1 what=$2; shift 2
+    local end=$((SECONDS + limit))
+    while :; do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        if ((SECONDS >= end)); then
+            e2e_log "timeout after ${limit}s waiting for: $what"
+            return 1
+        fi
+        sleep 0.25
+    done
+}
+
+# ---------------------------------------------------------------- names
+
+e2e_netns_of() { printf 'ri-%s-%s' "$E2E_RUN_ID" "$1"; }
+e2e_pod_dir() { printf '%s/pods/%s' "$E2E_RUN_DIR" "$1"; }
+redis_pod() { printf '%s-%s' "$E2E_REDIS_SVC" "$1"; }
+sentinel_pod() { printf '%s-%s' "$E2E_SENTINEL_SVC" "$1"; }
+
+# pod_service NAME: the headless service a pod belongs to (its name minus -N).
+pod_service() { printf '%s' "${1%-*}"; }
+
+# pod_fqdn NAME: the pod's DNS name, as a StatefulSet behind a headless
+# service gets it.
+pod_fqdn() {
+    printf '%s.%s.%s.svc.%s' "$1" "$(pod_service "$1")" "$E2E_K8S_NS" "$E2E_DOMAIN"
+}
+
+pod_is_sentinel() { [[ $(pod_service "$1") == "$E2E_SENTINEL_SVC" ]]; }
+
+pod_port() {
+    if pod_is_sentinel "$1"; then echo "$E2E_SENTINEL_PORT"; else echo "$E2E_REDIS_PORT"; fi
+}
+
+pod_ip() { cat "$(e2e_pod_dir "$1")/ip"; }
+pod_exists() { [[ -f "$(e2e_pod_dir "$1")/ip" ]]; }
+
+# ---------------------------------------------------------------- setup
+
+e2e_need_tools() {
+    local t missing=()
+    for t in ip dnsmasq redis-server redis-sentinel redis-cli jq setsid getent; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    ((${#missing[@]} == 0)) ||
+        die "missing tools: ${missing[*]} (Debian packages: iproute2 dnsmasq-base redis-server redis-sentinel redis-tools jq util-linux)"
+    ((EUID == 0)) || die "e2e needs root (network namespaces); running as uid $EUID"
+}
+
+# cluster_create: new run id, run dir ($E2E_RUN_DIR if set), network namespace with the
+# bridge and dnsmasq, secrets and settings. Installs the cleanup trap unless
+# E2E_NO_TRAP=1.
+cluster_create() {
+    e2e_need_tools
+    E2E_RUN_ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+    E2E_RUN_DIR=${E2E_RUN_DIR:-/tmp/ri-e2e-$E2E_RUN_ID}
+    E2E_NETNS=$(e2e_netns_of net)
+    E2E_BRIDGE="br$E2E_RUN_ID"
+    if [[ ${E2E_NO_TRAP:-0} != 1 ]]; then
+        # EXIT covers errors and normal ends; INT/TERM become exits so the
+        # EXIT trap runs exactly once.
+        trap teardown EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    fi
+    mkdir -p "$E2E_RUN_DIR/pods" "$E2E_RUN_DIR/dns"
+    chmod 0700 "$E2E_RUN_DIR"
+    e2e_save_state
+
+    if ! ip netns add "$E2E_NETNS" 2>"$E2E_RUN_DIR/netns.err"; then
+        cat "$E2E_RUN_DIR/netns.err" >&2
+        die "cannot create a network namespace ('ip netns add' failed). The e2e tests need root with CAP_SYS_ADMIN and CAP_NET_ADMIN (a privileged container or a VM); they are NOT skipped."
+    fi
+    e2e_write_netns_etc "$E2E_NETNS"
+    ip -n "$E2E_NETNS" link set lo up
+    # A fixed MAC: by default a bridge takes the lowest MAC of its ports, so
+    # deleting a pod could change the gateway's MAC under the other pods'
+    # ARP caches and black-hole their DNS queries for seconds.
+    ip -n "$E2E_NETNS" link add "$E2E_BRIDGE" address 02:00:0a:e7:00:01 type bridge
+    ip -n "$E2E_NETNS" addr add "$E2E_GW/24" dev "$E2E_BRIDGE"
+    ip -n "$E2E_NETNS" link set "$E2E_BRIDGE" up
+    echo 10 >"$E2E_RUN_DIR/next_ip"
+    echo 0 >"$E2E_RUN_DIR/next_veth"
+    : >"$E2E_RUN_DIR/dns/hosts"
+    e2e_start_dnsmasq
+    e2e_write_secrets
+    e2e_write_settings
+    e2e_log "cluster $E2E_RUN_ID created in $E2E_RUN_DIR"
+}
+
+# Non-secret state, so cluster.sh down/status (another process) can reattach.
+e2e_save_state() {
+    {
+        printf 'E2E_RUN_ID=%q\n' "$E2E_RUN_ID"
+        printf 'E2E_RUN_DIR=%q\n' "$E2E_RUN_DIR"
+        printf 'E2E_NETNS=%q\n' "$E2E_NETNS"
+        printf 'E2E_BRIDGE=%q\n' "$E2E_BRIDGE"
+        printf 'E2E_K8S_NS=%q\n' "$E2E_K8S_NS"
+        printf 'RI_BIN_DIR=%q\n' "${RI_BIN_DIR:-}"
+    } >"$E2E_RUN_DIR/state"
+}
+
+# cluster_attach RUN_DIR: load a run's state (no trap is installed).
+cluster_attach() {
+    [[ -f $1/state ]] || return 1
+    # shellcheck source=/dev/null
+    source "$1/state"
+    e2e_load_admin
+}
+
+# /etc/netns/<ns>/ is bind-mounted over /etc by `ip netns exec`: resolv.conf
+# makes the pod ask our dnsmasq (search/ndots as in a Kubernetes pod), hosts
+# keeps the host machine's /etc/hosts out.
+e2e_write_netns_etc() {
+    local d="/etc/netns/$1"
+    mkdir -p "$d"
+    cat >"$d/resolv.conf" <<EOF
+nameserver $E2E_GW
+search $E2E_K8S_NS.svc.$E2E_DOMAIN svc.$E2E_DOMAIN $E2E_DOMAIN
+options ndots:5 timeout:1 attempts:2
+EOF
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$d/hosts"
+}
+
+e2e_start_dnsmasq() {
+    local d="$E2E_RUN_DIR/dns"
+    # --conf-file=/dev/null: ignore /etc/dnsmasq.conf and dnsmasq.d.
+    # --local + --no-resolv: authoritative NXDOMAIN for unknown cluster
+    # names, nothing ever forwarded. --cache-size=0 and --local-ttl=0: no
+    # one (dnsmasq or a client) keeps an old answer after a pod change.
+    ip netns exec "$E2E_NETNS" dnsmasq \
+        --conf-file=/dev/null --keep-in-foreground --user=root --group=root \
+        --pid-file="$d/dnsmasq.pid" \
+        --listen-address="$E2E_GW" --bind-interfaces --port=53 \
+        --no-resolv --no-hosts --no-poll --local="/$E2E_DOMAIN/" \
+        --domain-needed --cache-size=0 --local-ttl=0 --neg-ttl=0 \
+        --addn-hosts="$d/hosts" \
+        --log-queries --log-facility="$d/dnsmasq.log" \
+        </dev/null >>"$d/dnsmasq.out" 2>&1 &
+    wait_until 10 "dnsmasq to answer" e2e_dns_probe ||
+        { cat "$d/dnsmasq.out" >&2; die "dnsmasq did not start"; }
+}
+
+# A query from inside the net namespace (its resolv.conf points at dnsmasq):
+# NXDOMAIN is a valid answer, a timeout is not.
+e2e_dns_probe() {
+    local rc=0
+    ip netns exec "$E2E_NETNS" getent hosts "probe.$E2E_DOMAIN" >/dev/null 2>&1 || rc=$?
+    ((rc == 0 || rc == 2))
+}
+
+# Rewrite the addn-hosts file from the pods that exist and make dnsmasq
+# re-read it. Also publishes the headless-service names (all pods' IPs, as a
+# service with publishNotReadyAddresses does).
+e2e_dns_sync() {
+    local d="$E2E_RUN_DIR/dns" f name ip tmp
+    tmp="$d/hosts.tmp"
+    : >"$tmp"
+    for f in "$E2E_RUN_DIR"/pods/*/ip; do
+        [[ -f $f ]] || continue
+        name=$(basename "$(dirname "$f")")
+        ip=$(cat "$f")
+        printf '%s\t%s\n' "$ip" "$(pod_fqdn "$name")" >>"$tmp"
+        printf '%s\t%s.%s.svc.%s\n' "$ip" "$(pod_service "$name")" "$E2E_K8S_NS" "$E2E_DOMAIN" >>"$tmp"
+    done
+    mv "$tmp" "$d/hosts"
+    kill -HUP "$(cat "$d/dnsmasq.pid")"
+}
+
+# dns_lookup POD NAME: the addresses NAME resolves to inside POD (exit 2 =
+# NXDOMAIN, as getent reports it).
+dns_lookup() {
+    ip netns exec "$(e2e_netns_of "$1")" getent ahostsv4 "$2" | awk '{print $1}' | sort -u
+}
+
+# Wait until dnsmasq serves NAME as IP ("" = NXDOMAIN): SIGHUP is
+# asynchronous, and tests must not race it.
+e2e_dns_wait() {
+    local name=$1 want=$2
+    wait_until 5 "DNS $name -> ${want:-NXDOMAIN}" e2e_dns_is "$name" "$want" ||
+        die "dnsmasq did not publish $name -> ${want:-NXDOMAIN}"
+}
+e2e_dns_is() {
+    local got rc=0
+    got=$(ip netns exec "$E2E_NETNS" getent ahostsv4 "$1" 2>/dev/null | awk 'NR==1{print $1}') || rc=$?
+    if [[ -z $2 ]]; then ((rc == 2)); else [[ $got == "$2" ]]; fi
+}
+
+# ---------------------------------------------------------------- secrets
+
+# Passwords deliberately contain the characters that broke other tools'
+# quoting (% / \ & # $ " ' space): a quoting bug fails the tests. They are
+# generated and written through the environment of jq, never argv.
+e2e_rand() { od -An -N6 -tx1 /dev/urandom | tr -d ' \n'; }
+e2e_write_secrets() {
+    local f="$E2E_RUN_DIR/secrets.json" nasty="%/\\&#\$\"' x"
+    # E2E_PLAIN_SECRETS=1: alphanumeric passwords, to tell a quoting bug
+    # from anything else.
+    [[ ${E2E_PLAIN_SECRETS:-0} != 1 ]] || nasty=""
+    (
+        umask 077
+        REPLICA_PASSWORD="rep-$(e2e_rand)$nasty" \
+            SENTINEL_PASSWORD="sen-$(e2e_rand)${nasty:+\$HOME&#}" \
+            SENTINEL_SYNC_PASSWORD="sync-$(e2e_rand)${nasty:+\\n\"}" \
+            ADMIN_PASSWORD="adm-$(e2e_rand)${nasty:+%s#\$\'\"\\}" \
+            SERVICE_PASSWORD="svc-$(e2e_rand)${nasty:+&/}" \
+            jq -n '{data: {
+                REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: env.REPLICA_PASSWORD,
+                SENTINEL_USERNAME: "sentinel-user", SENTINEL_PASSWORD: env.SENTINEL_PASSWORD,
+                SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: env.SENTINEL_SYNC_PASSWORD,
+                ADMIN_USERNAME: "admin", ADMIN_PASSWORD: env.ADMIN_PASSWORD,
+                SERVICE_USERNAME: "api-service", SERVICE_PASSWORD: env.SERVICE_PASSWORD}}' >"$f"
+    )
+    chmod 0600 "$f"
+    e2e_load_admin
+}
+
+# The admin credentials, in shell variables only (never exported: pods get a
+# clean environment, redis-cli gets REDISCLI_AUTH for its one command).
+e2e_load_admin() {
+    E2E_ADMIN_USER=$(jq -r .data.ADMIN_USERNAME "$E2E_RUN_DIR/secrets.json")
+    E2E_ADMIN_PASS=$(jq -r .data.ADMIN_PASSWORD "$E2E_RUN_DIR/secrets.json")
+}
+
+# Short timeouts keep the suite fast: failover in ~2-5 s, a decision that
+# cannot be made gives up after 30 s.
+e2e_write_settings() {
+    cat >"$E2E_RUN_DIR/settings.ini" <<EOF
+; written by test/e2e/lib.sh for run $E2E_RUN_ID
+[cluster]
+namespace = $E2E_K8S_NS
+domain = $E2E_DOMAIN
+redis-service = $E2E_REDIS_SVC
+sentinel-service = $E2E_SENTINEL_SVC
+redis-replicas = $E2E_REDIS_N
+sentinel-replicas = $E2E_SENTINEL_N
+redis-port = $E2E_REDIS_PORT
+sentinel-port = $E2E_SENTINEL_PORT
+master-name = $E2E_MASTER_NAME
+
+[discovery]
+probe-timeout = ${E2E_PROBE_TIMEOUT:-500}
+deadline = ${E2E_DEADLINE:-30000}
+round-interval = ${E2E_ROUND_INTERVAL:-500}
+
+[sentinel]
+down-after = ${E2E_DOWN_AFTER:-2000}
+failover-timeout = ${E2E_FAILOVER_TIMEOUT:-10000}
+EOF
+}
+
+# ---------------------------------------------------------------- pods
+
+# pod_create NAME: a namespace with a veth into the bridge, a fresh IP (never
+# reused within a run) and a DNS record.
+pod_create() {
+    local name=$1 ns ip n v dir
+    ns=$(e2e_netns_of "$name")
+    dir=$(e2e_pod_dir "$name")
+    pod_exists "$name" && die "pod $name already exists"
+    n=$(cat "$E2E_RUN_DIR/next_ip")
+    ((n < 255)) || die "out of pod addresses in $E2E_SUBNET.0/24"
+    echo $((n + 1)) >"$E2E_RUN_DIR/next_ip"
+    ip="$E2E_SUBNET.$n"
+    v=$(cat "$E2E_RUN_DIR/next_veth")
+    echo $((v + 1)) >"$E2E_RUN_DIR/next_veth"
+    # Host-side veth name: unique per run and per pod incarnation, <= 15 chars.
+    local veth="v${E2E_RUN_ID}p$v"
+
+    mkdir -p "$dir/conf" "$dir/data"
+    ip netns add "$ns" || die "ip netns add $ns failed"
+    e2e_write_netns_etc "$ns"
+    ip -n "$ns" link set lo up
+    # Both ends are created inside the run's namespaces: nothing touches the
+    # root namespace's interfaces.
+    ip -n "$E2E_NETNS" link add "$veth" type veth peer name eth0 netns "$ns"
+    ip -n "$E2E_NETNS" link set "$veth" master "$E2E_BRIDGE" up
+    ip -n "$ns" addr add "$ip/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    echo "$veth" >"$dir/veth"
+    echo 0 >"$dir/restarts"
+    touch "$dir/stopped"  # no container yet
+    echo "$ip" >"$dir/ip"
+    e2e_dns_sync
+    e2e_dns_wait "$(pod_fqdn "$name")" "$ip"
+    e2e_log "pod $name created: $ip ($ns)"
+}
+
+# pod_exec NAME CMD...: run CMD inside the pod's network namespace (with the
+# pod's resolv.conf and hosts), in the caller's environment.
+pod_exec() {
+    local name=$1; shift
+    ip netns exec "$(e2e_netns_of "$name")" "$@"
+}
+
+# pod_env NAME: the clean environment a pod's container gets.
+pod_env() {
+    printf '%s\n' "PATH=$E2E_POD_PATH" "HOME=$(e2e_pod_dir "$1")" \
+        "POD_NAME=$1" "POD_NAMESPACE=$E2E_K8S_NS" "HOSTNAME=$1"
+}
+
+# pod_spawn NAME CMD...: start CMD as the pod's container, supervised by
+# container.sh (restart on exit), in its own session so Ctrl-C in the
+# caller's terminal does not reach it; teardown kills it by namespace.
+pod_spawn() {
+    local name=$1 dir; shift
+    dir=$(e2e_pod_dir "$name")
+    pod_exists "$name" || die "pod $name does not exist"
+    local -a envv
+    mapfile -t envv < <(pod_env "$name")
+    rm -f "$dir/stopped"
+    printf '\n[e2e %(%F %T)T] ==== container start: %s\n' -1 "$*" >>"$dir/log"
+    setsid ip netns exec "$(e2e_netns_of "$name")" env -i "${envv[@]}" \
+        bash "$E2E_LIB_DIR/container.sh" "$dir/restarts" "$@" \
+        </dev/null >>"$dir/log" 2>&1 &
+    echo "$!" >"$dir/container.pid"
+}
+
+ri_bin() {
+    local d=${RI_BIN_DIR:-bin}
+    [[ $d == /* ]] || d="$E2E_REPO_DIR/$d"
+    printf '%s/%s' "$d" "$1"
+}
+
+# The common flags of both binaries for pod NAME.
+ri_flags() {
+    local dir
+    dir=$(e2e_pod_dir "$1")
+    printf '%s\n' -c "$E2E_RUN_DIR/settings.ini" -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf"
+    pod_is_sentinel "$1" || printf '%s\n' -d "$dir/data"
+}
+
+# start_redis_pod ORD / start_sentinel_pod ORD: create the pod if needed and
+# run `redis-init run` / `sentinel-init run` in it.
+start_redis_pod() { e2e_start_ri_pod "$(redis_pod "$1")" redis-init; }
+start_sentinel_pod() { e2e_start_ri_pod "$(sentinel_pod "$1")" sentinel-init; }
+e2e_start_ri_pod() {
+    local name=$1 bin
+    bin=$(ri_bin "$2")
+    [[ -x $bin ]] || die "$bin not built (make)"
+    pod_exists "$name" || pod_create "$name"
+    local -a flags
+    mapfile -t flags < <(ri_flags "$name")
+    pod_spawn "$name" "$bin" run "${flags[@]}"
+}
+
+# pod_discover NAME [ARGS]: `discover --json` as that pod would run it, with
+# the pod's identity and volumes; prints the JSON (exit code of discover).
+pod_discover() {
+    local name=$1 bin; shift
+    if pod_is_sentinel "$name"; then bin=$(ri_bin sentinel-init); else bin=$(ri_bin redis-init); fi
+    local -a flags envv
+    mapfile -t flags < <(ri_flags "$name")
+    mapfile -t envv < <(pod_env "$name")
+    pod_exec "$name" env -i "${envv[@]}" "$bin" discover --json "${flags[@]}" "$@"
+}
+
+# e2e_kill_netns NS GRACE: SIGTERM every process in NS, SIGKILL what is left
+# after GRACE seconds. Repeats the listing: a supervisor may have forked.
+e2e_kill_netns() {
+    local ns=$1 grace=$2 end pids
+    end=$((SECONDS + grace))
+    pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+    [[ -n ${pids// /} ]] || return 0
+    # shellcheck disable=SC2086 # word splitting of the pid list is intended
+    kill -TERM $pids 2>/dev/null || true
+    while :; do
+        pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+        [[ -n ${pids// /} ]] || return 0
+        if ((SECONDS >= end)); then
+            # shellcheck disable=SC2086
+            kill -KILL $pids 2>/dev/null || true
+        fi
+        sleep 0.1
+        ((SECONDS < end + 10)) || { e2e_log "processes in $ns survive SIGKILL: $pids"; return 1; }
+    done
+}
+
+# stop_pod NAME [GRACE]: stop the pod's processes (SIGTERM, then SIGKILL
+# after GRACE seconds, default 10), keep its network and DNS record.
+stop_pod() {
+    local name=$1 grace=${2:-10}
+    e2e_kill_netns "$(e2e_netns_of "$name")" "$grace"
+    touch "$(e2e_pod_dir "$name")/stopped"
+    printf '[e2e %(%F %T)T] ==== pod stopped\n' -1 >>"$(e2e_pod_dir "$name")/log"
+    e2e_log "pod $name stopped"
+}
+
+# kill_pod NAME: crash it (SIGKILL at once), like a node failure.
+kill_pod() { stop_pod "$1" 0; }
+
+# pod_delete NAME [--wipe-data] [--kill]: stop the processes, remove the DNS
+# record (NXDOMAIN from now on), delete the namespace (and with it the veth).
+# conf/ (emptyDir) is wiped; data/ (PVC) is kept unless --wipe-data.
+pod_delete() {
+    local name=$1 wipe=0 grace=10 dir ns; shift
+    while (($#)); do
+        case $1 in
+            --wipe-data) wipe=1 ;;
+            --kill) grace=0 ;;
+            *) die "pod_delete: unknown option $1" ;;
+        esac
+        shift
+    done
+    dir=$(e2e_pod_dir "$name")
+    ns=$(e2e_netns_of "$name")
+    pod_exists "$name" || die "pod $name does not exist"
+    e2e_kill_netns "$ns" "$grace"
+    rm -f "$dir/ip"
+    e2e_dns_sync
+    e2e_dns_wait "$(pod_fqdn "$name")" ""
+    ip netns del "$ns"
+    rm -rf "/etc/netns/$ns" "${dir:?}/conf"
+    mkdir -p "$dir/conf"
+    ((wipe == 0)) || { rm -rf "${dir:?}/data"; mkdir -p "$dir/data"; }
+    printf '[e2e %(%F %T)T] ==== pod deleted%s\n' -1 "$( ((wipe)) && echo ' (data wiped)')" >>"$dir/log"
+    e2e_log "pod $name deleted"
+}
+
+# pod_recreate_new_ip NAME [pod_delete options]: delete and create again; the
+# new incarnation always gets a different address.
+pod_recreate_new_ip() {
+    local name=$1 old; shift
+    old=$(pod_ip "$name")
+    pod_delete "$name" "$@"
+    pod_create "$name"
+    [[ $(pod_ip "$name") != "$old" ]] || die "pod $name got its old IP back"
+}
+
+# pod_restarts NAME: how often the pod's container exited and was restarted.
+pod_restarts() { cat "$(e2e_pod_dir "$1")/restarts"; }
+
+# ---------------------------------------------------------------- redis-cli
+
+# rcli POD ARGS...: redis-cli inside POD's namespace against its own server
+# (redis or sentinel port) as the admin user. The password travels in
+# REDISCLI_AUTH for this one command, never on argv. Extra redis-cli options
+# (-h HOST) may come first in ARGS.
+rcli() {
+    local name=$1; shift
+    REDISCLI_AUTH="$E2E_ADMIN_PASS" ip netns exec "$(e2e_netns_of "$name")" \
+        timeout 5 redis-cli --user "$E2E_ADMIN_USER" -h 127.0.0.1 -p "$(pod_port "$name")" "$@"
+}
+
+# info_field POD SECTION FIELD: one field of INFO SECTION ("" if absent).
+info_field() {
+    rcli "$1" INFO "$2" 2>/dev/null | tr -d '\r' | awk -F: -v k="$3" '$1 == k {print $2; exit}'
+}
+
+redis_role() { info_field "$1" replication role; }
+
+# sentinel_master_addr SPOD: "host port" the sentinel names for the group.
+sentinel_master_addr() {
+    rcli "$1" SENTINEL get-master-addr-by-name "$E2E_MASTER_NAME" 2>/dev/null | tr -d '\r' | paste -sd' '
+}
+
+# sentinel_master_field SPOD FIELD: a field of SENTINEL MASTER <group>.
+sentinel_master_field() {
+    rcli "$1" SENTINEL master "$E2E_MASTER_NAME" 2>/dev/null | tr -d '\r' |
+        awk -v k="$2" 'NR % 2 == 1 && $0 == k {getline; print; exit}'
+}
+
+# pod_of_fqdn HOST: the pod name of a host name we published ("" if none).
+pod_of_fqdn() {
+    local h=${1%.} suffix
+    for suffix in "$E2E_REDIS_SVC" "$E2E_SENTINEL_SVC"; do
+        suffix=".$suffix.$E2E_K8S_NS.svc.$E2E_DOMAIN"
+        if [[ $h == *"$suffix" ]]; then printf '%s' "${h%"$suffix"}"; return 0; fi
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------- health
+
+# Running redis / sentinel pods (created and not stopped), in ordinal order.
+running_redis_pods() { e2e_running_pods "$E2E_REDIS_SVC" "$E2E_REDIS_N"; }
+running_sentinel_pods() { e2e_running_pods "$E2E_SENTINEL_SVC" "$E2E_SENTINEL_N"; }
+e2e_running_pods() {
+    local i
+    for ((i = 0; i < $2; i++)); do
+        pod_exists "$1-$i" && [[ ! -f "$(e2e_pod_dir "$1-$i")/stopped" ]] && printf '%s\n' "$1-$i"
+    done
+    return 0
+}
+
+# current_master: the one redis pod reporting role:master; fails (and
+# prints nothing) when there are zero or several.
+current_master() {
+    local p masters=()
+    for p in $(running_redis_pods); do
+        [[ $(redis_role "$p") == master ]] && masters+=("$p")
+    done
+    ((${#masters[@]} == 1)) || return 1
+    printf '%s\n' "${masters[0]}"
+}
+
+# E2E_WHY holds the last reason cluster_healthy failed, for messages.
+E2E_WHY=
+why() { E2E_WHY=$*; return 1; }
+
+# cluster_healthy: exactly one master; every other running redis pod
+# replicates from it by host name with the link up; the master counts all
+# E2E_REDIS_N-1 replicas; every running sentinel names the master by host
+# name, sees the other E2E_SENTINEL_N-1 sentinels and all replicas, and none
+# of them is flagged down. Stopped pods are not asked.
+cluster_healthy() {
+    local nr=$E2E_REDIS_N ns=$E2E_SENTINEL_N m mf p v
+    m=$(current_master) || why "not exactly one master" || return 1
+    mf=$(pod_fqdn "$m")
+    for p in $(running_redis_pods); do
+        [[ $p == "$m" ]] && continue
+        v=$(info_field "$p" replication master_host)
+        [[ ${v%.} == "$mf" ]] || why "$p: master_host '$v', want $mf" || return 1
+        v=$(info_field "$p" replication master_link_status)
+        [[ $v == up ]] || why "$p: master_link_status '$v'" || return 1
+    done
+    v=$(info_field "$m" replication connected_slaves)
+    [[ $v == $((nr - 1)) ]] || why "$m: connected_slaves '$v', want $((nr - 1))" || return 1
+    for p in $(running_sentinel_pods); do
+        v=$(sentinel_master_addr "$p")
+        [[ ${v%% *} == "$mf" || ${v%% *} == "$mf." ]] || why "$p: master addr '$v', want $mf" || return 1
+        v=$(sentinel_master_field "$p" num-other-sentinels)
+        [[ $v == $((ns - 1)) ]] || why "$p: num-other-sentinels '$v', want $((ns - 1))" || return 1
+        v=$(sentinel_master_field "$p" num-slaves)
+        [[ $v == $((nr - 1)) ]] || why "$p: num-slaves '$v', want $((nr - 1))" || return 1
+        v=$(sentinel_master_field "$p" flags)
+        [[ $v == master ]] || why "$p: master flags '$v'" || return 1
+        v=$(rcli "$p" SENTINEL replicas "$E2E_MASTER_NAME" 2>/dev/null | tr -d '\r' |
+            awk 'prev == "flags" && $0 != "slave" {print} {prev = $0}')
+        [[ -z $v ]] || why "$p: replica flags '$v'" || return 1
+    done
+    E2E_WHY=
+}
+
+# wait_healthy SECONDS: wait for cluster_healthy, explain if it never is.
+wait_healthy() {
+    local limit=${1:-60} end=$((SECONDS + ${1:-60}))
+    while ! cluster_healthy; do
+        if ((SECONDS >= end)); then
+            e2e_log "cluster not healthy after ${limit}s: $E2E_WHY"
+            cluster_status >&2 || true
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# cluster_status: one line per pod, for humans.
+cluster_status() {
+    local p
+    for p in $(running_redis_pods); do
+        printf '%-28s %-12s role=%-7s master_host=%s link=%s slaves=%s restarts=%s\n' "$p" "$(pod_ip "$p")" \
+            "$(redis_role "$p")" "$(info_field "$p" replication master_host)" \
+            "$(info_field "$p" replication master_link_status)" \
+            "$(info_field "$p" replication connected_slaves)" "$(pod_restarts "$p")"
+    done
+    for p in $(running_sentinel_pods); do
+        printf '%-28s %-12s master=%s sentinels=%s slaves=%s flags=%s restarts=%s\n' "$p" "$(pod_ip "$p")" \
+            "$(sentinel_master_addr "$p")" "$(sentinel_master_field "$p" num-other-sentinels)" \
+            "$(sentinel_master_field "$p" num-slaves)" "$(sentinel_master_field "$p" flags)" \
+            "$(pod_restarts "$p")"
+    done
+}
+
+# ---------------------------------------------------------------- teardown
+
+# dump_logs: the tail of every pod's log and of dnsmasq's, for a failed test.
+dump_logs() {
+    local f
+    for f in "$E2E_RUN_DIR"/pods/*/log; do
+        [[ -f $f ]] || continue
+        printf '\n----- %s (last %s lines) -----\n' "${f#"$E2E_RUN_DIR"/}" "${E2E_LOG_LINES:-80}"
+        tail -n "${E2E_LOG_LINES:-80}" "$f"
+    done
+    printf '\n----- dnsmasq.log (last 20 lines) -----\n'
+    tail -n 20 "$E2E_RUN_DIR/dns/dnsmasq.log" 2>/dev/null || true
+}
+
+# teardown: kill every process of the run, delete its namespaces (the veths
+# and the bridge go with them) and /etc/netns entries, remove the run dir.
+# Idempotent; safe to call from a trap at any point of cluster_create.
+# On failure the logs are dumped and kept in $E2E_ARTIFACTS if set.
+teardown() {
+    local rc=$? ns
+    trap - EXIT INT TERM
+    [[ -n ${E2E_RUN_ID:-} ]] || return "$rc"
+    if ((rc != 0)) && [[ -d ${E2E_RUN_DIR:-} ]]; then
+        dump_logs >&2 || true
+        e2e_save_artifacts || true
+    fi
+    # Sentinel pods first, then redis, then the net namespace (dnsmasq).
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-" | sort -r); do
+        e2e_kill_netns "$ns" 2 || true
+    done
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-"); do
+        ip netns del "$ns" 2>/dev/null || e2e_log "could not delete netns $ns"
+    done
+    rm -rf /etc/netns/ri-"$E2E_RUN_ID"-*
+    if [[ ${E2E_KEEP:-0} != 1 && -n ${E2E_RUN_DIR:-} && -f $E2E_RUN_DIR/state ]]; then
+        rm -rf "$E2E_RUN_DIR"
+    fi
+    return "$rc"
+}
+
+# Logs only (conf dirs hold credentials).
+e2e_save_artifacts() {
+    [[ -n ${E2E_ARTIFACTS:-} ]] || return 0
+    local dst="$E2E_ARTIFACTS/${E2E_TEST_NAME:-run}-$E2E_RUN_ID" f p
+    mkdir -p "$dst"
+    for f in "$E2E_RUN_DIR"/pods/*/log; do
+        [[ -f $f ]] || continue
+        p=$(basename "$(dirname "$f")")
+        cp "$f" "$dst/$p.log"
+    done
+    cp "$E2E_RUN_DIR/dns/dnsmasq.log" "$dst/" 2>/dev/null || true
+    e2e_log "logs kept in $dst"
+}
