@@ -18,6 +18,7 @@
 #ifndef RI_SETTINGS_H
 #define RI_SETTINGS_H
 
+#include <stddef.h>
 #include "err.h"
 
 #define SET_NAME_MAX     64    /* service names, master-name, namespace, users */
@@ -87,8 +88,11 @@ struct settings {
     int default_user_on;                  /* default-user = off|on, default off */
     struct acl_extra_user users[SET_LIST_MAX]; int n_users;  /* user (repeatable): "NAME SECRET_KEY RULES..." */
 
-    /* bookkeeping: origin of each key, indexed internally */
+    /* bookkeeping, indexed internally by key: the origin of each value and
+     * where it came from ("settings.ini:12", "env X", "flag --set", "default"),
+     * so that settings_finish() can name the source of a bad combination. */
     unsigned char origin_[64];
+    char where_[64][96];
 };
 
 void settings_init(struct settings *s);
@@ -99,8 +103,15 @@ void settings_init(struct settings *s);
 int settings_set(struct settings *s, enum set_origin origin, const char *where,
                  const char *section, const char *key, const char *value, ri_err *e);
 
-/* Parse an INI file with inih. Unknown sections and keys are errors. */
+/* Parse an INI file with inih. Unknown sections and keys are errors.
+ * Lines may be up to 4000 bytes; ';' after whitespace starts a comment;
+ * a value wholly inside one pair of double quotes loses them. Not
+ * thread-safe (inih's options are process globals): load at startup. */
 int settings_load_ini(struct settings *s, const char *path, ri_err *e);
+
+/* The same for INI text in memory; origin names it in messages. */
+int settings_parse_ini(struct settings *s, const char *text, size_t len, const char *origin,
+                       ri_err *e);
 
 /* Apply the environment: REDIS_INIT_<SECTION>_<KEY> (upper case, '-' -> '_')
  * for every key, plus the aliases REDIS_INIT_SECRETS, REDIS_INIT_CONF_DIR,
@@ -113,7 +124,10 @@ int settings_load_env(struct settings *s, char *const *envp, ri_err *e);
 /* "section.key=value" from --set; splits and calls settings_set(ORIGIN_FLAG). */
 int settings_set_arg(struct settings *s, const char *arg, ri_err *e);
 
-/* Derive and validate. */
+/* Derive and validate. Afterwards: pod_name is set (gethostname() when it
+ * was empty), namespace_ is set ("default" when empty), ordinal is derived,
+ * quorum holds the effective quorum and min_replicas_to_write the effective
+ * fencing value (auto resolved). Idempotent. */
 int settings_finish(struct settings *s, ri_err *e);
 
 /* Effective quorum / fencing after settings_finish(). */
