@@ -18,13 +18,18 @@
 #include "err.h"
 
 struct rdb_info {
-    int valid;             /* magic "REDIS" + 4 digit version parsed */
-    int has_keys;          /* 1 keys found, 0 none; valid==0 => has_keys==1 */
-    char replid[41];       /* aux repl-id, "" if absent */
-    long long offset;      /* aux repl-offset, -1 if absent */
+    int valid;             /* magic "REDIS" + 4 digits parsed AND the opcodes read up to
+                              a decision (SELECTDB, EOF, or an opcode we do not know) */
+    int has_keys;          /* 1 keys found (or unknown content), 0 none; valid==0 => has_keys==1 */
+    char replid[41];       /* aux repl-id, "" if absent (kept even when valid==0) */
+    long long offset;      /* aux repl-offset, -1 if absent (kept even when valid==0) */
+    size_t end;            /* has_keys==0: bytes the RDB occupies including the EOF
+                              opcode and its 8-byte checksum (may exceed len); else 0.
+                              An AOF with an RDB preamble has commands beyond it. */
 };
 
-/* Pure: inspect the first len bytes of an RDB file. Never reads past len. */
+/* Pure: inspect the first len bytes of an RDB file. Never reads past len.
+ * Truncated before a decision: valid=0, has_keys=1. */
 void rdb_inspect(const unsigned char *buf, size_t len, struct rdb_info *out);
 
 struct local_data {
