@@ -102,8 +102,10 @@ static int write_all(int fd, const char *p, size_t n) {
 
 /* Write one temp file next to its target; on failure nothing is left. */
 static int write_temp(const char *dir, const struct out_file *f, char *tmp, size_t tmplen, ri_err *e) {
-    char name[256];
-    snprintf(name, sizeof name, ".%s.tmp.%ld", f->name, (long)getpid());
+    char name[NAME_MAX + 1];
+    int n = snprintf(name, sizeof name, ".%s.tmp.%ld", f->name, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof name)
+        return ri_fail(e, EX_CANTCREAT, "file name too long: %.64s...", f->name);
     if (fs_join(tmp, tmplen, dir, name, e)) return e->code;
     unlink(tmp);  /* a leftover of a killed earlier run with our pid */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, f->mode);
@@ -137,6 +139,11 @@ int fs_write_files(const char *dir, const struct out_file *files, int n, ri_err 
         return ri_fail(e, EX_CANTCREAT, "output directory %s: %s", dir,
                        isdir < 0 ? "does not exist" : "not a directory");
 
+    /* Every name is checked first: a failure in the rename phase would leave
+     * some files new and some old. */
+    for (int i = 0; i < n; i++)
+        if (strlen(files[i].name) + 24 > NAME_MAX || strchr(files[i].name, '/'))
+            return ri_fail(e, EX_CANTCREAT, "invalid output file name: %.64s", files[i].name);
     for (; made < n; made++)
         if ((rc = write_temp(dir, &files[made], tmps[made], sizeof tmps[made], e)) != 0) break;
     if (rc != 0) {

@@ -1,0 +1,154 @@
+/* test_fsutil.c: atomic writes leave either all new files or the old ones. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checkmain.h"
+#include "fsutil.h"
+
+static char dir[64];
+
+static void setup(void) {
+    snprintf(dir, sizeof dir, "/tmp/ri-fs-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put(const char *name, const char *text) {
+    char p[128];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void expect(const char *name, const char *text, mode_t mode) {
+    char p[128], *data;
+    size_t len;
+    ri_err e = {0};
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    ck_assert_msg(fs_read_file(p, 1 << 20, &data, &len, &e) == 0, "%s", e.msg);
+    ck_assert_str_eq(data, text);
+    free(data);
+    ck_assert_int_eq(stat(p, &st), 0);
+    if (mode) ck_assert_int_eq(st.st_mode & 07777, mode);
+}
+
+static int count_entries(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) -eq", dir);
+    for (int n = 0; n < 10; n++) {
+        char c2[160];
+        snprintf(c2, sizeof c2, "%s %d", cmd, n);
+        if (system(c2) == 0) return n;
+    }
+    return -1;
+}
+
+START_TEST(writes_all_files_with_modes) {
+    ri_err e = {0};
+    mode_t old = umask(077);
+    struct out_file f[] = {{"a.conf", "alpha\n", 6, 0600}, {"b.acl", "beta\n", 5, 0644}};
+    ck_assert_msg(fs_write_files(dir, f, 2, &e) == 0, "%s", e.msg);
+    umask(old);
+    expect("a.conf", "alpha\n", 0600);
+    expect("b.acl", "beta\n", 0644);  /* exact mode, whatever the umask */
+    ck_assert_int_eq(count_entries(), 2);  /* no temp files left */
+}
+END_TEST
+
+START_TEST(replaces_existing_files) {
+    ri_err e = {0};
+    put("a.conf", "old");
+    struct out_file f[] = {{"a.conf", "new", 3, 0600}};
+    ck_assert_int_eq(fs_write_files(dir, f, 1, &e), 0);
+    expect("a.conf", "new", 0600);
+}
+END_TEST
+
+START_TEST(failure_leaves_old_files_untouched) {
+    ri_err e = {0};
+    char longname[300];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    put("a.conf", "old a");
+    /* the second file cannot be created (name too long): the first must not change */
+    struct out_file f[] = {{"a.conf", "new a", 5, 0600}, {longname, "b", 1, 0600}};
+    ck_assert_int_ne(fs_write_files(dir, f, 2, &e), 0);
+    expect("a.conf", "old a", 0);
+    ck_assert_int_eq(count_entries(), 1);
+}
+END_TEST
+
+START_TEST(missing_dir_is_cantcreat) {
+    ri_err e = {0};
+    char missing[96];
+    snprintf(missing, sizeof missing, "%s/nope", dir);
+    struct out_file f[] = {{"a", "x", 1, 0600}};
+    ck_assert_int_eq(fs_write_files(missing, f, 1, &e), EX_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "does not exist"));
+    put("file", "x");
+    snprintf(missing, sizeof missing, "%s/file", dir);
+    ck_assert_int_eq(fs_write_files(missing, f, 1, &e), EX_CANTCREAT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "not a directory"));
+}
+END_TEST
+
+START_TEST(read_errors) {
+    ri_err e = {0};
+    char p[96], *data;
+    size_t len;
+    snprintf(p, sizeof p, "%s/none", dir);
+    ck_assert_int_eq(fs_read_file(p, 100, &data, &len, &e), EX_NOINPUT);
+    ck_assert_int_eq(fs_read_file(dir, 100, &data, &len, &e), EX_NOINPUT);  /* a directory */
+    put("big", "0123456789");
+    snprintf(p, sizeof p, "%s/big", dir);
+    ck_assert_int_eq(fs_read_file(p, 5, &data, &len, &e), EX_DATAERR);
+}
+END_TEST
+
+START_TEST(join_and_absolute) {
+    ri_err e = {0};
+    char out[64], cwd[1024], want[1100];
+    ck_assert_int_eq(fs_join(out, sizeof out, "/a/", "b", &e), 0);
+    ck_assert_str_eq(out, "/a/b");
+    ck_assert_int_eq(fs_join(out, sizeof out, "/a", "b", &e), 0);
+    ck_assert_str_eq(out, "/a/b");
+    ck_assert_int_eq(fs_join(out, 4, "/a", "bcd", &e), EX_CONFIG);
+    ck_assert_int_eq(fs_absolute("/x/y", out, sizeof out, &e), 0);
+    ck_assert_str_eq(out, "/x/y");
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    char abs[1100];
+    ck_assert_int_eq(fs_absolute("./conf", abs, sizeof abs, &e), 0);
+    snprintf(want, sizeof want, "%s/conf", cwd);
+    ck_assert_str_eq(abs, want);
+    ck_assert_int_eq(fs_absolute(".", abs, sizeof abs, &e), 0);
+    ck_assert_str_eq(abs, cwd);
+}
+END_TEST
+
+static Suite *make_suite(void) {
+    Suite *s = suite_create("fsutil");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, writes_all_files_with_modes);
+    tcase_add_test(tc, replaces_existing_files);
+    tcase_add_test(tc, failure_leaves_old_files_untouched);
+    tcase_add_test(tc, missing_dir_is_cantcreat);
+    tcase_add_test(tc, read_errors);
+    tcase_add_test(tc, join_and_absolute);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(make_suite)
