@@ -16,12 +16,17 @@
  * if in holds a NUL byte or out is too small (outlen >= 4*len+3 always fits). */
 int conf_quote(const char *in, size_t len, char *out, size_t outlen);
 
-/* Split one config line as sdssplitargs() does. On success returns the
- * number of arguments (<= max) and stores each in args[i] (malloc'd,
+/* Split one config line as sdssplitargs() does, quirks included: blanks
+ * between arguments are isspace(), but a bare word ends only at ' ', \t,
+ * \n or \r; a quote inside a bare word opens a quoted part (a"b c" is one
+ * argument); "\x00" yields a NUL inside an argument (use arglens).
+ * On success returns the number of arguments (<= max) and stores each in
+ * args[i] (malloc'd,
  * NUL-terminated, arglens[i] = its length); returns -1 on unbalanced quotes
  * or a closing quote not followed by a space, or more than max arguments.
  * Free with conf_free_args(). */
 int conf_split(const char *line, char **args, size_t *arglens, int max);
+/* Frees (after wiping up to the first NUL) and NULLs args[0..n). */
 void conf_free_args(char **args, int n);
 
 #endif
