@@ -21,9 +21,9 @@ int conf_quote(const char *in, size_t len, char *out, size_t outlen);
  * \n or \r; a quote inside a bare word opens a quoted part (a"b c" is one
  * argument); "\x00" yields a NUL inside an argument (use arglens).
  * On success returns the number of arguments (<= max) and stores each in
- * args[i] (malloc'd,
- * NUL-terminated, arglens[i] = its length); returns -1 on unbalanced quotes
- * or a closing quote not followed by a space, or more than max arguments.
+ * args[i] (malloc'd, NUL-terminated, arglens[i] = its length); returns -1
+ * on unbalanced quotes or a closing quote not followed by a space, or more
+ * than max arguments.
  * Free with conf_free_args(). */
 int conf_split(const char *line, char **args, size_t *arglens, int max);
 /* Frees (after wiping up to the first NUL) and NULLs args[0..n). */
