@@ -93,8 +93,8 @@ static void follow_guarded(const struct rctx *c, struct decision *d, int m, cons
     dec_set(d, ACT_WAIT, "D1", o, m, NULL, 0);
     dec_reason(d, "refusing to follow %.*s:%d: it holds no keys while my data dir holds data (%s)",
                DEC_PEER(r), r->p.port, o->self_data.summary);
-    dec_reason(d, "my data (repl-id %s, offset %lld) is not part of its history (repl-id %s, "
-               "offset %lld; replid2 %s up to %lld): following it would wipe my data",
+    dec_reason(d, "my data (repl-id %.8s, offset %lld) is not part of its history (repl-id %.8s, "
+               "offset %lld; replid2 %.8s up to %lld): following it would wipe my data",
                o->self_data.replid[0] ? o->self_data.replid : "unknown", o->self_data.offset,
                r->replid[0] ? r->replid : "unknown", r->offset,
                r->replid2[0] ? r->replid2 : "none", r->second_offset);
@@ -149,7 +149,7 @@ static void rule_s(const struct rctx *c, struct decision *d)
     const struct vote_group *g = &c->t.groups[c->t.best];
     char who[DEC_REASON_MAX];
     dec_format(who, "%d of %d sentinels name %.*s:%d (majority %d)", g->count,
-             c->n_sent, dec_label_len(g->host), g->host, g->port, c->majority);
+             c->n_sent, dec_group_len(g), g->host, g->port, c->majority);
     int is_self = g->peer >= 0 ? g->peer == c->self
                                : g->port == o->redis_port && host_equal(g->host, o->self_host);
     if (is_self) {
@@ -164,6 +164,9 @@ static void rule_s(const struct rctx *c, struct decision *d)
         dec_reason(d, "%d of %d sentinels name %s:%d (majority %d), which is none of the %d "
                    "configured redis pods: waiting for them to name a pod", g->count, c->n_sent,
                    g->host, g->port, c->majority, c->n_redis);
+        if (c->self >= 0 && strcmp(o->redis[c->self].p.addr, g->host) == 0)
+            dec_warn(d, "%s is my own address, but an address may have been reused: not "
+                     "trusting it (set sentinel announce-hostnames)", g->host);
         return;
     }
     const struct redis_obs *m = &o->redis[g->peer];
@@ -174,9 +177,13 @@ static void rule_s(const struct rctx *c, struct decision *d)
         follow_guarded(c, d, g->peer, "S5", lead);
     } else if (m->p.outcome == OUT_ANSWER) {
         dec_set(d, ACT_WAIT, "S6", o, g->peer, NULL, 0);
-        dec_reason(d, "%s but it answers as %s (master_host %.*s): a failover is in progress "
-                   "or the sentinels are stale", who, role_name(m->role),
-                   dec_label_len(m->master_host), m->master_host);
+        if (m->role == ROLE_REPLICA)
+            dec_reason(d, "%s but it answers as a replica of %.*s:%d: a failover is in progress "
+                       "or the sentinels are stale", who, dec_label_len(m->master_host),
+                       m->master_host, m->master_port);
+        else
+            dec_reason(d, "%s but it answers with an unknown role: waiting until it answers "
+                       "as master", who);
     } else {
         /* Following a dead master loses nothing: the sentinels fail it over
          * and repoint us, and if it restarts empty its own redis-init will
@@ -200,7 +207,7 @@ static void rule_p(const struct rctx *c, struct decision *d, int m, int n_claims
     for (int g = 0; g < c->t.n_groups; g++)
         if (c->t.groups[g].peer != m)
             dec_warn(d, "%d of %d sentinels name %.*s:%d instead (majority %d)",
-                     c->t.groups[g].count, c->n_sent, dec_label_len(c->t.groups[g].host),
+                     c->t.groups[g].count, c->n_sent, dec_group_len(&c->t.groups[g]),
                      c->t.groups[g].host, c->t.groups[g].port, c->majority);
     dec_describe(r, desc, sizeof desc);
     dec_format(lead, "no sentinel majority names a master (majority %d of %d); "
@@ -217,7 +224,7 @@ static int rule_b_wait(const struct rctx *c, struct decision *d)
     if (c->t.n_votes > 0) {
         struct dec_list l = {{0}, 0};
         for (int g = 0; g < c->t.n_groups; g++)
-            dec_list_add(&l, "%.*s:%d (%d of %d)", dec_label_len(c->t.groups[g].host),
+            dec_list_add(&l, "%.*s:%d (%d of %d)", dec_group_len(&c->t.groups[g]),
                          c->t.groups[g].host, c->t.groups[g].port, c->t.groups[g].count, c->n_sent);
         const struct vote_group *b = &c->t.groups[c->t.best];
         dec_set(d, ACT_WAIT, "B1", o, b->peer, b->host, b->port);
@@ -246,9 +253,13 @@ static int rule_b_wait(const struct rctx *c, struct decision *d)
             if (o->redis[i].p.ordinal == 0)
                 boot = o->redis[i].p.host;
         dec_set(d, ACT_WAIT, "B3", o, -1, NULL, 0);
-        dec_reason(d, "no master anywhere; only %.*s may bootstrap (my ordinal is %d): waiting "
-                   "for a master", boot ? dec_label_len(boot) : 20,
-                   boot ? boot : "the pod of ordinal 0", o->self_ordinal);
+        char mine[40];
+        if (o->self_ordinal < 0)
+            snprintf(mine, sizeof mine, "my pod name has no ordinal");
+        else
+            snprintf(mine, sizeof mine, "my ordinal is %d", o->self_ordinal);
+        dec_reason(d, "no master anywhere; only %.*s may bootstrap (%s): waiting for a master",
+                   boot ? dec_label_len(boot) : 20, boot ? boot : "the pod of ordinal 0", mine);
         return 1;
     }
     return 0;
@@ -281,8 +292,9 @@ static void rule_b_boot(const struct rctx *c, struct decision *d)
         dec_reason(d, "no master anywhere; I am the bootstrap pod, my data dir is empty and no "
                    "answering pod holds data: starting a fresh cluster");
         if (down.n)
-            dec_reason(d, "%s could not report %s data: if any holds data, guard D makes it "
-                       "refuse to follow me", down.buf, down.n > 1 ? "their" : "its");
+            dec_reason(d, "%s could not report %s data: a pod holding data refuses to follow "
+                       "an empty master (guard D) rather than be wiped", down.buf,
+                       down.n > 1 ? "their" : "its");
         return;
     }
     dec_describe(&o->redis[h], desc, sizeof desc);

@@ -146,9 +146,14 @@ int dec_label_len(const char *host)
     return dot && dot != host ? (int)(dot - host) : (int)n;
 }
 
+int dec_group_len(const struct vote_group *g)
+{
+    return g->peer >= 0 ? dec_label_len(g->host) : (int)strnlen(g->host, OBS_HOST_MAX);
+}
+
 void dec_describe(const struct redis_obs *r, char *buf, size_t size)
 {
-    snprintf(buf, size, "%lld keys, offset %lld, %d replicas%s", r->keys, r->offset,
+    snprintf(buf, size, "keys %lld, offset %lld, replicas %d%s", r->keys, r->offset,
              r->connected_replicas, r->loading ? ", loading" : "");
 }
 

@@ -21,6 +21,10 @@ struct vote_group {
     int count;
 };
 
+/* Length to print of a group's host: the pod's first label, or the whole
+ * name when it is no configured pod (then the label alone could mislead). */
+int dec_group_len(const struct vote_group *g);
+
 struct tally {
     int n_votes;                 /* sentinels that named some master */
     int n_groups;
@@ -56,7 +60,7 @@ int dec_sentinel_unknown(const struct sentinel_obs *s);
  * an IP address. */
 int dec_label_len(const char *host);
 
-/* "12 keys, offset 340, 2 replicas" (+ ", loading"). */
+/* "keys 12, offset 340, replicas 2" (+ ", loading"). */
 void dec_describe(const struct redis_obs *r, char *buf, size_t size);
 
 /* The answered master to follow or monitor among redis peers (skip: index to

@@ -14,7 +14,7 @@ static void rule_t1(const struct observations *o, struct decision *d, const stru
     const struct vote_group *g = &t->groups[t->best];
     char who[DEC_REASON_MAX];
     dec_format(who, "%d of %d peer sentinels name %.*s:%d", g->count, n_peers,
-             dec_label_len(g->host), g->host, g->port);
+             dec_group_len(g), g->host, g->port);
     dec_set(d, ACT_MONITOR, "T1", o, g->peer, g->host, g->port);
     dec_reason(d, "%s (majority of the peers %d): monitoring it", who, majority);
     if (g->peer < 0)
@@ -35,7 +35,7 @@ static void rule_t2(const struct observations *o, struct decision *d, const stru
     for (int g = 0; g < t->n_groups; g++)
         if (t->groups[g].peer != m)
             dec_warn(d, "%d peer sentinels name %.*s:%d instead", t->groups[g].count,
-                     dec_label_len(t->groups[g].host), t->groups[g].host, t->groups[g].port);
+                     dec_group_len(&t->groups[g]), t->groups[g].host, t->groups[g].port);
     dec_set(d, ACT_MONITOR, "T2", o, m, NULL, 0);
     dec_reason(d, "no majority of peer sentinels names a master; %.*s:%d answers as master (%s): "
                "monitoring it", DEC_PEER(r), r->p.port, desc);
