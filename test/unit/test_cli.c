@@ -1,0 +1,102 @@
+/* test_cli.c: option parsing and HOST[:PORT] splitting. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "checkmain.h"
+#include "cli.h"
+
+static const struct {
+    const char *arg;
+    int rc;
+    const char *host;
+    int port;
+} hostports[] = {
+    {"redis-0", 0, "redis-0", 6379},
+    {"redis-0:6380", 0, "redis-0", 6380},
+    {"10.0.0.1:1", 0, "10.0.0.1", 1},
+    {"[::1]:7000", 0, "::1", 7000},
+    {"[fe80::1]", 0, "fe80::1", 6379},
+    {"::1", 0, "::1", 6379},
+    {"host:", EX_USAGE, NULL, 0},
+    {"host:0", EX_USAGE, NULL, 0},
+    {"host:65536", EX_USAGE, NULL, 0},
+    {"host:12x", EX_USAGE, NULL, 0},
+    {":6379", EX_USAGE, NULL, 0},
+    {"", EX_USAGE, NULL, 0},
+    {"[::1", EX_USAGE, NULL, 0},
+    {"[::1]x", EX_USAGE, NULL, 0},
+};
+
+START_TEST(split_hostport) {
+    char host[64] = "";
+    int port = -1;
+    int rc = cli_split_hostport(hostports[_i].arg, 6379, host, sizeof host, &port);
+    ck_assert_msg(rc == hostports[_i].rc, "%s: rc %d", hostports[_i].arg, rc);
+    if (rc == 0) {
+        ck_assert_str_eq(host, hostports[_i].host);
+        ck_assert_int_eq(port, hostports[_i].port);
+    }
+}
+END_TEST
+
+#define ARGV(...) ((char *[]){"prog", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"prog", __VA_ARGS__}) / sizeof(char *)))
+
+static const struct {
+    int kind, rc, cmd;
+    char **argv;
+    int argc;
+} parses[] = {
+    {KIND_REDIS, 0, CMD_RENDER, ARGV("render", "--master"), ARGC("render", "--master")},
+    {KIND_REDIS, 0, CMD_RUN, ARGV("run", "-s", "x", "--replica-of", "h:1"), ARGC("run", "-s", "x", "--replica-of", "h:1")},
+    {KIND_REDIS, 0, CMD_DISCOVER, ARGV("discover", "--json", "--once"), ARGC("discover", "--json", "--once")},
+    {KIND_REDIS, 0, CMD_HELP, ARGV("--help"), ARGC("--help")},
+    {KIND_REDIS, 0, CMD_VERSION, ARGV("-V"), ARGC("-V")},
+    {KIND_REDIS, 0, CMD_HELP, ARGV("render", "--help"), ARGC("render", "--help")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("frobnicate"), ARGC("frobnicate")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--monitor", "h"), ARGC("render", "--monitor", "h")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--master", "--replica-of", "h"), ARGC("render", "--master", "--replica-of", "h")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("discover", "--master"), ARGC("discover", "--master")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--json"), ARGC("render", "--json")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "stray"), ARGC("render", "stray")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--bogus"), ARGC("render", "--bogus")},
+    {KIND_SENTINEL, 0, CMD_RENDER, ARGV("render", "--monitor", "m:6379"), ARGC("render", "--monitor", "m:6379")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "--master"), ARGC("render", "--master")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "-d", "/data"), ARGC("render", "-d", "/data")},
+};
+
+START_TEST(parse_table) {
+    struct cli_opts o;
+    int rc = cli_parse(parses[_i].argc, parses[_i].argv, parses[_i].kind, &o);
+    ck_assert_msg(rc == parses[_i].rc, "row %d: rc %d", _i, rc);
+    if (rc == 0) ck_assert_int_eq(o.cmd, parses[_i].cmd);
+}
+END_TEST
+
+START_TEST(flags_map_to_settings_keys) {
+    struct cli_opts o;
+    char *argv[] = {"prog", "render", "-s", "/s", "-o", "/o", "-d", "/d", "--set", "sentinel.quorum=2", NULL};
+    ck_assert_int_eq(cli_parse(10, argv, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.n_sets, 3);
+    ck_assert_str_eq(o.sets[0].key, "secrets");
+    ck_assert_str_eq(o.sets[1].key, "conf-dir");
+    ck_assert_str_eq(o.sets[2].section, "redis");
+    ck_assert_str_eq(o.sets[2].key, "dir");
+    ck_assert_int_eq(o.n_set_args, 1);
+    ck_assert_str_eq(o.set_args[0], "sentinel.quorum=2");
+}
+END_TEST
+
+static Suite *make_suite(void) {
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("core");
+    tcase_add_loop_test(tc, split_hostport, 0, (int)(sizeof hostports / sizeof hostports[0]));
+    tcase_add_loop_test(tc, parse_table, 0, (int)(sizeof parses / sizeof parses[0]));
+    tcase_add_test(tc, flags_map_to_settings_keys);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+CHECK_MAIN(make_suite)
