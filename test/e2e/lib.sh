@@ -618,6 +618,134 @@ cluster_status() {
     done
 }
 
+# ---------------------------------------------------------------- test helpers
+
+# redis_ready POD: answers, and is a master or a replica with its link up
+# (what a readiness probe would check).
+redis_ready() {
+    local role
+    role=$(redis_role "$1")
+    [[ $role == master ]] || { [[ $role == slave ]] && [[ $(info_field "$1" replication master_link_status) == up ]]; }
+}
+
+# sentinel_ready POD: answers and monitors a master.
+sentinel_ready() { [[ -n $(sentinel_master_addr "$1") ]]; }
+
+# start_cluster_ordered: redis pods one by one, each after the previous is
+# ready (StatefulSet OrderedReady), then the sentinels the same way.
+start_cluster_ordered() {
+    local i p
+    for ((i = 0; i < E2E_REDIS_N; i++)); do
+        p=$(redis_pod "$i")
+        start_redis_pod "$i"
+        wait_until 60 "$p ready" redis_ready "$p" || fail "$p did not become ready"
+    done
+    for ((i = 0; i < E2E_SENTINEL_N; i++)); do
+        p=$(sentinel_pod "$i")
+        start_sentinel_pod "$i"
+        wait_until 60 "$p ready" sentinel_ready "$p" || fail "$p did not become ready"
+    done
+}
+
+# write_keys PREFIX COUNT: SET PREFIX:i = PREFIX-value-i on the master, then
+# WAIT until every running replica acknowledged them, so "writes survive"
+# checks are about our failover handling, not about replication lag.
+write_keys() {
+    local prefix=$1 n=$2 m i acked want
+    m=$(current_master) || fail "write_keys: not exactly one master"
+    for ((i = 0; i < n; i++)); do
+        printf 'SET %s:%d %s-value-%d\n' "$prefix" "$i" "$prefix" "$i"
+    done | rcli "$m" >/dev/null || fail "write_keys: SET on $m failed"
+    want=$(($(running_redis_pods | wc -l) - 1))
+    acked=$(rcli "$m" WAIT "$want" 5000 | tr -d '\r')
+    [[ $acked -ge $want ]] || fail "write_keys: only $acked of $want replicas acknowledged"
+}
+
+# keys_present POD PREFIX COUNT: POD holds exactly the values write_keys set.
+keys_present() {
+    local pod=$1 prefix=$2 n=$3 i got want
+    got=$(for ((i = 0; i < n; i++)); do printf 'GET %s:%d\n' "$prefix" "$i"; done | rcli "$pod" | tr -d '\r')
+    want=$(for ((i = 0; i < n; i++)); do printf '%s-value-%d\n' "$prefix" "$i"; done)
+    [[ $got == "$want" ]]
+}
+
+# assert_keys_everywhere PREFIX COUNT: every running redis pod has them
+# (waits a little for replication after a resync).
+assert_keys_everywhere() {
+    local p
+    for p in $(running_redis_pods); do
+        wait_until 15 "$1:* on $p" keys_present "$p" "$1" "$2" || fail "$p lacks keys written as $1:*"
+    done
+}
+
+# assert_master POD: POD is the one master and every sentinel names it.
+assert_master() {
+    local m
+    m=$(current_master) || fail "not exactly one master"
+    [[ $m == "$1" ]] || fail "master is $m, expected $1"
+}
+
+# assert_no_restarts: no container exited (crash loop, deadline exit).
+assert_no_restarts() {
+    local d n
+    for d in "$E2E_RUN_DIR"/pods/*/; do
+        n=$(cat "$d/restarts")
+        [[ $n == 0 ]] || fail "pod $(basename "$d") restarted $n time(s)"
+    done
+}
+
+# assert_discover_consistent POD: `discover --json` run in POD (exit 0)
+# decides what the cluster actually is: master for the master, follow the
+# master for a replica, monitor it for a sentinel; every peer answered, and
+# what it reported matches the servers.
+assert_discover_consistent() {
+    local pod=$1 m mf json rc=0 want_action
+    m=$(current_master) || fail "not exactly one master"
+    mf=$(pod_fqdn "$m")
+    json=$(pod_discover "$pod") || rc=$?
+    [[ $rc == 0 ]] || fail "discover in $pod exited $rc: $json"
+    jq -e . >/dev/null <<<"$json" || fail "discover in $pod printed no JSON: $json"
+    if pod_is_sentinel "$pod"; then want_action=monitor
+    elif [[ $pod == "$m" ]]; then want_action=master
+    else want_action=follow; fi
+    jq -e --arg a "$want_action" --arg mf "$mf" --arg self "$pod" --arg svc "$E2E_REDIS_SVC" '
+        def host: rtrimstr(".");
+        def masterpod: $mf | split(".")[0];
+        .decision.action == $a
+        and ($a == "master" or (.decision.host | host) == $mf)
+        and ([.sentinels[] | select(.outcome != "self") |
+              .outcome == "answer" and (.master_host | host) == $mf] | all)
+        and ([.redis[] | select(.outcome != "self") | .outcome == "answer"] | all)
+        and ([.redis[] | select(.outcome == "answer") |
+              if (.host | split(".")[0]) == masterpod then .role == "master"
+              else .role == "replica" and (.master_host | host) == $mf and .link_up end] | all)
+    ' >/dev/null <<<"$json" || fail "discover in $pod does not match the cluster (master $m, want $want_action): $json"
+    e2e_log "discover in $pod: $(jq -c '.decision | {action, rule, host}' <<<"$json")"
+}
+
+# assert_no_secret_leaks: no password appears on any pod process's command
+# line or in any pod log.
+assert_no_secret_leaks() {
+    local ns pid pw f
+    local -a pws
+    mapfile -t pws < <(jq -r '.data | to_entries[] | select(.key | endswith("PASSWORD")) | .value' "$E2E_RUN_DIR/secrets.json")
+    for ns in $(ip netns list | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-"); do
+        for pid in $(ip netns pids "$ns"); do
+            [[ -r /proc/$pid/cmdline ]] || continue
+            for pw in "${pws[@]}"; do
+                if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pw"; then
+                    fail "a password is on the command line of pid $pid in $ns"
+                fi
+            done
+        done
+    done
+    for f in "$E2E_RUN_DIR"/pods/*/log; do
+        for pw in "${pws[@]}"; do
+            ! grep -qF -- "$pw" "$f" || fail "a password appears in $f"
+        done
+    done
+}
+
 # ---------------------------------------------------------------- teardown
 
 # dump_logs: the tail of every pod's log and of dnsmasq's, for a failed test.
