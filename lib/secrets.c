@@ -155,7 +155,9 @@ static long strip_comments(const char *in, size_t len, char *out, int *line, int
     size_t j = 0;
     int in_str = 0, ln = 1, cl = 0, start_ln = 0, start_cl = 0;
     enum { CODE, LINE_C, BLOCK_C } st = CODE;
-    for (size_t i = 0; i < len; i++) {
+    /* Editors that write a UTF-8 BOM do not count it as a column. */
+    size_t i0 = len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    for (size_t i = i0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         if (c == '\n') ln++, cl = 0;
         else if ((c & 0xc0) != 0x80) cl++;
@@ -200,22 +202,57 @@ static long strip_comments(const char *in, size_t len, char *out, int *line, int
     return (long)j;
 }
 
-/* Blank a ',' that only whitespace separates from '}' or ']' (in place). */
+/* Blank a ',' that follows a value and that only whitespace separates from
+ * '}' or ']' (in place). ",,}" and "{,}" stay, for jansson to point at. */
 static void strip_trailing_commas(char *t, size_t len) {
     int in_str = 0;
+    char last = 0;  /* last significant character outside strings */
     for (size_t i = 0; i < len; i++) {
         if (in_str) {
             if (t[i] == '\\') i++;
             else if (t[i] == '"') in_str = 0;
             continue;
         }
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r') continue;
         if (t[i] == '"') in_str = 1;
-        else if (t[i] == ',') {
+        else if (t[i] == ',' && last && !strchr(",{[:", last)) {
             size_t k = i + 1;
             while (k < len && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r')) k++;
-            if (k < len && (t[k] == '}' || t[k] == ']')) t[i] = ' ';
+            if (k < len && (t[k] == '}' || t[k] == ']')) {
+                t[i] = ' ';
+                continue;
+            }
+        }
+        last = t[i];
+    }
+}
+
+static int structural(const char *tok, size_t n) { return n == 1 && strchr("{}[],:", tok[0]); }
+
+/* jansson quotes input in its messages ("near '<token>'", "invalid Unicode
+ * escape '\\u12'"): that text may be part of a password. Keep only quoted
+ * structural characters; a string token becomes "a string". */
+static void sanitize_jansson(const char *in, char *out, size_t outlen) {
+    size_t o = 0;
+    const char *near = strstr(in, " near '");
+    const char *end = near ? near : in + strlen(in);
+    for (const char *p = in; p < end && o + 1 < outlen;) {
+        const char *q = *p == '\'' ? memchr(p + 1, '\'', (size_t)(end - p - 1)) : NULL;
+        if (q && structural(p + 1, (size_t)(q - p - 1))) {
+            for (; p <= q && o + 1 < outlen; p++) out[o++] = *p;
+        } else if (q) {
+            while (o > 0 && out[o - 1] == ' ') o--;
+            p = q + 1;
+        } else {
+            out[o++] = *p++;
         }
     }
+    out[o] = '\0';
+    if (!near) return;
+    const char *tok = near + 7, *tend = strrchr(tok, '\'');
+    size_t tn = tend ? (size_t)(tend - tok) : 0;
+    if (structural(tok, tn)) snprintf(out + o, outlen - o, " near '%c'", tok[0]);
+    else if (tok[0] == '"') snprintf(out + o, outlen - o, " near a string");
 }
 
 /* Store every member of obj; each value must be a NUL-free string. */
@@ -282,8 +319,10 @@ int secrets_parse_json(struct secrets **out, const char *text, size_t len, const
         json_error_t je;
         json_t *root = json_loadb(buf, (size_t)n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
         if (!root) {
+            char why[JSON_ERROR_TEXT_LENGTH];
+            sanitize_jansson(je.text, why, sizeof why);
             rc = ri_fail(e, EX_DATAERR, "%s:%d:%d: malformed JSON: %s", s->origin, je.line,
-                         je.column, je.text);
+                         je.column, why);
         } else {
             rc = json_is_object(root)
                      ? take_root(s, root, e)
