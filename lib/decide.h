@@ -27,19 +27,31 @@ const char *action_name(enum action a);
 #define DEC_MAX_REASONS 8
 #define DEC_REASON_MAX  240
 
+/* Every field is set (the struct is zeroed first, so two decisions from the
+ * same observations compare equal byte for byte). */
 struct decision {
     enum action action;
-    const char *rule;                 /* rule id from docs/decision.md, e.g. "S1" */
-    char host[OBS_HOST_MAX];          /* FOLLOW/MONITOR: master; PROMOTE: the peer */
+    const char *rule;                 /* rule id from docs/decision.md, e.g. "S1"; static */
+    /* FOLLOW/MONITOR: the master; PROMOTE: the peer to promote; MASTER: this
+     * pod; FAILOVER: the data holder expected to take over (informational);
+     * WAIT: the master in question if there is one, else "". Host names are
+     * the pod's own name even when sentinels answered with its IP. */
+    char host[OBS_HOST_MAX];
     int port;
     int peer_index;                   /* index in observations.redis, -1 if none */
-    int n_reasons;                    /* why, in order, for humans */
+    /* reasons[0] is the decisive sentence (log it alone when space is short);
+     * the rest is context: outcome counts and the peers that did not answer.
+     * Sentences longer than DEC_REASON_MAX are cut and end in "...". */
+    int n_reasons;
     char reasons[DEC_MAX_REASONS][DEC_REASON_MAX];
-    int n_warnings;                   /* e.g. split brain */
+    int n_warnings;                   /* e.g. split brain; never change the action */
     char warnings[DEC_MAX_REASONS][DEC_REASON_MAX];
 };
 
+/* redis-init: rules S1-S8, D1, P1, B1-B6 (lib/decide.c). */
 void decide_redis(const struct observations *o, struct decision *d);
+/* sentinel-init: rules T1-T3; the sentinel's own slot is OUT_SELF
+ * (lib/decide_sentinel.c). */
 void decide_sentinel(const struct observations *o, struct decision *d);
 
 /* Majority of n configured sentinels: n/2 + 1. */
