@@ -51,10 +51,9 @@ static int best_holder(const struct rctx *c)
             continue;
         }
         const struct redis_obs *b = &c->o->redis[best];
-        int ra = r->p.ordinal < 0 ? OBS_MAX_PEERS * 1000 : r->p.ordinal;
-        int rb = b->p.ordinal < 0 ? OBS_MAX_PEERS * 1000 : b->p.ordinal;
-        if (r->offset > b->offset || (r->offset == b->offset && r->keys > b->keys) ||
-            (r->offset == b->offset && r->keys == b->keys && ra < rb))
+        if (r->offset != b->offset ? r->offset > b->offset
+            : r->keys != b->keys   ? r->keys > b->keys
+                                   : dec_ord_key(r->p.ordinal) < dec_ord_key(b->p.ordinal))
             best = i;
     }
     return best;
@@ -127,9 +126,11 @@ static void rule_s_self(const struct rctx *c, struct decision *d, const char *wh
         if (!is_other(c, i))
             continue;
         others++;
-        if (o->redis[i].p.outcome != OUT_ANSWER)
+        /* An answer we cannot read (role unknown) is no proof of emptiness. */
+        if (o->redis[i].p.outcome != OUT_ANSWER || dec_redis_unknown(&o->redis[i]))
             dec_list_add(&silent, "%.*s (%s)", DEC_PEER(&o->redis[i]),
-                         outcome_name(o->redis[i].p.outcome));
+                         o->redis[i].p.outcome == OUT_ANSWER
+                             ? "role unknown" : outcome_name(o->redis[i].p.outcome));
     }
     if (silent.n == 0) {
         set_master(c, d, "S3");

@@ -195,8 +195,7 @@ void dec_tally(const struct observations *o, struct tally *t)
     }
 }
 
-/* Unknown ordinals (-1) sort after every real one. */
-static int ord_key(int ordinal)
+int dec_ord_key(int ordinal)
 {
     return ordinal < 0 ? INT_MAX : ordinal;
 }
@@ -213,7 +212,7 @@ static int better_master(const struct redis_obs *a, const struct redis_obs *b)
         return a->connected_replicas > b->connected_replicas;
     if (a->offset != b->offset)
         return a->offset > b->offset;
-    return ord_key(a->p.ordinal) < ord_key(b->p.ordinal);
+    return dec_ord_key(a->p.ordinal) < dec_ord_key(b->p.ordinal);
 }
 
 int dec_pick_master(const struct observations *o, int skip, int *n_claims,

@@ -56,6 +56,9 @@ int dec_holds_data(const struct redis_obs *r);
 int dec_redis_unknown(const struct redis_obs *r);
 int dec_sentinel_unknown(const struct sentinel_obs *s);
 
+/* Sort key for "lowest ordinal": unknown ordinals (-1) after every real one. */
+int dec_ord_key(int ordinal);
+
 /* Length of host to print in reasons: its first DNS label, or all of it for
  * an IP address. */
 int dec_label_len(const char *host);

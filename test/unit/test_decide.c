@@ -196,6 +196,8 @@ static const struct row rows[] = {
      "S4", "r0", "redis-2 (refused) did not answer: it may hold data", NULL},
     {"S4 empty, peers time out", 0, 0, 0, NULL, 0, S3_, {"self", "timeout", "not-found"},
      ACT_WAIT, "S4", "r0", "redis-1 (timeout), redis-2 (not-found) did not answer: they", NULL},
+    {"S4 an unreadable answer is no proof of emptiness", 0, 0, 0, NULL, 0, S3_,
+     {"self", "R m0", "?"}, ACT_WAIT, "S4", "r0", "redis-2 (role unknown) did not answer", NULL},
     {"S5 follow the named master", 0, 1, 0, NULL, 0, {"=0", "=0", "nil"},
      {"M k5 o100 c1", "self", "R m0 k5"}, ACT_FOLLOW, "S5", "r0",
      "2 of 3 sentinels name redis-0:6379 (majority 2) and it answers as master (keys 5", NULL},
