@@ -52,17 +52,22 @@ int chk_label_or_empty(const char *v, char *why, size_t whylen) {
     return *v ? chk_label(v, why, whylen) : 0;
 }
 
-static int dns_name_ok(const char *v) {
+/* NULL if v is a valid DNS name (labels as label_ok), else the reason. */
+static const char *dns_name_why(const char *v) {
     size_t len = strlen(v);
-    if (len == 0 || len > 253) return 0;
+    if (len == 0) return "empty";
+    if (len > 253) return "longer than 253 bytes";
     for (const char *p = v;;) {
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
-        if (!label_ok(p, n)) return 0;
-        if (!dot) return 1;
+        if (n > 63) return "a label is longer than 63 bytes";
+        if (!label_ok(p, n)) return "a label is empty, or not letters, digits, '-' and '_' starting and ending with a letter or digit";
+        if (!dot) return NULL;
         p = dot + 1;
     }
 }
+
+static int dns_name_ok(const char *v) { return dns_name_why(v) == NULL; }
 
 int chk_dns_name(const char *v, char *why, size_t whylen) {
     if (!dns_name_ok(v))
@@ -288,11 +293,11 @@ int settings_host(const struct settings *s, const char *service, int i, char *ou
     }
     if (o >= sizeof buf - 1) o = sizeof buf - 1;
     buf[o] = '\0';
-    if (i < 0 || !dns_name_ok(buf))
-        return ri_fail(e, EX_CONFIG, "[cluster] host-pattern \"%s\" gives \"%.260s\" for member %d of %s: "
-                       "not a valid host name", s->host_pattern, buf, i, service);
-    if (o >= outlen || o > SET_HOST_MAX - 1)
-        return ri_fail(e, EX_CONFIG, "[cluster] host-pattern: \"%.260s\" is too long", buf);
+    const char *why = i < 0 ? "negative member number" : dns_name_why(buf);
+    if (!why && (o >= outlen || o > SET_HOST_MAX - 1)) why = "too long";
+    if (why)
+        return ri_fail(e, EX_CONFIG, "[cluster] host-pattern: \"%s\" gives \"%.60s%s\" for member %d of %s: %s",
+                       s->host_pattern, buf, o > 60 ? "..." : "", i, service, why);
     memcpy(out, buf, o + 1);
     return 0;
 }
