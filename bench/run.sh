@@ -1,0 +1,379 @@
+#!/usr/bin/env bash
+# bench/run.sh: decision time of `redis-init discover` beside a bash +
+# redis-cli implementation of seed 000's algorithm (bench/baseline/), on the
+# same local cluster in the same run; plus binary sizes and peak RSS.
+# `make bench` runs it (root: network namespaces). Results: docs/performance.md.
+#
+# For each size N in BENCH_SIZES (default "3 9 27") a fresh cluster is built
+# with test/e2e/lib.sh (every pod a network namespace on a private bridge,
+# dnsmasq answering the Kubernetes names; nothing leaves those namespaces):
+#
+#   redis-cluster-server-0            master (redis-init render --master)
+#   redis-cluster-server-1..N-2       replicas (render --replica-of server-0)
+#   redis-cluster-server-(N-1)        the BOOTING pod: its name resolves, its
+#                                     redis is not started (an init container
+#                                     is deciding); both tools run here, as it
+#   redis-cluster-sentinel-0..2       sentinels (sentinel-init render --monitor)
+#
+# So each decision probes N-1 redis pods and 3 sentinels. Scenarios:
+#
+#   healthy      every peer answers
+#   down-s0s1    sentinel-0 and sentinel-1 unresponsive: the first two peers
+#                the sequential baseline asks
+#   down-s2r1    sentinel-2 and redis-1 unresponsive: peers the baseline never
+#                needs when sentinel-0 answers
+#
+# "Unresponsive": the name resolves, the process runs, but an nftables table
+# in the peer's namespace drops every packet arriving on eth0 (ARP still
+# works), so connecting hangs until the caller's timeout, like a hung node.
+#
+# Per scenario: one checked run of each tool (decision, per-peer outcomes),
+# one run under /usr/bin/time for peak RSS, then hyperfine (-N, no shell)
+# with BENCH_RUNS runs (default 21) of each after one warm-up. Both tools
+# get the same per-probe budget: probe-timeout = 1000 ms for redis-init,
+# `timeout 1.000` around every redis-cli call of the baseline.
+#
+# Output: a table on stdout; everything (raw hyperfine JSON, checked outputs,
+# summary.tsv, table.md) in BENCH_OUT (default bench/results/<time>/).
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+SIZES=${BENCH_SIZES:-3 9 27}
+RUNS=${BENCH_RUNS:-21}
+PROBE_MS=${BENCH_PROBE_TIMEOUT:-1000}
+SCENARIOS=${BENCH_SCENARIOS:-healthy down-s0s1 down-s2r1}
+OUT=${BENCH_OUT:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
+BASELINE=$BENCH_DIR/baseline/redis-boot.sh
+
+# Cluster shape for test/e2e/lib.sh. Plain passwords: quoting is not what
+# is measured here (the e2e suite tests it). A long down-after keeps the
+# sentinels calm while peers are cut off (the master is never cut off, so no
+# failover can start anyway).
+export RI_BIN_DIR=${RI_BIN_DIR:-bin}
+export E2E_PLAIN_SECRETS=1 E2E_PROBE_TIMEOUT=$PROBE_MS E2E_SENTINEL_N=3 E2E_DOWN_AFTER=30000
+# shellcheck source=test/e2e/lib.sh
+source "$REPO_DIR/test/e2e/lib.sh"
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# ---------------------------------------------------------------- checks
+
+bench_need() {
+    local t missing=()
+    ((EUID == 0)) || die "bench needs root (network namespaces); running as uid $EUID"
+    for t in hyperfine nft size jq timeout; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    [[ -x /usr/bin/time ]] || missing+=(/usr/bin/time)
+    ((${#missing[@]} == 0)) ||
+        die "missing tools: ${missing[*]} (Debian packages: hyperfine nftables binutils jq coreutils time)"
+    for t in redis-init sentinel-init; do
+        [[ -x $(ri_bin "$t") ]] || die "$(ri_bin "$t") not built (make)"
+    done
+    [[ $REPO_DIR$OUT != *[[:space:]]* ]] || die "paths with white space are not supported: $REPO_DIR, $OUT"
+    [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
+    local n
+    for n in $SIZES; do
+        if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 3 || n > 200)); then die "BENCH_SIZES: $n is not in 3..200"; fi
+    done
+}
+
+# ---------------------------------------------------------------- static facts
+
+machine_info() {
+    {
+        printf 'date\t%s\n' "$(date -u +%FT%TZ)"
+        printf 'commit\t%s\n' "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet HEAD -- lib cmd 2>/dev/null || echo ' (lib/cmd modified)')"
+        printf 'nproc\t%s\n' "$(nproc)"
+        printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+        printf 'memory\t%s\n' "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+        printf 'kernel\t%s\n' "$(uname -r)"
+        printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME")"
+        printf 'redis\t%s\n' "$(redis-server --version | awk '{print $3}')"
+        printf 'hyperfine\t%s\n' "$(hyperfine --version | awk '{print $2}')"
+        printf 'runs\t%s\n' "$RUNS"
+        printf 'probe_timeout_ms\t%s\n' "$PROBE_MS"
+    } >"$OUT/machine.tsv"
+}
+
+binary_info() {
+    local b f
+    {
+        for b in redis-init sentinel-init; do
+            f=$(ri_bin "$b")
+            printf '%s\t%s\t%s\t%s\n' "$b" "$(stat -c %s "$f")" \
+                "$(size "$f" | awk 'NR == 2 {print $1 "\t" $2 "\t" $3}')" \
+                "$(file -b "$f" 2>/dev/null | cut -d, -f1-2,5 || echo '?')"
+        done
+    } >"$OUT/binaries.tsv"
+    # The shared libraries of a dynamic build are not in the sizes above.
+    ldd "$(ri_bin redis-init)" >"$OUT/ldd.txt" 2>&1 || true
+}
+
+# ---------------------------------------------------------------- cluster
+
+# render_pod NAME BIN ARGS...: `BIN render` as the pod's init container would
+# run it, with the given role override.
+render_pod() {
+    local name=$1 bin=$2; shift 2
+    local -a flags envv
+    mapfile -t flags < <(ri_flags "$name")
+    mapfile -t envv < <(pod_env "$name")
+    pod_exec "$name" env -i "${envv[@]}" "$(ri_bin "$bin")" render "${flags[@]}" "$@" \
+        >>"$(e2e_pod_dir "$name")/log" 2>&1 ||
+        die "$bin render $* failed for $name: $(tail -n 3 "$(e2e_pod_dir "$name")/log")"
+}
+
+# BENCH_WHY: the last reason bench_healthy failed.
+BENCH_WHY=
+bwhy() { BENCH_WHY=$*; return 1; }
+
+# bench_healthy N: server-0 is master with its N-2 replicas online, every
+# sentinel names it, sees the 2 others and the N-2 replicas.
+bench_healthy() {
+    local n=$1 m mf v s i
+    m=$(redis_pod 0)
+    mf=$(pod_fqdn "$m")
+    v=$(info_field "$m" replication role)
+    [[ $v == master ]] || bwhy "$m: role '$v'" || return 1
+    v=$(rcli "$m" INFO replication 2>/dev/null | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online') || true
+    [[ $v == $((n - 2)) ]] || bwhy "$m: $v replicas online, want $((n - 2))" || return 1
+    for ((i = 0; i < 3; i++)); do
+        s=$(sentinel_pod "$i")
+        v=$(sentinel_master_addr "$s")
+        [[ ${v%% *} == "$mf" || ${v%% *} == "$mf." ]] || bwhy "$s: master '$v', want $mf" || return 1
+        v=$(sentinel_master_field "$s" num-other-sentinels)
+        [[ $v == 2 ]] || bwhy "$s: num-other-sentinels '$v', want 2" || return 1
+        v=$(sentinel_master_field "$s" num-slaves)
+        [[ $v == $((n - 2)) ]] || bwhy "$s: num-slaves '$v', want $((n - 2))" || return 1
+    done
+    BENCH_WHY=
+}
+
+# cluster_up N: the pods, the confs, the processes; returns when healthy.
+cluster_up() {
+    local n=$1 i m mf name
+    for ((i = 0; i < n; i++)); do pod_create "$(redis_pod "$i")"; done
+    for ((i = 0; i < 3; i++)); do pod_create "$(sentinel_pod "$i")"; done
+    m=$(redis_pod 0)
+    mf=$(pod_fqdn "$m")
+    render_pod "$m" redis-init --master
+    for ((i = 1; i < n - 1; i++)); do render_pod "$(redis_pod "$i")" redis-init --replica-of "$mf"; done
+    for ((i = 0; i < 3; i++)); do render_pod "$(sentinel_pod "$i")" sentinel-init --monitor "$mf"; done
+    for ((i = 0; i < n - 1; i++)); do
+        name=$(redis_pod "$i")
+        pod_spawn "$name" redis-server "$(e2e_pod_dir "$name")/conf/redis.conf"
+    done
+    wait_until 30 "$m to answer" rcli "$m" PING || die "$m did not start; see $(e2e_pod_dir "$m")/log"
+    for ((i = 0; i < 3; i++)); do
+        name=$(sentinel_pod "$i")
+        pod_spawn "$name" redis-sentinel "$(e2e_pod_dir "$name")/conf/sentinel.conf"
+    done
+    local end=$((SECONDS + 120))
+    until bench_healthy "$n"; do
+        ((SECONDS < end)) || die "cluster of $n not healthy after 120 s: $BENCH_WHY"
+        sleep 0.5
+    done
+    log "cluster N=$n healthy (master $mf)"
+}
+
+# ---------------------------------------------------------------- cutting peers off
+
+DROP_TABLE=ri_bench_drop
+drop_pod() {
+    pod_exec "$1" nft -f - <<EOF
+table inet $DROP_TABLE {
+    chain input { type filter hook input priority 0; policy drop; iif "lo" accept; }
+}
+EOF
+}
+undrop_pod() { pod_exec "$1" nft delete table inet "$DROP_TABLE"; }
+
+# peer_answers FROM NAME: NAME answers PING over the network, seen from FROM.
+peer_answers() {
+    local port
+    port=$(pod_port "$2")
+    [[ $(rcli "$1" -h "$(pod_fqdn "$2")" -p "$port" PING 2>/dev/null) == PONG ]]
+}
+
+scenario_peers() {
+    case $1 in
+        healthy) ;;
+        down-s0s1) printf '%s\n' "$(sentinel_pod 0)" "$(sentinel_pod 1)" ;;
+        down-s2r1) printf '%s\n' "$(sentinel_pod 2)" "$(redis_pod 1)" ;;
+        *) die "unknown scenario $1" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- measuring
+
+# The environment both tools get in the booting pod: the pod's own (POD_NAME
+# ...) plus the baseline's settings, the same values as settings.ini.
+tool_env() {
+    local boot=$1 n=$2
+    pod_env "$boot"
+    printf '%s\n' "SECRETS_FILE=$E2E_RUN_DIR/secrets.json" "NAMESPACE=$E2E_K8S_NS" \
+        "DOMAIN=$E2E_DOMAIN" "REDIS_SVC=$E2E_REDIS_SVC" "SENTINEL_SVC=$E2E_SENTINEL_SVC" \
+        "REDIS_N=$n" "SENTINEL_N=3" "REDIS_PORT=$E2E_REDIS_PORT" \
+        "SENTINEL_PORT=$E2E_SENTINEL_PORT" "MASTER_NAME=$E2E_MASTER_NAME" \
+        "PROBE_TIMEOUT_MS=$PROBE_MS"
+}
+
+# in_boot BOOT N CMD...: CMD in the booting pod with tool_env only.
+in_boot() {
+    local boot=$1 n=$2; shift 2
+    local -a envv
+    mapfile -t envv < <(tool_env "$boot" "$n")
+    pod_exec "$boot" env -i "${envv[@]}" "$@"
+}
+
+ours_cmd() {
+    local boot=$1
+    local -a flags
+    mapfile -t flags < <(ri_flags "$boot")
+    printf '%s discover --once --json %s' "$(ri_bin redis-init)" "${flags[*]}"
+}
+base_cmd() { printf 'bash %s' "$BASELINE"; }
+
+# stats FILE.json INDEX: "median p90 mean min max" in ms of hyperfine's
+# result INDEX (p90: nearest rank).
+stats() {
+    jq -r --argjson i "$2" '.results[$i].times | map(. * 1000) | sort as $t | ($t | length) as $n
+        | [ (if $n % 2 == 1 then $t[($n - 1) / 2] else ($t[$n / 2 - 1] + $t[$n / 2]) / 2 end),
+            $t[((0.9 * $n) | ceil) - 1], (add / $n), $t[0], $t[$n - 1] ]
+        | map(. * 10 | round / 10) | @tsv' "$1"
+}
+exit_codes() {
+    jq -r --argjson i "$2" '.results[$i].exit_codes | group_by(.) | map("\(.[0])x\(length)") | join(",")' "$1"
+}
+
+# run_scenario N SCENARIO: cut its peers off, check, measure, restore.
+run_scenario() {
+    local n=$1 scen=$2 boot p tag dir ours base rc
+    boot=$(redis_pod $((n - 1)))
+    tag="n$n-$scen"
+    dir="$OUT/$tag"
+    mkdir -p "$dir"
+    local -a cut
+    mapfile -t cut < <(scenario_peers "$scen")
+    for p in "${cut[@]}"; do drop_pod "$p"; done
+    for p in "${cut[@]}"; do
+        ! peer_answers "$boot" "$p" || die "$p still answers after its packets are dropped"
+    done
+    ours=$(ours_cmd "$boot")
+    base=$(base_cmd)
+
+    # One checked run of each: what they decided, how each peer answered.
+    rc=0
+    # shellcheck disable=SC2086 # ours is a command line of plain words
+    in_boot "$boot" "$n" $ours >"$dir/ours.json" 2>"$dir/ours.err" || rc=$?
+    local o_dec o_out o_int
+    o_dec=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
+        "$dir/ours.json" 2>/dev/null) || o_dec="no JSON (exit $rc)"
+    o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
+        "$dir/ours.json" 2>/dev/null) || o_out="?"
+    o_int=$(jq -r '.elapsed_ms' "$dir/ours.json" 2>/dev/null) || o_int="?"
+    log "N=$n $scen: redis-init exit $rc: $o_dec; peers: $o_out; its own elapsed_ms $o_int"
+    rc=0
+    in_boot "$boot" "$n" bash "$BASELINE" >"$dir/baseline.out" 2>"$dir/baseline.err" || rc=$?
+    local b_dec
+    b_dec="$(head -n 1 "$dir/baseline.out") (exit $rc)"
+    log "N=$n $scen: baseline: $b_dec"
+
+    # Peak RSS (KiB) of one run of each.
+    # shellcheck disable=SC2086
+    in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/ours.rss" $ours >/dev/null 2>&1 || true
+    in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/baseline.rss" bash "$BASELINE" >/dev/null 2>&1 || true
+
+    log "N=$n $scen: hyperfine, $RUNS runs each"
+    in_boot "$boot" "$n" hyperfine -N --style basic --runs "$RUNS" --warmup 1 -i \
+        --export-json "$dir/hyperfine.json" -n redis-init "$ours" -n baseline "$base" \
+        >"$dir/hyperfine.txt" 2>&1 || die "hyperfine failed: $(tail -n 5 "$dir/hyperfine.txt")"
+
+    local i tool dec rss
+    for i in 0 1; do
+        if ((i == 0)); then tool=redis-init dec=$o_dec rss=$(tail -n 1 "$dir/ours.rss" 2>/dev/null || echo '?')
+        else tool=baseline dec=$b_dec rss=$(tail -n 1 "$dir/baseline.rss" 2>/dev/null || echo '?'); fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$scen" "$tool" "$(stats "$dir/hyperfine.json" "$i")" \
+            "$(exit_codes "$dir/hyperfine.json" "$i")" "$rss" "$dec" "$([[ $tool == redis-init ]] && echo "$o_out; internal ${o_int} ms" || echo '')" \
+            >>"$OUT/summary.tsv"
+    done
+
+    for p in "${cut[@]}"; do undrop_pod "$p"; done
+    for p in "${cut[@]}"; do
+        wait_until 30 "$p to answer again" peer_answers "$boot" "$p" || die "$p does not answer after restore"
+    done
+}
+
+# bench_size N: one cluster, every scenario; torn down by lib.sh's trap when
+# this subshell exits, whatever happens.
+bench_size() {
+    local n=$1 scen
+    E2E_REDIS_N=$n
+    cluster_create
+    log "N=$n: run $E2E_RUN_ID in $E2E_RUN_DIR"
+    cluster_up "$n"
+    for scen in $SCENARIOS; do
+        run_scenario "$n" "$scen"
+        # A peer that was cut off must be back in the cluster before the next scenario.
+        local end=$((SECONDS + 90))
+        until bench_healthy "$n"; do
+            ((SECONDS < end)) || die "cluster of $n not healthy again after $scen: $BENCH_WHY"
+            sleep 0.5
+        done
+    done
+}
+
+# ---------------------------------------------------------------- report
+
+print_report() {
+    local f=$OUT/summary.tsv
+    {
+        echo "Binaries:"
+        echo
+        echo "| binary | bytes | text | data | bss | file |"
+        echo "|---|---:|---:|---:|---:|---|"
+        awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$OUT/binaries.tsv"
+        echo
+        echo "Decision time (wall time of the whole command, $RUNS runs each, per-probe timeout $PROBE_MS ms):"
+        echo
+        echo "| redis pods + sentinels | scenario | tool | median ms | p90 ms | ratio baseline/ours | peak RSS KiB | exit codes | decision |"
+        echo "|---|---|---|---:|---:|---:|---:|---|---|"
+        # Columns: n scen tool median p90 mean min max exits rss decision outcomes
+        awk -F'\t' '
+            $3 == "redis-init" { ours[$1 "/" $2] = $4 }
+            { row[NR] = $0 }
+            END {
+                for (i = 1; i <= NR; i++) {
+                    split(row[i], c, "\t")
+                    r = ""
+                    if (c[3] == "baseline" && ours[c[1] "/" c[2]] > 0)
+                        r = sprintf("%.2f", c[4] / ours[c[1] "/" c[2]])
+                    printf "| %s + 3 | %s | %s | %.1f | %.1f | %s | %s | %s | %s |\n",
+                        c[1], c[2], c[3], c[4], c[5], r, c[10], c[9], c[11]
+                }
+            }' "$f"
+        echo
+        echo "redis-init per-peer outcomes in the checked run:"
+        echo
+        awk -F'\t' '$3 == "redis-init" {printf "- N=%s %s: %s\n", $1, $2, $12}' "$f"
+    } | tee "$OUT/table.md"
+}
+
+main() {
+    bench_need
+    mkdir -p "$OUT"
+    : >"$OUT/summary.tsv"
+    machine_info
+    binary_info
+    log "results in $OUT"
+    local n
+    for n in $SIZES; do
+        # A subshell per size: lib.sh's EXIT trap tears that cluster down.
+        (bench_size "$n")
+    done
+    print_report
+}
+
+main "$@"
