@@ -110,6 +110,10 @@ static void act_promote(const struct settings *s, const struct secrets *sec, con
  * The loop
  * ------------------------------------------------------------------------ */
 
+/* Sentinel rejects a second FAILOVER while one runs (-INPROG); repeating the
+ * request every round would only add noise to its log. */
+#define ACTION_INTERVAL_MS 10000.0
+
 static int is_final(enum action a, int act) {
     if (a == ACT_MASTER || a == ACT_FOLLOW || a == ACT_MONITOR) return 1;
     return !act && (a == ACT_FAILOVER || a == ACT_PROMOTE);
@@ -154,6 +158,7 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     int act = flags & DISCOVER_ACT;
     double start = now_ms(), deadline = start + s->deadline_ms;
     char probe_user[64], probe_pass[256], last_wait[DEC_REASON_MAX] = "";
+    double last_action = -1e18;  /* a failover takes seconds: don't ask every round */
     struct probe_config pc;
     memset(r, 0, sizeof *r);
     r->own_dns = "not-checked";
@@ -171,9 +176,14 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
         if (is_sentinel) decide_sentinel(&r->obs, &r->dec);
         else decide_redis(&r->obs, &r->dec);
         if (is_final(r->dec.action, act)) { r->decided = 1; break; }
-        if (act && r->dec.action == ACT_FAILOVER) act_failover(s, sec, &r->obs);
-        else if (act && r->dec.action == ACT_PROMOTE) act_promote(s, sec, &r->dec);
-        else log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
+        int acting = act && (r->dec.action == ACT_FAILOVER || r->dec.action == ACT_PROMOTE);
+        if (acting && now_ms() - last_action >= ACTION_INTERVAL_MS) {
+            last_action = now_ms();
+            if (r->dec.action == ACT_FAILOVER) act_failover(s, sec, &r->obs);
+            else act_promote(s, sec, &r->dec);
+        } else if (!acting) {
+            log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
+        }
         if ((flags & DISCOVER_ONCE) || now_ms() + s->round_interval_ms >= deadline) {
             rc = ri_fail(e, EX_UNAVAILABLE, "no safe decision after %d round(s) in %.0f ms (rule %s): %s",
                          r->rounds, now_ms() - start, r->dec.rule ? r->dec.rule : "?",
