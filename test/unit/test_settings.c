@@ -327,6 +327,26 @@ START_TEST(ini_files) {
 }
 END_TEST
 
+/* The example in docs/configuration.md (kept identical to the fixture). */
+START_TEST(example_file) {
+    const char *dir = getenv("RI_FIXTURES");
+    char path[512];
+    snprintf(path, sizeof path, "%s/settings-example.ini", dir ? dir : "test/fixtures");
+    settings_init(&S);
+    ck_assert_msg(settings_load_ini(&S, path, &E) == 0, "%s", E.msg);
+    ck_assert_msg(finish() == 0, "%s", E.msg);
+    ck_assert_str_eq(S.namespace_, "redis-services");
+    ck_assert_int_eq(S.ordinal, 0);
+    ck_assert_int_eq(S.n_directive, 2);
+    ck_assert_str_eq(S.directive[1], "maxmemory-policy allkeys-lru");
+    ck_assert_int_eq(S.n_users, 1);
+    ck_assert_str_eq(S.users[0].rules, "~app:* &app:* +@read +@write -@dangerous");
+    ck_assert_int_eq(S.quorum, 2);
+    ck_assert_int_eq(S.n_loadmodule, 1);
+    ck_assert_str_eq(S.loadmodule[0], "/usr/lib/redis/modules/redisbloom.so");
+}
+END_TEST
+
 /* ---- environment and flags ---- */
 
 static const struct { const char *var; int code; const char *msg; } env_cases[] = {
@@ -470,6 +490,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, long_lines);
     tcase_add_test(tc, ini_syntax_ok);
     tcase_add_test(tc, ini_files);
+    tcase_add_test(tc, example_file);
     LOOP(env_input, env_cases);
     LOOP(flag_input, flag_cases);
     LOOP(finish_errors, bad_finish);
