@@ -1,0 +1,693 @@
+/* probe.c: one bounded conversation with a peer, and rounds of them.
+ *
+ * A session is: resolve, our own non-blocking connect bounded by poll(),
+ * then hiredis on the connected socket for AUTH and the queries (pipelined:
+ * one round trip). Every phase gets what is left of one budget measured from
+ * the start. Outcomes, not strings, say what happened; details are for
+ * humans and never contain a password.
+ *
+ * Only the hiredis API common to 0.14 and 1.x is used.
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns.h"
+#include "info.h"
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- phase tracking (shared with the round, see below) ---- */
+
+enum phase { PH_DNS = 0, PH_CONNECT, PH_AUTH, PH_QUERY };
+static const char *const phase_names[] = {"dns", "connect", "auth", "query"};
+
+/* Where a running probe is, so that an abandoned one can be reported by
+ * phase. mu is NULL for probes on the calling thread. */
+struct tracker {
+    pthread_mutex_t *mu;
+    int *phase;
+    char *addr;   /* 64 bytes */
+};
+
+static void track(const struct tracker *t, enum phase ph, const char *addr) {
+    if (!t || !t->mu) return;
+    pthread_mutex_lock(t->mu);
+    *t->phase = ph;
+    if (addr) snprintf(t->addr, 64, "%s", addr);
+    pthread_mutex_unlock(t->mu);
+}
+
+/* ---- SIGPIPE: hiredis write()s; a peer closing must not kill us ----
+ * SIGPIPE from write() goes to the writing thread, so blocking it in this
+ * thread and discarding a pending one afterwards needs no global handler. */
+
+struct sigguard {
+    sigset_t old;
+    int was_pending;
+};
+
+static void sigpipe_block(struct sigguard *g) {
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    sigpending(&pend);
+    g->was_pending = sigismember(&pend, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void sigpipe_restore(const struct sigguard *g) {
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    sigpending(&pend);
+    if (!g->was_pending && sigismember(&pend, SIGPIPE)) {
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR) {}
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* ---- a session ---- */
+
+struct sess {
+    double t0;
+    int budget_ms;
+    const char *pass;           /* only to scrub it from details */
+    redisContext *c;
+    char *detail;
+    size_t dlen;
+    const struct tracker *tr;
+    enum phase phase;
+    char addr[64];
+};
+
+static int left_ms(const struct sess *s) {
+    return (int)(s->budget_ms - (now_ms() - s->t0));
+}
+
+static void set_detail(struct sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_detail(struct sess *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->detail, s->dlen, fmt, ap);
+    va_end(ap);
+    /* Redis never echoes a password, but a detail is logged: make sure. */
+    if (s->pass && *s->pass && strstr(s->detail, s->pass))
+        snprintf(s->detail, s->dlen, "%s: reply withheld (it contained the password)", phase_names[s->phase]);
+    for (char *p = s->detail; *p; p++)
+        if (*p == '\r' || *p == '\n') *p = ' ';
+}
+
+static void set_phase(struct sess *s, enum phase ph) {
+    s->phase = ph;
+    track(s->tr, ph, s->addr[0] ? s->addr : NULL);
+}
+
+static enum outcome timed_out(struct sess *s) {
+    set_detail(s, "%s: timeout after %d ms", phase_names[s->phase], s->budget_ms);
+    return OUT_TIMEOUT;
+}
+
+/* Non-blocking connect so that refused, unreachable and timeout differ, and
+ * the wait is bounded; the socket is returned blocking for hiredis. */
+static enum outcome tcp_connect(struct sess *s, const struct resolved *r, int *fdp) {
+    int fd = socket(r->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        set_detail(s, "connect: socket: %s", strerror(errno));
+        return OUT_ERROR;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    int err = 0;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) err = errno;
+    else if (connect(fd, (const struct sockaddr *)&r->sa, r->salen) != 0) err = errno;
+    while (err == EINPROGRESS || err == EINTR) {
+        int left = left_ms(s);
+        if (left <= 0) { close(fd); return timed_out(s); }
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+        int n = poll(&pfd, 1, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { err = errno; break; }
+        if (n == 0) { close(fd); return timed_out(s); }
+        socklen_t el = sizeof err;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0) err = errno;
+    }
+    if (!err && fcntl(fd, F_SETFL, fl) < 0) err = errno;
+    if (err) {
+        close(fd);
+        if (err == ECONNREFUSED) {
+            set_detail(s, "connect: connection refused");
+            return OUT_REFUSED;
+        }
+        if (err == ETIMEDOUT) return timed_out(s);
+        set_detail(s, "connect: %s", strerror(err));
+        return OUT_ERROR;
+    }
+    *fdp = fd;
+    return OUT_ANSWER;
+}
+
+static enum outcome sess_open(struct sess *s, const char *host, int port) {
+    struct resolved r;
+    set_phase(s, PH_DNS);
+    enum outcome o = dns_resolve(host, port, &r, s->detail, s->dlen);
+    if (o != OUT_ANSWER) return o;
+    if (left_ms(s) <= 0) {
+        set_detail(s, "dns: no answer within %d ms", s->budget_ms);
+        return OUT_TIMEOUT;
+    }
+    snprintf(s->addr, sizeof s->addr, "%s", r.addr);
+    set_phase(s, PH_CONNECT);
+    int fd;
+    if ((o = tcp_connect(s, &r, &fd)) != OUT_ANSWER) return o;
+    s->c = redisConnectFd(fd);
+    if (!s->c || s->c->err) {
+        set_detail(s, "connect: hiredis: %s", s->c ? s->c->errstr : "out of memory");
+        if (!s->c) close(fd);
+        return OUT_ERROR;
+    }
+    /* Backstop only: get_reply() polls, so no single read or write blocks. */
+    int left = left_ms(s) > 0 ? left_ms(s) : 1;
+    redisSetTimeout(s->c, (struct timeval){left / 1000, (left % 1000) * 1000});
+    return OUT_ANSWER;
+}
+
+/* Classify a failed redisGetReply. */
+static enum outcome io_failure(struct sess *s) {
+    int e = errno;
+    int err = s->c->err;
+#ifdef REDIS_ERR_TIMEOUT
+    if (err == REDIS_ERR_TIMEOUT) return timed_out(s);   /* hiredis 1.x */
+#endif
+    /* hiredis 0.14: SO_RCVTIMEO expiry surfaces as an I/O error with EAGAIN. */
+    if ((err == REDIS_ERR_IO && (e == EAGAIN || e == EWOULDBLOCK || e == ETIMEDOUT)) || left_ms(s) <= 0)
+        return timed_out(s);
+    if (err == REDIS_ERR_EOF) set_detail(s, "%s: connection closed by peer", phase_names[s->phase]);
+    else set_detail(s, "%s: %s", phase_names[s->phase], s->c->errstr);
+    return OUT_ERROR;
+}
+
+static int starts(const char *s, const char *prefix) {
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* An error reply: ACL and password problems are auth-failed. */
+static enum outcome error_reply(struct sess *s, const redisReply *rep, const char *what) {
+    const char *m = rep->str ? rep->str : "";
+    set_detail(s, "%s: %.*s", what, 120, m);
+    if (starts(m, "WRONGPASS") || starts(m, "NOAUTH") || starts(m, "NOPERM") ||
+        starts(m, "ERR invalid password") || starts(m, "ERR AUTH"))
+        return OUT_AUTH_FAILED;
+    return OUT_ERROR;
+}
+
+/* Wait for fd readiness within the budget: 0 ready, 1 timeout, -1 error. */
+static int wait_fd(struct sess *s, short events) {
+    for (;;) {
+        int left = left_ms(s);
+        if (left <= 0) return 1;
+        struct pollfd pfd = {.fd = s->c->fd, .events = events};
+        int n = poll(&pfd, 1, left);
+        if (n > 0) return 0;
+        if (n == 0) return 1;
+        if (errno != EINTR) return -1;
+    }
+}
+
+/* One reply within what is left of the budget. redisGetReply() would bound
+ * each read() only, so a peer trickling bytes could hold us forever; instead
+ * we poll and feed hiredis's reader ourselves (public in 0.14 and 1.x). */
+static enum outcome get_reply(struct sess *s, redisReply **rep) {
+    void *r = NULL;
+    int done = 0, w;
+    *rep = NULL;
+    while (!done) {
+        if ((w = wait_fd(s, POLLOUT)) != 0) break;
+        if (redisBufferWrite(s->c, &done) != REDIS_OK) return io_failure(s);
+    }
+    while (done) {
+        if (redisGetReplyFromReader(s->c, &r) != REDIS_OK) return io_failure(s);
+        if (r) { *rep = r; return OUT_ANSWER; }
+        if ((w = wait_fd(s, POLLIN)) != 0) break;
+        errno = 0;
+        if (redisBufferRead(s->c) != REDIS_OK) return io_failure(s);
+    }
+    if (w > 0) return timed_out(s);
+    set_detail(s, "%s: poll: %s", phase_names[s->phase], strerror(errno));
+    return OUT_ERROR;
+}
+
+/* Pipeline AUTH (when a password is set) and the n commands; replies[i]
+ * gets the reply to command i. On anything but OUT_ANSWER no reply is kept. */
+static enum outcome sess_run(struct sess *s, const char *user, int n, const char **argv[],
+                             const int argc[], redisReply *replies[]) {
+    enum outcome o = OUT_ANSWER;
+    int have_auth = s->pass && *s->pass;
+    if (have_auth) {
+        const char *av[3] = {"AUTH", user, s->pass};
+        int ac = user && *user ? 3 : 2;
+        if (ac == 2) av[1] = s->pass;
+        redisAppendCommandArgv(s->c, ac, av, NULL);
+    }
+    for (int i = 0; i < n; i++) {
+        replies[i] = NULL;
+        redisAppendCommandArgv(s->c, argc[i], argv[i], NULL);
+    }
+    if (have_auth) {
+        redisReply *rep = NULL;
+        set_phase(s, PH_AUTH);
+        if ((o = get_reply(s, &rep)) != OUT_ANSWER) return o;
+        if (rep->type == REDIS_REPLY_ERROR) o = error_reply(s, rep, "auth");
+        freeReplyObject(rep);
+        if (o != OUT_ANSWER) return o;
+    }
+    set_phase(s, PH_QUERY);
+    for (int i = 0; i < n && o == OUT_ANSWER; i++) {
+        if ((o = get_reply(s, &replies[i])) != OUT_ANSWER) break;
+        if (replies[i]->type == REDIS_REPLY_ERROR) {
+            char what[64];
+            snprintf(what, sizeof what, "%s%s%s", argv[i][0], argc[i] > 1 ? " " : "", argc[i] > 1 ? argv[i][1] : "");
+            o = error_reply(s, replies[i], what);
+        }
+    }
+    if (o != OUT_ANSWER)
+        for (int i = 0; i < n; i++)
+            if (replies[i]) { freeReplyObject(replies[i]); replies[i] = NULL; }
+    return o;
+}
+
+/* t0: when the budget started (a round starts all probes' clocks at once). */
+static void sess_init(struct sess *s, double t0, int timeout_ms, const char *pass, char *detail,
+                      size_t dlen, const struct tracker *tr) {
+    memset(s, 0, sizeof *s);
+    s->t0 = t0;
+    s->budget_ms = timeout_ms > 0 ? timeout_ms : 1;
+    s->pass = pass;
+    s->detail = detail;
+    s->dlen = dlen;
+    s->tr = tr;
+    detail[0] = '\0';
+}
+
+static void sess_close(struct sess *s) {
+    if (s->c) redisFree(s->c);   /* closes the socket too */
+    s->c = NULL;
+}
+
+static int is_text(const redisReply *r) {
+#ifdef REDIS_REPLY_VERB
+    if (r->type == REDIS_REPLY_VERB) return 1;   /* RESP3 in hiredis 1.x; we speak RESP2 */
+#endif
+    return r->type == REDIS_REPLY_STRING && r->str;
+}
+
+/* ---- redis pods ---- */
+
+static enum outcome fill_redis(struct sess *s, struct redis_obs *r, redisReply *rep[3]) {
+    for (int i = 0; i < 3; i++)
+        if (!is_text(rep[i])) {
+            set_detail(s, "query: INFO returned reply type %d", rep[i]->type);
+            return OUT_ERROR;
+        }
+    if (info_parse_replication(rep[0]->str, r) != 0) {
+        set_detail(s, "query: INFO replication has no role field");
+        return OUT_ERROR;
+    }
+    r->loading = info_parse_loading(rep[1]->str);
+    r->keys = info_parse_keys(rep[2]->str);
+    return OUT_ANSWER;
+}
+
+/* Keep what identifies the peer, clear every result field. */
+static void reset_common(struct peer_common *p) {
+    struct peer_common keep = *p;
+    memset(p, 0, sizeof *p);
+    p->ordinal = keep.ordinal;
+    memcpy(p->host, keep.host, sizeof p->host);
+    p->host[sizeof p->host - 1] = '\0';
+    p->port = keep.port;
+}
+
+static void do_probe_redis(const struct probe_config *cfg, struct redis_obs *r, double t0,
+                           const struct tracker *tr) {
+    struct peer_common p = r->p;
+    memset(r, 0, sizeof *r);
+    r->p = p;
+    reset_common(&r->p);
+    r->second_offset = -1;
+    struct sigguard g;
+    sigpipe_block(&g);
+    struct sess s;
+    sess_init(&s, t0, cfg->timeout_ms, cfg->redis_pass, r->p.detail, sizeof r->p.detail, tr);
+    enum outcome o = sess_open(&s, r->p.host, r->p.port);
+    if (o == OUT_ANSWER) {
+        static const char *info_repl[] = {"INFO", "replication"};
+        static const char *info_pers[] = {"INFO", "persistence"};
+        static const char *info_keys[] = {"INFO", "keyspace"};
+        const char **argv[3] = {info_repl, info_pers, info_keys};
+        const int argc[3] = {2, 2, 2};
+        redisReply *rep[3];
+        o = sess_run(&s, cfg->redis_user, 3, argv, argc, rep);
+        if (o == OUT_ANSWER) {
+            o = fill_redis(&s, r, rep);
+            for (int i = 0; i < 3; i++) freeReplyObject(rep[i]);
+        }
+    }
+    sess_close(&s);
+    sigpipe_restore(&g);
+    snprintf(r->p.addr, sizeof r->p.addr, "%s", s.addr);
+    r->p.outcome = o;
+    r->p.elapsed_ms = now_ms() - s.t0;
+}
+
+void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
+    do_probe_redis(cfg, r, now_ms(), NULL);
+}
+
+/* ---- sentinels ---- */
+
+static enum outcome fill_sentinel(struct sess *s, struct sentinel_obs *so, const redisReply *rep,
+                                  const char *group) {
+    if (rep->type == REDIS_REPLY_NIL) {
+        set_detail(s, "query: sentinel does not know master group %.60s", group);
+        return OUT_NIL_MASTER;
+    }
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || !is_text(rep->element[0])) {
+        set_detail(s, "query: unexpected reply to get-master-addr-by-name (type %d)", rep->type);
+        return OUT_ERROR;
+    }
+    const redisReply *h = rep->element[0], *pt = rep->element[1];
+    long port = -1;
+    if (is_text(pt)) {
+        char *end;
+        port = strtol(pt->str, &end, 10);
+        if (end == pt->str || *end) port = -1;
+    } else if (pt->type == REDIS_REPLY_INTEGER) {
+        port = (long)pt->integer;
+    }
+    if (port <= 0 || port > 65535 || h->len == 0 || h->len >= sizeof so->master_host) {
+        set_detail(s, "query: get-master-addr-by-name: bad address");
+        return OUT_ERROR;
+    }
+    memcpy(so->master_host, h->str, h->len);
+    so->master_host[h->len] = '\0';
+    so->master_port = (int)port;
+    return OUT_ANSWER;
+}
+
+static void do_probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
+                              const struct tracker *tr) {
+    struct peer_common p = so->p;
+    memset(so, 0, sizeof *so);
+    so->p = p;
+    reset_common(&so->p);
+    const char *group = cfg->master_name ? cfg->master_name : "";
+    struct sigguard g;
+    sigpipe_block(&g);
+    struct sess s;
+    sess_init(&s, t0, cfg->timeout_ms, cfg->sentinel_pass, so->p.detail, sizeof so->p.detail, tr);
+    enum outcome o = sess_open(&s, so->p.host, so->p.port);
+    if (o == OUT_ANSWER) {
+        const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", group};
+        const char **argv[1] = {av};
+        const int argc[1] = {3};
+        redisReply *rep[1];
+        o = sess_run(&s, cfg->sentinel_user, 1, argv, argc, rep);
+        if (o == OUT_ANSWER) {
+            o = fill_sentinel(&s, so, rep[0], group);
+            freeReplyObject(rep[0]);
+        }
+    }
+    sess_close(&s);
+    sigpipe_restore(&g);
+    snprintf(so->p.addr, sizeof so->p.addr, "%s", s.addr);
+    so->p.outcome = o;
+    so->p.elapsed_ms = now_ms() - s.t0;
+}
+
+void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
+    do_probe_sentinel(cfg, s, now_ms(), NULL);
+}
+
+/* ---- rounds ----
+ *
+ * The round state is on the heap and reference-counted: the caller holds one
+ * reference, each started thread one. The caller stops waiting at the
+ * deadline, copies out what finished and drops its reference; a thread stuck
+ * in getaddrinfo() finishes later into memory it still co-owns, and the last
+ * one out frees it. Nothing is global. */
+
+struct slot {
+    struct round *rd;
+    int is_sentinel, idx;
+    int done, phase;       /* under rd->mu */
+    char addr[64];         /* under rd->mu */
+};
+
+struct round {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    clockid_t clock;       /* the clock cv waits on */
+    int refs, pending;     /* under mu */
+    double t0;
+    struct probe_config cfg;   /* strings point into owned copies below */
+    char *owned[5];
+    int nslots;
+    struct slot slots[2 * OBS_MAX_PEERS];
+    struct redis_obs redis[OBS_MAX_PEERS];
+    struct sentinel_obs sentinels[OBS_MAX_PEERS];
+};
+
+static void wipe(char *p) {
+    if (!p) return;
+    volatile char *v = p;   /* volatile: the store must not be elided */
+    while (*v) *v++ = 0;
+}
+
+static void round_free(struct round *rd) {
+    for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
+    pthread_cond_destroy(&rd->cv);
+    pthread_mutex_destroy(&rd->mu);
+    free(rd);
+}
+
+/* Drop one reference (mu held); frees after unlocking when it was the last. */
+static void round_release_locked(struct round *rd) {
+    int last = --rd->refs == 0;
+    pthread_mutex_unlock(&rd->mu);
+    if (last) round_free(rd);
+}
+
+static void *worker(void *arg) {
+    struct slot *sl = arg;
+    struct round *rd = sl->rd;
+    struct tracker tr = {&rd->mu, &sl->phase, sl->addr};
+    if (sl->is_sentinel) {
+        struct sentinel_obs so = rd->sentinels[sl->idx];   /* only we touch it until done */
+        do_probe_sentinel(&rd->cfg, &so, rd->t0, &tr);
+        pthread_mutex_lock(&rd->mu);
+        rd->sentinels[sl->idx] = so;
+    } else {
+        struct redis_obs ro = rd->redis[sl->idx];
+        do_probe_redis(&rd->cfg, &ro, rd->t0, &tr);
+        pthread_mutex_lock(&rd->mu);
+        rd->redis[sl->idx] = ro;
+    }
+    sl->done = 1;
+    if (--rd->pending == 0) pthread_cond_signal(&rd->cv);
+    round_release_locked(rd);
+    return NULL;
+}
+
+static char *dup_or_null(const char *s, int *fail) {
+    if (!s) return NULL;
+    char *d = strdup(s);
+    if (!d) *fail = 1;
+    return d;
+}
+
+static struct round *round_new(const struct probe_config *cfg) {
+    struct round *rd = calloc(1, sizeof *rd);
+    if (!rd) return NULL;
+    int fail = 0;
+    rd->cfg.timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 1;
+    rd->cfg.master_name = rd->owned[0] = dup_or_null(cfg->master_name, &fail);
+    rd->cfg.redis_user = rd->owned[1] = dup_or_null(cfg->redis_user, &fail);
+    rd->cfg.redis_pass = rd->owned[2] = dup_or_null(cfg->redis_pass, &fail);
+    rd->cfg.sentinel_user = rd->owned[3] = dup_or_null(cfg->sentinel_user, &fail);
+    rd->cfg.sentinel_pass = rd->owned[4] = dup_or_null(cfg->sentinel_pass, &fail);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    /* A monotonic wait is immune to clock steps (NTP at boot); glibc and
+     * musl both support it. Fall back to the realtime clock otherwise. */
+    rd->clock = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+    if (pthread_mutex_init(&rd->mu, NULL) != 0) fail = 1;
+    else if (pthread_cond_init(&rd->cv, &ca) != 0) { pthread_mutex_destroy(&rd->mu); fail = 1; }
+    pthread_condattr_destroy(&ca);
+    if (fail) {
+        for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
+        free(rd);
+        return NULL;
+    }
+    rd->refs = 1;
+    return rd;
+}
+
+static void add_slots(struct round *rd, const struct observations *o) {
+    int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
+    int ns = o->n_sentinels < 0 ? 0 : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_sentinels;
+    for (int i = 0; i < nr; i++) {
+        rd->redis[i] = o->redis[i];
+        if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
+            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 0, .idx = i};
+    }
+    for (int i = 0; i < ns; i++) {
+        rd->sentinels[i] = o->sentinels[i];
+        if (o->sentinels[i].p.host[0] && o->sentinels[i].p.outcome != OUT_SELF)
+            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 1, .idx = i};
+    }
+}
+
+/* Start one detached thread per slot; returns the errno of the first failure.
+ * Unstarted slots are marked done with OUT_ERROR. */
+static int start_threads(struct round *rd) {
+    pthread_attr_t at;
+    int err = pthread_attr_init(&at);
+    if (err) return err;
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&at, 256 * 1024);   /* musl's default (128 KiB) is tight for getaddrinfo + hiredis */
+    pthread_mutex_lock(&rd->mu);
+    rd->pending = rd->nslots;
+    for (int i = 0; i < rd->nslots; i++) {
+        struct slot *sl = &rd->slots[i];
+        pthread_t th;
+        rd->refs++;
+        int rc = err ? err : pthread_create(&th, &at, worker, sl);
+        if (rc == 0) continue;
+        err = rc;
+        rd->refs--;
+        rd->pending--;
+        sl->done = 1;
+        struct peer_common *p = sl->is_sentinel ? &rd->sentinels[sl->idx].p : &rd->redis[sl->idx].p;
+        p->outcome = OUT_ERROR;
+        snprintf(p->detail, sizeof p->detail, "probe thread: %s", strerror(rc));
+    }
+    pthread_mutex_unlock(&rd->mu);
+    pthread_attr_destroy(&at);
+    return err;
+}
+
+static struct timespec deadline_at(clockid_t clk, int ms) {
+    struct timespec ts;
+    clock_gettime(clk, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    return ts;
+}
+
+/* A slot still running at the deadline: timeout, named by its phase. */
+static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p) {
+    p->outcome = OUT_TIMEOUT;
+    snprintf(p->addr, sizeof p->addr, "%s", sl->addr);
+    snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", phase_names[sl->phase],
+             rd->cfg.timeout_ms);
+    p->elapsed_ms = now_ms() - rd->t0;
+}
+
+static void copy_out(struct round *rd, struct observations *o) {
+    for (int i = 0; i < rd->nslots; i++) {
+        const struct slot *sl = &rd->slots[i];
+        if (sl->is_sentinel) {
+            struct sentinel_obs *dst = &o->sentinels[sl->idx];
+            if (sl->done) { *dst = rd->sentinels[sl->idx]; continue; }
+            struct peer_common p = dst->p;
+            memset(dst, 0, sizeof *dst);
+            dst->p = p;
+            reset_common(&dst->p);
+            abandon(rd, sl, &dst->p);
+        } else {
+            struct redis_obs *dst = &o->redis[sl->idx];
+            if (sl->done) { *dst = rd->redis[sl->idx]; continue; }
+            struct peer_common p = dst->p;
+            memset(dst, 0, sizeof *dst);
+            dst->p = p;
+            reset_common(&dst->p);
+            dst->second_offset = -1;
+            abandon(rd, sl, &dst->p);
+        }
+    }
+}
+
+int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e) {
+    struct round *rd = round_new(cfg);
+    if (!rd) return ri_fail(e, EX_OSERR, "probe round: out of memory");
+    add_slots(rd, o);
+    rd->t0 = now_ms();
+    /* Probes bound themselves by the timeout; the margin covers thread
+     * start-up and hiredis's per-read (not per-reply) timeouts. */
+    int margin = 50 + rd->cfg.timeout_ms / 10;
+    if (margin > 500) margin = 500;
+    struct timespec dl = deadline_at(rd->clock, rd->cfg.timeout_ms + margin);
+    int err = start_threads(rd);
+    pthread_mutex_lock(&rd->mu);
+    while (rd->pending > 0)
+        if (pthread_cond_timedwait(&rd->cv, &rd->mu, &dl) == ETIMEDOUT) break;
+    copy_out(rd, o);
+    round_release_locked(rd);
+    if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
+    return 0;
+}
+
+/* ---- actions ---- */
+
+static int run_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
+                      const char **argv, int argc, const char *what, ri_err *e) {
+    char detail[160];
+    struct sigguard g;
+    sigpipe_block(&g);
+    struct sess s;
+    sess_init(&s, now_ms(), timeout_ms, pass, detail, sizeof detail, NULL);
+    enum outcome o = sess_open(&s, host, port);
+    redisReply *rep[1] = {NULL};
+    if (o == OUT_ANSWER) o = sess_run(&s, user, 1, &argv, &argc, rep);
+    int ok = 0;
+    if (o == OUT_ANSWER) {
+        ok = rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strcmp(rep[0]->str, "OK") == 0;
+        if (!ok) set_detail(&s, "query: unexpected reply (type %d)", rep[0]->type);
+        freeReplyObject(rep[0]);
+    }
+    sess_close(&s);
+    sigpipe_restore(&g);
+    if (ok) return 0;
+    return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, host, port,
+                   outcome_name(o), detail);
+}
+
+int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,
+                            const char *master_name, int timeout_ms, ri_err *e) {
+    const char *argv[3] = {"SENTINEL", "FAILOVER", master_name ? master_name : ""};
+    return run_action(host, port, user, pass, timeout_ms, argv, 3, "SENTINEL FAILOVER", e);
+}
+
+int probe_replicaof_no_one(const char *host, int port, const char *user, const char *pass,
+                           int timeout_ms, ri_err *e) {
+    const char *argv[3] = {"REPLICAOF", "NO", "ONE"};
+    return run_action(host, port, user, pass, timeout_ms, argv, 3, "REPLICAOF NO ONE", e);
+}
