@@ -404,7 +404,9 @@ static int load_entry(struct secrets *s, const char *dir, const char *name, ri_e
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
         return ri_fail(e, EX_NOINPUT, "cannot read secrets %s/%s: path too long", dir, name);
     struct stat st;
-    if (stat(path, &st) != 0) return read_fail(path, errno, e);
+    /* A dangling link (a key being removed while kubelet swaps ..data)
+     * is a missing key, reported only if someone asks for it. */
+    if (stat(path, &st) != 0) return errno == ENOENT ? 0 : read_fail(path, errno, e);
     if (!S_ISREG(st.st_mode)) return 0;  /* ..data and other directories, sockets, FIFOs */
     if (!valid_key(name, strlen(name))) return 0;  /* cannot be a key we look up */
     char *data = NULL;

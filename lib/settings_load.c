@@ -102,6 +102,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
 int settings_parse_ini(struct settings *s, const char *text, size_t len, const char *origin,
                        ri_err *e) {
+    if (!text) text = "", len = 0;
     const char *nul = memchr(text, '\0', len);
     if (nul) {
         int line = 1;

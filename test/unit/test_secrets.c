@@ -137,6 +137,11 @@ START_TEST(dir_nul_reported_on_use) {
     mk_tmpdir();
     put("GOOD", "fine\n", 5);
     put("BINARY", "se\0cretvalue", 12);
+    char link[512], sub[512];
+    snprintf(link, sizeof link, "%s/DANGLING", tmpdir);
+    ck_assert_int_eq(symlink("..data/DANGLING", link), 0);  /* key being removed */
+    snprintf(sub, sizeof sub, "%s/subdir", tmpdir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
     struct secrets *s = NULL;
     ri_err e = {0};
     ck_assert_msg(secrets_load(&s, tmpdir, &e) == 0, "%s", e.msg);
@@ -147,6 +152,9 @@ START_TEST(dir_nul_reported_on_use) {
     ck_assert_int_eq(secrets_require(s, "BINARY", &v, &e), EX_DATAERR);
     ck_assert_ptr_nonnull(strstr(e.msg, "key BINARY: contains a NUL byte"));
     ck_assert_ptr_null(strstr(e.msg, "cretvalue"));
+    ck_assert_int_eq(secrets_require(s, "DANGLING", &v, &e), EX_DATAERR);
+    ck_assert_ptr_nonnull(strstr(e.msg, "key DANGLING: missing"));
+    ck_assert_ptr_null(secrets_get(s, "subdir", NULL));
     secrets_free(s);
     rm_tmpdir();
 }
