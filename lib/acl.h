@@ -19,9 +19,10 @@
 #define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous"
 #define ACL_RULES_PROBE    "resetchannels -@all +ping +info"
 /* Rules on sentinels. */
-#define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish +subscribe " \
-                                  "+client|setname +client|kill +sentinel|is-master-down-by-addr "      \
-                                  "+sentinel|hello +info +role"
+/* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT
+ * SETNAME on every link, and the failover vote. */
+#define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
+                                  "+client|setname +sentinel|is-master-down-by-addr"
 #define ACL_RULES_SENTINEL_CLIENT "resetchannels -@all +ping +sentinel|get-master-addr-by-name"
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */

@@ -86,7 +86,7 @@ static int misuse(const struct cli_opts *o, const char *fmt, ...) {
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", o->prog);
+    fprintf(stderr, " (try '%s --help')\n", o->prog);
     return EX_USAGE;
 }
 
@@ -118,6 +118,8 @@ static int set_override(struct cli_opts *o, int kind, const char *arg) {
     return 0;
 }
 
+static const char *bad_option = "";
+
 static int parse_option(struct cli_opts *o, int c, const char *arg) {
     int sent = o->kind == KIND_SENTINEL;
     switch (c) {
@@ -147,7 +149,8 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case 'q': o->quiet = 1; return 0;
     case 'h': o->cmd = CMD_HELP; return 0;
     case 'V': o->cmd = CMD_VERSION; return 0;
-    default: return misuse(o, "invalid option");
+    case ':': return misuse(o, "option %s needs an argument", bad_option);
+    default: return misuse(o, "unknown option %s", bad_option);
     }
 }
 
@@ -160,10 +163,11 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
     optind = 1;
-    opterr = 1;
+    opterr = 0;  /* our own one-line message instead of getopt's */
     int c;
     /* argv[1] (the command) plays argv[0] for getopt; '+' stops at the first operand. */
-    while ((c = getopt_long(argc - 1, argv + 1, "+c:s:o:d:t:vqhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc - 1, argv + 1, "+:c:s:o:d:t:vqhV", long_opts, NULL)) != -1) {
+        bad_option = argv[optind];  /* = (argv + 1)[optind - 1]: the word getopt just read */
         int rc = parse_option(o, c, optarg);
         if (rc) return rc;
     }

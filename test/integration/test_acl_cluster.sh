@@ -50,7 +50,9 @@ check "rendering twice gives byte-identical files" diff -r "$TMP/pod-2.before" "
 
 start_bg "$TMP/pod-1.log" redis-server "$TMP/pod-1/conf/redis.conf"
 wait_for 10 redis-cli -h 127.0.0.1 -p "$P" PING || { cat "$TMP/pod-1.log"; fail "master starts"; }
-has() { local want=$1; shift; "$@" | grep -qF -- "$want"; }
+# has WANT command...: the command's output contains WANT. (Captured first:
+# grep -q in a pipe may exit early and fail the pipe under pipefail.)
+has() { local want=$1 out; shift; out=$("$@" 2>&1) || true; grep -qF -- "$want" <<<"$out"; }
 check "fencing: master refuses writes with no replica (min-replicas-to-write)" \
     has NOREPLICAS rcli 127.0.0.1 "$P" api_service "$SVC" SET k v
 start_bg "$TMP/pod-2.log" redis-server "$TMP/pod-2/conf/redis.conf"

@@ -16,7 +16,7 @@ BEFORE=$(snapshot)
 expect() {
     local code=$1 pattern=$2 what=$3; shift 4
     local err rc=0
-    err=$(POD_NAME=redis-cluster-server-0 "$BIN/redis-init" render --master "$@" 2>&1 >/dev/null) || rc=$?
+    err=$(POD_NAME=redis-cluster-server-0 "$BIN/redis-init" render "${ROLE[@]}" "$@" 2>&1 >/dev/null) || rc=$?
     local lines; lines=$(printf '%s\n' "$err" | grep -c .)
     if [ "$rc" -ne "$code" ]; then fail "$what: exit $rc, want $code: $err"; return; fi
     if [ "$lines" -ne 1 ]; then fail "$what: $lines lines on stderr, want 1: $err"; return; fi
@@ -24,6 +24,7 @@ expect() {
     if [ "$(snapshot)" != "$BEFORE" ]; then fail "$what: output directory changed"; return; fi
     ok "$what (exit $rc)"
 }
+ROLE=(--master)
 good=(-c "$TMP/good.ini" -s "$TMP/good.json" -o "$OUT" -d "$TMP/data")
 
 printf '{\n  "data": {\n    "ADMIN_PASSWORD" "x"\n  }\n}\n' >"$TMP/bad.json"
@@ -53,6 +54,9 @@ if mount -t tmpfs -o ro,size=1m tmpfs "$TMP/ro"; then
 else
     fail "could not mount a read-only tmpfs to test an unwritable output directory"
 fi
-expect 64 'replica-of' "bad --replica-of argument" -- -c "$TMP/good.ini" -s "$TMP/good.json" -o "$OUT" --replica-of "host:99999"
+ROLE=(--replica-of "host:99999")
+expect 64 'replica-of' "bad --replica-of argument" -- "${good[@]}"
+ROLE=(--frobnicate)
+expect 64 'frobnicate' "unknown option" -- "${good[@]}"
 
 summary
