@@ -319,7 +319,8 @@ static int is_text(const redisReply *r) {
 
 /* ---- redis pods ---- */
 
-static enum outcome fill_redis(struct sess *s, struct redis_obs *r, redisReply *rep[3]) {
+static enum outcome fill_redis(struct sess *s, void *obs, redisReply **rep) {
+    struct redis_obs *r = obs;
     for (int i = 0; i < 3; i++)
         if (!is_text(rep[i])) {
             set_detail(s, "query: INFO returned reply type %d", rep[i]->type);
@@ -335,7 +336,7 @@ static enum outcome fill_redis(struct sess *s, struct redis_obs *r, redisReply *
 }
 
 /* Keep what identifies the peer, clear every result field. */
-static void reset_common(struct peer_common *p) {
+static void clear_common(struct peer_common *p) {
     struct peer_common keep = *p;
     memset(p, 0, sizeof *p);
     p->ordinal = keep.ordinal;
@@ -344,36 +345,54 @@ static void reset_common(struct peer_common *p) {
     p->port = keep.port;
 }
 
-static void do_probe_redis(const struct probe_config *cfg, struct redis_obs *r, double t0,
-                           const struct tracker *tr) {
+static void clear_redis(struct redis_obs *r) {
     struct peer_common p = r->p;
     memset(r, 0, sizeof *r);
     r->p = p;
-    reset_common(&r->p);
+    clear_common(&r->p);
     r->second_offset = -1;
+}
+
+static void clear_sentinel(struct sentinel_obs *so) {
+    struct peer_common p = so->p;
+    memset(so, 0, sizeof *so);
+    so->p = p;
+    clear_common(&so->p);
+}
+
+typedef enum outcome (*fill_fn)(struct sess *s, void *obs, redisReply **rep);
+
+/* One whole probe of p: open, pipeline AUTH + n commands, let fill() read
+ * the replies, close; p gets outcome, detail, addr and elapsed time. */
+static void converse(struct peer_common *p, double t0, int timeout_ms, const char *user, const char *pass,
+                     const struct tracker *tr, int n, const char **argv[], const int argc[], fill_fn fill,
+                     void *obs) {
     struct sigguard g;
     sigpipe_block(&g);
     struct sess s;
-    sess_init(&s, t0, cfg->timeout_ms, cfg->redis_pass, r->p.detail, sizeof r->p.detail, tr);
-    enum outcome o = sess_open(&s, r->p.host, r->p.port);
+    redisReply *rep[4] = {NULL};
+    sess_init(&s, t0, timeout_ms, pass, p->detail, sizeof p->detail, tr);
+    enum outcome o = sess_open(&s, p->host, p->port);
+    if (o == OUT_ANSWER) o = sess_run(&s, user, n, argv, argc, rep);
     if (o == OUT_ANSWER) {
-        static const char *info_repl[] = {"INFO", "replication"};
-        static const char *info_pers[] = {"INFO", "persistence"};
-        static const char *info_keys[] = {"INFO", "keyspace"};
-        const char **argv[3] = {info_repl, info_pers, info_keys};
-        const int argc[3] = {2, 2, 2};
-        redisReply *rep[3];
-        o = sess_run(&s, cfg->redis_user, 3, argv, argc, rep);
-        if (o == OUT_ANSWER) {
-            o = fill_redis(&s, r, rep);
-            for (int i = 0; i < 3; i++) freeReplyObject(rep[i]);
-        }
+        o = fill(&s, obs, rep);
+        for (int i = 0; i < n; i++) freeReplyObject(rep[i]);
     }
     sess_close(&s);
     sigpipe_restore(&g);
-    snprintf(r->p.addr, sizeof r->p.addr, "%s", s.addr);
-    r->p.outcome = o;
-    r->p.elapsed_ms = now_ms() - s.t0;
+    snprintf(p->addr, sizeof p->addr, "%s", s.addr);
+    p->outcome = o;
+    p->elapsed_ms = now_ms() - s.t0;
+}
+
+static void do_probe_redis(const struct probe_config *cfg, struct redis_obs *r, double t0,
+                           const struct tracker *tr) {
+    static const char *repl[] = {"INFO", "replication"}, *pers[] = {"INFO", "persistence"},
+                      *keys[] = {"INFO", "keyspace"};
+    const char **argv[3] = {repl, pers, keys};
+    const int argc[3] = {2, 2, 2};
+    clear_redis(r);
+    converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv, argc, fill_redis, r);
 }
 
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
@@ -382,10 +401,11 @@ void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
 
 /* ---- sentinels ---- */
 
-static enum outcome fill_sentinel(struct sess *s, struct sentinel_obs *so, const redisReply *rep,
-                                  const char *group) {
+static enum outcome fill_sentinel(struct sess *s, void *obs, redisReply **reps) {
+    struct sentinel_obs *so = obs;
+    const redisReply *rep = reps[0];
     if (rep->type == REDIS_REPLY_NIL) {
-        set_detail(s, "query: sentinel does not know master group %.60s", group);
+        set_detail(s, "query: sentinel does not know this master group");
         return OUT_NIL_MASTER;
     }
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || !is_text(rep->element[0])) {
@@ -413,32 +433,12 @@ static enum outcome fill_sentinel(struct sess *s, struct sentinel_obs *so, const
 
 static void do_probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
                               const struct tracker *tr) {
-    struct peer_common p = so->p;
-    memset(so, 0, sizeof *so);
-    so->p = p;
-    reset_common(&so->p);
-    const char *group = cfg->master_name ? cfg->master_name : "";
-    struct sigguard g;
-    sigpipe_block(&g);
-    struct sess s;
-    sess_init(&s, t0, cfg->timeout_ms, cfg->sentinel_pass, so->p.detail, sizeof so->p.detail, tr);
-    enum outcome o = sess_open(&s, so->p.host, so->p.port);
-    if (o == OUT_ANSWER) {
-        const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", group};
-        const char **argv[1] = {av};
-        const int argc[1] = {3};
-        redisReply *rep[1];
-        o = sess_run(&s, cfg->sentinel_user, 1, argv, argc, rep);
-        if (o == OUT_ANSWER) {
-            o = fill_sentinel(&s, so, rep[0], group);
-            freeReplyObject(rep[0]);
-        }
-    }
-    sess_close(&s);
-    sigpipe_restore(&g);
-    snprintf(so->p.addr, sizeof so->p.addr, "%s", s.addr);
-    so->p.outcome = o;
-    so->p.elapsed_ms = now_ms() - s.t0;
+    const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", cfg->master_name ? cfg->master_name : ""};
+    const char **argv[1] = {av};
+    const int argc[1] = {3};
+    clear_sentinel(so);
+    converse(&so->p, t0, cfg->timeout_ms, cfg->sentinel_user, cfg->sentinel_pass, tr, 1, argv, argc,
+             fill_sentinel, so);
 }
 
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
@@ -614,24 +614,10 @@ static void abandon(struct round *rd, const struct slot *sl, struct peer_common 
 static void copy_out(struct round *rd, struct observations *o) {
     for (int i = 0; i < rd->nslots; i++) {
         const struct slot *sl = &rd->slots[i];
-        if (sl->is_sentinel) {
-            struct sentinel_obs *dst = &o->sentinels[sl->idx];
-            if (sl->done) { *dst = rd->sentinels[sl->idx]; continue; }
-            struct peer_common p = dst->p;
-            memset(dst, 0, sizeof *dst);
-            dst->p = p;
-            reset_common(&dst->p);
-            abandon(rd, sl, &dst->p);
-        } else {
-            struct redis_obs *dst = &o->redis[sl->idx];
-            if (sl->done) { *dst = rd->redis[sl->idx]; continue; }
-            struct peer_common p = dst->p;
-            memset(dst, 0, sizeof *dst);
-            dst->p = p;
-            reset_common(&dst->p);
-            dst->second_offset = -1;
-            abandon(rd, sl, &dst->p);
-        }
+        if (sl->is_sentinel && sl->done) o->sentinels[sl->idx] = rd->sentinels[sl->idx];
+        else if (sl->done) o->redis[sl->idx] = rd->redis[sl->idx];
+        else if (sl->is_sentinel) clear_sentinel(&o->sentinels[sl->idx]), abandon(rd, sl, &o->sentinels[sl->idx].p);
+        else clear_redis(&o->redis[sl->idx]), abandon(rd, sl, &o->redis[sl->idx].p);
     }
 }
 
@@ -657,27 +643,21 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
 
 /* ---- actions ---- */
 
+static enum outcome fill_ok(struct sess *s, void *obs, redisReply **rep) {
+    (void)obs;
+    if (rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strcmp(rep[0]->str, "OK") == 0) return OUT_ANSWER;
+    set_detail(s, "query: unexpected reply (type %d)", rep[0]->type);
+    return OUT_ERROR;
+}
+
 static int run_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
                       const char **argv, int argc, const char *what, ri_err *e) {
-    char detail[160];
-    struct sigguard g;
-    sigpipe_block(&g);
-    struct sess s;
-    sess_init(&s, now_ms(), timeout_ms, pass, detail, sizeof detail, NULL);
-    enum outcome o = sess_open(&s, host, port);
-    redisReply *rep[1] = {NULL};
-    if (o == OUT_ANSWER) o = sess_run(&s, user, 1, &argv, &argc, rep);
-    int ok = 0;
-    if (o == OUT_ANSWER) {
-        ok = rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strcmp(rep[0]->str, "OK") == 0;
-        if (!ok) set_detail(&s, "query: unexpected reply (type %d)", rep[0]->type);
-        freeReplyObject(rep[0]);
-    }
-    sess_close(&s);
-    sigpipe_restore(&g);
-    if (ok) return 0;
-    return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, host, port,
-                   outcome_name(o), detail);
+    struct peer_common p = {.port = port};
+    snprintf(p.host, sizeof p.host, "%s", host ? host : "");
+    converse(&p, now_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
+    if (p.outcome == OUT_ANSWER) return 0;
+    return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, p.host, port, outcome_name(p.outcome),
+                   p.detail);
 }
 
 int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,

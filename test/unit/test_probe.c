@@ -6,6 +6,7 @@
  * Outcomes are asserted, never resolver wording. */
 #define _GNU_SOURCE   /* RTLD_NEXT, for the slow-resolver stand-in below (test only) */
 #include "checkmain.h"
+#include "dns.h"
 #include "probe.h"
 
 #include <dlfcn.h>
@@ -316,7 +317,7 @@ struct sentinel_case {
 
 static const struct sentinel_case sentinel_cases[] = {
     {"names the master", T_SENTINEL, "mymaster", "sclient", SENT_PASS, OUT_ANSWER, ""},
-    {"unknown group", T_SENTINEL, "nosuch", "sclient", SENT_PASS, OUT_NIL_MASTER, "nosuch"},
+    {"unknown group", T_SENTINEL, "nosuch", "sclient", SENT_PASS, OUT_NIL_MASTER, "does not know"},
     {"wrong password", T_SENTINEL, "mymaster", "sclient", "nope", OUT_AUTH_FAILED, "WRONGPASS"},
     {"no credentials", T_SENTINEL, "mymaster", NULL, NULL, OUT_AUTH_FAILED, "NOAUTH"},
     {"a redis is not a sentinel", T_MASTER, "mymaster", "probe", PROBE_PASS, OUT_ERROR, "unknown command"},
@@ -462,6 +463,52 @@ START_TEST(test_round_empty) {
 }
 END_TEST
 
+/* ---- dns ---- */
+
+struct dns_case {
+    const char *host;
+    enum outcome want;
+    const char *addr;
+};
+
+static const struct dns_case dns_cases[] = {
+    {"127.0.0.1", OUT_ANSWER, "127.0.0.1"},
+    {"::1", OUT_ANSWER, "::1"},
+    {"0:0::1", OUT_ANSWER, "::1"},              /* numeric form is normalised */
+    {"localhost", OUT_ANSWER, NULL},
+    {"redis-0.redis.ns.svc.invalid", OUT_NOT_FOUND, ""},
+    {"", OUT_NOT_FOUND, ""},
+    {"x.slowdns.test", OUT_DNS_FAILURE, ""},    /* EAI_AGAIN from the stand-in */
+};
+
+START_TEST(test_dns_resolve) {
+    const struct dns_case *c = &dns_cases[_i];
+    struct resolved r;
+    char detail[160];
+    enum outcome o = dns_resolve(c->host, 6379, &r, detail, sizeof detail);
+    ck_assert_msg(o == c->want, "%s: %s (%s)", c->host, outcome_name(o), detail);
+    if (c->addr) ck_assert_str_eq(r.addr, c->addr);
+    if (o == OUT_ANSWER) {
+        ck_assert_str_eq(detail, "");
+        ck_assert_uint_gt(r.salen, 0);
+    } else {
+        ck_assert_msg(strncmp(detail, "dns: ", 5) == 0, "detail '%s'", detail);
+    }
+}
+END_TEST
+
+START_TEST(test_dns_wait) {
+    char detail[160];
+    double t0 = now_ms();
+    ck_assert_int_eq(dns_wait("localhost", 1000, detail, sizeof detail), OUT_ANSWER);
+    ck_assert_msg(now_ms() - t0 < 100, "resolvable name waited");
+    t0 = now_ms();
+    ck_assert_int_eq(dns_wait("redis-9.redis.ns.svc.invalid", 450, detail, sizeof detail), OUT_NOT_FOUND);
+    double took = now_ms() - t0;
+    ck_assert_msg(took >= 450 && took < 800, "waited %.0f ms", took);
+}
+END_TEST
+
 /* ---- actions (run last: they change the replica's role) ---- */
 
 START_TEST(test_actions) {
@@ -506,6 +553,10 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, test_round_empty);
     tcase_add_test(tc, test_actions);
     suite_add_tcase(s, tc);
+    TCase *td = tcase_create("dns");
+    tcase_add_loop_test(td, test_dns_resolve, 0, N(dns_cases));
+    tcase_add_test(td, test_dns_wait);
+    suite_add_tcase(s, td);
     return s;
 }
 
