@@ -98,13 +98,17 @@ machine_info() {
 }
 
 binary_info() {
-    local b f
+    local b f link
     {
         for b in redis-init sentinel-init; do
             f=$(ri_bin "$b")
+            if ldd "$f" >/dev/null 2>&1; then
+                link="dynamic, $(ldd "$f" | grep -c '=> /') shared libraries (sizes not included)"
+            else
+                link=static
+            fi
             printf '%s\t%s\t%s\t%s\n' "$b" "$(stat -c %s "$f")" \
-                "$(size "$f" | awk 'NR == 2 {print $1 "\t" $2 "\t" $3}')" \
-                "$(file -b "$f" 2>/dev/null | cut -d, -f1-2,5 || echo '?')"
+                "$(size "$f" | awk 'NR == 2 {print $1 "\t" $2 "\t" $3}')" "$link"
         done
     } >"$OUT/binaries.tsv"
     # The shared libraries of a dynamic build are not in the sizes above.
@@ -273,7 +277,7 @@ run_scenario() {
         "$dir/ours.json" 2>/dev/null) || o_dec="no JSON (exit $rc)"
     o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
         "$dir/ours.json" 2>/dev/null) || o_out="?"
-    o_int=$(jq -r '.elapsed_ms' "$dir/ours.json" 2>/dev/null) || o_int="?"
+    o_int=$(jq -r '.elapsed_ms * 10 | round / 10' "$dir/ours.json" 2>/dev/null) || o_int="?"
     log "N=$n $scen: redis-init exit $rc: $o_dec; peers: $o_out; its own elapsed_ms $o_int"
     rc=0
     in_boot "$boot" "$n" bash "$BASELINE" >"$dir/baseline.out" 2>"$dir/baseline.err" || rc=$?
@@ -296,7 +300,7 @@ run_scenario() {
         if ((i == 0)); then tool=redis-init dec=$o_dec rss=$(tail -n 1 "$dir/ours.rss" 2>/dev/null || echo '?')
         else tool=baseline dec=$b_dec rss=$(tail -n 1 "$dir/baseline.rss" 2>/dev/null || echo '?'); fi
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$scen" "$tool" "$(stats "$dir/hyperfine.json" "$i")" \
-            "$(exit_codes "$dir/hyperfine.json" "$i")" "$rss" "$dec" "$([[ $tool == redis-init ]] && echo "$o_out; internal ${o_int} ms" || echo '')" \
+            "$(exit_codes "$dir/hyperfine.json" "$i")" "$rss" "$dec" "$([[ $tool == redis-init ]] && echo "$o_out; its own elapsed_ms $o_int" || echo '')" \
             >>"$OUT/summary.tsv"
     done
 
@@ -332,7 +336,7 @@ print_report() {
     {
         echo "Binaries:"
         echo
-        echo "| binary | bytes | text | data | bss | file |"
+        echo "| binary | bytes | text | data | bss | linking |"
         echo "|---|---:|---:|---:|---:|---|"
         awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$OUT/binaries.tsv"
         echo
@@ -350,8 +354,10 @@ print_report() {
                     r = ""
                     if (c[3] == "baseline" && ours[c[1] "/" c[2]] > 0)
                         r = sprintf("%.2f", c[4] / ours[c[1] "/" c[2]])
+                    d = c[11]
+                    gsub(/\.[^ ]*\.svc\.[^ ]*/, "", d)  # pod name, not FQDN
                     printf "| %s + 3 | %s | %s | %.1f | %.1f | %s | %s | %s | %s |\n",
-                        c[1], c[2], c[3], c[4], c[5], r, c[10], c[9], c[11]
+                        c[1], c[2], c[3], c[4], c[5], r, c[10], c[9], d
                 }
             }' "$f"
         echo
