@@ -25,7 +25,8 @@ enum outcome {
 };
 
 /* "answer", "nil-master", "not-found", "dns-failure", "refused", "timeout",
- * "auth-failed", "error", "self": stable names used in logs and JSON. */
+ * "auth-failed", "error", "self": stable names used in logs and JSON
+ * ("invalid" for a value out of range). */
 const char *outcome_name(enum outcome o);
 
 /* True for outcomes that leave a peer's state unknown: it may be running and
@@ -86,8 +87,9 @@ struct observations {
 /* Case-insensitive host name comparison ignoring one trailing dot. */
 int host_equal(const char *a, const char *b);
 
-/* Index of the redis peer that host:port designates (by name, or by
- * resolved address when host is an IP), or -1. */
+/* Index of the redis peer that host:port designates (by name with
+ * host_equal, or, when host is a numeric IP, by the resolved p.addr of a peer
+ * whose outcome is OUT_ANSWER), or -1. The port must match. */
 int obs_find_redis(const struct observations *o, const char *host, int port);
 
 #endif

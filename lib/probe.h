@@ -9,7 +9,15 @@
  *
  * Connections: our own non-blocking connect() with poll() (so refused,
  * unreachable and timeout are told apart), then hiredis on the socket
- * (redisConnectFd + redisSetTimeout): the subset common to 0.14 and 1.x.
+ * (redisConnectFd; replies read with poll() + redisBufferRead/Write +
+ * redisGetReplyFromReader so the timeout bounds the whole reply, not each
+ * read()): the subset common to 0.14 and 1.x. SIGPIPE is blocked per thread
+ * around each conversation; no process-wide handler is installed.
+ *
+ * Details ("connect: connection refused", "auth: timeout after 1000 ms",
+ * "dns: no answer within 1000 ms" for probes abandoned at the deadline,
+ * "INFO replication: NOPERM ...") are for humans, never contain a password,
+ * and are not a stable interface: match on the outcome.
  *
  * Queries:
  *  - redis pods, as the probe user: AUTH, INFO replication, INFO persistence,
@@ -32,7 +40,10 @@ struct probe_config {
 
 /* Probe every entry of o->redis[0..n_redis) and o->sentinels[0..n_sentinels)
  * whose p.host is set and p.outcome != OUT_SELF; fills the rest of each
- * entry. Returns 0, or EX_OSERR if threads cannot be started. */
+ * entry (p.ordinal, p.host, p.port are kept; every other field is reset).
+ * Other entries are left untouched. Returns within timeout_ms plus a margin
+ * of 50 ms + timeout/10 (max 500 ms). Returns 0, or EX_OSERR if threads
+ * cannot be started (entries not started are OUT_ERROR). */
 int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e);
 
 /* The same, one peer, on the calling thread. */
