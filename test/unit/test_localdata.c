@@ -1,6 +1,16 @@
 /* test_localdata.c: rdb_inspect on crafted bytes and on files written by a
  * real redis-server 7.0 (test/fixtures/rdb), and localdata_inspect on
- * data-dir layouts built in a temp dir. Run from the repository root. */
+ * data-dir layouts built in a temp dir. Run from the repository root.
+ *
+ * The fixtures came from redis-server 7.0.15 on 127.0.0.1 with --save "":
+ *   empty.rdb          SAVE on a fresh server
+ *   keys.rdb           SET k1; SET k2 <100 x 'a'> in db2 (LZF); RPUSH l; SAVE
+ *   flushed.rdb        SET; FLUSHALL; SAVE
+ *   replica-keys.rdb   SAVE on a replica of a master with keys (repl-id, offset 201)
+ *   replica-empty.rdb  SAVE on a replica of an empty master (repl-id, offset 0)
+ *   aof-incr/          --appendonly yes, two SETs (keys only in the incr file)
+ *   aof-empty/         --appendonly yes, no writes
+ *   aof-base-keys/     --appendonly yes, SET, BGREWRITEAOF (keys in the base) */
 #include "checkmain.h"
 #include "localdata.h"
 
