@@ -26,25 +26,15 @@
 
 #include "dns.h"
 #include "info.h"
+#include "probe_int.h"
 
-static double now_ms(void) {
+double probe_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* ---- phase tracking (shared with the round, see below) ---- */
-
-enum phase { PH_DNS = 0, PH_CONNECT, PH_AUTH, PH_QUERY };
-static const char *const phase_names[] = {"dns", "connect", "auth", "query"};
-
-/* Where a running probe is, so that an abandoned one can be reported by
- * phase. mu is NULL for probes on the calling thread. */
-struct tracker {
-    pthread_mutex_t *mu;
-    int *phase;
-    char *addr;   /* 64 bytes */
-};
+const char *const probe_phase_names[] = {"dns", "connect", "auth", "query"};
 
 static void track(const struct tracker *t, enum phase ph, const char *addr) {
     if (!t || !t->mu) return;
@@ -99,7 +89,7 @@ struct sess {
 };
 
 static int left_ms(const struct sess *s) {
-    return (int)(s->budget_ms - (now_ms() - s->t0));
+    return (int)(s->budget_ms - (probe_now_ms() - s->t0));
 }
 
 static void set_detail(struct sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -110,7 +100,7 @@ static void set_detail(struct sess *s, const char *fmt, ...) {
     va_end(ap);
     /* Redis never echoes a password, but a detail is logged: make sure. */
     if (s->pass && *s->pass && strstr(s->detail, s->pass))
-        snprintf(s->detail, s->dlen, "%s: reply withheld (it contained the password)", phase_names[s->phase]);
+        snprintf(s->detail, s->dlen, "%s: reply withheld (it contained the password)", probe_phase_names[s->phase]);
     for (char *p = s->detail; *p; p++)
         if (*p == '\r' || *p == '\n') *p = ' ';
 }
@@ -121,7 +111,7 @@ static void set_phase(struct sess *s, enum phase ph) {
 }
 
 static enum outcome timed_out(struct sess *s) {
-    set_detail(s, "%s: timeout after %d ms", phase_names[s->phase], s->budget_ms);
+    set_detail(s, "%s: timeout after %d ms", probe_phase_names[s->phase], s->budget_ms);
     return OUT_TIMEOUT;
 }
 
@@ -198,8 +188,8 @@ static enum outcome io_failure(struct sess *s) {
     /* hiredis 0.14: SO_RCVTIMEO expiry surfaces as an I/O error with EAGAIN. */
     if ((err == REDIS_ERR_IO && (e == EAGAIN || e == EWOULDBLOCK || e == ETIMEDOUT)) || left_ms(s) <= 0)
         return timed_out(s);
-    if (err == REDIS_ERR_EOF) set_detail(s, "%s: connection closed by peer", phase_names[s->phase]);
-    else set_detail(s, "%s: %s", phase_names[s->phase], s->c->errstr);
+    if (err == REDIS_ERR_EOF) set_detail(s, "%s: connection closed by peer", probe_phase_names[s->phase]);
+    else set_detail(s, "%s: %s", probe_phase_names[s->phase], s->c->errstr);
     return OUT_ERROR;
 }
 
@@ -249,7 +239,7 @@ static enum outcome get_reply(struct sess *s, redisReply **rep) {
         if (redisBufferRead(s->c) != REDIS_OK) return io_failure(s);
     }
     if (w > 0) return timed_out(s);
-    set_detail(s, "%s: poll: %s", phase_names[s->phase], strerror(errno));
+    set_detail(s, "%s: poll: %s", probe_phase_names[s->phase], strerror(errno));
     return OUT_ERROR;
 }
 
@@ -345,7 +335,7 @@ static void clear_common(struct peer_common *p) {
     p->port = keep.port;
 }
 
-static void clear_redis(struct redis_obs *r) {
+void probe_clear_redis(struct redis_obs *r) {
     struct peer_common p = r->p;
     memset(r, 0, sizeof *r);
     r->p = p;
@@ -353,7 +343,7 @@ static void clear_redis(struct redis_obs *r) {
     r->second_offset = -1;
 }
 
-static void clear_sentinel(struct sentinel_obs *so) {
+void probe_clear_sentinel(struct sentinel_obs *so) {
     struct peer_common p = so->p;
     memset(so, 0, sizeof *so);
     so->p = p;
@@ -382,21 +372,21 @@ static void converse(struct peer_common *p, double t0, int timeout_ms, const cha
     sigpipe_restore(&g);
     snprintf(p->addr, sizeof p->addr, "%s", s.addr);
     p->outcome = o;
-    p->elapsed_ms = now_ms() - s.t0;
+    p->elapsed_ms = probe_now_ms() - s.t0;
 }
 
-static void do_probe_redis(const struct probe_config *cfg, struct redis_obs *r, double t0,
+void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, double t0,
                            const struct tracker *tr) {
     static const char *repl[] = {"INFO", "replication"}, *pers[] = {"INFO", "persistence"},
                       *keys[] = {"INFO", "keyspace"};
     const char **argv[3] = {repl, pers, keys};
     const int argc[3] = {2, 2, 2};
-    clear_redis(r);
+    probe_clear_redis(r);
     converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv, argc, fill_redis, r);
 }
 
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
-    do_probe_redis(cfg, r, now_ms(), NULL);
+    probe_redis_tracked(cfg, r, probe_now_ms(), NULL);
 }
 
 /* ---- sentinels ---- */
@@ -431,214 +421,18 @@ static enum outcome fill_sentinel(struct sess *s, void *obs, redisReply **reps) 
     return OUT_ANSWER;
 }
 
-static void do_probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
+void probe_sentinel_tracked(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
                               const struct tracker *tr) {
     const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", cfg->master_name ? cfg->master_name : ""};
     const char **argv[1] = {av};
     const int argc[1] = {3};
-    clear_sentinel(so);
+    probe_clear_sentinel(so);
     converse(&so->p, t0, cfg->timeout_ms, cfg->sentinel_user, cfg->sentinel_pass, tr, 1, argv, argc,
              fill_sentinel, so);
 }
 
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
-    do_probe_sentinel(cfg, s, now_ms(), NULL);
-}
-
-/* ---- rounds ----
- *
- * The round state is on the heap and reference-counted: the caller holds one
- * reference, each started thread one. The caller stops waiting at the
- * deadline, copies out what finished and drops its reference; a thread stuck
- * in getaddrinfo() finishes later into memory it still co-owns, and the last
- * one out frees it. Nothing is global. */
-
-struct slot {
-    struct round *rd;
-    int is_sentinel, idx;
-    int done, phase;       /* under rd->mu */
-    char addr[64];         /* under rd->mu */
-};
-
-struct round {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    clockid_t clock;       /* the clock cv waits on */
-    int refs, pending;     /* under mu */
-    double t0;
-    struct probe_config cfg;   /* strings point into owned copies below */
-    char *owned[5];
-    int nslots;
-    struct slot slots[2 * OBS_MAX_PEERS];
-    struct redis_obs redis[OBS_MAX_PEERS];
-    struct sentinel_obs sentinels[OBS_MAX_PEERS];
-};
-
-static void wipe(char *p) {
-    if (!p) return;
-    volatile char *v = p;   /* volatile: the store must not be elided */
-    while (*v) *v++ = 0;
-}
-
-static void round_free(struct round *rd) {
-    for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
-    pthread_cond_destroy(&rd->cv);
-    pthread_mutex_destroy(&rd->mu);
-    free(rd);
-}
-
-/* Drop one reference (mu held); frees after unlocking when it was the last. */
-static void round_release_locked(struct round *rd) {
-    int last = --rd->refs == 0;
-    pthread_mutex_unlock(&rd->mu);
-    if (last) round_free(rd);
-}
-
-static void *worker(void *arg) {
-    struct slot *sl = arg;
-    struct round *rd = sl->rd;
-    struct tracker tr = {&rd->mu, &sl->phase, sl->addr};
-    if (sl->is_sentinel) {
-        struct sentinel_obs so = rd->sentinels[sl->idx];   /* only we touch it until done */
-        do_probe_sentinel(&rd->cfg, &so, rd->t0, &tr);
-        pthread_mutex_lock(&rd->mu);
-        rd->sentinels[sl->idx] = so;
-    } else {
-        struct redis_obs ro = rd->redis[sl->idx];
-        do_probe_redis(&rd->cfg, &ro, rd->t0, &tr);
-        pthread_mutex_lock(&rd->mu);
-        rd->redis[sl->idx] = ro;
-    }
-    sl->done = 1;
-    if (--rd->pending == 0) pthread_cond_signal(&rd->cv);
-    round_release_locked(rd);
-    return NULL;
-}
-
-static char *dup_or_null(const char *s, int *fail) {
-    if (!s) return NULL;
-    char *d = strdup(s);
-    if (!d) *fail = 1;
-    return d;
-}
-
-static struct round *round_new(const struct probe_config *cfg) {
-    struct round *rd = calloc(1, sizeof *rd);
-    if (!rd) return NULL;
-    int fail = 0;
-    rd->cfg.timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 1;
-    rd->cfg.master_name = rd->owned[0] = dup_or_null(cfg->master_name, &fail);
-    rd->cfg.redis_user = rd->owned[1] = dup_or_null(cfg->redis_user, &fail);
-    rd->cfg.redis_pass = rd->owned[2] = dup_or_null(cfg->redis_pass, &fail);
-    rd->cfg.sentinel_user = rd->owned[3] = dup_or_null(cfg->sentinel_user, &fail);
-    rd->cfg.sentinel_pass = rd->owned[4] = dup_or_null(cfg->sentinel_pass, &fail);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    /* A monotonic wait is immune to clock steps (NTP at boot); glibc and
-     * musl both support it. Fall back to the realtime clock otherwise. */
-    rd->clock = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
-    if (pthread_mutex_init(&rd->mu, NULL) != 0) fail = 1;
-    else if (pthread_cond_init(&rd->cv, &ca) != 0) { pthread_mutex_destroy(&rd->mu); fail = 1; }
-    pthread_condattr_destroy(&ca);
-    if (fail) {
-        for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
-        free(rd);
-        return NULL;
-    }
-    rd->refs = 1;
-    return rd;
-}
-
-static void add_slots(struct round *rd, const struct observations *o) {
-    int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
-    int ns = o->n_sentinels < 0 ? 0 : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_sentinels;
-    for (int i = 0; i < nr; i++) {
-        rd->redis[i] = o->redis[i];
-        if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 0, .idx = i};
-    }
-    for (int i = 0; i < ns; i++) {
-        rd->sentinels[i] = o->sentinels[i];
-        if (o->sentinels[i].p.host[0] && o->sentinels[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 1, .idx = i};
-    }
-}
-
-/* Start one detached thread per slot; returns the errno of the first failure.
- * Unstarted slots are marked done with OUT_ERROR. */
-static int start_threads(struct round *rd) {
-    pthread_attr_t at;
-    int err = pthread_attr_init(&at);
-    if (err) return err;
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&at, 256 * 1024);   /* musl's default (128 KiB) is tight for getaddrinfo + hiredis */
-    pthread_mutex_lock(&rd->mu);
-    rd->pending = rd->nslots;
-    for (int i = 0; i < rd->nslots; i++) {
-        struct slot *sl = &rd->slots[i];
-        pthread_t th;
-        rd->refs++;
-        int rc = err ? err : pthread_create(&th, &at, worker, sl);
-        if (rc == 0) continue;
-        err = rc;
-        rd->refs--;
-        rd->pending--;
-        sl->done = 1;
-        struct peer_common *p = sl->is_sentinel ? &rd->sentinels[sl->idx].p : &rd->redis[sl->idx].p;
-        p->outcome = OUT_ERROR;
-        snprintf(p->detail, sizeof p->detail, "probe thread: %s", strerror(rc));
-    }
-    pthread_mutex_unlock(&rd->mu);
-    pthread_attr_destroy(&at);
-    return err;
-}
-
-static struct timespec deadline_at(clockid_t clk, int ms) {
-    struct timespec ts;
-    clock_gettime(clk, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
-    return ts;
-}
-
-/* A slot still running at the deadline: timeout, named by its phase. */
-static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p) {
-    p->outcome = OUT_TIMEOUT;
-    snprintf(p->addr, sizeof p->addr, "%s", sl->addr);
-    snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", phase_names[sl->phase],
-             rd->cfg.timeout_ms);
-    p->elapsed_ms = now_ms() - rd->t0;
-}
-
-static void copy_out(struct round *rd, struct observations *o) {
-    for (int i = 0; i < rd->nslots; i++) {
-        const struct slot *sl = &rd->slots[i];
-        if (sl->is_sentinel && sl->done) o->sentinels[sl->idx] = rd->sentinels[sl->idx];
-        else if (sl->done) o->redis[sl->idx] = rd->redis[sl->idx];
-        else if (sl->is_sentinel) clear_sentinel(&o->sentinels[sl->idx]), abandon(rd, sl, &o->sentinels[sl->idx].p);
-        else clear_redis(&o->redis[sl->idx]), abandon(rd, sl, &o->redis[sl->idx].p);
-    }
-}
-
-int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e) {
-    struct round *rd = round_new(cfg);
-    if (!rd) return ri_fail(e, EX_OSERR, "probe round: out of memory");
-    add_slots(rd, o);
-    rd->t0 = now_ms();
-    /* Probes bound themselves by the timeout; the margin covers thread
-     * start-up and hiredis's per-read (not per-reply) timeouts. */
-    int margin = 50 + rd->cfg.timeout_ms / 10;
-    if (margin > 500) margin = 500;
-    struct timespec dl = deadline_at(rd->clock, rd->cfg.timeout_ms + margin);
-    int err = start_threads(rd);
-    pthread_mutex_lock(&rd->mu);
-    while (rd->pending > 0)
-        if (pthread_cond_timedwait(&rd->cv, &rd->mu, &dl) == ETIMEDOUT) break;
-    copy_out(rd, o);
-    round_release_locked(rd);
-    if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
-    return 0;
+    probe_sentinel_tracked(cfg, s, probe_now_ms(), NULL);
 }
 
 /* ---- actions ---- */
@@ -654,7 +448,7 @@ static int run_action(const char *host, int port, const char *user, const char *
                       const char **argv, int argc, const char *what, ri_err *e) {
     struct peer_common p = {.port = port};
     snprintf(p.host, sizeof p.host, "%s", host ? host : "");
-    converse(&p, now_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
+    converse(&p, probe_now_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
     if (p.outcome == OUT_ANSWER) return 0;
     return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, p.host, port, outcome_name(p.outcome),
                    p.detail);
