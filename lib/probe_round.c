@@ -7,7 +7,6 @@
  * one out frees it. Nothing is global. */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
