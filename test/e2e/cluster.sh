@@ -32,19 +32,9 @@ cmd_up() {
     rm -rf "$E2E_UP_DIR"
     E2E_RUN_DIR=$E2E_UP_DIR
     cluster_create # the trap tears everything down if bring-up fails
-    local i
     # Like a StatefulSet with OrderedReady: each redis pod after the previous
-    # one answers, then the sentinels.
-    for ((i = 0; i < E2E_REDIS_N; i++)); do
-        start_redis_pod "$i"
-        wait_until 60 "$(redis_pod "$i") to answer" rcli "$(redis_pod "$i")" PING ||
-            die "$(redis_pod "$i") did not come up; see $(e2e_pod_dir "$(redis_pod "$i")")/log"
-    done
-    for ((i = 0; i < E2E_SENTINEL_N; i++)); do
-        start_sentinel_pod "$i"
-        wait_until 60 "$(sentinel_pod "$i") to answer" rcli "$(sentinel_pod "$i")" PING ||
-            die "$(sentinel_pod "$i") did not come up; see $(e2e_pod_dir "$(sentinel_pod "$i")")/log"
-    done
+    # one is ready, then the sentinels.
+    start_cluster_ordered
     wait_healthy 90 || die "cluster did not become healthy"
     # Success: leave it running.
     trap - EXIT INT TERM
@@ -65,13 +55,13 @@ cmd_up() {
 
 Cluster $E2E_RUN_ID is up; state in $E2E_UP_DIR (logs: pods/<pod>/log).
 Master: $m ($(pod_fqdn "$m"))
-Connect as admin (the password goes through REDISCLI_AUTH, not argv):
+Connect as admin; the password goes through REDISCLI_AUTH, never argv:
 
-  REDISCLI_AUTH="\$(jq -r .data.ADMIN_PASSWORD $E2E_UP_DIR/secrets.json)" \\
-    ip netns exec $(e2e_netns_of "$r1") redis-cli --user $E2E_ADMIN_USER -h $(pod_fqdn "$m") -p $E2E_REDIS_PORT
+  export REDISCLI_AUTH="\$(jq -r .data.ADMIN_PASSWORD $E2E_UP_DIR/secrets.json)"
+  ip netns exec $(e2e_netns_of "$r1") redis-cli --user $E2E_ADMIN_USER -h $(pod_fqdn "$m") -p $E2E_REDIS_PORT
+  ip netns exec $(e2e_netns_of "$(sentinel_pod 0)") redis-cli --user $E2E_ADMIN_USER -p $E2E_SENTINEL_PORT SENTINEL masters
 
-  a sentinel: ip netns exec $(e2e_netns_of "$(sentinel_pod 0)") redis-cli --user $E2E_ADMIN_USER -p $E2E_SENTINEL_PORT
-
+Status: test/e2e/cluster.sh status
 Tear down with: make down
 EOF
 }

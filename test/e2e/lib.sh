@@ -719,7 +719,7 @@ assert_discover_consistent() {
         and ([.redis[] | select(.outcome == "answer") |
               if (.host | split(".")[0]) == masterpod then .role == "master"
               else .role == "replica" and (.master_host | host) == $mf and .link_up end] | all)
-    ' >/dev/null <<<"$json" || fail "discover in $pod does not match the cluster (master $m, want $want_action): $json"
+    ' >/dev/null <<<"$json" || fail "discover in $pod does not match the cluster (master $m, want $want_action): $(jq -c . <<<"$json")"
     e2e_log "discover in $pod: $(jq -c '.decision | {action, rule, host}' <<<"$json")"
 }
 

@@ -68,6 +68,11 @@ for t in "${tests[@]}"; do
         printf '%s\n' "---------- output of $name ($out) ----------"
         cat "$out"
         printf '%s\n' "---------- end of $name ----------"
+        # The test died of Ctrl-C / TERM (its trap exits 130 / 143): stop here.
+        if ((rc == 130 || rc == 143)); then
+            echo "e2e: interrupted"
+            break
+        fi
     fi
 done
 echo "e2e: total $((SECONDS - start_all))s${failed_names[*]:+; failed: ${failed_names[*]}}"

@@ -20,7 +20,7 @@ discover_p() {
     [[ $rc == 0 ]] || fail "discover in $1 exited $rc: $json"
     jq -e --arg mf "$(pod_fqdn "$m")" \
         '(.decision.rule | startswith("P")) and .decision.action == "follow" and (.decision.host | rtrimstr(".")) == $mf' \
-        >/dev/null <<<"$json" || fail "discover in $1 without sentinels: want rule P*, follow $m; got: $json"
+        >/dev/null <<<"$json" || fail "discover in $1 without sentinels: want rule P*, follow $m; got: $(jq -c . <<<"$json" 2>/dev/null || echo "$json")"
     e2e_log "discover in $1: $(jq -c '.decision | {action, rule, host}' <<<"$json")"
 }
 
