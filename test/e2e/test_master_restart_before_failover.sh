@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The master pod comes back (new IP) before the sentinels have failed it
+# over, as in a rolling restart. down-after is long here (30 s) so the
+# sentinels still name the old master while it boots.
+#  1. With its data (PVC kept): it must be master again (rule S1), replicas
+#     and sentinels find it at its new IP, no write lost.
+#  2. With an EMPTY data dir (volume lost): it must NOT start as master (the
+#     replicas would resync to nothing, field notes #26114); it asks the
+#     sentinels to fail over to a replica holding the data and follows it.
+set -euo pipefail
+# shellcheck source=test/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+E2E_DOWN_AFTER=30000
+cluster_create
+start_cluster_ordered
+wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+r0=$(redis_pod 0)
+assert_master "$r0"
+write_keys first 50
+# Make the master's data durable on its volume before the restart.
+rcli "$r0" BGREWRITEAOF >/dev/null
+sleep 1
+
+# 1. Restart with data.
+pod_recreate_new_ip "$r0"
+t0=$SECONDS
+start_redis_pod 0
+wait_until 20 "$r0 ready" redis_ready "$r0" || fail "$r0 did not come back"
+[[ $(redis_role "$r0") == master ]] || fail "$r0 came back with its data as $(redis_role "$r0"), want master"
+wait_healthy 25 || fail "not healthy after the master came back with data: $E2E_WHY"
+((SECONDS - t0 < 30)) || fail "recovery took longer than down-after: the sentinels may have failed over"
+assert_master "$r0"
+assert_keys_everywhere first 50
+write_keys second 20
+
+# 2. Restart with an empty data dir.
+pod_recreate_new_ip "$r0" --wipe-data
+t0=$SECONDS
+start_redis_pod 0
+new_master=
+named_master() {
+    new_master=$(current_master) && [[ $new_master != "$r0" ]]
+}
+wait_until 25 "a replica to take over from the empty $r0" named_master ||
+    fail "no failover to a data-holding replica (current master: $(current_master || echo none))"
+((SECONDS - t0 < 30)) || fail "failover only after down-after: $r0 did not ask for it"
+e2e_log "empty $r0 handed over to $new_master after $((SECONDS - t0))s"
+wait_until 30 "$r0 ready" redis_ready "$r0" || fail "$r0 did not come back"
+[[ $(redis_role "$r0") == slave ]] || fail "empty $r0 is $(redis_role "$r0"), want replica"
+wait_healthy 30 || fail "not healthy after the empty master came back: $E2E_WHY"
+assert_master "$new_master"
+assert_keys_everywhere first 50
+assert_keys_everywhere second 20
+grep -q 'rule=S2' "$(e2e_pod_dir "$r0")/log" || e2e_log "note: no rule=S2 line in $r0's log"
+# The empty pod's redis-init may have exited to retry after asking for the
+# failover; the others never restarted.
+for p in $(running_redis_pods) $(running_sentinel_pods); do
+    [[ $p == "$r0" ]] || [[ $(pod_restarts "$p") == 0 ]] || fail "$p restarted"
+done
+e2e_log "master restart before failover OK"
