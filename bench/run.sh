@@ -62,7 +62,7 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 bench_need() {
     local t missing=()
     ((EUID == 0)) || die "bench needs root (network namespaces); running as uid $EUID"
-    for t in hyperfine nft size jq timeout; do
+    for t in hyperfine nft size strip jq timeout; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     [[ -x /usr/bin/time ]] || missing+=(/usr/bin/time)
@@ -92,6 +92,7 @@ machine_info() {
         printf 'os\t%s\n' "$(. /etc/os-release && echo "$PRETTY_NAME")"
         printf 'redis\t%s\n' "$(redis-server --version | awk '{print $3}')"
         printf 'hyperfine\t%s\n' "$(hyperfine --version | awk '{print $2}')"
+        printf 'loadavg_at_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
         printf 'runs\t%s\n' "$RUNS"
         printf 'probe_timeout_ms\t%s\n' "$PROBE_MS"
     } >"$OUT/machine.tsv"
@@ -107,8 +108,11 @@ binary_info() {
             else
                 link=static
             fi
-            printf '%s\t%s\t%s\t%s\n' "$b" "$(stat -c %s "$f")" \
+            # As built (make: -O2 -g) and stripped (what an image would ship).
+            strip -o "$OUT/$b.stripped" "$f"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$b" "$(stat -c %s "$f")" "$(stat -c %s "$OUT/$b.stripped")" \
                 "$(size "$f" | awk 'NR == 2 {print $1 "\t" $2 "\t" $3}')" "$link"
+            rm -f "$OUT/$b.stripped"
         done
     } >"$OUT/binaries.tsv"
     # The shared libraries of a dynamic build are not in the sizes above.
@@ -334,11 +338,15 @@ bench_size() {
 print_report() {
     local f=$OUT/summary.tsv
     {
+        echo "Machine:"
+        echo
+        awk -F'\t' '{printf "- %s: %s\n", $1, $2}' "$OUT/machine.tsv"
+        echo
         echo "Binaries:"
         echo
-        echo "| binary | bytes | text | data | bss | linking |"
-        echo "|---|---:|---:|---:|---:|---|"
-        awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$OUT/binaries.tsv"
+        echo "| binary | bytes (as built) | bytes (stripped) | text | data | bss | linking |"
+        echo "|---|---:|---:|---:|---:|---:|---|"
+        awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7}' "$OUT/binaries.tsv"
         echo
         echo "Decision time (wall time of the whole command, $RUNS runs each, per-probe timeout $PROBE_MS ms):"
         echo
@@ -379,7 +387,9 @@ main() {
         # A subshell per size: lib.sh's EXIT trap tears that cluster down.
         (bench_size "$n")
     done
+    printf 'loadavg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.tsv"
     print_report
 }
 
-main "$@"
+# Sourcing (for experiments) defines the functions without running.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
