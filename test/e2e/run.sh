@@ -60,11 +60,11 @@ for t in "${tests[@]}"; do
     dt=$((SECONDS - t0))
     if ((rc == 0)); then
         passed=$((passed + 1))
-        printf 'PASS  %-28s %4ds\n' "$name" "$dt"
+        printf 'PASS  %-38s %4ds\n' "$name" "$dt"
     else
         failed=$((failed + 1))
         failed_names+=("$name")
-        printf 'FAIL  %-28s %4ds (exit %d%s)\n' "$name" "$dt" "$rc" "$( ((rc == 124)) && echo ", timed out after ${timeout_s}s")"
+        printf 'FAIL  %-38s %4ds (exit %d%s)\n' "$name" "$dt" "$rc" "$( ((rc == 124)) && echo ", timed out after ${timeout_s}s")"
         printf '%s\n' "---------- output of $name ($out) ----------"
         cat "$out"
         printf '%s\n' "---------- end of $name ----------"
