@@ -411,32 +411,37 @@ pod_discover() {
     pod_exec "$name" env -i "${envv[@]}" "$bin" discover --json "${flags[@]}" "$@"
 }
 
-# e2e_kill_netns NS GRACE: SIGTERM every process in NS, SIGKILL what is left
-# after GRACE seconds. Repeats the listing: a supervisor may have forked.
+# e2e_kill_netns GRACE NS...: SIGTERM every process in the namespaces,
+# SIGKILL what is left after GRACE seconds. Lists again until they are
+# empty: a supervisor may have forked in between.
 e2e_kill_netns() {
-    local ns=$1 grace=$2 end pids
+    local grace=$1 end pids; shift
     end=$((SECONDS + grace))
-    pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
-    [[ -n ${pids// /} ]] || return 0
+    pids=$(e2e_netns_pids "$@")
+    [[ -n $pids ]] || return 0
     # shellcheck disable=SC2086 # word splitting of the pid list is intended
     kill -TERM $pids 2>/dev/null || true
     while :; do
-        pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
-        [[ -n ${pids// /} ]] || return 0
+        pids=$(e2e_netns_pids "$@")
+        [[ -n $pids ]] || return 0
         if ((SECONDS >= end)); then
             # shellcheck disable=SC2086
             kill -KILL $pids 2>/dev/null || true
         fi
         sleep 0.1
-        ((SECONDS < end + 10)) || { e2e_log "processes in $ns survive SIGKILL: $pids"; return 1; }
+        ((SECONDS < end + 10)) || { e2e_log "processes in $* survive SIGKILL: $pids"; return 1; }
     done
+}
+e2e_netns_pids() {
+    local ns
+    for ns in "$@"; do ip netns pids "$ns" 2>/dev/null; done | tr '\n' ' ' | sed 's/ *$//'
 }
 
 # stop_pod NAME [GRACE]: stop the pod's processes (SIGTERM, then SIGKILL
 # after GRACE seconds, default 10), keep its network and DNS record.
 stop_pod() {
     local name=$1 grace=${2:-10}
-    e2e_kill_netns "$(e2e_netns_of "$name")" "$grace"
+    e2e_kill_netns "$grace" "$(e2e_netns_of "$name")"
     touch "$(e2e_pod_dir "$name")/stopped"
     printf '[e2e %(%F %T)T] ==== pod stopped\n' -1 >>"$(e2e_pod_dir "$name")/log"
     e2e_log "pod $name stopped"
@@ -461,7 +466,7 @@ pod_delete() {
     dir=$(e2e_pod_dir "$name")
     ns=$(e2e_netns_of "$name")
     pod_exists "$name" || die "pod $name does not exist"
-    e2e_kill_netns "$ns" "$grace"
+    e2e_kill_netns "$grace" "$ns"
     rm -f "$dir/ip"
     e2e_dns_sync
     e2e_dns_wait "$(pod_fqdn "$name")" ""
@@ -766,19 +771,26 @@ dump_logs() {
 # On failure the logs are dumped and kept in $E2E_ARTIFACTS if set.
 teardown() {
     local rc=$? ns
-    trap - EXIT INT TERM
+    # Run to the end whatever happens: no errexit, and a second Ctrl-C does
+    # not cut the cleanup short (it is bounded: at most ~12 s).
+    set +e
+    trap - EXIT
+    trap '' INT TERM
     [[ -n ${E2E_RUN_ID:-} ]] || return "$rc"
     if ((rc != 0)) && [[ -d ${E2E_RUN_DIR:-} ]]; then
         dump_logs >&2 || true
         e2e_save_artifacts || true
     fi
-    # Sentinel pods first, then redis, then the net namespace (dnsmasq).
-    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-" | sort -r); do
-        e2e_kill_netns "$ns" 2 || true
-    done
-    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-"); do
-        ip netns del "$ns" 2>/dev/null || e2e_log "could not delete netns $ns"
-    done
+    # All pods at once (a short grace: nothing needs a clean shutdown now),
+    # so teardown takes seconds, not seconds per pod.
+    local -a nss
+    mapfile -t nss < <(ip netns list 2>/dev/null | awk '{print $1}' | grep "^ri-$E2E_RUN_ID-")
+    if ((${#nss[@]})); then
+        e2e_kill_netns 2 "${nss[@]}" || true
+        for ns in "${nss[@]}"; do
+            ip netns del "$ns" 2>/dev/null || e2e_log "could not delete netns $ns"
+        done
+    fi
     rm -rf /etc/netns/ri-"$E2E_RUN_ID"-*
     if [[ ${E2E_KEEP:-0} != 1 && -n ${E2E_RUN_DIR:-} && -f $E2E_RUN_DIR/state ]]; then
         rm -rf "$E2E_RUN_DIR"
