@@ -85,6 +85,7 @@ machine_info() {
     {
         printf 'date\t%s\n' "$(date -u +%FT%TZ)"
         printf 'commit\t%s\n' "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$REPO_DIR" diff --quiet HEAD -- lib cmd 2>/dev/null || echo ' (lib/cmd modified)')"
+        printf 'binaries\t%s\n' "$(make -q -C "$REPO_DIR" all >/dev/null 2>&1 && echo 'up to date with the sources (make -q)' || echo 'OLDER than the sources: run make')"
         printf 'nproc\t%s\n' "$(nproc)"
         printf 'cpu\t%s\n' "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
         printf 'memory\t%s\n' "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
@@ -257,54 +258,63 @@ exit_codes() {
 }
 
 # run_scenario N SCENARIO: cut its peers off, check, measure, restore.
+# Tools: redis-init, the baseline (secrets from seed 000's config.json with
+# jq) and, when healthy (where jq's start-up is a large part of the total),
+# the baseline reading a secrets directory instead (baseline-nojq).
 run_scenario() {
-    local n=$1 scen=$2 boot p tag dir ours base rc
+    local n=$1 scen=$2 boot p tag dir i rc
     boot=$(redis_pod $((n - 1)))
     tag="n$n-$scen"
     dir="$OUT/$tag"
     mkdir -p "$dir"
-    local -a cut
+    local -a cut names cmds decs rss
     mapfile -t cut < <(scenario_peers "$scen")
     for p in "${cut[@]}"; do drop_pod "$p"; done
     for p in "${cut[@]}"; do
         ! peer_answers "$boot" "$p" || die "$p still answers after its packets are dropped"
     done
-    ours=$(ours_cmd "$boot")
-    base=$(base_cmd)
+    names=(redis-init baseline)
+    cmds=("$(ours_cmd "$boot")" "$(base_cmd)")
+    if [[ $scen == healthy ]]; then
+        names+=(baseline-nojq)
+        cmds+=("$(base_cmd) $E2E_RUN_DIR/secrets.d")
+    fi
 
-    # One checked run of each: what they decided, how each peer answered.
-    rc=0
-    # shellcheck disable=SC2086 # ours is a command line of plain words
-    in_boot "$boot" "$n" $ours >"$dir/ours.json" 2>"$dir/ours.err" || rc=$?
-    local o_dec o_out o_int
-    o_dec=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
-        "$dir/ours.json" 2>/dev/null) || o_dec="no JSON (exit $rc)"
-    o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
-        "$dir/ours.json" 2>/dev/null) || o_out="?"
-    o_int=$(jq -r '.elapsed_ms * 10 | round / 10' "$dir/ours.json" 2>/dev/null) || o_int="?"
-    log "N=$n $scen: redis-init exit $rc: $o_dec; peers: $o_out; its own elapsed_ms $o_int"
-    rc=0
-    in_boot "$boot" "$n" bash "$BASELINE" >"$dir/baseline.out" 2>"$dir/baseline.err" || rc=$?
-    local b_dec
-    b_dec="$(head -n 1 "$dir/baseline.out") (exit $rc)"
-    log "N=$n $scen: baseline: $b_dec"
-
-    # Peak RSS (KiB) of one run of each.
-    # shellcheck disable=SC2086
-    in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/ours.rss" $ours >/dev/null 2>&1 || true
-    in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/baseline.rss" bash "$BASELINE" >/dev/null 2>&1 || true
+    # One checked run of each (what it decided; for redis-init how each peer
+    # answered), then one under /usr/bin/time for its peak RSS (KiB).
+    local o_out="?" o_int="?"
+    for i in "${!names[@]}"; do
+        rc=0
+        # shellcheck disable=SC2086 # the command lines are plain words
+        in_boot "$boot" "$n" ${cmds[i]} >"$dir/${names[i]}.out" 2>"$dir/${names[i]}.err" || rc=$?
+        if ((i == 0)); then
+            decs[i]=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
+                "$dir/${names[i]}.out" 2>/dev/null) || decs[i]="no JSON"
+            o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
+                "$dir/${names[i]}.out" 2>/dev/null) || o_out="?"
+            o_int=$(jq -r '.elapsed_ms * 10 | round / 10' "$dir/${names[i]}.out" 2>/dev/null) || o_int="?"
+        else
+            decs[i]=$(head -n 1 "$dir/${names[i]}.out")
+        fi
+        decs[i]="${decs[i]} (exit $rc)"
+        log "N=$n $scen: ${names[i]}: ${decs[i]}$( ((i == 0)) && echo "; peers: $o_out; its own elapsed_ms $o_int")"
+        rc=0
+        # shellcheck disable=SC2086
+        in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/${names[i]}.rss" ${cmds[i]} >/dev/null 2>&1 || true
+        rss[i]=$(tail -n 1 "$dir/${names[i]}.rss" 2>/dev/null) || rss[i]="?"
+    done
 
     log "N=$n $scen: hyperfine, $RUNS runs each"
+    local -a hf=()
+    for i in "${!names[@]}"; do hf+=(-n "${names[i]}" "${cmds[i]}"); done
     in_boot "$boot" "$n" hyperfine -N --style basic --runs "$RUNS" --warmup 1 -i \
-        --export-json "$dir/hyperfine.json" -n redis-init "$ours" -n baseline "$base" \
+        --export-json "$dir/hyperfine.json" "${hf[@]}" \
         >"$dir/hyperfine.txt" 2>&1 || die "hyperfine failed: $(tail -n 5 "$dir/hyperfine.txt")"
 
-    local i tool dec rss
-    for i in 0 1; do
-        if ((i == 0)); then tool=redis-init dec=$o_dec rss=$(tail -n 1 "$dir/ours.rss" 2>/dev/null || echo '?')
-        else tool=baseline dec=$b_dec rss=$(tail -n 1 "$dir/baseline.rss" 2>/dev/null || echo '?'); fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$scen" "$tool" "$(stats "$dir/hyperfine.json" "$i")" \
-            "$(exit_codes "$dir/hyperfine.json" "$i")" "$rss" "$dec" "$([[ $tool == redis-init ]] && echo "$o_out; its own elapsed_ms $o_int" || echo '')" \
+    for i in "${!names[@]}"; do
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$scen" "${names[i]}" \
+            "$(stats "$dir/hyperfine.json" "$i")" "$(exit_codes "$dir/hyperfine.json" "$i")" \
+            "${rss[i]}" "${decs[i]}" "$( ((i == 0)) && echo "$o_out; its own elapsed_ms $o_int")" \
             >>"$OUT/summary.tsv"
     done
 
@@ -314,12 +324,26 @@ run_scenario() {
     done
 }
 
+# secrets_dir: the secrets as a mounted Kubernetes Secret would look (one
+# file per key), for baseline-nojq.
+secrets_dir() {
+    local d=$E2E_RUN_DIR/secrets.d k
+    (
+        umask 077
+        mkdir -p "$d"
+        for k in SERVICE_USERNAME SERVICE_PASSWORD ADMIN_USERNAME ADMIN_PASSWORD; do
+            jq -r --arg k "$k" '.data[$k]' "$E2E_RUN_DIR/secrets.json" >"$d/$k"
+        done
+    )
+}
+
 # bench_size N: one cluster, every scenario; torn down by lib.sh's trap when
 # this subshell exits, whatever happens.
 bench_size() {
     local n=$1 scen
     E2E_REDIS_N=$n
     cluster_create
+    secrets_dir
     log "N=$n: run $E2E_RUN_ID in $E2E_RUN_DIR"
     cluster_up "$n"
     for scen in $SCENARIOS; do
@@ -360,7 +384,7 @@ print_report() {
                 for (i = 1; i <= NR; i++) {
                     split(row[i], c, "\t")
                     r = ""
-                    if (c[3] == "baseline" && ours[c[1] "/" c[2]] > 0)
+                    if (c[3] != "redis-init" && ours[c[1] "/" c[2]] > 0)
                         r = sprintf("%.2f", c[4] / ours[c[1] "/" c[2]])
                     d = c[11]
                     gsub(/\.[^ ]*\.svc\.[^ ]*/, "", d)  # pod name, not FQDN

@@ -15,6 +15,9 @@
 # Prints one line: "master" or "replicaof HOST PORT" (exit 0), or
 # "no-master" (exit 1).
 #
+# Usage: redis-boot.sh [SECRETS_DIR]   (SECRETS_DIR: one file per key, read
+# without jq; default: SECRETS_FILE, read with jq)
+#
 # Environment (as the init container would get it):
 #   POD_NAME          e.g. redis-cluster-server-2 (ordinal = -N suffix)
 #   SECRETS_FILE      seed 000's config.json ({"data": {...}}), read with jq
@@ -23,7 +26,7 @@
 # Passwords reach redis-cli through REDISCLI_AUTH, never argv.
 set -euo pipefail
 
-: "${POD_NAME:?}" "${SECRETS_FILE:?}"
+: "${POD_NAME:?}" "${SECRETS_FILE:=/src/config.json}"
 NAMESPACE=${NAMESPACE:-default}
 DOMAIN=${DOMAIN:-cluster.local}
 REDIS_SVC=${REDIS_SVC:-redis-cluster-server}
@@ -38,13 +41,22 @@ PROBE_TIMEOUT_MS=${PROBE_TIMEOUT_MS:-1000}
 ordinal=${POD_NAME##*-}
 call_timeout=$(printf '%d.%03d' $((PROBE_TIMEOUT_MS / 1000)) $((PROBE_TIMEOUT_MS % 1000)))
 
-# One jq call for the four values (user names and passwords hold no newline).
-{
-    read -r service_user
-    read -r service_pass
-    read -r admin_user
-    read -r admin_pass
-} < <(jq -r '.data | .SERVICE_USERNAME, .SERVICE_PASSWORD, .ADMIN_USERNAME, .ADMIN_PASSWORD' "$SECRETS_FILE")
+if [[ -n ${1:-} ]]; then
+    # A mounted Kubernetes Secret: one file per key (variant without jq).
+    read -r service_user <"$1/SERVICE_USERNAME"
+    read -r service_pass <"$1/SERVICE_PASSWORD"
+    read -r admin_user <"$1/ADMIN_USERNAME"
+    read -r admin_pass <"$1/ADMIN_PASSWORD"
+else
+    # Seed 000's config.json: one jq call for the four values (user names
+    # and passwords hold no newline).
+    {
+        read -r service_user
+        read -r service_pass
+        read -r admin_user
+        read -r admin_pass
+    } < <(jq -r '.data | .SERVICE_USERNAME, .SERVICE_PASSWORD, .ADMIN_USERNAME, .ADMIN_PASSWORD' "$SECRETS_FILE")
+fi
 
 fqdn() { printf '%s-%s.%s.%s.svc.%s' "$1" "$2" "$1" "$NAMESPACE" "$DOMAIN"; }
 
