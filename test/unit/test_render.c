@@ -55,14 +55,22 @@ static int split_line(const char *text, const char *prefix, char **args, size_t 
     return conf_split(line, args, lens, 8);
 }
 
-START_TEST(redis_master_has_no_replicaof_and_real_paths) {
+/* Render for pod with the given role; fails the test on any error. */
+static void render_ok(const char *pod, const char *repl_json, const struct role_target *t,
+                      int sentinel, struct rendered *r) {
     struct settings s;
-    struct rendered r;
     ri_err e = {0};
-    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
-    make_settings(&s, "redis-cluster-server-0");
+    struct secrets *sec = make_secrets(repl_json, "sentinel-sync");
+    make_settings(&s, pod);
+    int rc = sentinel ? render_sentinel(&s, sec, t, r, &e) : render_redis(&s, sec, t, r, &e);
+    ck_assert_msg(rc == 0, "%s", e.msg);
+    secrets_free(sec);
+}
+
+START_TEST(redis_master_has_no_replicaof_and_real_paths) {
+    struct rendered r;
     struct role_target t = {.action = ACT_MASTER, .rule = "B5"};
-    ck_assert_msg(render_redis(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    render_ok("redis-cluster-server-0", "replica-pass", &t, 0, &r);
     const char *conf = file_text(&r, 0);
     ck_assert_ptr_null(strstr(conf, "\nreplicaof"));
     ck_assert_ptr_nonnull(strstr(conf, "\naclfile \"/conf/users.acl\"\n"));
@@ -76,21 +84,15 @@ START_TEST(redis_master_has_no_replicaof_and_real_paths) {
     ck_assert_int_eq(r.files[0].mode, 0600);
     ck_assert_int_eq(r.files[1].mode, 0600);
     rendered_free(&r);
-    secrets_free(sec);
 }
 END_TEST
 
 START_TEST(redis_replica_line) {
-    struct settings s;
     struct rendered r;
-    ri_err e = {0};
-    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
-    make_settings(&s, "redis-cluster-server-2");
     struct role_target t = {.action = ACT_FOLLOW, .host = "redis-0.example", .port = 6380, .rule = "S5"};
-    ck_assert_msg(render_redis(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    render_ok("redis-cluster-server-2", "replica-pass", &t, 0, &r);
     ck_assert_ptr_nonnull(strstr(file_text(&r, 0), "\nreplicaof \"redis-0.example\" 6380\n"));
     rendered_free(&r);
-    secrets_free(sec);
 }
 END_TEST
 
@@ -107,13 +109,9 @@ static const struct { const char *json, *bytes; } tricky[] = {
 };
 
 START_TEST(masterauth_round_trips) {
-    struct settings s;
     struct rendered r;
-    ri_err e = {0};
-    struct secrets *sec = make_secrets(tricky[_i].json, "sentinel-sync");
-    make_settings(&s, "redis-cluster-server-1");
     struct role_target t = {.action = ACT_MASTER};
-    ck_assert_msg(render_redis(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    render_ok("redis-cluster-server-1", tricky[_i].json, &t, 0, &r);
     char *args[8];
     size_t lens[8];
     int n = split_line(file_text(&r, 0), "masterauth ", args, lens);
@@ -131,18 +129,13 @@ START_TEST(masterauth_round_trips) {
     snprintf(want, sizeof want, "user replica-user on #%s ", hex);
     ck_assert_msg(strstr(acl, want) != NULL, "no hashed replica line in:\n%s", acl);
     rendered_free(&r);
-    secrets_free(sec);
 }
 END_TEST
 
 START_TEST(redis_users_least_privilege) {
-    struct settings s;
     struct rendered r;
-    ri_err e = {0};
-    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
-    make_settings(&s, "redis-cluster-server-0");
     struct role_target t = {.action = ACT_MASTER};
-    ck_assert_msg(render_redis(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    render_ok("redis-cluster-server-0", "replica-pass", &t, 0, &r);
     const char *acl = file_text(&r, 1);
     ck_assert_msg(strncmp(acl, "user default off resetpass ", 27) == 0, "%s", acl);
     ck_assert_ptr_nonnull(strstr(acl, " -@all +psync +replconf +ping\n"));
@@ -151,7 +144,6 @@ START_TEST(redis_users_least_privilege) {
     ck_assert_ptr_nonnull(strstr(acl, "user redis-init-probe on #"));
     ck_assert_ptr_null(strstr(acl, "nopass"));
     rendered_free(&r);
-    secrets_free(sec);
 }
 END_TEST
 
@@ -175,13 +167,9 @@ START_TEST(same_inputs_same_bytes) {
 END_TEST
 
 START_TEST(sentinel_order_and_identity) {
-    struct settings s;
     struct rendered r;
-    ri_err e = {0};
-    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
-    make_settings(&s, "redis-cluster-sentinel-2");
     struct role_target t = {.action = ACT_MONITOR, .host = "m.example", .port = 6379, .rule = "T2"};
-    ck_assert_msg(render_sentinel(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    render_ok("redis-cluster-sentinel-2", "replica-pass", &t, 1, &r);
     const char *conf = file_text(&r, 0);
     const char *resolve = strstr(conf, "\nsentinel resolve-hostnames yes\n");
     const char *announce = strstr(conf, "\nsentinel announce-hostnames yes\n");
@@ -203,7 +191,6 @@ START_TEST(sentinel_order_and_identity) {
     ck_assert_ptr_nonnull(strstr(acl, "user sentinel-sync on #"));
     ck_assert_ptr_nonnull(strstr(acl, "+sentinel|get-master-addr-by-name"));
     rendered_free(&r);
-    secrets_free(sec);
 }
 END_TEST
 
