@@ -563,7 +563,8 @@ why() { E2E_WHY=$*; return 1; }
 # replicates from it by host name with the link up; the master counts all
 # E2E_REDIS_N-1 replicas; every running sentinel names the master by host
 # name, sees the other E2E_SENTINEL_N-1 sentinels and all replicas, and none
-# of them is flagged down. Stopped pods are not asked.
+# of them (replica or peer sentinel) is flagged down. Stopped pods are not
+# asked.
 cluster_healthy() {
     local nr=$E2E_REDIS_N ns=$E2E_SENTINEL_N m mf p v
     m=$(current_master) || why "not exactly one master" || return 1
@@ -589,6 +590,9 @@ cluster_healthy() {
         v=$(rcli "$p" SENTINEL replicas "$E2E_MASTER_NAME" 2>/dev/null | tr -d '\r' |
             awk 'prev == "flags" && $0 != "slave" {print} {prev = $0}')
         [[ -z $v ]] || why "$p: replica flags '$v'" || return 1
+        v=$(rcli "$p" SENTINEL sentinels "$E2E_MASTER_NAME" 2>/dev/null | tr -d '\r' |
+            awk 'prev == "flags" && $0 != "sentinel" {print} {prev = $0}')
+        [[ -z $v ]] || why "$p: peer sentinel flags '$v'" || return 1
     done
     E2E_WHY=
 }
