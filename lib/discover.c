@@ -78,8 +78,9 @@ static void reset_round(struct observations *o) {
  * Actions (render/run only)
  * ------------------------------------------------------------------------ */
 
-static void act_failover(const struct settings *s, const struct secrets *sec,
-                         const struct observations *o) {
+/* 1 when a sentinel accepted the request. */
+static int act_failover(const struct settings *s, const struct secrets *sec,
+                        const struct observations *o) {
     const char *user = secrets_get(sec, SECRET_ADMIN_USER, NULL);
     const char *pass = secrets_get(sec, SECRET_ADMIN_PASS, NULL);
     for (int i = 0; i < o->n_sentinels; i++) {
@@ -90,28 +91,34 @@ static void act_failover(const struct settings *s, const struct secrets *sec,
                                     s->probe_timeout_ms, &e) == 0) {
             log_warn("asked sentinel to fail over: this pod is named master but has no data",
                      "sentinel", so->p.host, NULL);
-            return;  /* one sentinel leads the failover; the others follow it */
+            return 1;  /* one sentinel leads the failover; the others follow it */
         }
         log_warn("sentinel refused the failover request", "sentinel", so->p.host, "error", e.msg, NULL);
     }
+    return 0;
 }
 
-static void act_promote(const struct settings *s, const struct secrets *sec, const struct decision *d) {
+/* 1 when the peer accepted REPLICAOF NO ONE. */
+static int act_promote(const struct settings *s, const struct secrets *sec, const struct decision *d) {
     ri_err e = {0};
     const char *user = secrets_get(sec, SECRET_ADMIN_USER, NULL);
     const char *pass = secrets_get(sec, SECRET_ADMIN_PASS, NULL);
-    if (probe_replicaof_no_one(d->host, d->port, user, pass, s->probe_timeout_ms, &e) == 0)
+    if (probe_replicaof_no_one(d->host, d->port, user, pass, s->probe_timeout_ms, &e) == 0) {
         log_warn("promoted the most up-to-date peer: this bootstrap pod is empty", "peer", d->host, NULL);
-    else
-        log_error("could not promote peer", "peer", d->host, "error", e.msg, NULL);
+        return 1;
+    }
+    log_error("could not promote peer", "peer", d->host, "error", e.msg, NULL);
+    return 0;
 }
 
 /* ---------------------------------------------------------------------------
  * The loop
  * ------------------------------------------------------------------------ */
 
-/* Sentinel rejects a second FAILOVER while one runs (-INPROG); repeating the
- * request every round would only add noise to its log. */
+/* After a request was accepted, give it time: Sentinel rejects a second
+ * FAILOVER while one runs (-INPROG). A refused request (e.g.
+ * -failover-abort-no-good-slave while replica links settle) is retried at
+ * the next round. */
 #define ACTION_INTERVAL_MS 10000.0
 
 static int is_final(enum action a, int act) {
@@ -178,9 +185,9 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
         if (is_final(r->dec.action, act)) { r->decided = 1; break; }
         int acting = act && (r->dec.action == ACT_FAILOVER || r->dec.action == ACT_PROMOTE);
         if (acting && now_ms() - last_action >= ACTION_INTERVAL_MS) {
-            last_action = now_ms();
-            if (r->dec.action == ACT_FAILOVER) act_failover(s, sec, &r->obs);
-            else act_promote(s, sec, &r->dec);
+            int accepted = r->dec.action == ACT_FAILOVER ? act_failover(s, sec, &r->obs)
+                                                         : act_promote(s, sec, &r->dec);
+            if (accepted) last_action = now_ms();
         } else if (!acting) {
             log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
         }
