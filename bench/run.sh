@@ -307,9 +307,11 @@ run_scenario() {
     log "N=$n $scen: hyperfine, $RUNS runs each"
     local -a hf=()
     for i in "${!names[@]}"; do hf+=(-n "${names[i]}" "${cmds[i]}"); done
+    # In the background, so that a TERM or INT trap runs at once instead of
+    # after a minute of runs (the teardown kills hyperfine with the pod).
     in_boot "$boot" "$n" hyperfine -N --style basic --runs "$RUNS" --warmup 1 -i \
-        --export-json "$dir/hyperfine.json" "${hf[@]}" \
-        >"$dir/hyperfine.txt" 2>&1 || die "hyperfine failed: $(tail -n 5 "$dir/hyperfine.txt")"
+        --export-json "$dir/hyperfine.json" "${hf[@]}" >"$dir/hyperfine.txt" 2>&1 &
+    wait "$!" || die "hyperfine failed: $(tail -n 5 "$dir/hyperfine.txt")"
 
     for i in "${!names[@]}"; do
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$scen" "${names[i]}" \
@@ -337,11 +339,12 @@ secrets_dir() {
     )
 }
 
-# bench_size N: one cluster, every scenario; torn down by lib.sh's trap when
-# this subshell exits, whatever happens.
+# bench_size N: one cluster, every scenario, then its teardown. lib.sh's
+# trap (EXIT, INT, TERM) tears it down if anything fails or interrupts.
 bench_size() {
     local n=$1 scen
     E2E_REDIS_N=$n
+    unset E2E_RUN_DIR E2E_RUN_ID
     cluster_create
     secrets_dir
     log "N=$n: run $E2E_RUN_ID in $E2E_RUN_DIR"
@@ -355,6 +358,7 @@ bench_size() {
             sleep 0.5
         done
     done
+    teardown
 }
 
 # ---------------------------------------------------------------- report
@@ -407,10 +411,7 @@ main() {
     binary_info
     log "results in $OUT"
     local n
-    for n in $SIZES; do
-        # A subshell per size: lib.sh's EXIT trap tears that cluster down.
-        (bench_size "$n")
-    done
+    for n in $SIZES; do bench_size "$n"; done
     printf 'loadavg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.tsv"
     print_report
 }
