@@ -33,6 +33,9 @@ CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
 BINS := bin/redis-init bin/sentinel-init
 
+# Keep objects between runs (they are intermediates of pattern rules).
+.SECONDARY:
+
 .PHONY: all deps test unit san integration e2e fuzz fuzz-regress bench up down clean
 all: $(BINS)
 
@@ -92,9 +95,20 @@ e2e: $(BINS)
 
 test: all unit fuzz-regress san integration e2e
 
-$(B)/fuzz/%: test/fuzz/%.c $(LIB_SRC) $(B)/templates_gen.c
+# Fuzz targets: the library is compiled once with coverage + sanitizers.
+FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread
+FUZZ_LIBOBJ := $(LIB_SRC:%.c=$(B)/fz/%.o) $(B)/fz/templates_gen.o
+$(B)/fz/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(B)/templates_gen.c $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(B)/fz/templates_gen.o: $(B)/templates_gen.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(B)/fz/libri.a: $(FUZZ_LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/fuzz/%: test/fuzz/%.c $(B)/fz/libri.a
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(B)/fz/libri.a $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
