@@ -56,7 +56,8 @@ static void text_decision(FILE *f, const struct discover_result *r) {
     if (d->action == ACT_FOLLOW || d->action == ACT_MONITOR || d->action == ACT_PROMOTE)
         fprintf(f, " %s:%d", d->host, d->port);
     fprintf(f, "   (rule %s%s)\n", d->rule ? d->rule : "?", r->decided ? "" : ", not final");
-    for (int i = 0; i < d->n_reasons; i++) fprintf(f, "  because %s\n", d->reasons[i]);
+    /* reasons[0] decides; the rest is the context it was decided in. */
+    for (int i = 0; i < d->n_reasons; i++) fprintf(f, "  %s %s\n", i ? "context" : "because", d->reasons[i]);
     for (int i = 0; i < d->n_warnings; i++) fprintf(f, "  WARNING %s\n", d->warnings[i]);
 }
 
