@@ -54,6 +54,14 @@ void decide_redis(const struct observations *o, struct decision *d);
  * (lib/decide_sentinel.c). */
 void decide_sentinel(const struct observations *o, struct decision *d);
 
+/* 1 when no observation still outstanding could change d, so a round may
+ * stop waiting for slow or dead peers (probe_config.settled). True only for
+ * rules that rest on a sentinel majority already formed (two disjoint
+ * majorities cannot exist) plus this pod's and the named master's own state:
+ * S1 (MASTER), S5 (FOLLOW an answering master that guard D accepts), T1
+ * (MONITOR). Every other rule waits for the whole round. */
+int decision_settled(const struct decision *d);
+
 /* Majority of n configured sentinels: n/2 + 1. */
 int sentinel_majority(int n);
 

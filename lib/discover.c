@@ -135,6 +135,14 @@ static void log_wait(const struct decision *d, char *last, size_t lastlen, int r
              "reason", d->reasons[0], NULL);
 }
 
+/* probe_config.settled: stop the round once the decision cannot change. */
+static int round_settled(const struct observations *so_far, void *ctx) {
+    struct decision d;
+    if (*(const int *)ctx) decide_sentinel(so_far, &d);
+    else decide_redis(so_far, &d);
+    return decision_settled(&d);
+}
+
 static int probe_config_from(const struct settings *s, const struct secrets *sec,
                              struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
                              ri_err *e) {
@@ -171,6 +179,8 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     r->own_dns = "not-checked";
     int rc = discover_plan(s, is_sentinel, &r->obs, e);
     if (!rc) rc = probe_config_from(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
+    pc.settled = round_settled;
+    pc.settled_ctx = &is_sentinel;
     if (!rc && !is_sentinel) rc = localdata_inspect(s->data_dir, &r->obs.self_data, e);
     if (rc) goto out;
     snprintf(r->own_host, sizeof r->own_host, "%s", r->obs.self_host);

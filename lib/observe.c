@@ -10,6 +10,7 @@ static const char *const outcome_names[OUT__COUNT] = {
     [OUT_NOT_FOUND] = "not-found", [OUT_DNS_FAILURE] = "dns-failure",
     [OUT_REFUSED] = "refused",     [OUT_TIMEOUT] = "timeout",
     [OUT_AUTH_FAILED] = "auth-failed", [OUT_ERROR] = "error",
+    [OUT_NOT_AWAITED] = "not-awaited",
     [OUT_SELF] = "self",
 };
 
@@ -19,7 +20,8 @@ const char *outcome_name(enum outcome o) {
 }
 
 int outcome_is_unknown(enum outcome o) {
-    return o == OUT_TIMEOUT || o == OUT_DNS_FAILURE || o == OUT_AUTH_FAILED || o == OUT_ERROR;
+    return o == OUT_TIMEOUT || o == OUT_DNS_FAILURE || o == OUT_AUTH_FAILED || o == OUT_ERROR ||
+           o == OUT_NOT_AWAITED;
 }
 
 int outcome_is_down(enum outcome o) {

@@ -20,6 +20,8 @@ enum outcome {
     OUT_TIMEOUT,      /* no answer within the probe timeout, in any phase */
     OUT_AUTH_FAILED,  /* WRONGPASS, NOAUTH or NOPERM */
     OUT_ERROR,        /* anything else: unreachable network, protocol error */
+    OUT_NOT_AWAITED,  /* still running when the decision had already settled
+                         (decision_settled()); as unknown as a timeout */
     OUT_SELF,         /* this pod: not probed */
     OUT__COUNT
 };
@@ -30,7 +32,8 @@ enum outcome {
 const char *outcome_name(enum outcome o);
 
 /* True for outcomes that leave a peer's state unknown: it may be running and
- * may even be a master (timeout, dns-failure, auth-failed, error). */
+ * may even be a master (timeout, dns-failure, auth-failed, error,
+ * not-awaited). */
 int outcome_is_unknown(enum outcome o);
 
 /* True when nothing is serving at that name (not-found, refused). */

@@ -36,6 +36,13 @@ struct probe_config {
     const char *master_name;
     const char *redis_user, *redis_pass;        /* probe user on redis pods */
     const char *sentinel_user, *sentinel_pass;  /* client user on sentinels */
+    /* Optional. Called on the caller's thread each time probes finish, with
+     * the round so far (probes still running shown as OUT_NOT_AWAITED).
+     * Returning 1 ends the round at once; the probes still running keep
+     * OUT_NOT_AWAITED. Lets a decision that nothing outstanding can change
+     * (decision_settled()) skip waiting for dead peers. */
+    int (*settled)(const struct observations *so_far, void *ctx);
+    void *settled_ctx;
 };
 
 /* Probe every entry of o->redis[0..n_redis) and o->sentinels[0..n_sentinels)

@@ -26,6 +26,7 @@ struct round {
     pthread_cond_t cv;
     clockid_t clock;       /* the clock cv waits on */
     int refs, pending;     /* under mu */
+    int finished;          /* under mu: probes done so far */
     double t0;
     struct probe_config cfg;   /* strings point into owned copies below */
     char *owned[5];
@@ -71,7 +72,9 @@ static void *worker(void *arg) {
         rd->redis[sl->idx] = ro;
     }
     sl->done = 1;
-    if (--rd->pending == 0) pthread_cond_signal(&rd->cv);
+    rd->pending--;
+    rd->finished++;
+    pthread_cond_signal(&rd->cv);  /* every completion: the caller may settle early */
     round_release_locked(rd);
     return NULL;
 }
@@ -163,23 +166,57 @@ static struct timespec deadline_at(clockid_t clk, int ms) {
     return ts;
 }
 
-/* A slot still running at the deadline: timeout, named by its phase. */
-static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p) {
-    p->outcome = OUT_TIMEOUT;
+/* A slot still running: timed out at the deadline, or not awaited because
+ * the decision had settled. Named by its phase either way. */
+static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p, int settled) {
+    p->outcome = settled ? OUT_NOT_AWAITED : OUT_TIMEOUT;
     snprintf(p->addr, sizeof p->addr, "%s", sl->addr);
-    snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", probe_phase_names[sl->phase],
-             rd->cfg.timeout_ms);
     p->elapsed_ms = probe_now_ms() - rd->t0;
+    if (settled)
+        snprintf(p->detail, sizeof p->detail, "%s: no answer after %.0f ms; decided without it",
+                 probe_phase_names[sl->phase], p->elapsed_ms);
+    else
+        snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", probe_phase_names[sl->phase],
+                 rd->cfg.timeout_ms);
 }
 
-static void copy_out(struct round *rd, struct observations *o) {
+static void copy_out(struct round *rd, struct observations *o, int settled) {
     for (int i = 0; i < rd->nslots; i++) {
         const struct slot *sl = &rd->slots[i];
-        if (sl->is_sentinel && sl->done) o->sentinels[sl->idx] = rd->sentinels[sl->idx];
-        else if (sl->done) o->redis[sl->idx] = rd->redis[sl->idx];
-        else if (sl->is_sentinel) probe_clear_sentinel(&o->sentinels[sl->idx]), abandon(rd, sl, &o->sentinels[sl->idx].p);
-        else probe_clear_redis(&o->redis[sl->idx]), abandon(rd, sl, &o->redis[sl->idx].p);
+        if (sl->is_sentinel && sl->done) {
+            o->sentinels[sl->idx] = rd->sentinels[sl->idx];
+        } else if (sl->done) {
+            o->redis[sl->idx] = rd->redis[sl->idx];
+        } else if (sl->is_sentinel) {
+            probe_clear_sentinel(&o->sentinels[sl->idx]);
+            abandon(rd, sl, &o->sentinels[sl->idx].p, settled);
+        } else {
+            probe_clear_redis(&o->redis[sl->idx]);
+            abandon(rd, sl, &o->redis[sl->idx].p, settled);
+        }
     }
+}
+
+/* Wait until every probe is done or the deadline passes; with a settled()
+ * callback, also stop as soon as it says the round so far is enough.
+ * Called and returns with rd->mu held. Returns 1 if settled early. */
+static int wait_round(struct round *rd, const struct probe_config *cfg, const struct observations *o,
+                      struct observations *scratch, const struct timespec *dl) {
+    int seen = 0;
+    while (rd->pending > 0) {
+        if (scratch && rd->finished != seen) {
+            seen = rd->finished;
+            *scratch = *o;
+            copy_out(rd, scratch, 1);
+            pthread_mutex_unlock(&rd->mu);  /* the decision may take a while; probes go on */
+            int done = cfg->settled(scratch, cfg->settled_ctx);
+            pthread_mutex_lock(&rd->mu);
+            if (done) return 1;
+            continue;
+        }
+        if (pthread_cond_timedwait(&rd->cv, &rd->mu, dl) == ETIMEDOUT) break;
+    }
+    return 0;
 }
 
 int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e) {
@@ -192,12 +229,14 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     int margin = 50 + rd->cfg.timeout_ms / 10;
     if (margin > 500) margin = 500;
     struct timespec dl = deadline_at(rd->clock, rd->cfg.timeout_ms + margin);
+    /* A copy for settled() to read while probes keep writing into rd. */
+    struct observations *scratch = cfg->settled ? malloc(sizeof *scratch) : NULL;
     int err = start_threads(rd);
     pthread_mutex_lock(&rd->mu);
-    while (rd->pending > 0)
-        if (pthread_cond_timedwait(&rd->cv, &rd->mu, &dl) == ETIMEDOUT) break;
-    copy_out(rd, o);
+    int settled = wait_round(rd, cfg, o, scratch, &dl);
+    copy_out(rd, o, settled);
     round_release_locked(rd);
+    free(scratch);
     if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
     return 0;
 }

@@ -50,10 +50,13 @@ struct row {
 
 static enum outcome parse_outcome(const char *s)
 {
-    static const char *const names[] = {"answer", "nil", "not-found", "dns-failure", "refused",
-                                        "timeout", "auth-failed", "error", "self"};
+    static const char *const names[OUT__COUNT] = {
+        [OUT_ANSWER] = "answer",       [OUT_NIL_MASTER] = "nil",       [OUT_NOT_FOUND] = "not-found",
+        [OUT_DNS_FAILURE] = "dns-failure", [OUT_REFUSED] = "refused", [OUT_TIMEOUT] = "timeout",
+        [OUT_AUTH_FAILED] = "auth-failed", [OUT_ERROR] = "error",
+        [OUT_NOT_AWAITED] = "not-awaited", [OUT_SELF] = "self"};
     for (int k = 0; k < OUT__COUNT; k++)
-        if (strcmp(s, names[k]) == 0)
+        if (names[k] && strcmp(s, names[k]) == 0)
             return (enum outcome)k;
     ck_abort_msg("bad outcome token '%s'", s);
     return OUT_ERROR;
@@ -315,6 +318,8 @@ static const struct row rows[] = {
      ACT_WAIT, "B2", "-", "sentinel-2 (auth-failed)", NULL},
     {"sentinel error", 0, 0, 0, NULL, 0, {"nil", "nil", "error"}, {"self", "R", "R"}, ACT_WAIT,
      "B2", "-", "sentinel-2 (error)", NULL},
+    {"sentinel not-awaited", 0, 0, 0, NULL, 0, {"nil", "nil", "not-awaited"}, {"self", "R", "R"},
+     ACT_WAIT, "B2", "-", "sentinel-2 (not-awaited)", NULL},
     {"sentinel self (ignored)", 0, 0, 0, NULL, 0, {"nil", "nil", "self"}, {"self", "R", "R"},
      ACT_MASTER, "B5", "r0", "fresh", NULL},
     /* ---- each outcome of a redis peer ---- */
@@ -338,6 +343,8 @@ static const struct row rows[] = {
      "-", "redis-2 (auth-failed)", NULL},
     {"redis error", 0, 0, 0, NULL, 0, NIL3, {"self", "R", "error"}, ACT_WAIT, "B2", "-",
      "redis-2 (error)", NULL},
+    {"redis not-awaited", 0, 0, 0, NULL, 0, NIL3, {"self", "R", "not-awaited"}, ACT_WAIT, "B2", "-",
+     "redis-2 (not-awaited)", NULL},
     /* ---- sentinel-init ---- */
     {"T1 peers agree", 1, 0, 0, NULL, 0, {"self", "=0", "=0"}, {"M k5", "R m0", "R m0"},
      ACT_MONITOR, "T1", "r0", "2 of 2 peer sentinels name redis-0:6379 (majority of the peers 2)",
@@ -582,12 +589,78 @@ START_TEST(test_many_warnings)
 }
 END_TEST
 
+/* decision_settled(): exactly the rules that rest on a formed majority and
+ * on the named master's own answer. And the property that makes ending a
+ * round early safe: for a settled row, whatever the peers that had not
+ * answered turn out to say, the decision stays the same. */
+static int rule_is_settled(const char *rule)
+{
+    return strcmp(rule, "S1") == 0 || strcmp(rule, "S5") == 0 || strcmp(rule, "T1") == 0;
+}
+
+static void expect_same(const struct observations *o, const struct decision *want, const char *row,
+                        const char *what)
+{
+    struct decision d;
+    run(o, &d);
+    ck_assert_msg(d.action == want->action && strcmp(d.rule, want->rule) == 0 &&
+                      strcmp(d.host, want->host) == 0 && d.port == want->port,
+                  "%s: settled on %s but %s turns it into %s", row, want->rule, what, dump(&d));
+}
+
+static void vary_sentinel(struct observations *o, int i, const struct decision *want, const char *row)
+{
+    struct sentinel_obs keep = o->sentinels[i];
+    o->sentinels[i].p.outcome = OUT_TIMEOUT;
+    expect_same(o, want, row, "a sentinel timing out");
+    o->sentinels[i].p.outcome = OUT_ANSWER;
+    snprintf(o->sentinels[i].master_host, sizeof o->sentinels[i].master_host, "elsewhere.example");
+    o->sentinels[i].master_port = 6379;
+    expect_same(o, want, row, "a sentinel naming another master");
+    o->sentinels[i] = keep;
+}
+
+static void vary_redis(struct observations *o, int i, const struct decision *want, const char *row)
+{
+    struct redis_obs keep = o->redis[i];
+    o->redis[i].p.outcome = OUT_NOT_AWAITED;
+    expect_same(o, want, row, "a redis peer not awaited");
+    o->redis[i].p.outcome = OUT_ANSWER;
+    o->redis[i].role = ROLE_MASTER;
+    o->redis[i].keys = 1000;
+    o->redis[i].offset = 1LL << 40;
+    o->redis[i].connected_replicas = 9;
+    expect_same(o, want, row, "a redis peer answering as a master with more data");
+    o->redis[i].role = ROLE_REPLICA;
+    expect_same(o, want, row, "a redis peer answering as a replica");
+    o->redis[i] = keep;
+}
+
+START_TEST(test_settled_rules)
+{
+    const struct row *w = &rows[_i];
+    static struct observations o;
+    struct decision d;
+    o = *build(w);
+    run(&o, &d);
+    ck_assert_int_eq(decision_settled(&d), rule_is_settled(d.rule));
+    if (!decision_settled(&d)) return;
+    for (int i = 0; i < o.n_sentinels; i++)
+        if (o.sentinels[i].p.outcome != OUT_ANSWER && o.sentinels[i].p.outcome != OUT_SELF)
+            vary_sentinel(&o, i, &d, w->name);
+    for (int i = 0; i < o.n_redis; i++)
+        if (o.redis[i].p.outcome != OUT_ANSWER && o.redis[i].p.outcome != OUT_SELF)
+            vary_redis(&o, i, &d, w->name);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("decide");
     TCase *tc = tcase_create("rules");
     tcase_add_loop_test(tc, test_row, 0, N_ROWS);
     tcase_add_loop_test(tc, test_row_invariants, 0, N_ROWS);
+    tcase_add_loop_test(tc, test_settled_rules, 0, N_ROWS);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("misc");
     tcase_add_test(tm, test_action_names);

@@ -20,7 +20,7 @@ static const struct outcome_case outcome_cases[] = {
     {OUT_NOT_FOUND, "not-found", 0, 1},   {OUT_DNS_FAILURE, "dns-failure", 1, 0},
     {OUT_REFUSED, "refused", 0, 1},       {OUT_TIMEOUT, "timeout", 1, 0},
     {OUT_AUTH_FAILED, "auth-failed", 1, 0}, {OUT_ERROR, "error", 1, 0},
-    {OUT_SELF, "self", 0, 0},
+    {OUT_NOT_AWAITED, "not-awaited", 1, 0}, {OUT_SELF, "self", 0, 0},
 };
 
 START_TEST(test_outcomes) {

@@ -208,7 +208,9 @@ static void start_servers(void) {
 }
 
 static struct probe_config cfg(void) {
-    return (struct probe_config){TIMEOUT_MS, "mymaster", "probe", PROBE_PASS, "sclient", SENT_PASS};
+    return (struct probe_config){.timeout_ms = TIMEOUT_MS, .master_name = "mymaster",
+                                 .redis_user = "probe", .redis_pass = PROBE_PASS,
+                                 .sentinel_user = "sclient", .sentinel_pass = SENT_PASS};
 }
 
 static void no_secret(const char *s) {
@@ -423,6 +425,60 @@ START_TEST(test_rounds_repeat) {
 }
 END_TEST
 
+/* settled(): says "enough" once redis peer 0 has answered. */
+static int settle_calls;
+static int settle_on_master(const struct observations *so_far, void *ctx) {
+    (void)ctx;
+    settle_calls++;
+    for (int i = 1; i < so_far->n_redis; i++)   /* the silent ones show as not awaited */
+        if (so_far->redis[i].p.outcome != OUT_REFUSED && so_far->redis[i].p.outcome != OUT_ANSWER)
+            ck_assert_int_eq(so_far->redis[i].p.outcome, OUT_NOT_AWAITED);
+    return so_far->redis[0].p.outcome == OUT_ANSWER;
+}
+
+static int never_settle(const struct observations *so_far, void *ctx) {
+    (void)so_far;
+    (void)ctx;
+    settle_calls++;
+    return 0;
+}
+
+/* A settled round returns as soon as the callback is satisfied: the silent
+ * peers are not awaited, and say so. One that never settles waits them out. */
+START_TEST(test_round_settles_early) {
+    ck_assert(servers_ok);
+    static struct observations o;
+    for (int k = 0; k < 2; k++) {
+        memset(&o, 0, sizeof o);
+        o.n_redis = 4;
+        set_peer(&o.redis[0].p, T_MASTER, 0);
+        set_peer(&o.redis[1].p, T_SILENT, 1);
+        set_peer(&o.redis[2].p, T_TRICKLE, 2);
+        set_peer(&o.redis[3].p, T_CLOSED, 3);
+        struct probe_config pc = cfg();
+        pc.settled = k == 0 ? settle_on_master : never_settle;
+        settle_calls = 0;
+        ri_err e = {0};
+        double t0 = now_ms();
+        ck_assert_int_eq(probe_round(&pc, &o, &e), 0);
+        double took = now_ms() - t0;
+        ck_assert_int_ge(settle_calls, 1);
+        ck_assert_int_eq(o.redis[0].p.outcome, OUT_ANSWER);
+        ck_assert_int_eq(o.redis[3].p.outcome, OUT_REFUSED);
+        if (k == 0) {
+            ck_assert_msg(took < TIMEOUT_MS / 2, "settled round took %.0f ms", took);
+            ck_assert_int_eq(o.redis[1].p.outcome, OUT_NOT_AWAITED);
+            ck_assert_int_eq(o.redis[2].p.outcome, OUT_NOT_AWAITED);
+            ck_assert_ptr_nonnull(strstr(o.redis[1].p.detail, "decided without it"));
+        } else {
+            ck_assert_msg(took >= TIMEOUT_MS * 0.9, "unsettled round took only %.0f ms", took);
+            ck_assert_int_eq(o.redis[1].p.outcome, OUT_TIMEOUT);
+            ck_assert_int_eq(o.redis[2].p.outcome, OUT_TIMEOUT);
+        }
+    }
+}
+END_TEST
+
 /* A hung resolver: the round returns at the deadline, reports the phase,
  * and the stuck threads later free the round (LSan checks under make san). */
 START_TEST(test_round_abandons) {
@@ -551,6 +607,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, test_round);
     tcase_add_test(tc, test_rounds_repeat);
     tcase_add_test(tc, test_round_abandons);
+    tcase_add_test(tc, test_round_settles_early);
     tcase_add_test(tc, test_round_empty);
     tcase_add_test(tc, test_actions);
     suite_add_tcase(s, tc);
