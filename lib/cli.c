@@ -45,6 +45,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "%s"
             "      --json               discover: print JSON (docs/discover-json.md)\n"
             "      --once               discover: one round only\n"
+            "      --all                discover: hear every peer out (up to the probe timeout)\n"
+            "                           even when the decision has already settled\n"
             "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n"
             "  -h, --help               this help          -V, --version\n\n"
             "Identity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
@@ -66,7 +68,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
  * Parsing
  * ------------------------------------------------------------------------ */
 
-enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE };
+enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL };
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},   {"secrets", required_argument, NULL, 's'},
@@ -74,7 +76,8 @@ static const struct option long_opts[] = {
     {"templates", required_argument, NULL, 't'}, {"set", required_argument, NULL, OPT_SET},
     {"master", no_argument, NULL, OPT_MASTER},  {"replica-of", required_argument, NULL, OPT_REPLICA_OF},
     {"monitor", required_argument, NULL, OPT_MONITOR}, {"json", no_argument, NULL, OPT_JSON},
-    {"once", no_argument, NULL, OPT_ONCE},      {"verbose", no_argument, NULL, 'v'},
+    {"once", no_argument, NULL, OPT_ONCE},      {"all", no_argument, NULL, OPT_ALL},
+    {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
 };
@@ -145,6 +148,7 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
         return set_override(o, 2, arg);
     case OPT_JSON: o->json = 1; return 0;
     case OPT_ONCE: o->once = 1; return 0;
+    case OPT_ALL: o->all = 1; return 0;
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h': o->cmd = CMD_HELP; return 0;
@@ -175,8 +179,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     if (cmd == CMD_DISCOVER && o->role_override)
         return misuse(o, "discover takes no role override");
-    if (cmd != CMD_DISCOVER && (o->json || o->once))
-        return misuse(o, "--json and --once are discover options");
+    if (cmd != CMD_DISCOVER && (o->json || o->once || o->all))
+        return misuse(o, "--json, --once and --all are discover options");
     return 0;
 }
 
@@ -250,7 +254,8 @@ static int cmd_discover(const struct cli_opts *o, const struct settings *s, cons
                         ri_err *e) {
     struct discover_result *r = calloc(1, sizeof *r);
     if (!r) return ri_fail(e, EX_OSERR, "out of memory");
-    int rc = discover(s, sec, o->kind == KIND_SENTINEL, o->once ? DISCOVER_ONCE : 0, r, e);
+    int flags = (o->once ? DISCOVER_ONCE : 0) | (o->all ? DISCOVER_ALL : 0);
+    int rc = discover(s, sec, o->kind == KIND_SENTINEL, flags, r, e);
     struct report_meta m = {o->prog, s, rc, rc ? e->msg : NULL};
     if (rc == 0 || rc == EX_UNAVAILABLE) {
         if (o->json ? report_json(stdout, &m, r) != 0 : (report_text(stdout, &m, r), 0))

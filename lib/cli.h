@@ -21,7 +21,7 @@ struct cli_opts {
     enum ri_kind kind;
     enum ri_command cmd;
     const char *prog;
-    int verbose, quiet, json, once;
+    int verbose, quiet, json, once, all;
     int role_override;                 /* 0 none, 1 --master, 2 --replica-of / --monitor */
     const char *override_arg;          /* HOST[:PORT] */
     const char *config_path;           /* -c, else $REDIS_INIT_CONFIG */

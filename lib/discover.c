@@ -179,8 +179,10 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     r->own_dns = "not-checked";
     int rc = discover_plan(s, is_sentinel, &r->obs, e);
     if (!rc) rc = probe_config_from(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
-    pc.settled = round_settled;
-    pc.settled_ctx = &is_sentinel;
+    if (!(flags & DISCOVER_ALL)) {
+        pc.settled = round_settled;
+        pc.settled_ctx = &is_sentinel;
+    }
     if (!rc && !is_sentinel) rc = localdata_inspect(s->data_dir, &r->obs.self_data, e);
     if (rc) goto out;
     snprintf(r->own_host, sizeof r->own_host, "%s", r->obs.self_host);

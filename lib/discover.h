@@ -36,6 +36,7 @@ struct discover_result {
 
 #define DISCOVER_ACT  1   /* render/run: wait for own name, carry out actions */
 #define DISCOVER_ONCE 2   /* a single round, whatever it decides */
+#define DISCOVER_ALL  4   /* wait for every peer even once the decision has settled */
 
 int discover(const struct settings *s, const struct secrets *sec, int is_sentinel, int flags,
              struct discover_result *r, ri_err *e);

@@ -711,7 +711,8 @@ assert_discover_consistent() {
     local pod=$1 m mf json rc=0 want_action
     m=$(current_master) || fail "not exactly one master"
     mf=$(pod_fqdn "$m")
-    json=$(pod_discover "$pod") || rc=$?
+    # --all: every peer heard out, so the whole report can be held against reality.
+    json=$(pod_discover "$pod" --all) || rc=$?
     [[ $rc == 0 ]] || fail "discover in $pod exited $rc: $json"
     jq -e . >/dev/null <<<"$json" || fail "discover in $pod printed no JSON: $json"
     if pod_is_sentinel "$pod"; then want_action=monitor
@@ -729,7 +730,13 @@ assert_discover_consistent() {
               if (.host | split(".")[0]) == masterpod then .role == "master"
               else .role == "replica" and (.master_host | host) == $mf and .link_up end] | all)
     ' >/dev/null <<<"$json" || fail "discover in $pod does not match the cluster (master $m, want $want_action): $(jq -c . <<<"$json")"
-    e2e_log "discover in $pod: $(jq -c '.decision | {action, rule, host}' <<<"$json")"
+    # The default run may settle before hearing everyone: same decision.
+    local fast want got
+    fast=$(pod_discover "$pod") || fail "discover (settling) in $pod exited non-zero: $fast"
+    want=$(jq -c '.decision | {action, rule, host, port}' <<<"$json")
+    got=$(jq -c '.decision | {action, rule, host, port}' <<<"$fast")
+    [[ $got == "$want" ]] || fail "discover in $pod decides $got when settling early, $want when hearing all"
+    e2e_log "discover in $pod: $want"
 }
 
 # assert_no_secret_leaks: no password appears on any pod process's command

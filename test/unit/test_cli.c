@@ -60,6 +60,8 @@ static const struct {
     {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--master", "--replica-of", "h"), ARGC("render", "--master", "--replica-of", "h")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("discover", "--master"), ARGC("discover", "--master")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--json"), ARGC("render", "--json")},
+    {KIND_REDIS, 0, CMD_DISCOVER, ARGV("discover", "--all"), ARGC("discover", "--all")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("run", "--all"), ARGC("run", "--all")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("render", "stray"), ARGC("render", "stray")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--bogus"), ARGC("render", "--bogus")},
     {KIND_SENTINEL, 0, CMD_RENDER, ARGV("render", "--monitor", "m:6379"), ARGC("render", "--monitor", "m:6379")},
