@@ -10,7 +10,7 @@ packages=(
     clang libclang-rt-14-dev            # libFuzzer and sanitizers
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
-    iptables                            # benchmark: unresponsive peers
+    nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
 )
 missing=()
 for p in "${packages[@]}"; do
