@@ -25,43 +25,90 @@ extern char **environ;
  * Help
  * ------------------------------------------------------------------------ */
 
-static void usage(FILE *f, const struct cli_opts *o) {
-    int sent = o->kind == KIND_SENTINEL;
+static void usage_common_options(FILE *f, int sent) {
     fprintf(f,
-            "Usage: %s COMMAND [OPTIONS]\n"
-            "       %s --help | --version\n\n"
-            "%s\n\n"
-            "Commands:\n"
-            "  render     decide the role (or take it from an override), write %s and users.acl\n"
-            "  discover   ask every peer, print what they said and the decision; write nothing\n"
-            "  run        render, then exec %s on the generated file\n\n"
-            "Options:\n"
             "  -c, --config FILE        settings INI file            (env REDIS_INIT_CONFIG)\n"
             "  -s, --secrets PATH       secrets: JSON file or directory (env REDIS_INIT_SECRETS)\n"
             "  -o, --out DIR            where config files are written (env REDIS_INIT_CONF_DIR)\n"
             "%s"
             "  -t, --templates DIR      use DIR/<name>.tmpl instead of the built-in templates\n"
             "      --set SECTION.KEY=VALUE  any setting (repeatable), e.g. --set discovery.deadline=30000\n"
-            "%s"
-            "      --json               discover: print JSON (docs/discover-json.md)\n"
-            "      --once               discover: one round only\n"
-            "      --all                discover: hear every peer out (up to the probe timeout)\n"
-            "                           even when the decision has already settled\n"
-            "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n"
-            "  -h, --help               this help          -V, --version\n\n"
-            "Identity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
-            "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
-            "69 no safe decision before the deadline, 71 exec failed, 73 cannot create\n"
-            "output, 74 I/O error, 78 bad settings. Logs: logfmt on stderr.\n"
-            "Reference: docs/configuration.md, docs/decision.md.\n",
+            "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
+            sent ? "" : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n");
+}
+
+static void usage_role_options(FILE *f, int sent) {
+    fputs(sent ? "      --monitor HOST[:PORT]   monitor this master, skip discovery\n"
+               : "      --master             this pod is the master, skip discovery\n"
+                 "      --replica-of HOST[:PORT] replicate from HOST, skip discovery\n", f);
+}
+
+static void usage_discover_options(FILE *f) {
+    fputs("      --json               print JSON (docs/discover-json.md)\n"
+          "      --once               one round only\n"
+          "      --all                hear every peer out (up to the probe timeout)\n"
+          "                           even when the decision has already settled\n", f);
+}
+
+static void usage_footer(FILE *f) {
+    fputs("\nIdentity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
+          "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
+          "69 no safe decision before the deadline, 71 exec failed, 73 cannot create\n"
+          "output, 74 I/O error, 78 bad settings. Logs: logfmt on stderr.\n"
+          "Reference: docs/configuration.md, docs/decision.md.\n", f);
+}
+
+/* `PROG COMMAND --help`: what that command does and the options it takes. */
+static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd) {
+    int sent = o->kind == KIND_SENTINEL;
+    const char *conf = sent ? "sentinel.conf" : "redis.conf";
+    const char *server = sent ? "redis-sentinel" : "redis-server";
+    if (cmd == CMD_DISCOVER) {
+        fprintf(f, "Usage: %s discover [OPTIONS]\n\n"
+                   "Ask every sentinel and redis pod, print what each answered (or how it failed),\n"
+                   "%sthe decision, its rule and reasons. Writes and changes nothing.\n"
+                   "Exit 0 when a decision was reached, 69 when not before the deadline.\n\nOptions:\n",
+                o->prog, sent ? "" : "this pod's data directory, ");
+        usage_common_options(f, sent);
+        usage_discover_options(f);
+    } else {
+        fprintf(f, "Usage: %s %s [OPTIONS]\n\n"
+                   "Decide the role by discovery (or take it from an override), then write\n"
+                   "%s and users.acl into the conf dir atomically.\n",
+                o->prog, cmd == CMD_RUN ? "run" : "render", conf);
+        if (cmd == CMD_RUN)
+            fprintf(f, "Then exec %s on it: it replaces this process, so signals reach it directly.\n",
+                    server);
+        fputs("Exit 69 when no safe decision was reached before the deadline.\n\nOptions:\n", f);
+        usage_common_options(f, sent);
+        usage_role_options(f, sent);
+    }
+    usage_footer(f);
+}
+
+static void usage(FILE *f, const struct cli_opts *o) {
+    int sent = o->kind == KIND_SENTINEL;
+    if (o->help_for != CMD_NONE) { usage_command(f, o, o->help_for); return; }
+    fprintf(f,
+            "Usage: %s COMMAND [OPTIONS]\n"
+            "       %s COMMAND --help | --help | --version\n\n"
+            "%s\n\n"
+            "Commands:\n"
+            "  render     decide the role (or take it from an override), write %s and users.acl\n"
+            "  discover   ask every peer, print what they said and the decision; write nothing\n"
+            "  run        render, then exec %s on the generated file\n\n"
+            "Options:\n",
             o->prog, o->prog,
             sent ? "Configure a Redis Sentinel: find the current master, monitor it."
                  : "Configure a Redis pod: decide master or replica from its peers, safely.",
-            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server",
-            sent ? "" : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n",
-            sent ? "      --monitor HOST[:PORT]   render/run: monitor this master, skip discovery\n"
-                 : "      --master             render/run: this pod is the master, skip discovery\n"
-                   "      --replica-of HOST[:PORT] render/run: replicate from HOST, skip discovery\n");
+            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server");
+    usage_common_options(f, sent);
+    fputs("render and run:\n", f);
+    usage_role_options(f, sent);
+    fputs("discover:\n", f);
+    usage_discover_options(f);
+    fputs("  -h, --help               this help          -V, --version\n", f);
+    usage_footer(f);
 }
 
 /* ---------------------------------------------------------------------------
@@ -151,7 +198,10 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case OPT_ALL: o->all = 1; return 0;
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
-    case 'h': o->cmd = CMD_HELP; return 0;
+    case 'h':
+        if (o->cmd != CMD_HELP && o->cmd != CMD_VERSION) o->help_for = o->cmd;
+        o->cmd = CMD_HELP;
+        return 0;
     case 'V': o->cmd = CMD_VERSION; return 0;
     case ':': return misuse(o, "option %s needs an argument", bad_option);
     default: return misuse(o, "unknown option %s", bad_option);

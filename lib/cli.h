@@ -20,6 +20,7 @@ enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_HELP, CMD
 struct cli_opts {
     enum ri_kind kind;
     enum ri_command cmd;
+    enum ri_command help_for;          /* COMMAND --help: help for that command */
     const char *prog;
     int verbose, quiet, json, once, all;
     int role_override;                 /* 0 none, 1 --master, 2 --replica-of / --monitor */

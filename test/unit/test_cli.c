@@ -91,12 +91,25 @@ START_TEST(flags_map_to_settings_keys) {
 }
 END_TEST
 
+START_TEST(command_help_is_per_command) {
+    struct cli_opts o;
+    char *a[] = {"prog", "discover", "--help", NULL};
+    ck_assert_int_eq(cli_parse(3, a, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.cmd, CMD_HELP);
+    ck_assert_int_eq(o.help_for, CMD_DISCOVER);
+    char *b[] = {"prog", "--help", NULL};
+    ck_assert_int_eq(cli_parse(2, b, KIND_SENTINEL, &o), 0);
+    ck_assert_int_eq(o.help_for, CMD_NONE);
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, split_hostport, 0, (int)(sizeof hostports / sizeof hostports[0]));
     tcase_add_loop_test(tc, parse_table, 0, (int)(sizeof parses / sizeof parses[0]));
     tcase_add_test(tc, flags_map_to_settings_keys);
+    tcase_add_test(tc, command_help_is_per_command);
     suite_add_tcase(s, tc);
     return s;
 }
