@@ -227,26 +227,10 @@ int render_commit(const struct settings *s, const struct rendered *r, ri_err *e)
 
 static const char *const persistence_names[] = {"hybrid", "aof", "rdb", "none"};
 
-/* save takes bare numbers ("3600 1 300 100"); anything else is refused here
- * so that a typo cannot turn into a config line Redis rejects at start. */
-static int check_save(const char *save, ri_err *e) {
-    int words = 0, in_word = 0;
-    for (const char *p = save; *p; p++) {
-        if (*p == ' ') { in_word = 0; continue; }
-        if (*p < '0' || *p > '9')
-            return ri_fail(e, EX_CONFIG, "[redis] save: \"%s\": expected pairs of numbers", save);
-        if (!in_word) { words++; in_word = 1; }
-    }
-    if (words % 2)
-        return ri_fail(e, EX_CONFIG, "[redis] save: \"%s\": expected pairs of numbers", save);
-    return 0;
-}
-
 static int redis_persistence(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
     int aof = s->persistence == PERSIST_HYBRID || s->persistence == PERSIST_AOF;
     int rdb = s->persistence == PERSIST_HYBRID || s->persistence == PERSIST_RDB;
-    int rc = check_save(s->save, e);
-    if (rc) return rc;
+    /* save was validated as pairs of numbers when it was set (chk_save). */
     if (tmpl_set(c, "persistence", persistence_names[s->persistence]) ||
         tmpl_set(c, "appendonly", aof ? "yes" : "no") ||
         tmpl_set(c, "rdb_preamble", s->persistence == PERSIST_HYBRID ? "yes" : "no") ||

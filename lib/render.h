@@ -1,6 +1,7 @@
 /* render.h: from settings + secrets + a role to the files' bytes.
  *
  * Contract:
+ *  - settings must have passed settings_finish(): values are not re-checked.
  *  - Pure with respect to its inputs: the same settings, secrets and role
  *    give byte-identical files (no time stamps, no randomness). Templates
  *    come from settings.templates_dir when it has the file, else built in.
