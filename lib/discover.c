@@ -1,28 +1,15 @@
 /* discover.c: the round loop around probe_round() and decide_*(). */
 #include "discover.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "dns.h"
 #include "localdata.h"
 #include "log.h"
 #include "probe.h"
 #include "render.h"
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(double ms) {
-    if (ms <= 0) return;
-    struct timespec ts = {(time_t)(ms / 1e3), (long)((ms - (double)(time_t)(ms / 1e3) * 1e3) * 1e6)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-}
 
 /* ---------------------------------------------------------------------------
  * Plan: who to ask
@@ -159,7 +146,7 @@ static int probe_config_from(const struct settings *s, const struct secrets *sec
 
 static void wait_own_name(const struct settings *s, struct discover_result *r, double deadline) {
     char detail[160];
-    double budget = deadline - now_ms();
+    double budget = deadline - mono_ms();
     if (budget > s->dns_wait_ms) budget = s->dns_wait_ms;
     enum outcome oc = dns_wait(r->own_host, budget > 0 ? (int)budget : 0, detail, sizeof detail);
     r->own_dns = outcome_name(oc);
@@ -171,7 +158,7 @@ static void wait_own_name(const struct settings *s, struct discover_result *r, d
 int discover(const struct settings *s, const struct secrets *sec, int is_sentinel, int flags,
              struct discover_result *r, ri_err *e) {
     int act = flags & DISCOVER_ACT;
-    double start = now_ms(), deadline = start + s->deadline_ms;
+    double start = mono_ms(), deadline = start + s->deadline_ms;
     char probe_user[64], probe_pass[256], last_wait[DEC_REASON_MAX] = "";
     double last_action = -1e18;  /* a failover takes seconds: don't ask every round */
     struct probe_config pc;
@@ -196,16 +183,16 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
         else decide_redis(&r->obs, &r->dec);
         if (is_final(r->dec.action, act)) { r->decided = 1; break; }
         int acting = act && (r->dec.action == ACT_FAILOVER || r->dec.action == ACT_PROMOTE);
-        if (acting && now_ms() - last_action >= ACTION_INTERVAL_MS) {
+        if (acting && mono_ms() - last_action >= ACTION_INTERVAL_MS) {
             int accepted = r->dec.action == ACT_FAILOVER ? act_failover(s, sec, &r->obs)
                                                          : act_promote(s, sec, &r->dec);
-            if (accepted) last_action = now_ms();
+            if (accepted) last_action = mono_ms();
         } else if (!acting) {
             log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
         }
-        if ((flags & DISCOVER_ONCE) || now_ms() + s->round_interval_ms >= deadline) {
+        if ((flags & DISCOVER_ONCE) || mono_ms() + s->round_interval_ms >= deadline) {
             rc = ri_fail(e, EX_UNAVAILABLE, "no safe decision after %d round(s) in %.0f ms (rule %s): %s",
-                         r->rounds, now_ms() - start, r->dec.rule ? r->dec.rule : "?",
+                         r->rounds, mono_ms() - start, r->dec.rule ? r->dec.rule : "?",
                          r->dec.n_reasons ? r->dec.reasons[0] : "no reason recorded");
             break;
         }
@@ -213,6 +200,6 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     }
 out:
     explicit_bzero(probe_pass, sizeof probe_pass);
-    r->elapsed_ms = now_ms() - start;
+    r->elapsed_ms = mono_ms() - start;
     return rc;
 }

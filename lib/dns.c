@@ -12,7 +12,8 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "clock.h"
 
 static void numeric(const struct sockaddr *sa, char *out, size_t len) {
     const void *a = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
@@ -69,12 +70,6 @@ enum outcome dns_resolve(const char *host, int port, struct resolved *r,
     return OUT_ANSWER;
 }
 
-static double mono_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 enum outcome dns_wait(const char *host, int timeout_ms, char *detail, size_t detaillen) {
     double t0 = mono_ms();
     for (;;) {
@@ -83,8 +78,6 @@ enum outcome dns_wait(const char *host, int timeout_ms, char *detail, size_t det
         if (o == OUT_ANSWER) return o;
         double left = timeout_ms - (mono_ms() - t0);
         if (left <= 0) return o;
-        double nap = left < 200 ? left : 200;
-        struct timespec ts = {(time_t)(nap / 1000), (long)((long long)nap % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+        sleep_ms(left < 200 ? left : 200);
     }
 }

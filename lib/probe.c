@@ -28,12 +28,6 @@
 #include "info.h"
 #include "probe_int.h"
 
-double probe_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 const char *const probe_phase_names[] = {"dns", "connect", "auth", "query"};
 
 static void track(const struct tracker *t, enum phase ph, const char *addr) {
@@ -89,7 +83,7 @@ struct sess {
 };
 
 static int left_ms(const struct sess *s) {
-    return (int)(s->budget_ms - (probe_now_ms() - s->t0));
+    return (int)(s->budget_ms - (mono_ms() - s->t0));
 }
 
 static void set_detail(struct sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -372,7 +366,7 @@ static void converse(struct peer_common *p, double t0, int timeout_ms, const cha
     sigpipe_restore(&g);
     snprintf(p->addr, sizeof p->addr, "%s", s.addr);
     p->outcome = o;
-    p->elapsed_ms = probe_now_ms() - s.t0;
+    p->elapsed_ms = mono_ms() - s.t0;
 }
 
 void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, double t0,
@@ -386,7 +380,7 @@ void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, do
 }
 
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
-    probe_redis_tracked(cfg, r, probe_now_ms(), NULL);
+    probe_redis_tracked(cfg, r, mono_ms(), NULL);
 }
 
 /* ---- sentinels ---- */
@@ -432,7 +426,7 @@ void probe_sentinel_tracked(const struct probe_config *cfg, struct sentinel_obs 
 }
 
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
-    probe_sentinel_tracked(cfg, s, probe_now_ms(), NULL);
+    probe_sentinel_tracked(cfg, s, mono_ms(), NULL);
 }
 
 /* ---- actions ---- */
@@ -448,7 +442,7 @@ static int run_action(const char *host, int port, const char *user, const char *
                       const char **argv, int argc, const char *what, ri_err *e) {
     struct peer_common p = {.port = port};
     snprintf(p.host, sizeof p.host, "%s", host ? host : "");
-    converse(&p, probe_now_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
+    converse(&p, mono_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
     if (p.outcome == OUT_ANSWER) return 0;
     return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, p.host, port, outcome_name(p.outcome),
                    p.detail);

@@ -4,9 +4,9 @@
 #define RI_PROBE_INT_H
 
 #include <pthread.h>
+#include "clock.h"
 #include "probe.h"
 
-double probe_now_ms(void);  /* CLOCK_MONOTONIC, ms */
 
 enum phase { PH_DNS = 0, PH_CONNECT, PH_AUTH, PH_QUERY };
 extern const char *const probe_phase_names[];  /* indexed by enum phase */

@@ -171,7 +171,7 @@ static struct timespec deadline_at(clockid_t clk, int ms) {
 static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p, int settled) {
     p->outcome = settled ? OUT_NOT_AWAITED : OUT_TIMEOUT;
     snprintf(p->addr, sizeof p->addr, "%s", sl->addr);
-    p->elapsed_ms = probe_now_ms() - rd->t0;
+    p->elapsed_ms = mono_ms() - rd->t0;
     if (settled)
         snprintf(p->detail, sizeof p->detail, "%s: no answer after %.0f ms; decided without it",
                  probe_phase_names[sl->phase], p->elapsed_ms);
@@ -223,7 +223,7 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     struct round *rd = round_new(cfg);
     if (!rd) return ri_fail(e, EX_OSERR, "probe round: out of memory");
     add_slots(rd, o);
-    rd->t0 = probe_now_ms();
+    rd->t0 = mono_ms();
     /* Probes bound themselves by the timeout; the margin covers thread
      * start-up and hiredis's per-read (not per-reply) timeouts. */
     int margin = 50 + rd->cfg.timeout_ms / 10;
