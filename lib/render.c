@@ -22,27 +22,9 @@
 
 static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while rendering"); }
 
-/* Set name to the config-quoted form of secret key. */
-static int set_quoted_secret(struct tmpl_ctx *c, const char *name, const struct secrets *sec,
-                             const char *key, ri_err *e) {
-    const char *val;
-    int rc = secrets_require(sec, key, &val, e);
-    if (rc) return rc;
-    size_t len = strlen(val), cap = 4 * len + 3;
-    char *q = malloc(cap);
-    if (!q) return oom(e);
-    if (conf_quote(val, len, q, cap) < 0) {
-        free(q);
-        return ri_fail(e, EX_DATAERR, "%s: key %s: cannot be written to a config file",
-                       secrets_origin(sec), key);
-    }
-    rc = tmpl_set(c, name, q) ? oom(e) : 0;
-    explicit_bzero(q, cap);
-    free(q);
-    return rc;
-}
-
-/* Set name to the quoted form of a plain (non-secret) string. */
+/* Set name to the config-quoted form of val. The scratch copy is wiped:
+ * val may be a secret. conf_quote() cannot fail here (the buffer fits any
+ * input, and a strlen()-bounded string holds no NUL); the check stays. */
 static int set_quoted(struct tmpl_ctx *c, const char *name, const char *val, ri_err *e) {
     size_t len = strlen(val), cap = 4 * len + 3;
     char *q = malloc(cap);
@@ -50,8 +32,17 @@ static int set_quoted(struct tmpl_ctx *c, const char *name, const char *val, ri_
     int rc = 0;
     if (conf_quote(val, len, q, cap) < 0) rc = ri_fail(e, EX_CONFIG, "cannot quote %s", name);
     else if (tmpl_set(c, name, q)) rc = oom(e);
+    explicit_bzero(q, cap);
     free(q);
     return rc;
+}
+
+/* Set name to the config-quoted form of secret key. */
+static int set_quoted_secret(struct tmpl_ctx *c, const char *name, const struct secrets *sec,
+                             const char *key, ri_err *e) {
+    const char *val;
+    int rc = secrets_require(sec, key, &val, e);
+    return rc ? rc : set_quoted(c, name, val, e);
 }
 
 static int set_abs_path(struct tmpl_ctx *c, const char *name, const char *dir, const char *file,
