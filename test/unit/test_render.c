@@ -55,16 +55,23 @@ static int split_line(const char *text, const char *prefix, char **args, size_t 
     return conf_split(line, args, lens, 8);
 }
 
-/* Render for pod with the given role; fails the test on any error. */
+/* Render for pod with the given role and sync user name; returns the code. */
+static int render_rc(const char *pod, const char *repl_json, const char *sync_user,
+                     const struct role_target *t, int sentinel, struct rendered *r, ri_err *e) {
+    struct settings s;
+    struct secrets *sec = make_secrets(repl_json, sync_user);
+    make_settings(&s, pod);
+    int rc = sentinel ? render_sentinel(&s, sec, t, r, e) : render_redis(&s, sec, t, r, e);
+    secrets_free(sec);
+    return rc;
+}
+
+/* The same, failing the test on any error. */
 static void render_ok(const char *pod, const char *repl_json, const struct role_target *t,
                       int sentinel, struct rendered *r) {
-    struct settings s;
     ri_err e = {0};
-    struct secrets *sec = make_secrets(repl_json, "sentinel-sync");
-    make_settings(&s, pod);
-    int rc = sentinel ? render_sentinel(&s, sec, t, r, &e) : render_redis(&s, sec, t, r, &e);
+    int rc = render_rc(pod, repl_json, "sentinel-sync", t, sentinel, r, &e);
     ck_assert_msg(rc == 0, "%s", e.msg);
-    secrets_free(sec);
 }
 
 START_TEST(redis_master_has_no_replicaof_and_real_paths) {
@@ -195,30 +202,22 @@ START_TEST(sentinel_order_and_identity) {
 END_TEST
 
 START_TEST(duplicate_user_names_rejected) {
-    struct settings s;
     struct rendered r;
     ri_err e = {0};
     /* the sync user reuses the admin's name: the sentinel ACL would have it twice */
-    struct secrets *sec = make_secrets("replica-pass", "admin");
-    make_settings(&s, "redis-cluster-sentinel-0");
     struct role_target t = {.action = ACT_MONITOR, .host = "m", .port = 6379};
-    ck_assert_int_eq(render_sentinel(&s, sec, &t, &r, &e), EX_DATAERR);
+    ck_assert_int_eq(render_rc("redis-cluster-sentinel-0", "replica-pass", "admin", &t, 1, &r, &e), EX_DATAERR);
     ck_assert_ptr_nonnull(strstr(e.msg, "SENTINEL_SYNC_USERNAME"));
     ck_assert_ptr_nonnull(strstr(e.msg, "ADMIN_USERNAME"));
-    secrets_free(sec);
 }
 END_TEST
 
 START_TEST(no_ordinal_is_a_config_error) {
-    struct settings s;
     struct rendered r;
     ri_err e = {0};
-    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
-    make_settings(&s, "laptop");
     struct role_target t = {.action = ACT_MASTER};
-    ck_assert_int_eq(render_redis(&s, sec, &t, &r, &e), EX_CONFIG);
+    ck_assert_int_eq(render_rc("laptop", "replica-pass", "sentinel-sync", &t, 0, &r, &e), EX_CONFIG);
     ck_assert_ptr_nonnull(strstr(e.msg, "POD_NAME"));
-    secrets_free(sec);
 }
 END_TEST
 
