@@ -678,6 +678,16 @@ keys_present() {
     [[ $got == "$want" ]]
 }
 
+# assert_rejoined POD MASTER SECONDS: POD came back, as a replica, and the
+# cluster is healthy with MASTER as its one master.
+assert_rejoined() {
+    local pod=$1 master=$2 secs=$3
+    wait_until "$secs" "$pod ready" redis_ready "$pod" || fail "$pod did not come back"
+    [[ $(redis_role "$pod") == slave ]] || fail "$pod came back as $(redis_role "$pod"), want replica"
+    wait_healthy "$secs" || fail "not healthy after $pod came back: $E2E_WHY"
+    assert_master "$master"
+}
+
 # assert_keys_everywhere PREFIX COUNT: every running redis pod has them
 # (waits a little for replication after a resync).
 assert_keys_everywhere() {

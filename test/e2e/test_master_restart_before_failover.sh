@@ -46,10 +46,7 @@ wait_until 25 "a replica to take over from the empty $r0" named_master ||
     fail "no failover to a data-holding replica (current master: $(current_master || echo none))"
 ((SECONDS - t0 < 30)) || fail "failover only after down-after: $r0 did not ask for it"
 e2e_log "empty $r0 handed over to $new_master after $((SECONDS - t0))s"
-wait_until 30 "$r0 ready" redis_ready "$r0" || fail "$r0 did not come back"
-[[ $(redis_role "$r0") == slave ]] || fail "empty $r0 is $(redis_role "$r0"), want replica"
-wait_healthy 30 || fail "not healthy after the empty master came back: $E2E_WHY"
-assert_master "$new_master"
+assert_rejoined "$r0" "$new_master" 30
 assert_keys_everywhere first 50
 assert_keys_everywhere second 20
 grep -q 'rule=S2' "$(e2e_pod_dir "$r0")/log" || e2e_log "note: no rule=S2 line in $r0's log"

@@ -54,10 +54,7 @@ e2e_log "failed over: $old_master -> $new_master"
 
 pod_create "$old_master"
 start_redis_pod "${old_master##*-}"
-wait_until 60 "$old_master ready" redis_ready "$old_master" || fail "$old_master did not come back"
-[[ $(redis_role "$old_master") == slave ]] || fail "old master $old_master came back as $(redis_role "$old_master")"
-wait_healthy 60 || fail "cluster not healthy after master restart: $E2E_WHY"
-assert_master "$new_master"
+assert_rejoined "$old_master" "$new_master" 60
 assert_keys_everywhere before 20
 assert_keys_everywhere middle 20
 write_keys after 20
