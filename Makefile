@@ -32,6 +32,8 @@ FUZZ_SECONDS ?= 20
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
 BINS := bin/redis-init bin/sentinel-init
+# Test tools the end-to-end suite and the benchmark run (not shipped).
+TOOLS := $(B)/tools/ri-writer
 
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
@@ -68,6 +70,10 @@ $(B)/san/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+$(B)/tools/%: test/tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 # One Check executable per test/unit/test_<module>.c.
 $(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_A)
 	@mkdir -p $(@D)
@@ -90,7 +96,7 @@ san: $(SAN_BIN) $(B)/san/bin/redis-init $(B)/san/bin/sentinel-init
 integration: $(BINS)
 	@RI_BIN_DIR=bin test/integration/run.sh
 
-e2e: $(BINS)
+e2e: $(BINS) $(TOOLS)
 	@RI_BIN_DIR=bin test/e2e/run.sh
 
 test: all unit fuzz-regress san integration e2e
@@ -119,7 +125,7 @@ fuzz-regress: $(FUZZ_BIN)
 	  $$f -runs=0 test/fuzz/corpus/$$n >/dev/null 2>&1 || { echo "fuzz regression FAILED: $$f"; $$f -runs=0 test/fuzz/corpus/$$n 2>&1 | tail -20; exit 1; }; \
 	  echo "fuzz regression ok: $${f##*/} ($$(ls test/fuzz/corpus/$$n | wc -l) inputs)"; done
 
-bench: $(BINS)
+bench: $(BINS) $(TOOLS)
 	@bench/run.sh
 
 deps:
@@ -127,7 +133,7 @@ deps:
 
 # The README's first command: install what is missing, build, start 3+3 pods.
 up: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(TOOLS)
 	@test/e2e/cluster.sh up
 down:
 	@test/e2e/cluster.sh down

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "discover.h"
 #include "log.h"
 #include "render.h"
@@ -50,6 +51,12 @@ static void usage_discover_options(FILE *f) {
           "                           even when the decision has already settled\n", f);
 }
 
+static void usage_check_options(FILE *f) {
+    fputs("      --readiness          may traffic go to this pod (the default)\n"
+          "      --liveness           is the server alive (LOADING, BUSY, MASTERDOWN count as alive)\n"
+          "      --startup            has the server started (loading allowed)\n", f);
+}
+
 static void usage_footer(FILE *f) {
     fputs("\nIdentity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
           "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
@@ -63,7 +70,27 @@ static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd
     int sent = o->kind == KIND_SENTINEL;
     const char *conf = sent ? "sentinel.conf" : "redis.conf";
     const char *server = sent ? "redis-sentinel" : "redis-server";
-    if (cmd == CMD_DISCOVER) {
+    if (cmd == CMD_CHECK) {
+        fprintf(f, "Usage: %s check [--readiness | --liveness | --startup] [OPTIONS]\n\n"
+                   "One Kubernetes probe of this pod's own %s (on 127.0.0.1), plus the sentinels\n"
+                   "where the rule needs them, as the least-privilege probe user, bounded by\n"
+                   "[lifecycle] check-timeout. Exit 0 pass, 69 the server does not answer,\n"
+                   "75 it answers but is not ready, 77 the probe user was refused; one line on\n"
+                   "stderr says why. Rules: docs/lifecycle.md.\n\nOptions:\n",
+                o->prog, sent ? "sentinel" : "redis server");
+        usage_common_options(f, sent);
+        usage_check_options(f);
+    } else if (cmd == CMD_PRESTOP) {
+        fprintf(f, "Usage: %s prestop [OPTIONS]\n\n%s"
+                   "Bounded by [lifecycle] prestop-timeout; exit 0 when done or nothing to do,\n"
+                   "69 when it could not (logged). Rules: docs/lifecycle.md.\n\nOptions:\n",
+                o->prog, sent ? "The sentinel container's preStop hook: returns at once unless this sentinel\n"
+                                "leads a failover in progress; then it waits for it to finish.\n"
+                              : "The redis container's preStop hook: if this pod is the master, pause writes,\n"
+                                "let the replicas catch up, make the sentinels fail over, follow the new\n"
+                                "master and unpause. A replica returns at once.\n");
+        usage_common_options(f, sent);
+    } else if (cmd == CMD_DISCOVER) {
         fprintf(f, "Usage: %s discover [OPTIONS]\n\n"
                    "Ask every sentinel and redis pod, print what each answered (or how it failed),\n"
                    "%sthe decision, its rule and reasons. Writes and changes nothing.\n"
@@ -96,7 +123,9 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "Commands:\n"
             "  render     decide the role (or take it from an override), write %s and users.acl\n"
             "  discover   ask every peer, print what they said and the decision; write nothing\n"
-            "  run        render, then exec %s on the generated file\n\n"
+            "  run        render, then exec %s on the generated file\n"
+            "  check      a Kubernetes probe: --readiness (default), --liveness, --startup\n"
+            "  prestop    the preStop hook: hand the master role over before stopping\n\n"
             "Options:\n",
             o->prog, o->prog,
             sent ? "Configure a Redis Sentinel: find the current master, monitor it."
@@ -107,6 +136,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
     usage_role_options(f, sent);
     fputs("discover:\n", f);
     usage_discover_options(f);
+    fputs("check:\n", f);
+    usage_check_options(f);
     fputs("  -h, --help               this help          -V, --version\n", f);
     usage_footer(f);
 }
@@ -115,7 +146,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
  * Parsing
  * ------------------------------------------------------------------------ */
 
-enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL };
+enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL,
+       OPT_READINESS, OPT_LIVENESS, OPT_STARTUP };
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},   {"secrets", required_argument, NULL, 's'},
@@ -124,6 +156,8 @@ static const struct option long_opts[] = {
     {"master", no_argument, NULL, OPT_MASTER},  {"replica-of", required_argument, NULL, OPT_REPLICA_OF},
     {"monitor", required_argument, NULL, OPT_MONITOR}, {"json", no_argument, NULL, OPT_JSON},
     {"once", no_argument, NULL, OPT_ONCE},      {"all", no_argument, NULL, OPT_ALL},
+    {"readiness", no_argument, NULL, OPT_READINESS}, {"liveness", no_argument, NULL, OPT_LIVENESS},
+    {"startup", no_argument, NULL, OPT_STARTUP},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
@@ -153,6 +187,7 @@ static int add_set(struct cli_opts *o, const char *section, const char *key, con
 static int parse_command(const char *word, enum ri_command *cmd) {
     static const struct { const char *name; enum ri_command cmd; } table[] = {
         {"render", CMD_RENDER}, {"discover", CMD_DISCOVER}, {"run", CMD_RUN},
+        {"check", CMD_CHECK},   {"prestop", CMD_PRESTOP},
         {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
         {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
     };
@@ -196,6 +231,14 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case OPT_JSON: o->json = 1; return 0;
     case OPT_ONCE: o->once = 1; return 0;
     case OPT_ALL: o->all = 1; return 0;
+    case OPT_READINESS: case OPT_LIVENESS: case OPT_STARTUP: {
+        int kind = c == OPT_READINESS ? PROBE_READINESS : c == OPT_LIVENESS ? PROBE_LIVENESS : PROBE_STARTUP;
+        if (o->probe_set && o->probe != kind)
+            return misuse(o, "only one of --readiness, --liveness, --startup");
+        o->probe = kind;
+        o->probe_set = 1;
+        return 0;
+    }
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h':
@@ -212,7 +255,7 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->prog = kind == KIND_SENTINEL ? "sentinel-init" : "redis-init";
-    if (argc < 2) return misuse(o, "missing command (render, discover or run)");
+    if (argc < 2) return misuse(o, "missing command (render, discover, run, check or prestop)");
     if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
@@ -227,8 +270,11 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     }
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
-    if (cmd == CMD_DISCOVER && o->role_override)
-        return misuse(o, "discover takes no role override");
+    if ((cmd == CMD_DISCOVER || cmd == CMD_CHECK || cmd == CMD_PRESTOP) && o->role_override)
+        return misuse(o, "%s takes no role override", cmd == CMD_DISCOVER ? "discover"
+                                                      : cmd == CMD_CHECK  ? "check" : "prestop");
+    if (cmd != CMD_CHECK && o->probe_set)
+        return misuse(o, "--readiness, --liveness and --startup are check options");
     if (cmd != CMD_DISCOVER && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     return 0;
@@ -376,6 +422,8 @@ int cli_execute(struct cli_opts *o) {
     int rc = load_settings(o, s, &e);
     if (!rc) rc = secrets_load(&sec, s->secrets_path, &e);
     if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
+    else if (!rc && o->cmd == CMD_CHECK) rc = cmd_check(o->kind, (enum probe_kind)o->probe, s, sec, &e);
+    else if (!rc && o->cmd == CMD_PRESTOP) rc = cmd_prestop(o->kind, s, sec, &e);
     else if (!rc) rc = cmd_render(o, s, sec, conf_path, sizeof conf_path, &e);
     if (!rc && o->cmd == CMD_RUN) {
         secrets_free(sec);  /* wiped before exec: Redis reads what it needs from the files */
