@@ -4,7 +4,7 @@
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
-#   make bench      discovery benchmark (not part of make test)
+#   make bench      discovery and lifecycle benchmarks (not part of make test)
 
 VERSION    ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= cc
@@ -38,7 +38,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all deps test unit san integration e2e fuzz fuzz-regress bench up down clean
+.PHONY: all deps test unit san integration e2e fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -126,7 +126,11 @@ fuzz-regress: $(FUZZ_BIN)
 	  echo "fuzz regression ok: $${f##*/} ($$(ls test/fuzz/corpus/$$n | wc -l) inputs)"; done
 
 bench: $(BINS) $(TOOLS)
-	@bench/run.sh
+	@out=bench/results/$$(date +%Y%m%d-%H%M%S); BENCH_OUT=$$out bench/run.sh && BENCH_OUT=$$out bench/lifecycle.sh
+
+# Only the lifecycle part (check latency, prestop switchover).
+bench-lifecycle: $(BINS) $(TOOLS)
+	@bench/lifecycle.sh
 
 deps:
 	@tools/install-deps.sh

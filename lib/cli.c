@@ -60,9 +60,11 @@ static void usage_check_options(FILE *f) {
 static void usage_footer(FILE *f) {
     fputs("\nIdentity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
           "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
-          "69 no safe decision before the deadline, 71 exec failed, 73 cannot create\n"
-          "output, 74 I/O error, 78 bad settings. Logs: logfmt on stderr.\n"
-          "Reference: docs/configuration.md, docs/decision.md.\n", f);
+          "69 no safe decision before the deadline (check: not answering; prestop: not\n"
+          "handed over), 71 exec failed, 73 cannot create output, 74 I/O error,\n"
+          "75 check: not ready, 77 check: probe user refused, 78 bad settings.\n"
+          "Logs: logfmt on stderr.\n"
+          "Reference: docs/configuration.md, docs/decision.md, docs/lifecycle.md.\n", f);
 }
 
 /* `PROG COMMAND --help`: what that command does and the options it takes. */
