@@ -6,7 +6,7 @@
 #     longest write gap is measured (and must stay under 2 s); the old master
 #     is then deleted like a terminated pod and rejoins as a replica;
 #  2. prestop on a replica and on a sentinel returns at once and moves
-#     nothing;
+#     nothing; a sentinel leading a failover waits until it is over;
 #  3. with every sentinel down, the master's prestop returns within its
 #     bound, non-zero, and leaves the master writable;
 #  4. no password on any command line or in any log.
@@ -58,6 +58,17 @@ for p in "$replica" "$(sentinel_pod 1)"; do
 done
 assert_master "$new"
 cluster_healthy || fail "prestop on a replica or a sentinel disturbed the cluster: $E2E_WHY"
+
+# ---- 2b. a sentinel leading a failover waits for it to finish (G2, then G1)
+s0=$(sentinel_pod 0)
+rcli "$s0" SENTINEL FAILOVER "$E2E_MASTER_NAME" >/dev/null
+out=$(pod_ri "$s0" prestop 2>&1) || fail "prestop on $s0 leading a failover exited non-zero: $out"
+printf '%s\n' "$out" >>"$(e2e_pod_dir "$s0")/log"
+grep -q 'rule=G2' <<<"$out" && grep -q 'rule=G1' <<<"$out" ||
+    fail "prestop on $s0 did not wait for the failover it leads: $out"
+wait_healthy 60 || fail "not healthy after the failover $s0 led: $E2E_WHY"
+new=$(current_master)
+e2e_log "prestop on $s0 waited for its failover; master now $new"
 
 # ---- 3. every sentinel down: bounded, non-zero, the master stays writable
 for i in 0 1 2; do stop_pod "$(sentinel_pod "$i")" 5; done
