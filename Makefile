@@ -75,10 +75,10 @@ $(B)/tools/%: test/tools/%.c $(LIB_A)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
 # One Check executable per test/unit/test_<module>.c.
-$(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_A)
+$(B)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/unit/%: test/unit/%.c test/unit/checkmain.h $(SAN_LIB_A)
+$(B)/san/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(SAN_LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIB_A) $(CHECK_LIBS) $(LDLIBS)
 $(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIB_A)

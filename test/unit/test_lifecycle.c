@@ -18,24 +18,12 @@
 #include <string.h>
 
 #include "checkmain.h"
+#include "tokens.h"
 #include "lifecycle.h"
 
 #define NPEER 3
 #define RHOST "redis-%d.redis.ns.svc.cluster.local"
 #define SHOST "sentinel-%d.sentinel.ns.svc.cluster.local"
-
-static enum outcome parse_outcome(const char *s)
-{
-    static const char *const names[OUT__COUNT] = {
-        [OUT_ANSWER] = "answer",       [OUT_NIL_MASTER] = "nil",       [OUT_NOT_FOUND] = "not-found",
-        [OUT_DNS_FAILURE] = "dns-failure", [OUT_REFUSED] = "refused", [OUT_TIMEOUT] = "timeout",
-        [OUT_AUTH_FAILED] = "auth-failed", [OUT_ERROR] = "error",
-        [OUT_NOT_AWAITED] = "not-awaited", [OUT_SELF] = "self"};
-    for (int k = 0; k < OUT__COUNT; k++)
-        if (names[k] && strcmp(s, names[k]) == 0) return (enum outcome)k;
-    ck_abort_msg("bad outcome token '%s'", s);
-    return OUT_ERROR;
-}
 
 static void parse_sentinel(struct sentinel_obs *s, int i, const char *tok)
 {
