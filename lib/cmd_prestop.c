@@ -51,6 +51,7 @@ static void unpause(struct prestop_run *r)
         log_info("writes unpaused", NULL);
     } else {
         log_warn("could not unpause; the pause ends by itself at the bound", "error", e.msg, NULL);
+        sleep_ms(ROUND_GAP_MS);
     }
 }
 
@@ -62,6 +63,7 @@ static void do_pause(struct prestop_run *r)
     ri_err e = {0};
     if (local_action(r, 4, av, "CLIENT PAUSE", &e) != 0) {
         log_warn("could not pause writes; retrying", "error", e.msg, NULL);
+        sleep_ms(ROUND_GAP_MS);
         return;
     }
     r->po.st.paused = 1;
@@ -95,10 +97,12 @@ static void do_demote(struct prestop_run *r, int peer)
     snprintf(port, sizeof port, "%d", m->p.port);
     const char *av[] = {"REPLICAOF", m->p.host, port};
     ri_err e = {0};
-    if (local_action(r, 3, av, "REPLICAOF", &e) == 0)
+    if (local_action(r, 3, av, "REPLICAOF", &e) == 0) {
         log_info("following the new master", "master", m->p.host, NULL);
-    else
+    } else {
         log_warn("could not follow the new master; retrying", "error", e.msg, NULL);
+        sleep_ms(ROUND_GAP_MS);
+    }
 }
 
 static int setup(struct prestop_run *r, const struct settings *s, const struct secrets *sec,
