@@ -23,7 +23,19 @@
  * SETNAME on every link, and the failover vote. */
 #define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
                                   "+client|setname +sentinel|is-master-down-by-addr"
-#define ACL_RULES_SENTINEL_CLIENT "resetchannels -@all +ping +sentinel|get-master-addr-by-name"
+/* What Sentinel-aware client libraries send (field notes section 7, and
+ * docs/connecting.md): the handshake, the read-only SENTINEL listings and
+ * lookups, and SUBSCRIBE / PSUBSCRIBE to the event channels (+switch-master
+ * and the rest; Lettuce uses PSUBSCRIBE *, hence &*: on a sentinel every
+ * channel is its own read-only event stream, and this user cannot PUBLISH).
+ * Nothing that changes Sentinel state. CLIENT SETINFO (Redis 7.2+) is left
+ * out: Redis 7.0 refuses to load an ACL file naming a subcommand it does
+ * not know; clients that send it ignore its error. */
+#define ACL_RULES_SENTINEL_CLIENT "resetchannels &* -@all +ping +auth +hello +client|setname "      \
+                                  "+subscribe +psubscribe +unsubscribe +punsubscribe "             \
+                                  "+sentinel|get-master-addr-by-name +sentinel|masters "           \
+                                  "+sentinel|master +sentinel|replicas +sentinel|slaves "          \
+                                  "+sentinel|sentinels"
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */
 void acl_hash(const char *pass, size_t len, char out[66]);
