@@ -16,7 +16,9 @@
 #define ACL_RULES_SENTINEL "resetchannels &__sentinel__:hello -@all +multi +slaveof +ping +exec " \
                            "+subscribe +config|rewrite +role +publish +info +client|setname "   \
                            "+client|kill +script|kill"
-#define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous"
+/* +info: ioredis (and others) check role:master in INFO after connecting,
+ * so a client never writes to a stale master; INFO holds no secret. */
+#define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous +info"
 #define ACL_RULES_PROBE    "resetchannels -@all +ping +info"
 /* Rules on sentinels. */
 /* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT

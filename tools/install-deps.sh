@@ -11,6 +11,7 @@ packages=(
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
+    python3-redis                       # e2e: a real Sentinel-aware client (ioredis: npm ci in test/clients)
 )
 missing=()
 for p in "${packages[@]}"; do

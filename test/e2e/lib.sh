@@ -531,6 +531,38 @@ pod_of_fqdn() {
     return 1
 }
 
+# ---------------------------------------------------------------- applications
+
+# sentinel_addrs: "fqdn:port,..." of every sentinel, as an application's
+# configuration names them.
+sentinel_addrs() {
+    local i out=()
+    for ((i = 0; i < E2E_SENTINEL_N; i++)); do out+=("$(pod_fqdn "$(sentinel_pod "$i")"):$E2E_SENTINEL_PORT"); done
+    (IFS=,; printf '%s' "${out[*]}")
+}
+
+# e2e_need_clients: the real client libraries of test/clients (Debian's
+# python3-redis, npm's ioredis via `npm ci` from the committed lock file).
+E2E_CLIENTS_DIR="$E2E_REPO_DIR/test/clients"
+e2e_need_clients() {
+    /usr/bin/python3 -c 'import redis' 2>/dev/null ||
+        die "python3-redis is missing (Debian package python3-redis; tools/install-deps.sh installs it)"
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+        die "node and npm are needed for the ioredis client tests (Debian: nodejs npm)"
+    if [[ ! -f $E2E_CLIENTS_DIR/node_modules/ioredis/package.json ]]; then
+        (cd "$E2E_CLIENTS_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+            die "npm ci in test/clients failed"
+    fi
+}
+
+# app_exec POD CMD...: run an application command inside POD with the
+# secrets file it reads (like a mounted Secret) named in RI_SECRETS, for
+# this process only; nothing secret on its argv.
+app_exec() {
+    local name=$1; shift
+    RI_SECRETS="$E2E_RUN_DIR/secrets.json" pod_exec "$name" "$@"
+}
+
 # ---------------------------------------------------------------- health
 
 # Running redis / sentinel pods (created and not stopped), in ordinal order.
