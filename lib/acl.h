@@ -20,6 +20,13 @@
  * so a client never writes to a stale master; INFO holds no secret. */
 #define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous +info"
 #define ACL_RULES_PROBE    "resetchannels -@all +ping +info"
+/* Webdis's user (docs/connecting.md): exactly the commands its HTTP ACL
+ * allows (webdis.json is rendered from the same list), so Redis refuses
+ * what a Webdis misconfiguration would let through. PING: Webdis's own. */
+#define WEBDIS_COMMANDS    "GET SET DEL EXISTS EXPIRE TTL INCR INCRBY DECR MGET MSET STRLEN APPEND " \
+                           "HGET HSET HGETALL HDEL HKEYS LPUSH RPUSH LPOP RPOP LRANGE LLEN "       \
+                           "SADD SREM SMEMBERS SISMEMBER ZADD ZRANGE ZREM XADD XRANGE XLEN TYPE PING"
+#define ACL_RULES_WEBDIS_BASE "resetchannels ~* -@all"
 /* Rules on sentinels. */
 /* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT
  * SETNAME on every link, and the failover vote. */
@@ -38,6 +45,10 @@
                                   "+sentinel|get-master-addr-by-name +sentinel|masters "           \
                                   "+sentinel|master +sentinel|replicas +sentinel|slaves "          \
                                   "+sentinel|sentinels"
+
+/* ACL_RULES_WEBDIS_BASE plus "+cmd" (lower case) for each of
+ * WEBDIS_COMMANDS, into out. 0, or -1 if it does not fit. */
+int acl_webdis_rules(char *out, size_t outlen);
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */
 void acl_hash(const char *pass, size_t len, char out[66]);

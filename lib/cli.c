@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_router.h"
+#include "cmd_webdis.h"
 #include "discover.h"
 #include "log.h"
 #include "render.h"
@@ -96,12 +98,16 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "Commands:\n"
             "  render     decide the role (or take it from an override), write %s and users.acl\n"
             "  discover   ask every peer, print what they said and the decision; write nothing\n"
-            "  run        render, then exec %s on the generated file\n\n"
+            "  run        render, then exec %s on the generated file\n"
+            "%s\n"
             "Options:\n",
             o->prog, o->prog,
             sent ? "Configure a Redis Sentinel: find the current master, monitor it."
                  : "Configure a Redis pod: decide master or replica from its peers, safely.",
-            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server");
+            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server",
+            sent ? "" : "  router     write haproxy.cfg + its health check for the master router\n"
+                        "  router-check  that health check (HAProxy runs it; docs/connecting.md)\n"
+                        "  webdis     write webdis.json (Webdis behind the router)\n");
     usage_common_options(f, sent);
     fputs("render and run:\n", f);
     usage_role_options(f, sent);
@@ -155,6 +161,7 @@ static int parse_command(const char *word, enum ri_command *cmd) {
         {"render", CMD_RENDER}, {"discover", CMD_DISCOVER}, {"run", CMD_RUN},
         {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
         {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
+        {"router", CMD_ROUTER}, {"router-check", CMD_ROUTER_CHECK}, {"webdis", CMD_WEBDIS},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(word, table[i].name) == 0) { *cmd = table[i].cmd; return 0; }
@@ -216,6 +223,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
+    int around = cmd == CMD_ROUTER || cmd == CMD_ROUTER_CHECK || cmd == CMD_WEBDIS;
+    if (around && kind == KIND_SENTINEL) return misuse(o, "%s is a redis-init command", argv[1]);
     optind = 1;
     opterr = 0;  /* our own one-line message instead of getopt's */
     int c;
@@ -227,8 +236,10 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     }
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
-    if (cmd == CMD_DISCOVER && o->role_override)
-        return misuse(o, "discover takes no role override");
+    if ((cmd == CMD_DISCOVER || around) && o->role_override)
+        return misuse(o, "%s takes no role override", argv[1]);
+    /* HAProxy runs router-check every second: only failures of its own set-up are logged. */
+    if (cmd == CMD_ROUTER_CHECK && !o->verbose) o->quiet = 1;
     if (cmd != CMD_DISCOVER && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     return 0;
@@ -376,13 +387,19 @@ int cli_execute(struct cli_opts *o) {
     int rc = load_settings(o, s, &e);
     if (!rc) rc = secrets_load(&sec, s->secrets_path, &e);
     if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
+    else if (!rc && o->cmd == CMD_ROUTER) rc = cmd_router(s, &e);
+    else if (!rc && o->cmd == CMD_ROUTER_CHECK) rc = cmd_router_check(s, sec, &e);
+    else if (!rc && o->cmd == CMD_WEBDIS) rc = cmd_webdis(s, sec, &e);
     else if (!rc) rc = cmd_render(o, s, sec, conf_path, sizeof conf_path, &e);
     if (!rc && o->cmd == CMD_RUN) {
         secrets_free(sec);  /* wiped before exec: Redis reads what it needs from the files */
         sec = NULL;
         rc = cmd_run(o, s, conf_path, &e);
     }
-    if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+    /* router-check's "do not route" is its answer, not an error. */
+    if (rc && !(o->cmd == CMD_ROUTER_CHECK && rc == EX_UNAVAILABLE))
+        log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+    else if (rc) log_debug(e.msg, NULL);
     secrets_free(sec);
     free(s);
     return rc;

@@ -81,7 +81,10 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 37);  /* 36 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 40);  /* 39 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("router", "service"), "redis-cluster-router");
+    ck_assert_str_eq(get("webdis", "port"), "7379");
+    ck_assert_str_eq(get("paths", "redis-init"), "");
     /* Derived values after finish: auto quorum and auto fencing resolved. */
     ck_assert_int_eq(ini("[cluster]\npod-name = redis-cluster-server-1\n"), 0);
     ck_assert_int_eq(finish(), 0);
