@@ -76,7 +76,10 @@ static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char 
         tmpl_setf(c, "port", "%d", s->redis_port) || tmpl_set(c, "master_name", s->master_name) ||
         tmpl_setf(c, "sentinels", "%d", s->sentinel_replicas) ||
         tmpl_setf(c, "majority", "%d", s->sentinel_replicas / 2 + 1) ||
-        tmpl_setf(c, "check_timeout", "%d", s->probe_timeout_ms + 500))
+        tmpl_setf(c, "check_timeout", "%d", s->probe_timeout_ms + 500) ||
+        /* first checks spread over inter (1 s), each up to the check timeout,
+         * plus one for date's whole seconds */
+        tmpl_setf(c, "warmup", "%d", 2 + (s->probe_timeout_ms + 500 + 999) / 1000))
         return oom(e);
     if ((rc = set_q(c, "check_command", haproxy_quote, check_path, e))) return rc;
     for (int i = 0; i < s->redis_replicas; i++) {

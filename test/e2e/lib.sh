@@ -488,6 +488,27 @@ pod_recreate_new_ip() {
     [[ $(pod_ip "$name") != "$old" ]] || die "pod $name got its old IP back"
 }
 
+# pod_partition NAME PEER...: cut NAME off from the PEER pods (both ways,
+# nftables inside NAME's namespace), leaving it reachable by everyone else;
+# pod_heal NAME undoes it.
+pod_partition() {
+    local name=$1 p ips=() set; shift
+    command -v nft >/dev/null 2>&1 || die "nft is missing (Debian package nftables)"
+    for p in "$@"; do ips+=("$(pod_ip "$p")"); done
+    set=$(IFS=,; printf '%s' "${ips[*]}")
+    ip netns exec "$(e2e_netns_of "$name")" nft -f - <<EOF
+table inet e2e_partition {
+    chain in { type filter hook input priority 0; ip saddr { $set } drop; }
+    chain out { type filter hook output priority 0; ip daddr { $set } drop; }
+}
+EOF
+    e2e_log "pod $name partitioned from: $*"
+}
+pod_heal() {
+    ip netns exec "$(e2e_netns_of "$1")" nft delete table inet e2e_partition
+    e2e_log "pod $1 healed"
+}
+
 # pod_restarts NAME: how often the pod's container exited and was restarted.
 pod_restarts() { cat "$(e2e_pod_dir "$1")/restarts"; }
 
@@ -561,6 +582,56 @@ e2e_need_clients() {
 app_exec() {
     local name=$1; shift
     RI_SECRETS="$E2E_RUN_DIR/secrets.json" pod_exec "$name" "$@"
+}
+
+# svc_cli POD HOST PORT ARGS...: redis-cli inside POD against HOST:PORT as
+# the service user (what an application uses); the password travels in
+# REDISCLI_AUTH for this one command, never on argv.
+svc_cli() {
+    local pod=$1 host=$2 port=$3 user pass; shift 3
+    user=$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")
+    pass=$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json")
+    REDISCLI_AUTH="$pass" ip netns exec "$(e2e_netns_of "$pod")" \
+        timeout 5 redis-cli --no-auth-warning --user "$user" -h "$host" -p "$port" "$@"
+}
+
+# The master router (HAProxy rendered by `redis-init router`) as a pod of
+# the router service; applications reach it by its service name.
+E2E_ROUTER_SVC=${E2E_ROUTER_SVC:-redis-cluster-router}
+router_pod() { printf '%s-0' "$E2E_ROUTER_SVC"; }
+router_host() { printf '%s.%s.svc.%s' "$E2E_ROUTER_SVC" "$E2E_K8S_NS" "$E2E_DOMAIN"; }
+
+# start_router_pod: render haproxy.cfg + its check in the router pod (as its
+# init container would), then run haproxy in the foreground as its container.
+start_router_pod() {
+    local name dir bin
+    name=$(router_pod)
+    dir=$(e2e_pod_dir "$name")
+    bin=$(ri_bin redis-init)
+    command -v haproxy >/dev/null 2>&1 || die "haproxy is missing (Debian package haproxy; tools/install-deps.sh)"
+    pod_exists "$name" || pod_create "$name"
+    local -a envv
+    mapfile -t envv < <(pod_env "$name")
+    pod_exec "$name" env -i "${envv[@]}" "$bin" router -c "$E2E_RUN_DIR/settings.ini" \
+        -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf" >>"$dir/log" 2>&1 ||
+        die "redis-init router failed: $(tail -3 "$dir/log")"
+    pod_spawn "$name" haproxy -db -f "$dir/conf/haproxy.cfg"
+}
+
+# run_id POD: the server's run_id (which process answers).
+run_id() { info_field "$1" server run_id; }
+
+# routed_to CLIENT: the redis pod that a new connection through the router
+# reaches, from pod CLIENT ("" if none answers).
+routed_to() {
+    local rid p
+    rid=$(svc_cli "$1" "$(router_host)" "$E2E_REDIS_PORT" INFO server 2>/dev/null | tr -d '\r' |
+        awk -F: '$1 == "run_id" {print $2}')
+    [[ -n $rid ]] || return 1
+    for p in $(running_redis_pods); do
+        [[ $(run_id "$p") == "$rid" ]] && { printf '%s\n' "$p"; return 0; }
+    done
+    return 1
 }
 
 # ---------------------------------------------------------------- health
