@@ -44,6 +44,11 @@ int cmd_webdis(const struct settings *s, const struct secrets *sec, ri_err *e) {
     if (secrets_get(sec, SECRET_WEBDIS_USER, NULL) &&
         (rc = secrets_require_username(sec, SECRET_WEBDIS_USER, &user, e)))
         return rc;
+    /* Webdis reads a value that starts with '$' as the name of an environment variable. */
+    if (user[0] == '$' || pass[0] == '$')
+        return ri_fail(e, EX_DATAERR, "%s: key %s: starts with '$', which Webdis reads as an environment "
+                       "variable name; choose one that does not", secrets_origin(sec),
+                       user[0] == '$' ? SECRET_WEBDIS_USER : SECRET_WEBDIS_PASS);
     int n = snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service, s->namespace_, s->domain);
     if (n < 0 || (size_t)n >= sizeof host || n > 253)
         return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",

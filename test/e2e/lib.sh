@@ -260,12 +260,14 @@ e2e_write_secrets() {
             SENTINEL_SYNC_PASSWORD="sync-$(e2e_rand)${nasty:+\\n\"}" \
             ADMIN_PASSWORD="adm-$(e2e_rand)${nasty:+%s#\$\'\"\\}" \
             SERVICE_PASSWORD="svc-$(e2e_rand)${nasty:+&/}" \
+            WEBDIS_PASSWORD="web-$(e2e_rand)$nasty" \
             jq -n '{data: {
                 REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: env.REPLICA_PASSWORD,
                 SENTINEL_USERNAME: "sentinel-user", SENTINEL_PASSWORD: env.SENTINEL_PASSWORD,
                 SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: env.SENTINEL_SYNC_PASSWORD,
                 ADMIN_USERNAME: "admin", ADMIN_PASSWORD: env.ADMIN_PASSWORD,
-                SERVICE_USERNAME: "api-service", SERVICE_PASSWORD: env.SERVICE_PASSWORD}}' >"$f"
+                SERVICE_USERNAME: "api-service", SERVICE_PASSWORD: env.SERVICE_PASSWORD,
+                WEBDIS_USERNAME: "webdis-http", WEBDIS_PASSWORD: env.WEBDIS_PASSWORD}}' >"$f"
     )
     chmod 0600 "$f"
     e2e_load_admin
@@ -632,6 +634,73 @@ routed_to() {
         [[ $(run_id "$p") == "$rid" ]] && { printf '%s\n' "$p"; return 0; }
     done
     return 1
+}
+
+# ---------------------------------------------------------------- webdis
+
+# Webdis 0.1.12+ is needed (ACL user in redis_auth); bookworm has 0.1.9, so
+# it runs from a Debian trixie root filesystem built with mmdebstrap from the
+# machine's own apt mirror, cached across runs (E2E_TRIXIE_ROOT).
+E2E_TRIXIE_ROOT=${E2E_TRIXIE_ROOT:-/var/cache/redis-init-test/trixie-webdis}
+
+# The first Debian mirror the machine's apt sources name.
+e2e_debian_mirror() {
+    local u
+    u=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
+    [[ -n $u ]] || u=$(awk '$1 == "deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+    [[ -n $u ]] || return 1
+    printf '%s' "$u"
+}
+
+# e2e_trixie_webdis: the root filesystem with webdis (built once, locked so
+# concurrent runs do not build it twice).
+e2e_trixie_webdis() {
+    local root=$E2E_TRIXIE_ROOT mirror
+    [[ -x $root/usr/bin/webdis && -f $root/.complete ]] && return 0
+    command -v mmdebstrap >/dev/null 2>&1 || die "mmdebstrap is missing (Debian package mmdebstrap; tools/install-deps.sh)"
+    mirror=$(e2e_debian_mirror) || die "no Debian mirror in /etc/apt/sources.list(.d) for the trixie root filesystem"
+    mkdir -p "$(dirname "$root")"
+    (
+        flock 9
+        [[ -x $root/usr/bin/webdis && -f $root/.complete ]] && exit 0
+        rm -rf "$root.tmp"
+        e2e_log "building a trixie root filesystem with webdis in $root (once)"
+        mmdebstrap --quiet --variant=minbase --include=webdis trixie "$root.tmp" "deb $mirror trixie main" >&2 ||
+            die "mmdebstrap of trixie with webdis failed"
+        touch "$root.tmp/.complete"
+        rm -rf "$root"
+        mv "$root.tmp" "$root"
+    ) 9>"$root.lock"
+    [[ -x $root/usr/bin/webdis ]] || die "no webdis in $root"
+}
+
+# start_webdis_pod: render webdis.json (redis-init webdis) and run webdis
+# from the trixie root (chroot) inside its own pod; the conf dir is
+# bind-mounted read-only into the chroot at /etc/webdis-conf.
+webdis_pod() { printf 'webdis-0'; }
+start_webdis_pod() {
+    local name dir root=$E2E_TRIXIE_ROOT
+    name=$(webdis_pod)
+    dir=$(e2e_pod_dir "$name")
+    e2e_trixie_webdis
+    pod_exists "$name" || pod_create "$name"
+    local -a envv
+    mapfile -t envv < <(pod_env "$name")
+    pod_exec "$name" env -i "${envv[@]}" "$(ri_bin redis-init)" webdis -c "$E2E_RUN_DIR/settings.ini" \
+        -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf" >>"$dir/log" 2>&1 ||
+        die "redis-init webdis failed: $(tail -3 "$dir/log")"
+    # The pod's DNS (resolv.conf, hosts) inside the chroot; each pod its own
+    # mount namespace (unshare), so nothing is left mounted on the host.
+    pod_spawn "$name" unshare --mount --propagation private sh -c '
+        set -e
+        root=$1 conf=$2 ns=$3
+        mkdir -p "$root/etc/webdis-conf"
+        touch "$root/etc/resolv.conf" "$root/etc/hosts"
+        mount --bind "$conf" "$root/etc/webdis-conf"
+        mount --bind "/etc/netns/$ns/resolv.conf" "$root/etc/resolv.conf"
+        mount --bind "/etc/netns/$ns/hosts" "$root/etc/hosts"
+        mount -t proc proc "$root/proc"
+        exec chroot "$root" /usr/bin/webdis /etc/webdis-conf/webdis.json' sh "$root" "$dir/conf" "$(e2e_netns_of "$name")"
 }
 
 # ---------------------------------------------------------------- health
