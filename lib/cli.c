@@ -65,6 +65,23 @@ static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd
     int sent = o->kind == KIND_SENTINEL;
     const char *conf = sent ? "sentinel.conf" : "redis.conf";
     const char *server = sent ? "redis-sentinel" : "redis-server";
+    if (cmd == CMD_ROUTER || cmd == CMD_ROUTER_CHECK || cmd == CMD_WEBDIS) {
+        static const char *const what[] = {
+            "Write haproxy.cfg, router-check and router-check.ini into the conf dir: HAProxy\n"
+            "routes to the pod that answers role:master and that a majority of the sentinels\n"
+            "name. No credential is written: the check reads the secrets itself.\n",
+            "HAProxy's external health check (router-check runs it): exit 0 when the server in\n"
+            "HAPROXY_SERVER_NAME/_ADDR/_PORT is the master a majority of the sentinels name,\n"
+            "69 when it is not, 64 outside HAProxy.\n",
+            "Write webdis.json (0600) into the conf dir: Webdis behind the router as the\n"
+            "WEBDIS_USERNAME/WEBDIS_PASSWORD user, HTTP ACL from everything disabled.\n"};
+        fprintf(f, "Usage: %s %s [OPTIONS]\n\n%s\nOptions:\n", o->prog,
+                cmd == CMD_ROUTER ? "router" : cmd == CMD_WEBDIS ? "webdis" : "router-check",
+                what[cmd == CMD_ROUTER ? 0 : cmd == CMD_ROUTER_CHECK ? 1 : 2]);
+        usage_common_options(f, 1);
+        fputs("See docs/connecting.md.\n", f);
+        return;
+    }
     if (cmd == CMD_DISCOVER) {
         fprintf(f, "Usage: %s discover [OPTIONS]\n\n"
                    "Ask every sentinel and redis pod, print what each answered (or how it failed),\n"

@@ -67,6 +67,13 @@ static const struct {
     {KIND_SENTINEL, 0, CMD_RENDER, ARGV("render", "--monitor", "m:6379"), ARGC("render", "--monitor", "m:6379")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "--master"), ARGC("render", "--master")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "-d", "/data"), ARGC("render", "-d", "/data")},
+    {KIND_REDIS, 0, CMD_ROUTER, ARGV("router", "-o", "/conf"), ARGC("router", "-o", "/conf")},
+    {KIND_REDIS, 0, CMD_ROUTER_CHECK, ARGV("router-check", "-c", "x.ini"), ARGC("router-check", "-c", "x.ini")},
+    {KIND_REDIS, 0, CMD_WEBDIS, ARGV("webdis"), ARGC("webdis")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("router", "--master"), ARGC("router", "--master")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("webdis", "--json"), ARGC("webdis", "--json")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("router"), ARGC("router")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("webdis"), ARGC("webdis")},
 };
 
 START_TEST(parse_table) {
