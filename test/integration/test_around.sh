@@ -61,4 +61,7 @@ mkdir -p "$TMP/r" "$TMP/d"
 POD_NAME=redis-cluster-server-0 "$BIN/redis-init" render --master -c "$TMP/settings.ini" -s "$TMP/secrets.json" -o "$TMP/r" -d "$TMP/d" 2>/dev/null
 check "users.acl has the webdis user with -@all and +get" grep -q '^user webdis on #[0-9a-f]\{64\} resetchannels ~\* -@all .*+get .*+set ' "$TMP/r/users.acl"
 check "the webdis user cannot flushall or config" sh -c "! grep '^user webdis ' '$TMP/r/users.acl' | grep -q -e '+flushall' -e '+config' -e '+@'"
+mkdir -p "$TMP/r2"
+POD_NAME=redis-cluster-server-0 "$BIN/redis-init" render --master -c "$TMP/settings.ini" -s "$TMP/s.json" -o "$TMP/r2" -d "$TMP/d" 2>/dev/null
+check "without WEBDIS_PASSWORD there is no webdis user" sh -c "test -s '$TMP/r2/users.acl' && ! grep -q '^user webdis ' '$TMP/r2/users.acl'"
 summary

@@ -132,6 +132,25 @@ START_TEST(test_sentinel_client_rules) {
 }
 END_TEST
 
+/* Webdis's Redis user: the base, then +cmd for each HTTP-allowed command,
+ * lower case, whole tokens; nothing beyond the list. */
+START_TEST(test_webdis_rules) {
+    char r[512], small[16];
+    ck_assert_int_eq(acl_webdis_rules(r, sizeof r), 0);
+    ck_assert_ptr_eq(strstr(r, ACL_RULES_WEBDIS_BASE), r);
+    static const char *const in[] = {"+get", "+set", "+hgetall", "+xadd", "+ping", "+type"};
+    static const char *const out[] = {"+flushall", "+config", "+keys", "+eval", "+subscribe", "+@all", "+GET"};
+    for (int i = 0; i < NELEM(in); i++) ck_assert_msg(has_token(r, in[i]), "%s missing: %s", in[i], r);
+    for (int i = 0; i < NELEM(out); i++) ck_assert_msg(!has_token(r, out[i]), "%s present: %s", out[i], r);
+    int plus = 0, words = 1;
+    for (const char *p = r; *p; p++) plus += *p == '+';
+    for (const char *p = WEBDIS_COMMANDS; *p; p++) words += *p == ' ';
+    ck_assert_int_eq(plus, words);
+    ck_assert_int_eq(acl_check_rules("webdis", r, NULL), 0);
+    ck_assert_int_eq(acl_webdis_rules(small, sizeof small), -1);
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("acl");
     TCase *tc = tcase_create("core");
@@ -140,6 +159,7 @@ static Suite *make_suite(void) {
     tcase_add_loop_test(tc, test_rules_bad, 0, NELEM(bad_rules));
     tcase_add_test(tc, test_rules_no_secret_in_message);
     tcase_add_loop_test(tc, test_sentinel_client_rules, 0, NELEM(client_tokens));
+    tcase_add_test(tc, test_webdis_rules);
     suite_add_tcase(s, tc);
     return s;
 }
