@@ -6,6 +6,8 @@
  * are ours to decide; acl_check_rules() rejects them. */
 #include "acl.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -68,4 +70,19 @@ int acl_check_rules(const char *user, const char *rules, ri_err *e) {
         p += n;
     }
     return 0;
+}
+
+int acl_webdis_rules(char *out, size_t outlen) {
+    static const char cmds[] = WEBDIS_COMMANDS;
+    size_t o = (size_t)snprintf(out, outlen, "%s", ACL_RULES_WEBDIS_BASE);
+    for (const char *p = cmds; o < outlen && *p;) {
+        size_t n = strcspn(p, " ");
+        if (o + n + 3 > outlen) return -1;
+        out[o++] = ' ';
+        out[o++] = '+';
+        for (size_t i = 0; i < n; i++) out[o++] = (char)tolower((unsigned char)p[i]);
+        out[o] = '\0';
+        p += n + (p[n] == ' ');
+    }
+    return o < outlen ? 0 : -1;
 }

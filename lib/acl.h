@@ -16,16 +16,41 @@
 #define ACL_RULES_SENTINEL "resetchannels &__sentinel__:hello -@all +multi +slaveof +ping +exec " \
                            "+subscribe +config|rewrite +role +publish +info +client|setname "   \
                            "+client|kill +script|kill"
-#define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous"
+/* +info: ioredis (and others) check role:master in INFO after connecting,
+ * so a client never writes to a stale master; INFO holds no secret. */
+#define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous +info"
 #define ACL_RULES_PROBE    "resetchannels -@all +ping +info"
+/* Webdis's user (docs/connecting.md): exactly the commands its HTTP ACL
+ * allows (webdis.json is rendered from the same list), so Redis refuses
+ * what a Webdis misconfiguration would let through. PING: Webdis's own. */
+#define WEBDIS_COMMANDS    "GET SET DEL EXISTS EXPIRE TTL INCR INCRBY DECR MGET MSET STRLEN APPEND " \
+                           "HGET HSET HGETALL HDEL HKEYS LPUSH RPUSH LPOP RPOP LRANGE LLEN "       \
+                           "SADD SREM SMEMBERS SISMEMBER ZADD ZRANGE ZREM XADD XRANGE XLEN TYPE PING"
+#define ACL_RULES_WEBDIS_BASE "resetchannels ~* -@all"
 /* Rules on sentinels. */
 /* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT
  * SETNAME on every link, and the failover vote. */
 #define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
                                   "+client|setname +sentinel|is-master-down-by-addr"
-#define ACL_RULES_SENTINEL_CLIENT "resetchannels -@all +ping +sentinel|get-master-addr-by-name"
 /* `check` and `prestop` on the pod's own sentinel: its view of the group. */
 #define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master"
+/* What Sentinel-aware client libraries send (field notes section 7, and
+ * docs/connecting.md): the handshake, the read-only SENTINEL listings and
+ * lookups, and SUBSCRIBE / PSUBSCRIBE to the event channels (+switch-master
+ * and the rest; Lettuce uses PSUBSCRIBE *, hence &*: on a sentinel every
+ * channel is its own read-only event stream, and this user cannot PUBLISH).
+ * Nothing that changes Sentinel state. CLIENT SETINFO (Redis 7.2+) is left
+ * out: Redis 7.0 refuses to load an ACL file naming a subcommand it does
+ * not know; clients that send it ignore its error. */
+#define ACL_RULES_SENTINEL_CLIENT "resetchannels &* -@all +ping +auth +hello +client|setname "      \
+                                  "+subscribe +psubscribe +unsubscribe +punsubscribe "             \
+                                  "+sentinel|get-master-addr-by-name +sentinel|masters "           \
+                                  "+sentinel|master +sentinel|replicas +sentinel|slaves "          \
+                                  "+sentinel|sentinels"
+
+/* ACL_RULES_WEBDIS_BASE plus "+cmd" (lower case) for each of
+ * WEBDIS_COMMANDS, into out. 0, or -1 if it does not fit. */
+int acl_webdis_rules(char *out, size_t outlen);
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */
 void acl_hash(const char *pass, size_t len, char out[66]);

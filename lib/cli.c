@@ -69,6 +69,23 @@ static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd
     int sent = o->kind == KIND_SENTINEL;
     const char *conf = sent ? "sentinel.conf" : "redis.conf";
     const char *server = sent ? "redis-sentinel" : "redis-server";
+    if (cmd == CMD_ROUTER || cmd == CMD_ROUTER_CHECK || cmd == CMD_WEBDIS) {
+        static const char *const what[] = {
+            "Write haproxy.cfg, router-check and router-check.ini into the conf dir: HAProxy\n"
+            "routes to the pod that answers role:master and that a majority of the sentinels\n"
+            "name. No credential is written: the check reads the secrets itself.\n",
+            "HAProxy's external health check (router-check runs it): exit 0 when the server in\n"
+            "HAPROXY_SERVER_NAME/_ADDR/_PORT is the master a majority of the sentinels name,\n"
+            "69 when it is not, 64 outside HAProxy.\n",
+            "Write webdis.json (0600) into the conf dir: Webdis behind the router as the\n"
+            "WEBDIS_USERNAME/WEBDIS_PASSWORD user, HTTP ACL from everything disabled.\n"};
+        fprintf(f, "Usage: %s %s [OPTIONS]\n\n%s\nOptions:\n", o->prog,
+                cmd == CMD_ROUTER ? "router" : cmd == CMD_WEBDIS ? "webdis" : "router-check",
+                what[cmd == CMD_ROUTER ? 0 : cmd == CMD_ROUTER_CHECK ? 1 : 2]);
+        usage_common_options(f, 1);
+        fputs("See docs/connecting.md.\n", f);
+        return;
+    }
     if (cmd == CMD_CHECK) {
         fprintf(f, "Usage: %s check [--readiness | --liveness | --startup] [OPTIONS]\n\n"
                    "One Kubernetes probe of this pod's own %s (on 127.0.0.1), plus the sentinels\n"
@@ -124,12 +141,16 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "  discover   ask every peer, print what they said and the decision; write nothing\n"
             "  run        render, then exec %s on the generated file\n"
             "  check      a Kubernetes probe: --readiness (default), --liveness, --startup\n"
-            "  prestop    the preStop hook: hand the master role over before stopping\n\n"
+            "  prestop    the preStop hook: hand the master role over before stopping\n"
+            "%s\n"
             "Options:\n",
             o->prog, o->prog,
             sent ? "Configure a Redis Sentinel: find the current master, monitor it."
                  : "Configure a Redis pod: decide master or replica from its peers, safely.",
-            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server");
+            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server",
+            sent ? "" : "  router     write haproxy.cfg + its health check for the master router\n"
+                        "  router-check  that health check (HAProxy runs it; docs/connecting.md)\n"
+                        "  webdis     write webdis.json (Webdis behind the router)\n");
     usage_common_options(f, sent);
     fputs("render and run:\n", f);
     usage_role_options(f, sent);
@@ -189,6 +210,7 @@ static int parse_command(const char *word, enum ri_command *cmd) {
         {"check", CMD_CHECK},   {"prestop", CMD_PRESTOP},
         {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
         {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
+        {"router", CMD_ROUTER}, {"router-check", CMD_ROUTER_CHECK}, {"webdis", CMD_WEBDIS},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(word, table[i].name) == 0) { *cmd = table[i].cmd; return 0; }
@@ -258,6 +280,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
+    int around = cmd == CMD_ROUTER || cmd == CMD_ROUTER_CHECK || cmd == CMD_WEBDIS;
+    if (around && kind == KIND_SENTINEL) return misuse(o, "%s is a redis-init command", argv[1]);
     optind = 1;
     opterr = 0;  /* our own one-line message instead of getopt's */
     int c;
@@ -269,11 +293,12 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     }
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
-    if ((cmd == CMD_DISCOVER || cmd == CMD_CHECK || cmd == CMD_PRESTOP) && o->role_override)
-        return misuse(o, "%s takes no role override", cmd == CMD_DISCOVER ? "discover"
-                                                      : cmd == CMD_CHECK  ? "check" : "prestop");
+    if ((cmd == CMD_DISCOVER || cmd == CMD_CHECK || cmd == CMD_PRESTOP || around) && o->role_override)
+        return misuse(o, "%s takes no role override", argv[1]);
     if (cmd != CMD_CHECK && o->probe_set)
         return misuse(o, "--readiness, --liveness and --startup are check options");
+    /* HAProxy runs router-check every second: only failures of its own set-up are logged. */
+    if (cmd == CMD_ROUTER_CHECK && !o->verbose) o->quiet = 1;
     if (cmd != CMD_DISCOVER && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     return 0;
@@ -341,13 +366,19 @@ int cli_execute(struct cli_opts *o) {
     if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
     else if (!rc && o->cmd == CMD_CHECK) rc = cmd_check(o->kind, (enum probe_kind)o->probe, s, sec, &e);
     else if (!rc && o->cmd == CMD_PRESTOP) rc = cmd_prestop(o->kind, s, sec, &e);
+    else if (!rc && o->cmd == CMD_ROUTER) rc = cmd_router(s, &e);
+    else if (!rc && o->cmd == CMD_ROUTER_CHECK) rc = cmd_router_check(s, sec, &e);
+    else if (!rc && o->cmd == CMD_WEBDIS) rc = cmd_webdis(s, sec, &e);
     else if (!rc) rc = cmd_render(o, s, sec, conf_path, sizeof conf_path, &e);
     if (!rc && o->cmd == CMD_RUN) {
         secrets_free(sec);  /* wiped before exec: Redis reads what it needs from the files */
         sec = NULL;
         rc = cmd_run(o, s, conf_path, &e);
     }
-    if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+    /* router-check's "do not route" is its answer, not an error. */
+    if (rc && !(o->cmd == CMD_ROUTER_CHECK && rc == EX_UNAVAILABLE))
+        log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+    else if (rc) log_debug(e.msg, NULL);
     secrets_free(sec);
     free(s);
     return rc;

@@ -1,6 +1,7 @@
 /* cli.h: the command line shared by redis-init and sentinel-init.
  *
  *   PROG COMMAND [OPTIONS]      COMMAND: render | discover | run | check | prestop
+ *                               (redis-init also: router | router-check | webdis)
  *   PROG --help | --version
  *
  * cli_parse() turns argv into options (exit 64 on misuse); cli_execute()
@@ -14,7 +15,7 @@
 
 enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_CHECK, CMD_PRESTOP, CMD_HELP,
-                  CMD_VERSION };
+                  CMD_VERSION, CMD_ROUTER, CMD_ROUTER_CHECK, CMD_WEBDIS };
 
 #define CLI_MAX_SETS 64
 

@@ -35,4 +35,34 @@ int cmd_check(enum ri_kind kind, enum probe_kind probe, const struct settings *s
  * leads a failover. 0 done or nothing to do, CHECK_DOWN when it could not. */
 int cmd_prestop(enum ri_kind kind, const struct settings *s, const struct secrets *sec, ri_err *e);
 
+/* router (lib/cmd_router.c): the master router (seed 001's proxy) in front of the cluster.
+ *
+ *  - cmd_router() writes into the conf dir: haproxy.cfg (0600), the health
+ *    check router-check (0700, a two-line sh wrapper) and router-check.ini
+ *    (0600, the non-secret settings the check needs: HAProxy runs it with an
+ *    empty environment). No credential is written anywhere: the check reads
+ *    the secrets file itself.
+ *  - cmd_router_check() is that check: HAProxy names the server in
+ *    HAPROXY_SERVER_NAME / _ADDR / _PORT; it probes the address and every
+ *    sentinel (one round, bounded by probe-timeout) and returns 0 only when
+ *    router_verdict() says route (role:master and named by a majority of
+ *    the sentinels), else EX_UNAVAILABLE.
+ */
+int cmd_router(const struct settings *s, ri_err *e);
+int cmd_router_check(const struct settings *s, const struct secrets *sec, ri_err *e);
+
+/* webdis (lib/cmd_webdis.c): `redis-init webdis` writes webdis.json (0600) into the conf
+ * dir for Webdis 0.1.12 or later (seed 001's HTTP API) behind the master
+ * router:
+ *  - redis_host: the router's Service ([router] service, in the cluster's
+ *    namespace and domain), redis_port: [cluster] redis-port;
+ *  - redis_auth: ["WEBDIS_USERNAME", "WEBDIS_PASSWORD"] from the secrets, the
+ *    user redis-init creates on the redis pods with exactly the commands
+ *    below (WEBDIS_PASSWORD is required here: EX_DATAERR naming it);
+ *  - http_port: [webdis] port; an HTTP ACL that disables every command, then
+ *    enables WEBDIS_COMMANDS (lib/acl.h), nothing else.
+ * JSON is written by jansson, so any byte of the password is escaped right.
+ */
+int cmd_webdis(const struct settings *s, const struct secrets *sec, ri_err *e);
+
 #endif

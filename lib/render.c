@@ -145,6 +145,20 @@ static int add_probe_user(struct acl_builder *b, const char *rules, ri_err *e) {
     return rc;
 }
 
+/* Webdis's user, only when WEBDIS_PASSWORD is in the secrets. */
+static int add_webdis_user(struct acl_builder *b, ri_err *e) {
+    const char *name = WEBDIS_DEFAULT_USER, *pass = secrets_get(b->sec, SECRET_WEBDIS_PASS, NULL);
+    char rules[512], hash[66];
+    int rc;
+    if (!pass || !*pass) return 0;
+    if (secrets_get(b->sec, SECRET_WEBDIS_USER, NULL) &&
+        (rc = secrets_require_username(b->sec, SECRET_WEBDIS_USER, &name, e)))
+        return rc;
+    if (acl_webdis_rules(rules, sizeof rules)) return ri_fail(e, EX_SOFTWARE, "webdis rules too long");
+    acl_hash(pass, strlen(pass), hash);
+    return add_user_line(b, name, SECRET_WEBDIS_USER, "on", hash, rules, e);
+}
+
 static int build_redis_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
     int rc;
     if ((rc = add_default_user(b, s, e)) ||
@@ -155,6 +169,7 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
         return rc;
     if ((rc = add_probe_user(b, ACL_RULES_PROBE, e))) return rc;
     char hash[66];
+    if ((rc = add_webdis_user(b, e))) return rc;
     for (int i = 0; i < s->n_users; i++) {
         const struct acl_extra_user *u = &s->users[i];
         const char *pass;
@@ -171,8 +186,7 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
  * Templates
  * ------------------------------------------------------------------------ */
 
-/* Render template `name` (user dir first, else built in) into out. */
-static int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
+int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
                            struct buf *out, ri_err *e) {
     char path[PATH_MAX], file[128], *text = NULL;
     size_t len = 0;

@@ -43,6 +43,11 @@ int render_redis(const struct settings *s, const struct secrets *sec,
 int render_sentinel(const struct settings *s, const struct secrets *sec,
                     const struct role_target *role, struct rendered *out, ri_err *e);
 
+/* Render template `name` (settings.templates_dir/<name>.tmpl first, else
+ * the built-in one) into out. */
+int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
+                    struct buf *out, ri_err *e);
+
 /* Write the rendered files into settings.conf_dir. */
 int render_commit(const struct settings *s, const struct rendered *r, ri_err *e);
 

@@ -38,6 +38,13 @@
 #define SECRET_PROBE_USER      "PROBE_USERNAME"
 #define SECRET_PROBE_PASS      "PROBE_PASSWORD"
 
+/* Optional: Webdis's user on redis pods, created only when WEBDIS_PASSWORD
+ * is set (WEBDIS_USERNAME defaults to "webdis"); `redis-init webdis` needs
+ * it. */
+#define SECRET_WEBDIS_USER     "WEBDIS_USERNAME"
+#define SECRET_WEBDIS_PASS     "WEBDIS_PASSWORD"
+#define WEBDIS_DEFAULT_USER    "webdis"
+
 struct secrets;
 
 /* Load from a path: a directory -> format (c), a file -> JSON (a) or (b). */

@@ -40,6 +40,7 @@ const struct key_def set_keys[] = {
     STR("paths", "templates", templates_dir, chk_path_or_empty, NULL, ""),
     STR("paths", "redis-server", redis_server_bin, chk_path, NULL, "redis-server"),
     STR("paths", "redis-sentinel", redis_sentinel_bin, chk_path, NULL, "redis-sentinel"),
+    STR("paths", "redis-init", redis_init_bin, chk_path_or_empty, NULL, ""),
 
     STR("redis", "dir", data_dir, chk_path, "REDIS_INIT_DATA_DIR", "/data"),
     STR("redis", "bind", bind, chk_line, NULL, "* -::*"),
@@ -67,6 +68,9 @@ const struct key_def set_keys[] = {
 
     {"acl", "default-user", K_BOOL, OFF(default_user_on), 0, 0, 0, 0, NULL, NULL, "off"},
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},
+
+    STR("router", "service", router_service, chk_label, NULL, "redis-cluster-router"),
+    INT("webdis", "port", webdis_port, 1, 65535, NULL, "7379"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 
@@ -74,7 +78,7 @@ _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings 
                "origin_ must have a slot per key");
 
 static const char *const sections[] = {"cluster", "paths", "redis", "sentinel", "discovery", "lifecycle",
-                                        "acl"};
+                                        "acl", "router", "webdis"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 
 int set_known_section(const char *section) {

@@ -59,6 +59,7 @@ struct settings {
     char templates_dir[SET_PATH_MAX];     /* templates (--templates), default "" = built in */
     char redis_server_bin[SET_PATH_MAX];  /* redis-server, default "redis-server" (PATH lookup) */
     char redis_sentinel_bin[SET_PATH_MAX];/* redis-sentinel, default "redis-sentinel" */
+    char redis_init_bin[SET_PATH_MAX];    /* redis-init, default "" = this binary: what HAProxy's check runs */
 
     /* [redis] */
     char data_dir[SET_PATH_MAX];          /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */
@@ -91,6 +92,10 @@ struct settings {
     /* [acl] */
     int default_user_on;                  /* default-user = off|on, default off */
     struct acl_extra_user users[SET_LIST_MAX]; int n_users;  /* user (repeatable): "NAME SECRET_KEY RULES..." */
+
+    /* [router], [webdis] (docs/connecting.md) */
+    char router_service[SET_NAME_MAX];    /* service, default "redis-cluster-router": the router's Service */
+    int webdis_port;                      /* port, default 7379 */
 
     /* bookkeeping, indexed internally by key: the origin of each value and
      * where it came from ("settings.ini:12", "env X", "flag --set", "default"),

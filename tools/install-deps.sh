@@ -11,6 +11,9 @@ packages=(
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
+    python3-redis                       # e2e: a real Sentinel-aware client (ioredis: npm ci in test/clients)
+    haproxy                             # e2e: the master router (redis-init router)
+    mmdebstrap curl                     # e2e: Webdis from a Debian trixie root filesystem, HTTP client
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -22,7 +25,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.
-for svc in redis-server redis-sentinel dnsmasq; do
+for svc in redis-server redis-sentinel dnsmasq haproxy; do
     service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "dependencies installed"

@@ -55,7 +55,11 @@ link_up() { [[ $(plain_cli "$1" INFO replication | tr -d '\r' | grep '^master_li
 wait_until 15 "$r1 link up" link_up "$r1" || fail "$r1 did not replicate from $r0"
 wait_until 15 "$r2 link up" link_up "$r2" || fail "$r2 did not replicate from $r0"
 plain_cli "$r0" SET e2e:k v1 >/dev/null
-wait_until 5 "key on $r2" test "$(plain_cli "$r2" GET e2e:k)" == v1 || fail "write did not replicate"
+# Functions, so that wait_until asks again on every poll (a "$(...)"
+# argument would be evaluated once, before the first).
+key_on() { [[ $(plain_cli "$1" GET e2e:k) == v1 ]]; }
+online_replicas() { [[ $(plain_cli "$r0" INFO replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online') == "$1" ]]; }
+wait_until 5 "key on $r2" key_on "$r2" || fail "write did not replicate"
 # The master lists replicas under their announced names.
 slaves=$(plain_cli "$r0" INFO replication | tr -d '\r' | grep -c "ip=$E2E_REDIS_SVC-[12]\.") || true
 [[ $slaves == 2 ]] || fail "master lists $slaves replicas by name, want 2"
@@ -75,7 +79,7 @@ got=$(dns_lookup "$r1" "$(pod_fqdn "$r2")") || true
 plain_redis "$r2" "$(pod_fqdn "$r0")"
 wait_until 15 "$r2 link up again" link_up "$r2" || fail "$r2 did not rejoin after re-creation"
 [[ $(plain_cli "$r2" GET e2e:k) == v1 ]] || fail "re-created replica lacks the data"
-wait_until 10 "master counts 2 replicas" test "$(plain_cli "$r0" INFO replication | tr -d '\r' | grep -c '^slave[0-9]*:.*state=online')" == 2 ||
+wait_until 10 "master counts 2 replicas" online_replicas 2 ||
     fail "master does not see 2 online replicas after re-creation"
 
 # stop_pod stops processes and leaves the network; restart count stayed 0.

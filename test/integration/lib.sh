@@ -64,6 +64,14 @@ rcli() {
     REDISCLI_AUTH=$pw redis-cli --no-auth-warning --raw -h "$host" -p "$port" --user "$user" "$@" 2>&1
 }
 
+# not_has UNWANTED command...: the command's output lacks UNWANTED and any
+# other error reply (ERR, NOAUTH, WRONGPASS, NOPERM).
+not_has() {
+    local bad=$1 out; shift
+    out=$("$@" 2>&1) || true
+    ! grep -qF -- "$bad" <<<"$out" && ! grep -qE '^(ERR|NOAUTH|WRONGPASS|NOPERM)' <<<"$out"
+}
+
 # start_bg LOGFILE command...: start a server in the background, remember it.
 start_bg() {
     local log=$1; shift

@@ -82,8 +82,31 @@ check "sentinel found the replica through auth-user (INFO on the master)" wait_f
 check "sentinel sees the master healthy" wait_for 10 master_ok
 check "service user may look up the master on sentinel" \
     has 127.0.0.1 rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-master-addr-by-name mymaster
-check "service user may not list sentinel masters" \
-    has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL masters
+# What Sentinel-aware clients send (docs/connecting.md) is allowed ...
+for c in "SENTINEL masters" "SENTINEL master mymaster" "SENTINEL replicas mymaster" \
+         "SENTINEL slaves mymaster" "SENTINEL sentinels mymaster" "CLIENT SETNAME app" "PING"; do
+    # shellcheck disable=SC2086 # the command's words
+    check "service user may send $c to sentinel" not_has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+done
+check "service user may HELLO 3 on sentinel" has proto rcli 127.0.0.1 "$SP" api_service "$SVC" HELLO 3
+# subscribed CHANNEL-OR-PATTERN CMD: the subscription is confirmed, not refused.
+subscribed() {
+    local out
+    out=$(REDISCLI_AUTH=$SVC timeout 1 redis-cli --no-auth-warning --raw -h 127.0.0.1 -p "$SP" \
+        --user api_service "$2" "$1" 2>&1) || true
+    grep -qxF -- "$1" <<<"$out" && ! grep -q NOPERM <<<"$out"
+}
+check "service user may SUBSCRIBE +switch-master on sentinel" subscribed +switch-master SUBSCRIBE
+check "service user may PSUBSCRIBE * on sentinel" subscribed '*' PSUBSCRIBE
+# ... and nothing that changes Sentinel state.
+for c in "SENTINEL failover mymaster" "SENTINEL set mymaster quorum 2" "SENTINEL reset mymaster" \
+         "SENTINEL remove mymaster" "SENTINEL monitor other 127.0.0.1 $P 1" \
+         "SENTINEL config set resolve-hostnames no" "SENTINEL debug" "SENTINEL flushconfig" \
+         "SENTINEL simulate-failure crash-after-election" "CLIENT KILL ID 1" "PUBLISH +switch-master x" \
+         "ACL LIST" "SHUTDOWN NOSAVE"; do
+    # shellcheck disable=SC2086
+    check "service user is refused $c on sentinel" has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+done
 check "default user cannot use sentinel" has NOAUTH redis-cli -h 127.0.0.1 -p "$SP" SENTINEL masters
 
 # The lifecycle commands on the same servers (rules: docs/lifecycle.md).

@@ -102,6 +102,55 @@ START_TEST(test_rules_no_secret_in_message) {
 }
 END_TEST
 
+/* The sentinel client user: what mainstream clients send is granted, and
+ * nothing that changes Sentinel state or reaches beyond it. Whole tokens. */
+static int has_token(const char *rules, const char *tok) {
+    size_t n = strlen(tok);
+    for (const char *p = rules; (p = strstr(p, tok)) != NULL; p += n)
+        if ((p == rules || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return 1;
+    return 0;
+}
+
+static const struct { const char *tok; int want; } client_tokens[] = {
+    {"resetchannels", 1}, {"-@all", 1}, {"&*", 1},
+    {"+ping", 1}, {"+auth", 1}, {"+hello", 1}, {"+client|setname", 1},
+    {"+subscribe", 1}, {"+psubscribe", 1}, {"+unsubscribe", 1}, {"+punsubscribe", 1},
+    {"+sentinel|get-master-addr-by-name", 1}, {"+sentinel|masters", 1}, {"+sentinel|master", 1},
+    {"+sentinel|replicas", 1}, {"+sentinel|slaves", 1}, {"+sentinel|sentinels", 1},
+    {"+sentinel", 0}, {"+@all", 0}, {"+client", 0}, {"+client|kill", 0}, {"+client|setinfo", 0},
+    {"+publish", 0}, {"+acl", 0}, {"+shutdown", 0}, {"+config", 0}, {"+info", 0},
+    {"+sentinel|failover", 0}, {"+sentinel|set", 0}, {"+sentinel|monitor", 0},
+    {"+sentinel|remove", 0}, {"+sentinel|reset", 0}, {"+sentinel|config", 0},
+    {"+sentinel|debug", 0}, {"+sentinel|flushconfig", 0}, {"+sentinel|simulate-failure", 0},
+    {"+sentinel|is-master-down-by-addr", 0}, {"+sentinel|ckquorum", 0},
+};
+
+START_TEST(test_sentinel_client_rules) {
+    ck_assert_msg(has_token(ACL_RULES_SENTINEL_CLIENT, client_tokens[_i].tok) == client_tokens[_i].want,
+                  "'%s' should %sbe in the sentinel client rules", client_tokens[_i].tok,
+                  client_tokens[_i].want ? "" : "not ");
+}
+END_TEST
+
+/* Webdis's Redis user: the base, then +cmd for each HTTP-allowed command,
+ * lower case, whole tokens; nothing beyond the list. */
+START_TEST(test_webdis_rules) {
+    char r[512], small[16];
+    ck_assert_int_eq(acl_webdis_rules(r, sizeof r), 0);
+    ck_assert_ptr_eq(strstr(r, ACL_RULES_WEBDIS_BASE), r);
+    static const char *const in[] = {"+get", "+set", "+hgetall", "+xadd", "+ping", "+type"};
+    static const char *const out[] = {"+flushall", "+config", "+keys", "+eval", "+subscribe", "+@all", "+GET"};
+    for (int i = 0; i < NELEM(in); i++) ck_assert_msg(has_token(r, in[i]), "%s missing: %s", in[i], r);
+    for (int i = 0; i < NELEM(out); i++) ck_assert_msg(!has_token(r, out[i]), "%s present: %s", out[i], r);
+    int plus = 0, words = 1;
+    for (const char *p = r; *p; p++) plus += *p == '+';
+    for (const char *p = WEBDIS_COMMANDS; *p; p++) words += *p == ' ';
+    ck_assert_int_eq(plus, words);
+    ck_assert_int_eq(acl_check_rules("webdis", r, NULL), 0);
+    ck_assert_int_eq(acl_webdis_rules(small, sizeof small), -1);
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("acl");
     TCase *tc = tcase_create("core");
@@ -109,6 +158,8 @@ static Suite *make_suite(void) {
     tcase_add_loop_test(tc, test_rules_ok, 0, NELEM(ok_rules));
     tcase_add_loop_test(tc, test_rules_bad, 0, NELEM(bad_rules));
     tcase_add_test(tc, test_rules_no_secret_in_message);
+    tcase_add_loop_test(tc, test_sentinel_client_rules, 0, NELEM(client_tokens));
+    tcase_add_test(tc, test_webdis_rules);
     suite_add_tcase(s, tc);
     return s;
 }

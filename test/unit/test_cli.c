@@ -79,6 +79,13 @@ static const struct {
     {KIND_SENTINEL, 0, CMD_PRESTOP, ARGV("prestop", "-q"), ARGC("prestop", "-q")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("prestop", "--readiness"), ARGC("prestop", "--readiness")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("prestop", "--monitor", "h"), ARGC("prestop", "--monitor", "h")},
+    {KIND_REDIS, 0, CMD_ROUTER, ARGV("router", "-o", "/conf"), ARGC("router", "-o", "/conf")},
+    {KIND_REDIS, 0, CMD_ROUTER_CHECK, ARGV("router-check", "-c", "x.ini"), ARGC("router-check", "-c", "x.ini")},
+    {KIND_REDIS, 0, CMD_WEBDIS, ARGV("webdis"), ARGC("webdis")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("router", "--master"), ARGC("router", "--master")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("webdis", "--json"), ARGC("webdis", "--json")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("router"), ARGC("router")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("webdis"), ARGC("webdis")},
 };
 
 /* Which probe `check` runs. */

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// A real ioredis application behind Sentinel (npm's ioredis, `npm ci` here).
+//
+//   sentinel_client.js probe SENTINELS MASTER_NAME
+//   sentinel_client.js run   SENTINELS MASTER_NAME PREFIX STATUS_FILE STOP_FILE
+//
+// Same contract as sentinel_client.py: credentials from the secrets file
+// named by $RI_SECRETS, never argv. run also subscribes to +switch-master on
+// every sentinel and reports the events it heard ("switches").
+"use strict";
+const fs = require("fs");
+const Redis = require("ioredis");
+
+const REFUSED = [
+  ["SENTINEL", "FAILOVER", "{m}"],
+  ["SENTINEL", "SET", "{m}", "quorum", "1"],
+  ["SENTINEL", "MONITOR", "other", "127.0.0.1", "6379", "2"],
+  ["SENTINEL", "REMOVE", "{m}"],
+  ["SENTINEL", "RESET", "{m}"],
+  ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no"],
+  ["SENTINEL", "DEBUG"],
+];
+
+function credentials() {
+  const d = JSON.parse(fs.readFileSync(process.env.RI_SECRETS, "utf8")).data;
+  return { user: d.SERVICE_USERNAME, pass: d.SERVICE_PASSWORD };
+}
+
+function sentinelList(arg) {
+  return arg.split(",").map((s) => {
+    const i = s.lastIndexOf(":");
+    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+  });
+}
+
+function master(sentinels, name, c) {
+  return new Redis({
+    sentinels, name, role: "master",
+    username: c.user, password: c.pass,
+    sentinelUsername: c.user, sentinelPassword: c.pass,
+    // ioredis's default. With failoverDetector: true, ioredis 5.11 ended the
+    // client for good ("Connection is closed.") when +switch-master arrived
+    // while it was reconnecting after the master died (seen in
+    // test_clients.sh); run() subscribes to +switch-master itself instead.
+    failoverDetector: false,
+    connectTimeout: 500, commandTimeout: 1000, sentinelCommandTimeout: 500,
+    sentinelRetryStrategy: () => 200,
+    retryStrategy: () => 200,
+    maxRetriesPerRequest: 1,
+  });
+}
+
+// A plain connection to one sentinel, as the service user.
+function sentinelConn(s, c, extra) {
+  return new Redis(Object.assign({ host: s.host, port: s.port, username: c.user, password: c.pass,
+    enableReadyCheck: false, connectTimeout: 500, commandTimeout: 1000, maxRetriesPerRequest: 1 }, extra));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function probe(arg, name) {
+  const c = credentials(), sentinels = sentinelList(arg);
+  const out = {};
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (...a) => { warnings.push(a.join(" ")); };
+  const m = master(sentinels, name, c);
+  await m.set("js:probe", "ok");
+  out.read = await m.get("js:probe");
+  out.master = `${m.stream.remoteAddress}:${m.stream.remotePort}`;
+  const s = sentinelConn(sentinels[0], c);
+  out.masterAddr = (await s.sentinel("get-master-addr-by-name", name)).join(":");
+  out.sentinels = (await s.sentinel("sentinels", name)).length;
+  out.replicas = (await s.sentinel("replicas", name)).length;
+  const sub = sentinelConn(sentinels[0], c);
+  out.subscribed = await sub.subscribe("+switch-master");
+  sub.disconnect();
+  out.refused = {};
+  for (const cmd of REFUSED) {
+    const args = cmd.map((a) => a.replace("{m}", name));
+    try {
+      await s.call(...args);
+      out.refused[args.slice(0, 2).join(" ")] = "ALLOWED";
+    } catch (e) {
+      out.refused[args.slice(0, 2).join(" ")] = /^NOPERM/.test(e.message) ? "NOPERM" : e.message;
+    }
+  }
+  s.disconnect();
+  m.disconnect();
+  console.warn = warn;
+  out.warnings = warnings;
+  console.log(JSON.stringify(out));
+  const ok = out.read === "ok" && out.subscribed === 1 && out.sentinels >= 1 && out.replicas >= 1 &&
+    warnings.length === 0 && Object.values(out.refused).every((v) => v === "NOPERM");
+  return ok ? 0 : 1;
+}
+
+function writeStatus(path, st) {
+  fs.writeFileSync(path + ".tmp", JSON.stringify(st));
+  fs.renameSync(path + ".tmp", path);
+}
+
+async function run(arg, name, prefix, statusFile, stopFile) {
+  const c = credentials(), sentinels = sentinelList(arg);
+  const st = { ok: 0, errors: 0, master: "", last_error: "", switches: [] };
+  const subs = sentinels.map((s) => {
+    const sub = sentinelConn(s, c, { retryStrategy: () => 200 });
+    sub.on("error", () => {});
+    sub.subscribe("+switch-master").catch(() => {});
+    sub.on("message", (_ch, msg) => { st.switches.push(msg); });
+    return sub;
+  });
+  const m = master(sentinels, name, c);
+  m.on("error", () => {});
+  const acked = [];
+  const deadline = Date.now() + 240000;
+  for (let i = 0; !fs.existsSync(stopFile) && Date.now() < deadline;) {
+    const key = `${prefix}:${i}`, val = `v${i}`;
+    try {
+      await m.set(key, val);
+      const n = await m.call("WAIT", "1", "1000");
+      if ((await m.get(key)) !== val) throw new Error(`read back a different value for ${key}`);
+      if (n >= 1) acked.push(key);
+      st.ok++;
+      st.master = `${m.stream.remoteAddress}:${m.stream.remotePort}`;
+      i++;
+    } catch (e) {
+      st.errors++;
+      st.last_error = String(e.message).slice(0, 120);
+      await sleep(200);
+    }
+    writeStatus(statusFile, st);
+    await sleep(50);
+  }
+  const missing = [];
+  for (const key of acked) {
+    let got = null;
+    for (let t = 0; t < 20; t++) {
+      try { got = await m.get(key); break; } catch (e) { await sleep(200); }
+    }
+    if (got !== "v" + key.split(":").pop()) missing.push(key);
+  }
+  Object.assign(st, { acked: acked.length, missing: missing.slice(0, 10), n_missing: missing.length });
+  m.disconnect();
+  subs.forEach((s) => s.disconnect());
+  console.log(JSON.stringify(st));
+  return missing.length === 0 && st.ok > 0 ? 0 : 1;
+}
+
+async function main(argv) {
+  if (argv.length === 3 && argv[0] === "probe") return probe(argv[1], argv[2]);
+  if (argv.length === 6 && argv[0] === "run") return run(...argv.slice(1));
+  console.error("usage: sentinel_client.js probe SENTINELS NAME | run SENTINELS NAME PREFIX STATUS STOP");
+  return 64;
+}
+
+main(process.argv.slice(2)).then((rc) => process.exit(rc), (e) => {
+  console.error(`sentinel_client.js: ${e.stack || e}`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Real Sentinel-aware client libraries, as applications use them: Debian's
+# python3-redis and npm's ioredis connect through the three sentinels by
+# their DNS names with the service user of the secrets (no admin), from a
+# pod of their own.
+#  1. probe: they find the master (redis-py: SENTINEL MASTERS; ioredis:
+#     SENTINEL SENTINELS + get-master-addr-by-name), write and read, subscribe
+#     to the event channels, and get NOPERM for every state-changing SENTINEL
+#     command (FAILOVER, SET, MONITOR, REMOVE, RESET, CONFIG SET, DEBUG).
+#  2. run: both write and read in a loop while the master pod is killed; they
+#     reach the new master after the failover, ioredis hears +switch-master,
+#     and no write acknowledged by a replica (WAIT) is lost.
+set -euo pipefail
+# shellcheck source=test/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+e2e_need_clients
+cluster_create
+start_cluster_ordered
+wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+app=app-0
+pod_create "$app"
+S=$(sentinel_addrs)
+PY=(/usr/bin/python3 "$E2E_CLIENTS_DIR/sentinel_client.py")
+JS=(node "$E2E_CLIENTS_DIR/sentinel_client.js")
+
+# 1. Probe: discovery, read/write, events, refusals.
+out=$(app_exec "$app" timeout 30 "${PY[@]}" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
+    fail "python probe through the sentinels failed: $out"
+e2e_log "python probe: $out"
+out=$(app_exec "$app" timeout 30 "${JS[@]}" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
+    fail "ioredis probe through the sentinels failed: $out"
+e2e_log "ioredis probe: $out"
+
+# 2. Both clients running across a failover.
+old=$(current_master)
+d="$E2E_RUN_DIR/apps"
+mkdir -p "$d"
+app_exec "$app" "${PY[@]}" run "$S" "$E2E_MASTER_NAME" py "$d/py.status" "$d/stop" >"$d/py.out" 2>&1 &
+pypid=$!
+app_exec "$app" "${JS[@]}" run "$S" "$E2E_MASTER_NAME" js "$d/js.status" "$d/stop" >"$d/js.out" 2>&1 &
+jspid=$!
+# status_ok C N: client C has done at least N successful write+read rounds.
+status_ok() { [[ -f $d/$1.status ]] && (($(jq -r .ok "$d/$1.status") >= $2)); }
+for c in py js; do
+    wait_until 30 "$c client writing" status_ok "$c" 20 || fail "$c client does not write: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
+done
+declare -A before=([py]=$(jq -r .ok "$d/py.status") [js]=$(jq -r .ok "$d/js.status"))
+
+pod_delete "$old" --kill
+failed_over() {
+    local m
+    m=$(current_master) && [[ $m != "$old" ]] && [[ $(sentinel_master_addr "$(sentinel_pod 0)") == "$(pod_fqdn "$m") "* ]]
+}
+wait_until 60 "failover away from $old" failed_over || fail "no failover from $old"
+new=$(current_master)
+e2e_log "failed over: $old -> $new"
+# After the failover each client completes 20 more rounds against the new master.
+for c in py js; do
+    wait_until 60 "$c client writing after failover" status_ok "$c" $((before[$c] + 40)) ||
+        fail "$c client stuck after failover: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
+done
+m_py=$(jq -r .master "$d/py.status") m_js=$(jq -r .master "$d/js.status")
+[[ $m_py == "$(pod_fqdn "$new"):$E2E_REDIS_PORT" ]] || fail "python client's master is $m_py, want $new"
+[[ $m_js == "$(pod_ip "$new"):$E2E_REDIS_PORT" ]] || fail "ioredis client's master is $m_js, want $new ($(pod_ip "$new"))"
+touch "$d/stop"
+wait "$pypid" || fail "python client: $(cat "$d/py.out")"
+wait "$jspid" || fail "ioredis client: $(cat "$d/js.out")"
+e2e_log "python: $(cat "$d/py.out")"
+e2e_log "ioredis: $(cat "$d/js.out")"
+for c in py js; do
+    jq -e '.n_missing == 0 and .acked > 0' "$d/$c.out" >/dev/null || fail "$c lost acknowledged writes: $(cat "$d/$c.out")"
+done
+jq -e --arg n "$(pod_fqdn "$new")" '[.switches[] | select(contains($n))] | length > 0' "$d/js.out" >/dev/null ||
+    fail "ioredis heard no +switch-master to $new: $(cat "$d/js.out")"
+
+assert_no_secret_leaks
+for f in "$d"/*.out; do
+    for pw in "$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json")" "$E2E_ADMIN_PASS"; do
+        ! grep -qF -- "$pw" "$f" || fail "a password appears in the output of $(basename "$f")"
+    done
+done
+e2e_log "client libraries through sentinels across a failover OK"
