@@ -11,18 +11,29 @@ packages=(
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
+    musl-tools dpkg-dev cmake file      # make static: musl-gcc, apt-get source, jansson, checks
+    docker.io mmdebstrap                # make docker: a private engine, locally made base images
 )
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+    # No package may start its daemon while installing: a system dockerd
+    # would create docker0 and iptables rules on the host. policy-rc.d
+    # (exit 101 = "not allowed") is honoured by invoke-rc.d and
+    # deb-systemd-invoke; an existing one is left alone.
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.
-for svc in redis-server redis-sentinel dnsmasq; do
+for svc in redis-server redis-sentinel dnsmasq docker containerd; do
     service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "dependencies installed"
