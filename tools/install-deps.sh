@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Install what building and testing redis-init needs on Debian bookworm.
 # Idempotent; run as root. Used by README's setup step and by .ci/run.
+#   tools/install-deps.sh          everything: build, test, bench, docker
+#   tools/install-deps.sh static   only what `make static` needs (the
+#                                  Dockerfile's build stage runs this)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+static_packages=(
+    build-essential libinih-dev         # cc, make, dpkg-dev; libinih.a links with musl as is
+    musl-tools cmake file               # musl-gcc, jansson's build, checks
+)
 packages=(
-    build-essential pkg-config          # cc, make
-    libhiredis-dev libjansson-dev libinih-dev   # the libraries we link
+    "${static_packages[@]}"
+    pkg-config libhiredis-dev libjansson-dev    # the libraries the default build links
     check libsubunit-dev                # unit tests
     clang libclang-rt-14-dev            # libFuzzer and sanitizers
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
-    musl-tools dpkg-dev cmake file      # make static: musl-gcc, apt-get source, jansson, checks
     docker.io mmdebstrap                # make docker: a private engine, locally made base images
 )
+case ${1:-all} in
+    all) ;;
+    static) packages=("${static_packages[@]}") ;;
+    *) echo "usage: $0 [static]" >&2; exit 64 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
