@@ -2,7 +2,9 @@
 #
 #   make            build bin/redis-init and bin/sentinel-init (system compiler)
 #   make static     bin/static/{redis-init,sentinel-init}: one static musl binary, two names
-#   make test       every test: unit (Check), sanitizer unit, integration, e2e
+#   make test       every test: unit (Check), sanitizer unit, integration, e2e,
+#                   the same integration + e2e on the static binaries, docker
+#   make docker     build ./Dockerfile on a private Docker engine and run the image
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
 #   make bench      discovery benchmark (not part of make test)
@@ -37,7 +39,7 @@ BINS := bin/redis-init bin/sentinel-init
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e fuzz fuzz-regress bench up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static docker fuzz fuzz-regress bench up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -127,7 +129,17 @@ integration: $(BINS)
 e2e: $(BINS)
 	@RI_BIN_DIR=bin test/e2e/run.sh
 
-test: all unit fuzz-regress san integration e2e
+# The static binaries (musl's resolver: search domains, ndots, NXDOMAIN, a
+# name that appears late) through the same integration and end-to-end suites.
+e2e-static: $(STATIC_BINS)
+	@RI_BIN_DIR=bin/static test/integration/run.sh
+	@RI_BIN_DIR=bin/static test/e2e/run.sh
+
+# The Dockerfile built and run on a private engine (test/docker/lib.sh).
+docker:
+	@test/docker/test_image.sh
+
+test: all unit fuzz-regress san integration e2e e2e-static docker
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread

@@ -67,10 +67,10 @@ dk_engine_start() {
 # Every process started with our run dir in its command line (dockerd, its
 # containerd, the shims): found by that unique path, never by name.
 dk_own_pids() {
-    local p
+    local p cmd
     for p in /proc/[0-9]*; do
-        [[ -r $p/cmdline ]] && tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$DK_RUN/" &&
-            echo "${p#/proc/}"
+        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        [[ $cmd == *"$DK_RUN/"* ]] && echo "${p#/proc/}"
     done
 }
 
@@ -79,11 +79,13 @@ dk_own_pids() {
 dk_teardown() {
     local rc=$?
     trap - EXIT INT TERM
+    set +e   # every step runs, whatever failed before it
     [[ -n ${DK_RUN:-} && -d $DK_RUN ]] || exit "$rc"
     if declare -F dk_test_cleanup >/dev/null; then dk_test_cleanup || true; fi
     if [[ -n ${DK_DOCKERD_PID:-} ]] && kill -0 "$DK_DOCKERD_PID" 2>/dev/null; then
         local ids
         ids=$(DK_TIMEOUT=20 dk ps -aq 2>/dev/null || true)
+        # shellcheck disable=SC2086
         [[ -n $ids ]] && DK_TIMEOUT=30 dk rm -f $ids >/dev/null 2>&1
         kill -TERM "$DK_DOCKERD_PID" 2>/dev/null
         local end=$((SECONDS + 30))
@@ -98,6 +100,9 @@ dk_teardown() {
     while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_RUN/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
     if [[ -n ${DK_KEEP:-} ]]; then
         dk_log "kept $DK_RUN (DK_KEEP)"
+    elif grep -qF " $DK_RUN/" /proc/self/mounts; then
+        dk_log "WARNING: mounts left under $DK_RUN, not removed"
+        ((rc)) || rc=1
     else
         rm -rf "$DK_RUN"
     fi

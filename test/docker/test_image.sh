@@ -144,7 +144,8 @@ pod() {  # pod NAME SERVICE CONF-VOL [DATA-VOL] -- COMMAND...: a pod's main cont
         --dns "$subnet.254" --read-only --tmpfs /tmp --user "$APP_UID:0" --cap-drop ALL \
         --security-opt no-new-privileges -e POD_NAME="$name" -e POD_NAMESPACE="$ns" \
         -e REDIS_INIT_CONFIG=/etc/redis-init/settings.ini -e REDIS_INIT_SECRETS=/secrets/config.json \
-        "${m[@]}" "$@" >/dev/null
+        "${m[@]}" "$@" >/dev/null 2>"$DK_RUN/run-$name.err" ||
+        { cat "$DK_RUN/run-$name.err" >&2; return 1; }
 }
 # The sentinel first: it waits (rule T3) until a redis pod answers as
 # master, and meanwhile its name resolves and its port refuses, so redis-0
