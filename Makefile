@@ -133,7 +133,7 @@ e2e: $(BINS)
 # name that appears late) through the same integration and end-to-end suites.
 e2e-static: $(STATIC_BINS)
 	@RI_BIN_DIR=bin/static test/integration/run.sh
-	@RI_BIN_DIR=bin/static test/e2e/run.sh
+	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
 # The Dockerfile built and run on a private engine (test/docker/lib.sh).
 docker:
