@@ -21,6 +21,7 @@
 # Shared by test/docker/test_*.sh; meant for compose / kubelet tests too.
 
 DK_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # for the tests that source this file
 DK_REPO_DIR=$(cd "$DK_LIB_DIR/../.." && pwd)
 DK_CACHE=${DK_CACHE:-/var/cache/redis-init-test}
 DOCKER_BIN=${DOCKER_BIN:-/usr/bin/docker}     # docker.io's CLI, not another on PATH
@@ -122,7 +123,7 @@ dk_base_image() {
     (($#)) && shift && changes=("$@")
     if dk image inspect "$name" >/dev/null 2>&1; then return 0; fi
     local sources=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list)
-    local s key=() srcs=()
+    local s key srcs=()
     for s in "${sources[@]}"; do
         [[ -s $s && $(basename "$s") != redis-init-deb-src.* ]] && srcs+=("$s")
     done

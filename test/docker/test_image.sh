@@ -114,7 +114,6 @@ dk_network "$net" "$subnet.0/24"
 ns=redis-docker
 fqdn() { printf '%s-0.%s.%s.svc.cluster.local' "$1" "$1" "$ns"; }
 REDIS_FQDN=$(fqdn redis-cluster-server)
-SENT_FQDN=$(fqdn redis-cluster-sentinel)
 pw_admin='adm%in/\&#$ "x' pw_service="svc 'p%s\\z"
 jq -n --arg a "$pw_admin" --arg v "$pw_service" '{data: {
     REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: "rep/l#ica",
