@@ -132,6 +132,7 @@ e2e: $(BINS)
 # The static binaries (musl's resolver: search domains, ndots, NXDOMAIN, a
 # name that appears late) through the same integration and end-to-end suites.
 e2e-static: $(STATIC_BINS)
+	@test/static-check.sh bin/static
 	@RI_BIN_DIR=bin/static test/integration/run.sh
 	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
