@@ -242,7 +242,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
         int rc = parse_option(o, c, optarg);
         if (rc) return rc;
     }
-    if (cmd == CMD_INSTALL && o->cmd == CMD_INSTALL) return parse_install(o, argc - 1 - optind, argv + 1 + optind);
+    if (cmd == CMD_INSTALL && o->cmd == CMD_INSTALL)
+        return parse_install(o, argc - 1 - optind, argv + 1 + optind);
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     if (cmd == CMD_DISCOVER && o->role_override)

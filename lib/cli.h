@@ -15,7 +15,7 @@
 
 enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_HELP, CMD_VERSION,
-                       CMD_INSTALL };
+                  CMD_INSTALL };
 
 #define CLI_MAX_SETS 64
 

@@ -13,7 +13,8 @@ for n in redis-init sentinel-init; do
     [[ -x $f ]] || { echo "  FAIL  $f missing"; exit 1; }
     info=$(file -b "$f")
     [[ $info == *"statically linked"* ]] || { echo "  FAIL  $f: $info"; fail=1; }
-    ! readelf -lW "$f" | grep -qE '^ *(INTERP|DYNAMIC) ' || { echo "  FAIL  $f has INTERP/DYNAMIC"; fail=1; }
+    phdrs=$(readelf -lW "$f")
+    [[ ! $phdrs =~ (INTERP|DYNAMIC) ]] || { echo "  FAIL  $f has INTERP/DYNAMIC"; fail=1; }
     sz=$(stat -c %s "$f")
     ((sz < 1048576)) || { echo "  FAIL  $f is $sz bytes (>= 1 MiB)"; fail=1; }
     total=$((total + sz))

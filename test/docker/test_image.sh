@@ -70,7 +70,10 @@ fs=$DK_RUN/save/fs
 check "sentinel-init is a link to the one binary" test "$(readlink "$fs/usr/local/bin/sentinel-init")" = redis-init
 finfo=$(file -b "$fs/usr/local/bin/redis-init")
 check "the binary is static: $finfo" bash -c '[[ $1 == *"statically linked"* ]]' _ "$finfo"
-check "no program interpreter, no dynamic section" bash -c '! readelf -lW "$1" | grep -qiE "INTERP|DYNAMIC"' _ "$fs/usr/local/bin/redis-init"
+# Output captured before matching: with pipefail, `cmd | grep -q` fails
+# when grep exits early and cmd dies of SIGPIPE.
+phdrs=$(readelf -lW "$fs/usr/local/bin/redis-init")
+check "no program interpreter, no dynamic section" bash -c '[[ ! $1 =~ (INTERP|DYNAMIC) ]]' _ "$phdrs"
 bsize=$(stat -c %s "$fs/usr/local/bin/redis-init")
 check "the binary is under 1 MiB ($bsize bytes)" test "$bsize" -lt "$MiB"
 for l in musl hiredis jansson inih redis-init; do
@@ -177,7 +180,7 @@ check "SET as the service user" test "$(rcli redis-cluster-server-0 6379 api_ser
 check "GET returns it" test "$(rcli redis-cluster-server-0 6379 api_service "$pw_service" GET k)" = v1
 default_off() { [[ $(dk exec redis-cluster-server-0 redis-cli --raw PING 2>&1) == *NOAUTH* ]]; }
 check "the default user is off (NOAUTH)" default_off
-logs_have() { dk logs "$1" 2>&1 | grep -qF -- "$2"; }
+logs_have() { local out; out=$(dk logs "$1" 2>&1); [[ $out == *"$2"* ]]; }
 check "redis-0 bootstrapped by rule B5" logs_have redis-cluster-server-0 "rule=B5"
 role=$(rcli redis-cluster-server-0 6379 admin "$pw_admin" ROLE | head -1)
 check "redis-0 is master ($role)" test "$role" = master
@@ -191,12 +194,20 @@ check "the sentinel chose it by rule T2" logs_have redis-cluster-sentinel-0 "rul
 no_secret() {
     local c
     for c in redis-cluster-server-0 redis-cluster-sentinel-0; do
-        ! dk exec "$c" cat /proc/1/cmdline | grep -qF "adm%in" || return 1
-        ! dk logs "$c" 2>&1 | grep -qF -e "adm%in" -e "svc 'p%s" || return 1
+        local argv logs
+        argv=$(dk exec "$c" cat /proc/1/cmdline | tr '\0' ' ') && [[ -n $argv ]] || return 1
+        logs=$(dk logs "$c" 2>&1) && [[ -n $logs ]] || return 1
+        [[ $argv$logs != *"adm%in"* && $argv$logs != *"svc 'p%s"* ]] || return 1
     done
 }
 check "no password on PID 1's argv or in the logs" no_secret
 
+if ((FAIL)); then
+    for c in redis-cluster-server-0 redis-cluster-sentinel-0; do
+        echo "---------- logs of $c ----------"
+        dk logs "$c" 2>&1 | tail -30
+    done
+fi
 dk rm -f redis-cluster-server-0 redis-cluster-sentinel-0 >/dev/null
 dk network rm "$net" >/dev/null
 echo "docker: total $((SECONDS - t_start)) s"
