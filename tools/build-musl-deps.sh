@@ -141,4 +141,4 @@ cp /usr/share/doc/libinih-dev/copyright "$out/licenses/inih.txt"
 cp /usr/share/doc/musl/copyright "$out/licenses/musl.txt"
 
 printf '%s\n' "$self_sum" > "$stamp"
-log "done: $(cd "$prefix/lib" && ls)"
+log "done: $(cd "$prefix/lib" && echo *.a)"
