@@ -7,7 +7,7 @@
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
-#   make bench      discovery benchmark (not part of make test)
+#   make bench      discovery and lifecycle benchmarks (not part of make test)
 
 VERSION    ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC         ?= cc
@@ -35,11 +35,13 @@ FUZZ_SECONDS ?= 20
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
 BINS := bin/redis-init bin/sentinel-init
+# Test tools the end-to-end suite and the benchmark run (not shipped).
+TOOLS := $(B)/tools/ri-writer
 
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static docker fuzz fuzz-regress bench up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static docker fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -71,11 +73,15 @@ $(B)/san/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+$(B)/tools/%: test/tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
 # One Check executable per test/unit/test_<module>.c.
-$(B)/unit/%: test/unit/%.c test/unit/checkmain.h $(LIB_A)
+$(B)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/unit/%: test/unit/%.c test/unit/checkmain.h $(SAN_LIB_A)
+$(B)/san/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(SAN_LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIB_A) $(CHECK_LIBS) $(LDLIBS)
 $(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIB_A)
@@ -126,12 +132,12 @@ san: $(SAN_BIN) $(B)/san/bin/redis-init $(B)/san/bin/sentinel-init
 integration: $(BINS)
 	@RI_BIN_DIR=bin test/integration/run.sh
 
-e2e: $(BINS)
+e2e: $(BINS) $(TOOLS)
 	@RI_BIN_DIR=bin test/e2e/run.sh
 
 # The static binaries (musl's resolver: search domains, ndots, NXDOMAIN, a
 # name that appears late) through the same integration and end-to-end suites.
-e2e-static: $(STATIC_BINS)
+e2e-static: $(STATIC_BINS) $(TOOLS)
 	@test/static-check.sh bin/static
 	@RI_BIN_DIR=bin/static test/integration/run.sh
 	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
@@ -166,15 +172,19 @@ fuzz-regress: $(FUZZ_BIN)
 	  $$f -runs=0 test/fuzz/corpus/$$n >/dev/null 2>&1 || { echo "fuzz regression FAILED: $$f"; $$f -runs=0 test/fuzz/corpus/$$n 2>&1 | tail -20; exit 1; }; \
 	  echo "fuzz regression ok: $${f##*/} ($$(ls test/fuzz/corpus/$$n | wc -l) inputs)"; done
 
-bench: $(BINS)
-	@bench/run.sh
+bench: $(BINS) $(TOOLS)
+	@out=bench/results/$$(date +%Y%m%d-%H%M%S); BENCH_OUT=$$out bench/run.sh && BENCH_OUT=$$out bench/lifecycle.sh
+
+# Only the lifecycle part (check latency, prestop switchover).
+bench-lifecycle: $(BINS) $(TOOLS)
+	@bench/lifecycle.sh
 
 deps:
 	@tools/install-deps.sh
 
 # The README's first command: install what is missing, build, start 3+3 pods.
 up: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(TOOLS)
 	@test/e2e/cluster.sh up
 down:
 	@test/e2e/cluster.sh down

@@ -24,6 +24,8 @@
 #define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
                                   "+client|setname +sentinel|is-master-down-by-addr"
 #define ACL_RULES_SENTINEL_CLIENT "resetchannels -@all +ping +sentinel|get-master-addr-by-name"
+/* `check` and `prestop` on the pod's own sentinel: its view of the group. */
+#define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master"
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */
 void acl_hash(const char *pass, size_t len, char out[66]);

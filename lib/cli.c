@@ -1,4 +1,5 @@
-/* cli.c: options, settings precedence, and the three commands. */
+/* cli.c: options, help, settings precedence, and dispatch to the commands
+ * (lib/cmd_<name>.c, declared in commands.h). */
 #include "cli.h"
 
 #include <errno.h>
@@ -7,13 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd_install.h"
-#include "discover.h"
+#include "commands.h"
 #include "log.h"
-#include "render.h"
-#include "report.h"
 #include "secrets.h"
 
 #ifndef RI_VERSION
@@ -51,12 +49,20 @@ static void usage_discover_options(FILE *f) {
           "                           even when the decision has already settled\n", f);
 }
 
+static void usage_check_options(FILE *f) {
+    fputs("      --readiness          may traffic go to this pod (the default)\n"
+          "      --liveness           is the server alive (LOADING, BUSY, MASTERDOWN count as alive)\n"
+          "      --startup            has the server started (loading allowed)\n", f);
+}
+
 static void usage_footer(FILE *f) {
     fputs("\nIdentity comes from POD_NAME (ordinal = its -N suffix) and POD_NAMESPACE.\n"
           "Exit codes: 0 ok, 64 usage, 65 bad secrets data, 66 unreadable input,\n"
-          "69 no safe decision before the deadline, 71 exec failed, 73 cannot create\n"
-          "output, 74 I/O error, 78 bad settings. Logs: logfmt on stderr.\n"
-          "Reference: docs/configuration.md, docs/decision.md.\n", f);
+          "69 no safe decision before the deadline (check: not answering; prestop: not\n"
+          "handed over), 71 exec failed, 73 cannot create output, 74 I/O error,\n"
+          "75 check: not ready, 77 check: probe user refused, 78 bad settings.\n"
+          "Logs: logfmt on stderr.\n"
+          "Reference: docs/configuration.md, docs/decision.md, docs/lifecycle.md.\n", f);
 }
 
 /* `PROG COMMAND --help`: what that command does and the options it takes. */
@@ -68,7 +74,27 @@ static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd
         cmd_install_usage(f, o->prog);
         return;
     }
-    if (cmd == CMD_DISCOVER) {
+    if (cmd == CMD_CHECK) {
+        fprintf(f, "Usage: %s check [--readiness | --liveness | --startup] [OPTIONS]\n\n"
+                   "One Kubernetes probe of this pod's own %s (on 127.0.0.1), plus the sentinels\n"
+                   "where the rule needs them, as the least-privilege probe user, bounded by\n"
+                   "[lifecycle] check-timeout. Exit 0 pass, 69 the server does not answer,\n"
+                   "75 it answers but is not ready, 77 the probe user was refused; one line on\n"
+                   "stderr says why. Rules: docs/lifecycle.md.\n\nOptions:\n",
+                o->prog, sent ? "sentinel" : "redis server");
+        usage_common_options(f, sent);
+        usage_check_options(f);
+    } else if (cmd == CMD_PRESTOP) {
+        fprintf(f, "Usage: %s prestop [OPTIONS]\n\n%s"
+                   "Bounded by [lifecycle] prestop-timeout; exit 0 when done or nothing to do,\n"
+                   "69 when it could not (logged). Rules: docs/lifecycle.md.\n\nOptions:\n",
+                o->prog, sent ? "The sentinel container's preStop hook: returns at once unless this sentinel\n"
+                                "leads a failover in progress; then it waits for it to finish.\n"
+                              : "The redis container's preStop hook: if this pod is the master, pause writes,\n"
+                                "let the replicas catch up, make the sentinels fail over, follow the new\n"
+                                "master and unpause. A replica returns at once.\n");
+        usage_common_options(f, sent);
+    } else if (cmd == CMD_DISCOVER) {
         fprintf(f, "Usage: %s discover [OPTIONS]\n\n"
                    "Ask every sentinel and redis pod, print what each answered (or how it failed),\n"
                    "%sthe decision, its rule and reasons. Writes and changes nothing.\n"
@@ -102,6 +128,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "  render     decide the role (or take it from an override), write %s and users.acl\n"
             "  discover   ask every peer, print what they said and the decision; write nothing\n"
             "  run        render, then exec %s on the generated file\n"
+            "  check      a Kubernetes probe: --readiness (default), --liveness, --startup\n"
+            "  prestop    the preStop hook: hand the master role over before stopping\n"
             "  install DIR  copy this program into DIR as redis-init and sentinel-init\n\n"
             "Options:\n",
             o->prog, o->prog,
@@ -113,6 +141,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
     usage_role_options(f, sent);
     fputs("discover:\n", f);
     usage_discover_options(f);
+    fputs("check:\n", f);
+    usage_check_options(f);
     fputs("  -h, --help               this help          -V, --version\n", f);
     usage_footer(f);
 }
@@ -121,7 +151,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
  * Parsing
  * ------------------------------------------------------------------------ */
 
-enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL };
+enum { OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL,
+       OPT_READINESS, OPT_LIVENESS, OPT_STARTUP };
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},   {"secrets", required_argument, NULL, 's'},
@@ -130,6 +161,8 @@ static const struct option long_opts[] = {
     {"master", no_argument, NULL, OPT_MASTER},  {"replica-of", required_argument, NULL, OPT_REPLICA_OF},
     {"monitor", required_argument, NULL, OPT_MONITOR}, {"json", no_argument, NULL, OPT_JSON},
     {"once", no_argument, NULL, OPT_ONCE},      {"all", no_argument, NULL, OPT_ALL},
+    {"readiness", no_argument, NULL, OPT_READINESS}, {"liveness", no_argument, NULL, OPT_LIVENESS},
+    {"startup", no_argument, NULL, OPT_STARTUP},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
@@ -159,7 +192,7 @@ static int add_set(struct cli_opts *o, const char *section, const char *key, con
 static int parse_command(const char *word, enum ri_command *cmd) {
     static const struct { const char *name; enum ri_command cmd; } table[] = {
         {"render", CMD_RENDER}, {"discover", CMD_DISCOVER}, {"run", CMD_RUN},
-        {"install", CMD_INSTALL},
+        {"check", CMD_CHECK},   {"prestop", CMD_PRESTOP}, {"install", CMD_INSTALL},
         {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
         {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
     };
@@ -180,7 +213,7 @@ static const char *bad_option = "";
 /* install DIR: one operand, and none of the settings options. */
 static int parse_install(struct cli_opts *o, int nargs, char **args) {
     if (o->n_sets || o->n_set_args || o->config_path || o->role_override || o->json || o->once ||
-        o->all)
+        o->all || o->probe_set)
         return misuse(o, "install takes no settings, secrets or role options");
     if (nargs != 1) return misuse(o, nargs ? "install takes one DIR" : "install needs a DIR");
     o->install_dir = args[0];
@@ -213,6 +246,14 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case OPT_JSON: o->json = 1; return 0;
     case OPT_ONCE: o->once = 1; return 0;
     case OPT_ALL: o->all = 1; return 0;
+    case OPT_READINESS: case OPT_LIVENESS: case OPT_STARTUP: {
+        int kind = c == OPT_READINESS ? PROBE_READINESS : c == OPT_LIVENESS ? PROBE_LIVENESS : PROBE_STARTUP;
+        if (o->probe_set && o->probe != kind)
+            return misuse(o, "only one of --readiness, --liveness, --startup");
+        o->probe = kind;
+        o->probe_set = 1;
+        return 0;
+    }
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h':
@@ -229,7 +270,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->prog = kind == KIND_SENTINEL ? "sentinel-init" : "redis-init";
-    if (argc < 2) return misuse(o, "missing command (render, discover, run or install)");
+    if (argc < 2)
+        return misuse(o, "missing command (render, discover, run, check, prestop or install)");
     if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
@@ -246,8 +288,11 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
         return parse_install(o, argc - 1 - optind, argv + 1 + optind);
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
-    if (cmd == CMD_DISCOVER && o->role_override)
-        return misuse(o, "discover takes no role override");
+    if ((cmd == CMD_DISCOVER || cmd == CMD_CHECK || cmd == CMD_PRESTOP) && o->role_override)
+        return misuse(o, "%s takes no role override", cmd == CMD_DISCOVER ? "discover"
+                                                      : cmd == CMD_CHECK  ? "check" : "prestop");
+    if (cmd != CMD_CHECK && o->probe_set)
+        return misuse(o, "--readiness, --liveness and --startup are check options");
     if (cmd != CMD_DISCOVER && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     return 0;
@@ -303,88 +348,6 @@ static int load_settings(const struct cli_opts *o, struct settings *s, ri_err *e
     return settings_finish(s, e);
 }
 
-/* ---------------------------------------------------------------------------
- * Commands
- * ------------------------------------------------------------------------ */
-
-static int override_role(const struct cli_opts *o, const struct settings *s, struct role_target *t,
-                         ri_err *e) {
-    memset(t, 0, sizeof *t);
-    t->rule = "override";
-    if (o->role_override == 1) { t->action = ACT_MASTER; return 0; }
-    t->action = o->kind == KIND_SENTINEL ? ACT_MONITOR : ACT_FOLLOW;
-    if (cli_split_hostport(o->override_arg, s->redis_port, t->host, sizeof t->host, &t->port))
-        return ri_fail(e, EX_USAGE, "%s: expected HOST[:PORT], got \"%s\"",
-                       o->kind == KIND_SENTINEL ? "--monitor" : "--replica-of", o->override_arg);
-    return 0;
-}
-
-static int cmd_discover(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
-                        ri_err *e) {
-    struct discover_result *r = calloc(1, sizeof *r);
-    if (!r) return ri_fail(e, EX_OSERR, "out of memory");
-    int flags = (o->once ? DISCOVER_ONCE : 0) | (o->all ? DISCOVER_ALL : 0);
-    int rc = discover(s, sec, o->kind == KIND_SENTINEL, flags, r, e);
-    struct report_meta m = {o->prog, s, rc, rc ? e->msg : NULL};
-    if (rc == 0 || rc == EX_UNAVAILABLE) {
-        if (o->json ? report_json(stdout, &m, r) != 0 : (report_text(stdout, &m, r), 0))
-            rc = ri_fail(e, EX_OSERR, "cannot build the JSON report");
-        fflush(stdout);
-    }
-    free(r);
-    return rc;
-}
-
-/* The role for render/run: an override, or discovery (with actions). */
-static int decide_role(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
-                       struct role_target *t, ri_err *e) {
-    if (o->role_override) return override_role(o, s, t, e);
-    struct discover_result *r = calloc(1, sizeof *r);
-    if (!r) return ri_fail(e, EX_OSERR, "out of memory");
-    int rc = discover(s, sec, o->kind == KIND_SENTINEL, DISCOVER_ACT, r, e);
-    if (rc == 0) {
-        memset(t, 0, sizeof *t);
-        t->action = r->dec.action;
-        t->rule = r->dec.rule;
-        t->port = r->dec.port;
-        snprintf(t->host, sizeof t->host, "%s", r->dec.host);
-        for (int i = 0; i < r->dec.n_warnings; i++) log_warn(r->dec.warnings[i], "rule", t->rule, NULL);
-        for (int i = 0; i < r->dec.n_reasons; i++) log_info("because", "reason", r->dec.reasons[i], NULL);
-    }
-    free(r);
-    return rc;
-}
-
-static int cmd_render(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
-                      char *conf_path, size_t conf_len, ri_err *e) {
-    struct role_target t;
-    struct rendered out;
-    int rc = decide_role(o, s, sec, &t, e);
-    if (rc) return rc;
-    int sent = o->kind == KIND_SENTINEL;
-    rc = sent ? render_sentinel(s, sec, &t, &out, e) : render_redis(s, sec, &t, &out, e);
-    if (rc) return rc;
-    rc = render_commit(s, &out, e);
-    if (!rc) rc = fs_join(conf_path, conf_len, s->conf_dir, out.files[0].name, e);
-    rendered_free(&out);
-    if (rc) return rc;
-    char port[24];
-    log_info("wrote configuration", "role", action_name(t.action), "rule", t.rule ? t.rule : "",
-             "master", t.action == ACT_MASTER ? "" : t.host,
-             "master_port", t.action == ACT_MASTER ? "" : log_int(port, t.port), "file", conf_path, NULL);
-    return 0;
-}
-
-static int cmd_run(const struct cli_opts *o, const struct settings *s, const char *conf_path, ri_err *e) {
-    const char *bin = o->kind == KIND_SENTINEL ? s->redis_sentinel_bin : s->redis_server_bin;
-    char *const args[] = {(char *)bin, (char *)conf_path, NULL};
-    log_info("exec", "program", bin, "config", conf_path, NULL);
-    fflush(NULL);
-    execvp(bin, args);
-    return ri_fail(e, EX_OSERR, "cannot exec %s: %s ([paths] %s)", bin, strerror(errno),
-                   o->kind == KIND_SENTINEL ? "redis-sentinel" : "redis-server");
-}
-
 int cli_execute(struct cli_opts *o) {
     ri_err e = {0};
     struct settings *s = calloc(1, sizeof *s);
@@ -401,6 +364,8 @@ int cli_execute(struct cli_opts *o) {
     int rc = load_settings(o, s, &e);
     if (!rc) rc = secrets_load(&sec, s->secrets_path, &e);
     if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
+    else if (!rc && o->cmd == CMD_CHECK) rc = cmd_check(o->kind, (enum probe_kind)o->probe, s, sec, &e);
+    else if (!rc && o->cmd == CMD_PRESTOP) rc = cmd_prestop(o->kind, s, sec, &e);
     else if (!rc) rc = cmd_render(o, s, sec, conf_path, sizeof conf_path, &e);
     if (!rc && o->cmd == CMD_RUN) {
         secrets_free(sec);  /* wiped before exec: Redis reads what it needs from the files */

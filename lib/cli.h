@@ -1,6 +1,6 @@
 /* cli.h: the command line shared by redis-init and sentinel-init.
  *
- *   PROG COMMAND [OPTIONS]      COMMAND: render | discover | run
+ *   PROG COMMAND [OPTIONS]      COMMAND: render | discover | run | check | prestop
  *   PROG install DIR            copy this program into DIR (lib/cmd_install.h)
  *   PROG --help | --version
  *
@@ -14,8 +14,8 @@
 #include "settings.h"
 
 enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
-enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_HELP, CMD_VERSION,
-                  CMD_INSTALL };
+enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_CHECK, CMD_PRESTOP, CMD_HELP,
+                  CMD_VERSION, CMD_INSTALL };
 
 #define CLI_MAX_SETS 64
 
@@ -25,6 +25,8 @@ struct cli_opts {
     enum ri_command help_for;          /* COMMAND --help: help for that command */
     const char *prog;
     int verbose, quiet, json, once, all;
+    int probe;                         /* check: enum probe_kind (0 = readiness) */
+    int probe_set;                     /* check: a probe kind flag was given */
     int role_override;                 /* 0 none, 1 --master, 2 --replica-of / --monitor */
     const char *override_arg;          /* HOST[:PORT] */
     const char *install_dir;           /* install DIR */

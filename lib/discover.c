@@ -130,9 +130,9 @@ static int round_settled(const struct observations *so_far, void *ctx) {
     return decision_settled(&d);
 }
 
-static int probe_config_from(const struct settings *s, const struct secrets *sec,
-                             struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
-                             ri_err *e) {
+int discover_probe_config(const struct settings *s, const struct secrets *sec,
+                          struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
+                          ri_err *e) {
     memset(pc, 0, sizeof *pc);
     pc->timeout_ms = s->probe_timeout_ms;
     pc->master_name = s->master_name;
@@ -165,7 +165,7 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     memset(r, 0, sizeof *r);
     r->own_dns = "not-checked";
     int rc = discover_plan(s, is_sentinel, &r->obs, e);
-    if (!rc) rc = probe_config_from(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
+    if (!rc) rc = discover_probe_config(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
     if (!(flags & DISCOVER_ALL)) {
         pc.settled = round_settled;
         pc.settled_ctx = &is_sentinel;

@@ -21,6 +21,7 @@
 #include "decide.h"
 #include "err.h"
 #include "observe.h"
+#include "probe.h"
 #include "secrets.h"
 #include "settings.h"
 
@@ -40,6 +41,12 @@ struct discover_result {
 
 int discover(const struct settings *s, const struct secrets *sec, int is_sentinel, int flags,
              struct discover_result *r, ri_err *e);
+
+/* The probe users of a round: the probe user (pu/pp, filled here) on redis
+ * pods, the service user on sentinels; timeout probe-timeout, no settling. */
+int discover_probe_config(const struct settings *s, const struct secrets *sec,
+                          struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
+                          ri_err *e);
 
 /* Fill the peer slots of o from settings (names, ports, ordinals, self). */
 int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e);

@@ -81,6 +81,7 @@ static void reset_answer(struct redis_obs *r) {
     r->offset = 0;
     r->second_offset = -1;
     r->connected_replicas = 0;
+    r->sync_in_progress = 0;
 }
 
 static void apply_field(struct redis_obs *r, struct span k, struct span v, int *seen_role) {
@@ -98,6 +99,8 @@ static void apply_field(struct redis_obs *r, struct span k, struct span v, int *
         r->master_port = ok && x > 0 && x <= 65535 ? (int)x : 0;
     } else if (key_is(k, "master_link_status")) {
         r->link_up = val_is(v, "up");
+    } else if (key_is(k, "master_sync_in_progress")) {
+        r->sync_in_progress = val_is(v, "1");
     } else if (key_is(k, "master_replid")) {
         span_copy(r->replid, sizeof r->replid, v);
     } else if (key_is(k, "master_replid2")) {

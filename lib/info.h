@@ -6,7 +6,7 @@
 #include "observe.h"
 
 /* Fill role, master_host/port, link_up, replid(2), offset, second_offset,
- * connected_replicas from "INFO replication" text. Those fields are reset
+ * connected_replicas, sync_in_progress from "INFO replication" text. Those fields are reset
  * first (second_offset to -1); p, keys and loading are not touched.
  * role:slave and role:replica are ROLE_REPLICA. Returns 0, or -1 if no
  * role: field was found. */

@@ -59,6 +59,7 @@ struct redis_obs {
     char master_host[OBS_HOST_MAX];  /* replicas: master_host from INFO */
     int master_port;
     int link_up;                     /* replicas: master_link_status:up */
+    int sync_in_progress;            /* replicas: master_sync_in_progress:1 (a full sync runs) */
     char replid[41], replid2[41];    /* master_replid, master_replid2 */
     long long offset;                /* master_repl_offset */
     long long second_offset;         /* second_repl_offset (-1 if none) */
@@ -72,6 +73,19 @@ struct sentinel_obs {
     /* valid when p.outcome == OUT_ANSWER */
     char master_host[OBS_HOST_MAX];
     int master_port;
+};
+
+/* A sentinel's own view of the master group (SENTINEL MASTER <group>), for
+ * `check` and `prestop`. */
+struct sentinel_master_obs {
+    struct peer_common p;            /* the sentinel asked */
+    /* valid when p.outcome == OUT_ANSWER */
+    char master_host[OBS_HOST_MAX];  /* "ip" field: the host name with announce-hostnames */
+    int master_port;
+    char flags[128];                 /* "master", "master,s_down,failover_in_progress", ... */
+    int num_replicas;                /* num-slaves: replicas it knows */
+    int num_other_sentinels;         /* num-other-sentinels */
+    int quorum;
 };
 
 /* Everything the decision needs, all by value. */

@@ -80,6 +80,7 @@ struct sess {
     const struct tracker *tr;
     enum phase phase;
     char addr[64];
+    char err_code[32];          /* first word of the last error reply ("LOADING") */
 };
 
 static int left_ms(const struct sess *s) {
@@ -194,6 +195,8 @@ static int starts(const char *s, const char *prefix) {
 /* An error reply: ACL and password problems are auth-failed. */
 static enum outcome error_reply(struct sess *s, const redisReply *rep, const char *what) {
     const char *m = rep->str ? rep->str : "";
+    size_t w = strcspn(m, " \r\n");
+    snprintf(s->err_code, sizeof s->err_code, "%.*s", (int)(w < sizeof s->err_code ? w : sizeof s->err_code - 1), m);
     set_detail(s, "%s: %.*s", what, 120, m);
     if (starts(m, "WRONGPASS") || starts(m, "NOAUTH") || starts(m, "NOPERM") ||
         starts(m, "ERR invalid password") || starts(m, "ERR AUTH"))
@@ -350,7 +353,7 @@ typedef enum outcome (*fill_fn)(struct sess *s, void *obs, redisReply **rep);
  * the replies, close; p gets outcome, detail, addr and elapsed time. */
 static void converse(struct peer_common *p, double t0, int timeout_ms, const char *user, const char *pass,
                      const struct tracker *tr, int n, const char **argv[], const int argc[], fill_fn fill,
-                     void *obs) {
+                     void *obs, char err_code[32]) {
     struct sigguard g;
     sigpipe_block(&g);
     struct sess s;
@@ -364,6 +367,7 @@ static void converse(struct peer_common *p, double t0, int timeout_ms, const cha
     }
     sess_close(&s);
     sigpipe_restore(&g);
+    if (err_code) memcpy(err_code, s.err_code, sizeof s.err_code);
     snprintf(p->addr, sizeof p->addr, "%s", s.addr);
     p->outcome = o;
     p->elapsed_ms = mono_ms() - s.t0;
@@ -376,7 +380,7 @@ void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, do
     const char **argv[3] = {repl, pers, keys};
     const int argc[3] = {2, 2, 2};
     probe_clear_redis(r);
-    converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv, argc, fill_redis, r);
+    converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv, argc, fill_redis, r, NULL);
 }
 
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
@@ -422,27 +426,106 @@ void probe_sentinel_tracked(const struct probe_config *cfg, struct sentinel_obs 
     const int argc[1] = {3};
     probe_clear_sentinel(so);
     converse(&so->p, t0, cfg->timeout_ms, cfg->sentinel_user, cfg->sentinel_pass, tr, 1, argv, argc,
-             fill_sentinel, so);
+             fill_sentinel, so, NULL);
 }
 
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
     probe_sentinel_tracked(cfg, s, mono_ms(), NULL);
 }
 
+/* ---- lifecycle: liveness and the sentinel's own view ---- */
+
+static enum outcome fill_pong(struct sess *s, void *obs, redisReply **rep) {
+    (void)obs;
+    if (rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strcmp(rep[0]->str, "PONG") == 0)
+        return OUT_ANSWER;
+    set_detail(s, "query: PING: unexpected reply (type %d)", rep[0]->type);
+    return OUT_ERROR;
+}
+
+enum outcome probe_ping(struct peer_common *p, const char *user, const char *pass, int timeout_ms,
+                        char err_code[32]) {
+    static const char *av[] = {"PING"};
+    const char **argv[1] = {av};
+    const int argc[1] = {1};
+    clear_common(p);
+    err_code[0] = '\0';
+    converse(p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_pong, NULL, err_code);
+    return p->outcome;
+}
+
+static void copy_text(char *dst, size_t cap, const redisReply *r) {
+    size_t n = r->len < cap - 1 ? r->len : cap - 1;
+    memcpy(dst, r->str, n);
+    dst[n] = '\0';
+}
+
+static long reply_long(const redisReply *r) {
+    char buf[32], *end;
+    copy_text(buf, sizeof buf, r);
+    long v = strtol(buf, &end, 10);
+    return end == buf || *end ? -1 : v;
+}
+
+/* SENTINEL MASTER <group>: a flat array of field, value (RESP2). */
+static enum outcome fill_sentinel_master(struct sess *s, void *obs, redisReply **reps) {
+    struct sentinel_master_obs *m = obs;
+    const redisReply *rep = reps[0];
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements % 2) {
+        set_detail(s, "query: unexpected reply to SENTINEL MASTER (type %d)", rep->type);
+        return OUT_ERROR;
+    }
+    for (size_t i = 0; i + 1 < rep->elements; i += 2) {
+        const redisReply *k = rep->element[i], *v = rep->element[i + 1];
+        if (!is_text(k) || !is_text(v)) continue;
+        if (strcmp(k->str, "ip") == 0) copy_text(m->master_host, sizeof m->master_host, v);
+        else if (strcmp(k->str, "port") == 0) m->master_port = (int)reply_long(v);
+        else if (strcmp(k->str, "flags") == 0) copy_text(m->flags, sizeof m->flags, v);
+        else if (strcmp(k->str, "num-slaves") == 0) m->num_replicas = (int)reply_long(v);
+        else if (strcmp(k->str, "num-other-sentinels") == 0) m->num_other_sentinels = (int)reply_long(v);
+        else if (strcmp(k->str, "quorum") == 0) m->quorum = (int)reply_long(v);
+    }
+    if (!m->master_host[0] || m->master_port <= 0 || m->master_port > 65535 || m->num_replicas < 0 ||
+        m->num_other_sentinels < 0) {
+        set_detail(s, "query: SENTINEL MASTER: no usable ip, port or counts");
+        return OUT_ERROR;
+    }
+    return OUT_ANSWER;
+}
+
+void probe_sentinel_master(struct sentinel_master_obs *m, const char *user, const char *pass,
+                           const char *master_name, int timeout_ms) {
+    const char *av[3] = {"SENTINEL", "MASTER", master_name ? master_name : ""};
+    const char **argv[1] = {av};
+    const int argc[1] = {3};
+    char err_code[32];
+    struct peer_common p = m->p;
+    memset(m, 0, sizeof *m);
+    m->p = p;
+    clear_common(&m->p);
+    converse(&m->p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_sentinel_master, m,
+             err_code);
+    /* "ERR No such master with that name": it answered, and monitors nothing by that name. */
+    if (m->p.outcome == OUT_ERROR && strcmp(err_code, "ERR") == 0 && strstr(m->p.detail, "No such master"))
+        m->p.outcome = OUT_NIL_MASTER;
+}
+
 /* ---- actions ---- */
 
+/* "+OK", or a status that starts with it ("OK Already connected to specified master"). */
 static enum outcome fill_ok(struct sess *s, void *obs, redisReply **rep) {
     (void)obs;
-    if (rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strcmp(rep[0]->str, "OK") == 0) return OUT_ANSWER;
+    if (rep[0]->type == REDIS_REPLY_STATUS && rep[0]->str && strncmp(rep[0]->str, "OK", 2) == 0)
+        return OUT_ANSWER;
     set_detail(s, "query: unexpected reply (type %d)", rep[0]->type);
     return OUT_ERROR;
 }
 
-static int run_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
-                      const char **argv, int argc, const char *what, ri_err *e) {
+int probe_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
+                 int argc, const char **argv, const char *what, ri_err *e) {
     struct peer_common p = {.port = port};
     snprintf(p.host, sizeof p.host, "%s", host ? host : "");
-    converse(&p, mono_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL);
+    converse(&p, mono_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL, NULL);
     if (p.outcome == OUT_ANSWER) return 0;
     return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, p.host, port, outcome_name(p.outcome),
                    p.detail);
@@ -451,11 +534,11 @@ static int run_action(const char *host, int port, const char *user, const char *
 int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,
                             const char *master_name, int timeout_ms, ri_err *e) {
     const char *argv[3] = {"SENTINEL", "FAILOVER", master_name ? master_name : ""};
-    return run_action(host, port, user, pass, timeout_ms, argv, 3, "SENTINEL FAILOVER", e);
+    return probe_action(host, port, user, pass, timeout_ms, 3, argv, "SENTINEL FAILOVER", e);
 }
 
 int probe_replicaof_no_one(const char *host, int port, const char *user, const char *pass,
                            int timeout_ms, ri_err *e) {
     const char *argv[3] = {"REPLICAOF", "NO", "ONE"};
-    return run_action(host, port, user, pass, timeout_ms, argv, 3, "REPLICAOF NO ONE", e);
+    return probe_action(host, port, user, pass, timeout_ms, 3, argv, "REPLICAOF NO ONE", e);
 }

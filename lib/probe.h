@@ -57,6 +57,25 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r);
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s);
 
+/* Liveness: AUTH (when pass is set) + PING on p->host:p->port, bounded by
+ * timeout_ms. OUT_ANSWER means PONG; otherwise err_code gets the code of an
+ * error reply ("LOADING", "BUSY", "MASTERDOWN", "NOAUTH", "" if none), so the
+ * caller can tell a server that is alive but busy from one that is not. */
+enum outcome probe_ping(struct peer_common *p, const char *user, const char *pass, int timeout_ms,
+                        char err_code[32]);
+
+/* SENTINEL MASTER <group> on the sentinel m->p.host:m->p.port. OUT_ANSWER
+ * fills the master's address, flags and counts; a sentinel that does not
+ * monitor the group is OUT_NIL_MASTER. */
+void probe_sentinel_master(struct sentinel_master_obs *m, const char *user, const char *pass,
+                           const char *master_name, int timeout_ms);
+
+/* One command that must answer +OK (or a status starting with OK), e.g.
+ * CLIENT PAUSE, REPLICAOF host port. 0, or EX_UNAVAILABLE with a message
+ * (never containing the password) naming `what`. */
+int probe_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
+                 int argc, const char **argv, const char *what, ri_err *e);
+
 /* Actions (used by redis-init's run/render, never by discover):
  * SENTINEL FAILOVER <group> on one sentinel (admin user), and
  * REPLICAOF NO ONE on one redis pod (admin user). 0 on "+OK", else

@@ -89,6 +89,7 @@ struct acl_builder {
     const char *names[MAX_USERS];
     const char *keys[MAX_USERS];
     int n;
+    char probe_name[SET_NAME_MAX];   /* storage for the probe user's name */
 };
 
 static int add_user_line(struct acl_builder *b, const char *name, const char *name_key,
@@ -131,8 +132,20 @@ static int add_default_user(struct acl_builder *b, const struct settings *s, ri_
     return add_user_line(b, "default", SECRET_DEFAULT_PASS, "on", hash, ACL_RULES_SERVICE, e);
 }
 
-static int build_redis_users(struct acl_builder *b, const struct settings *s,
-                             char *probe_user, size_t pulen, char *probe_pass, size_t pplen, ri_err *e) {
+/* The least-privilege user of `check`, `prestop` and discovery probes; its
+ * password may be derived, so it is wiped after hashing. */
+static int add_probe_user(struct acl_builder *b, const char *rules, ri_err *e) {
+    char pass[256], hash[66];
+    int rc = secrets_probe_credentials(b->sec, b->probe_name, sizeof b->probe_name, pass, sizeof pass, e);
+    if (!rc) {
+        acl_hash(pass, strlen(pass), hash);
+        rc = add_user_line(b, b->probe_name, SECRET_PROBE_USER, "on", hash, rules, e);
+    }
+    explicit_bzero(pass, sizeof pass);
+    return rc;
+}
+
+static int build_redis_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
     int rc;
     if ((rc = add_default_user(b, s, e)) ||
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
@@ -140,11 +153,8 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s,
         (rc = add_secret_user(b, SECRET_SENTINEL_USER, SECRET_SENTINEL_PASS, ACL_RULES_SENTINEL, e)) ||
         (rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, ACL_RULES_SERVICE, e)))
         return rc;
-    if ((rc = secrets_probe_credentials(b->sec, probe_user, pulen, probe_pass, pplen, e))) return rc;
+    if ((rc = add_probe_user(b, ACL_RULES_PROBE, e))) return rc;
     char hash[66];
-    acl_hash(probe_pass, strlen(probe_pass), hash);
-    if ((rc = add_user_line(b, probe_user, SECRET_PROBE_USER, "on", hash, ACL_RULES_PROBE, e)))
-        return rc;
     for (int i = 0; i < s->n_users; i++) {
         const struct acl_extra_user *u = &s->users[i];
         const char *pass;
@@ -284,14 +294,12 @@ int render_redis(const struct settings *s, const struct secrets *sec,
                  const struct role_target *role, struct rendered *out, ri_err *e) {
     struct tmpl_ctx *conf = tmpl_ctx_new(), *acl = tmpl_ctx_new();
     struct acl_builder b = {.ctx = acl, .sec = sec};
-    char probe_user[SET_NAME_MAX], probe_pass[256];
     int rc = (!conf || !acl) ? oom(e) : 0;
     rendered_init(out);
     if (!rc) rc = redis_context(conf, s, sec, role, e);
-    if (!rc) rc = build_redis_users(&b, s, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
+    if (!rc) rc = build_redis_users(&b, s, e);
     if (!rc) rc = render_template(s, "redis.conf", conf, &out->bufs[0], e);
     if (!rc) rc = render_template(s, "redis-users.acl", acl, &out->bufs[1], e);
-    explicit_bzero(probe_pass, sizeof probe_pass);
     tmpl_ctx_free(conf);
     tmpl_ctx_free(acl);
     if (rc) { rendered_free(out); return rc; }
@@ -344,7 +352,9 @@ static int build_sentinel_users(struct acl_builder *b, ri_err *e) {
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
         (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, ACL_RULES_SENTINEL_PEER, e)))
         return rc;
-    return add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, ACL_RULES_SENTINEL_CLIENT, e);
+    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, ACL_RULES_SENTINEL_CLIENT, e)))
+        return rc;
+    return add_probe_user(b, ACL_RULES_SENTINEL_PROBE, e);
 }
 
 int render_sentinel(const struct settings *s, const struct secrets *sec,

@@ -47,7 +47,7 @@ const struct key_def set_keys[] = {
     STR("redis", "save", save, chk_save, NULL, "3600 1 300 100 60 10000"),
     STR("redis", "appendfsync", appendfsync, chk_appendfsync, NULL, "everysec"),
     INT("redis", "min-replicas-to-write", min_replicas_to_write, -1, SET_MAX_REPLICAS - 1, NULL, "-1"),
-    INT("redis", "min-replicas-max-lag", min_replicas_max_lag, 1, 86400, NULL, "10"),
+    INT("redis", "min-replicas-max-lag", min_replicas_max_lag, 1, 86400, NULL, "5"),
     INT("redis", "replica-priority", replica_priority, 0, INT_MAX, NULL, "100"),
     {"redis", "loadmodule", K_LIST, OFF(loadmodule), 0, OFF(n_loadmodule), 0, 0, chk_loadmodule, NULL, ""},
     {"redis", "directive", K_LIST, OFF(directive), 0, OFF(n_directive), 0, 0, chk_directive, NULL, ""},
@@ -62,6 +62,9 @@ const struct key_def set_keys[] = {
     INT("discovery", "round-interval", round_interval_ms, 1, MS_MAX, NULL, "1000"),
     INT("discovery", "dns-wait", dns_wait_ms, 0, MS_MAX, NULL, "30000"),
 
+    INT("lifecycle", "check-timeout", check_timeout_ms, 1, MS_MAX, NULL, "500"),
+    INT("lifecycle", "prestop-timeout", prestop_timeout_ms, 1, MS_MAX, NULL, "20000"),
+
     {"acl", "default-user", K_BOOL, OFF(default_user_on), 0, 0, 0, 0, NULL, NULL, "off"},
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},
 };
@@ -70,7 +73,8 @@ const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings *)0)->origin_),
                "origin_ must have a slot per key");
 
-static const char *const sections[] = {"cluster", "paths", "redis", "sentinel", "discovery", "acl"};
+static const char *const sections[] = {"cluster", "paths", "redis", "sentinel", "discovery", "lifecycle",
+                                        "acl"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 
 int set_known_section(const char *section) {

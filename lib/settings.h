@@ -67,7 +67,7 @@ struct settings {
     char save[SET_LINE_MAX];              /* save, default "3600 1 300 100 60 10000" */
     char appendfsync[16];                 /* appendfsync = always|everysec|no, default everysec */
     int min_replicas_to_write;            /* min-replicas-to-write, default -1 = auto (1 if redis-replicas > 1, else 0) */
-    int min_replicas_max_lag;             /* min-replicas-max-lag (s), default 10 */
+    int min_replicas_max_lag;             /* min-replicas-max-lag (s), default 5 */
     int replica_priority;                 /* replica-priority, default 100 */
     char loadmodule[SET_LIST_MAX][SET_LINE_MAX]; int n_loadmodule;  /* loadmodule (repeatable): "PATH [ARGS]" */
     char directive[SET_LIST_MAX][SET_LINE_MAX];  int n_directive;   /* directive (repeatable): "NAME VALUE..." passed through */
@@ -83,6 +83,10 @@ struct settings {
     int deadline_ms;                      /* deadline (ms), default 60000: whole decision */
     int round_interval_ms;                /* round-interval (ms), default 1000 */
     int dns_wait_ms;                      /* dns-wait (ms), default 30000: wait for own name */
+
+    /* [lifecycle] */
+    int check_timeout_ms;                 /* check-timeout (ms), default 500: one whole `check` */
+    int prestop_timeout_ms;               /* prestop-timeout (ms), default 20000: one whole `prestop` */
 
     /* [acl] */
     int default_user_on;                  /* default-user = off|on, default off */

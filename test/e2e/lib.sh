@@ -402,6 +402,8 @@ ri_flags() {
     dir=$(e2e_pod_dir "$1")
     printf '%s\n' -c "$E2E_RUN_DIR/settings.ini" -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf"
     pod_is_sentinel "$1" || printf '%s\n' -d "$dir/data"
+    # A test may give one pod settings of its own: one argument per line.
+    [[ ! -f $dir/extra-flags ]] || cat "$dir/extra-flags"
 }
 
 # start_redis_pod ORD / start_sentinel_pod ORD: create the pod if needed and
@@ -418,15 +420,48 @@ e2e_start_ri_pod() {
     pod_spawn "$name" "$bin" run "${flags[@]}"
 }
 
-# pod_discover NAME [ARGS]: `discover --json` as that pod would run it, with
-# the pod's identity and volumes; prints the JSON (exit code of discover).
-pod_discover() {
-    local name=$1 bin; shift
+# pod_ri NAME COMMAND [ARGS]: redis-init / sentinel-init COMMAND as the pod's
+# container would run it (identity, volumes, clean environment), e.g. from a
+# probe or a preStop hook; its exit code passes through.
+pod_ri() {
+    local name=$1 cmd=$2 bin; shift 2
     if pod_is_sentinel "$name"; then bin=$(ri_bin sentinel-init); else bin=$(ri_bin redis-init); fi
     local -a flags envv
     mapfile -t flags < <(ri_flags "$name")
     mapfile -t envv < <(pod_env "$name")
-    pod_exec "$name" env -i "${envv[@]}" "$bin" discover --json "${flags[@]}" "$@"
+    pod_exec "$name" env -i "${envv[@]}" "$bin" "$cmd" "${flags[@]}" "$@"
+}
+
+# pod_discover NAME [ARGS]: `discover --json` as that pod would run it;
+# prints the JSON (exit code of discover).
+pod_discover() { local name=$1; shift; pod_ri "$name" discover --json "$@"; }
+
+# check_rc POD [ARGS]: run `check` in POD like the kubelet would; prints its
+# exit code. Its stderr line goes to E2E_RUN_DIR/check.err and, like a
+# probe's output, into the pod's log (so secret-leak checks see it).
+check_rc() {
+    local pod=$1 rc=0; shift
+    pod_ri "$pod" check "$@" >/dev/null 2>"$E2E_RUN_DIR/check.err" || rc=$?
+    cat "$E2E_RUN_DIR/check.err" >>"$(e2e_pod_dir "$pod")/log"
+    echo "$rc"
+}
+
+# assert_check POD WANT_RC [ARGS]: check exits WANT_RC (and, when not 0,
+# says why in one stderr line).
+assert_check() {
+    local pod=$1 want=$2 got; shift 2
+    got=$(check_rc "$pod" "$@")
+    [[ $got == "$want" ]] || fail "check $* on $pod exited $got, want $want: $(cat "$E2E_RUN_DIR/check.err")"
+    if [[ $want != 0 ]]; then
+        [[ $(wc -l <"$E2E_RUN_DIR/check.err") == 1 ]] || fail "check $* on $pod: not one stderr line: $(cat "$E2E_RUN_DIR/check.err")"
+    fi
+}
+
+# check_says POD WANT_RC RULE [ARGS]: check exits WANT_RC by rule RULE (-v:
+# a pass logs its rule too). For wait_until.
+check_says() {
+    local pod=$1 want=$2 rule=$3; shift 3
+    [[ $(check_rc "$pod" -v "$@") == "$want" ]] && grep -Eq "rule[ =]$rule([^0-9]|$)" "$E2E_RUN_DIR/check.err"
 }
 
 # e2e_kill_netns GRACE NS...: SIGTERM every process in the namespaces,
@@ -788,6 +823,61 @@ assert_no_secret_leaks() {
             ! grep -qF -- "$pw" "$f" || fail "a password appears in $f"
         done
     done
+}
+
+# ---------------------------------------------------------------- writer
+
+# The steady writer (test/tools/ri-writer.c) runs in a client pod "app-0":
+# it asks the sentinels for the master like an application, writes
+# PREFIX:n and confirms each write with WAIT 1, and records what was
+# acknowledged. Passwords come from secrets.json, never argv.
+E2E_WRITER=${E2E_WRITER:-$E2E_REPO_DIR/build/tools/ri-writer}
+E2E_APP_POD=app-0
+
+# The sentinels' addresses as a client is configured with them.
+sentinel_list() {
+    local i out=()
+    for ((i = 0; i < E2E_SENTINEL_N; i++)); do out+=("$(pod_fqdn "$(sentinel_pod "$i")"):$E2E_SENTINEL_PORT"); done
+    local IFS=,
+    printf '%s' "${out[*]}"
+}
+
+e2e_writer() {
+    [[ -x $E2E_WRITER ]] || die "$E2E_WRITER not built (make build/tools/ri-writer)"
+    pod_exists "$E2E_APP_POD" || pod_create "$E2E_APP_POD"
+    local mode=$1 prefix=$2; shift 2
+    pod_exec "$E2E_APP_POD" "$E2E_WRITER" "$mode" -s "$E2E_RUN_DIR/secrets.json" -S "$(sentinel_list)" \
+        -m "$E2E_MASTER_NAME" -p "$prefix" -a "$E2E_RUN_DIR/writer-$prefix.acked" "$@"
+}
+
+# writer_start PREFIX: start writing in the background.
+writer_start() {
+    local p=$1
+    rm -f "$E2E_RUN_DIR/writer-$p.stop"
+    e2e_writer write "$p" -x "$E2E_RUN_DIR/writer-$p.stop" >"$E2E_RUN_DIR/writer-$p.out" 2>&1 &
+    echo "$!" >"$E2E_RUN_DIR/writer-$p.pid"
+    wait_until 10 "writer $p acknowledges writes" test -s "$E2E_RUN_DIR/writer-$p.acked" ||
+        fail "writer $p never got a write acknowledged: $(cat "$E2E_RUN_DIR/writer-$p.out")"
+}
+
+# writer_stop PREFIX: stop it; sets WRITER_ISSUED, WRITER_ACKED, WRITER_GAP_MS.
+writer_stop() {
+    local p=$1 line
+    touch "$E2E_RUN_DIR/writer-$p.stop"
+    wait "$(cat "$E2E_RUN_DIR/writer-$p.pid")" || fail "writer $p failed: $(cat "$E2E_RUN_DIR/writer-$p.out")"
+    line=$(tail -n 1 "$E2E_RUN_DIR/writer-$p.out")
+    [[ $line =~ issued=([0-9]+)\ acked=([0-9]+)\ max_gap_ms=([0-9]+) ]] || fail "writer $p: bad summary '$line'"
+    WRITER_ISSUED=${BASH_REMATCH[1]} WRITER_ACKED=${BASH_REMATCH[2]} WRITER_GAP_MS=${BASH_REMATCH[3]}
+    e2e_log "writer $p: $line"
+}
+
+# writer_verify PREFIX: every acknowledged write is on the master the
+# sentinels name now.
+writer_verify() {
+    local out rc=0
+    out=$(e2e_writer verify "$1" 2>&1) || rc=$?
+    e2e_log "writer $1 verify: $out"
+    ((rc == 0)) || fail "acknowledged writes lost ($1): $out"
 }
 
 # ---------------------------------------------------------------- teardown

@@ -86,4 +86,26 @@ check "service user may not list sentinel masters" \
     has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL masters
 check "default user cannot use sentinel" has NOAUTH redis-cli -h 127.0.0.1 -p "$SP" SENTINEL masters
 
+# The lifecycle commands on the same servers (rules: docs/lifecycle.md).
+# Only pod-1 and sent-1 listen on 127.0.0.1, where `check` asks; of the 3
+# configured sentinels (127.0.0.0..2) only sent-1 runs.
+ri_rc() { local rc=0; "$@" >"$TMP/ri.out" 2>&1 || rc=$?; echo "$rc"; }
+says() { [ "$(ri_rc "${@:3}")" = "$1" ] && { [ -z "$2" ] || grep -qF -- "$2" "$TMP/ri.out"; }; }
+jq '.data.PROBE_PASSWORD = "not-the-probe-password"' "$SECRETS" >"$TMP/wrong-probe.json"
+check "master liveness passes (L1)" says 0 "" env POD_NAME=pod-1 "$BIN/redis-init" check --liveness
+check "master startup passes (L1)" says 0 "" env POD_NAME=pod-1 "$BIN/redis-init" check --startup
+check "master named by 1 of 3 sentinels is not ready (R10, exit 75)" \
+    says 75 "rule R10" env POD_NAME=pod-1 "$BIN/redis-init" check
+check "sentinel without peers is not ready (Q5, exit 75)" \
+    says 75 "rule Q5" env POD_NAME=sent-1 "$BIN/sentinel-init" check --readiness
+check "sentinel liveness passes" says 0 "" env POD_NAME=sent-1 "$BIN/sentinel-init" check --liveness
+check "a wrong probe password is refused (exit 77)" \
+    says 77 "refused the probe user" env POD_NAME=pod-1 "$BIN/redis-init" check --liveness -s "$TMP/wrong-probe.json"
+check "nothing on the port: down (exit 69)" \
+    says 69 "rule L4" env POD_NAME=pod-1 "$BIN/redis-init" check --liveness --set "cluster.redis-port=$(free_port)"
+check "sentinel prestop, no failover led: at once (G1)" says 0 "rule=G1" env POD_NAME=sent-1 "$BIN/sentinel-init" prestop
+check "master prestop without a sentinel majority: bounded, exit 69 (H16)" \
+    says 69 "rule H16" env POD_NAME=pod-1 "$BIN/redis-init" prestop --set lifecycle.prestop-timeout=1500
+check "master still writable after a failed prestop" has OK rcli 127.0.0.1 "$P" api_service "$SVC" SET after prestop
+
 summary

@@ -75,7 +75,20 @@ static const struct {
     {KIND_REDIS, EX_USAGE, 0, ARGV("install", "/a", "/b"), ARGC("install", "/a", "/b")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("install", "-s", "x", "/a"), ARGC("install", "-s", "x", "/a")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("install", "--master", "/a"), ARGC("install", "--master", "/a")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install", "--liveness", "/a"), ARGC("install", "--liveness", "/a")},
     {KIND_REDIS, EX_USAGE, 0, ARGV("render", "/a"), ARGC("render", "/a")},
+    {KIND_REDIS, 0, CMD_CHECK, ARGV("check"), ARGC("check")},
+    {KIND_REDIS, 0, CMD_CHECK, ARGV("check", "--liveness", "-c", "x"), ARGC("check", "--liveness", "-c", "x")},
+    {KIND_SENTINEL, 0, CMD_CHECK, ARGV("check", "--startup"), ARGC("check", "--startup")},
+    {KIND_REDIS, 0, CMD_CHECK, ARGV("check", "--readiness", "--readiness"), ARGC("check", "--readiness", "--readiness")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("check", "--liveness", "--startup"), ARGC("check", "--liveness", "--startup")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("check", "--master"), ARGC("check", "--master")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("check", "--json"), ARGC("check", "--json")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "--liveness"), ARGC("render", "--liveness")},
+    {KIND_REDIS, 0, CMD_PRESTOP, ARGV("prestop"), ARGC("prestop")},
+    {KIND_SENTINEL, 0, CMD_PRESTOP, ARGV("prestop", "-q"), ARGC("prestop", "-q")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("prestop", "--readiness"), ARGC("prestop", "--readiness")},
+    {KIND_SENTINEL, EX_USAGE, 0, ARGV("prestop", "--monitor", "h"), ARGC("prestop", "--monitor", "h")},
 };
 
 /* One executable, two names: argv[0]'s basename picks the tool. */
@@ -96,6 +109,24 @@ static const struct {
 
 START_TEST(kind_from_argv0) {
     ck_assert_int_eq(cli_kind_from_argv0(names[_i].argv0, names[_i].dflt), names[_i].want);
+}
+END_TEST
+
+/* Which probe `check` runs. */
+START_TEST(check_probe_kind) {
+    struct cli_opts o;
+    char *a[] = {"prog", "check", NULL};
+    ck_assert_int_eq(cli_parse(2, a, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.probe, 0);  /* PROBE_READINESS */
+    char *b[] = {"prog", "check", "--liveness", NULL};
+    ck_assert_int_eq(cli_parse(3, b, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.probe, 1);  /* PROBE_LIVENESS */
+    char *c[] = {"prog", "check", "--startup", NULL};
+    ck_assert_int_eq(cli_parse(3, c, KIND_SENTINEL, &o), 0);
+    ck_assert_int_eq(o.probe, 2);  /* PROBE_STARTUP */
+    char *d[] = {"prog", "check", "--help", NULL};
+    ck_assert_int_eq(cli_parse(3, d, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.help_for, CMD_CHECK);
 }
 END_TEST
 
@@ -155,6 +186,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, flags_map_to_settings_keys);
     tcase_add_test(tc, command_help_is_per_command);
     tcase_add_test(tc, install_takes_its_dir);
+    tcase_add_test(tc, check_probe_kind);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "checkmain.h"
+#include "tokens.h"
 #include "decide.h"
 
 #define NPEER 6
@@ -47,20 +48,6 @@ struct row {
     const char *reason;           /* substring of some reason */
     const char *warning;          /* substring of some warning; NULL: no warnings; "*": unchecked */
 };
-
-static enum outcome parse_outcome(const char *s)
-{
-    static const char *const names[OUT__COUNT] = {
-        [OUT_ANSWER] = "answer",       [OUT_NIL_MASTER] = "nil",       [OUT_NOT_FOUND] = "not-found",
-        [OUT_DNS_FAILURE] = "dns-failure", [OUT_REFUSED] = "refused", [OUT_TIMEOUT] = "timeout",
-        [OUT_AUTH_FAILED] = "auth-failed", [OUT_ERROR] = "error",
-        [OUT_NOT_AWAITED] = "not-awaited", [OUT_SELF] = "self"};
-    for (int k = 0; k < OUT__COUNT; k++)
-        if (names[k] && strcmp(s, names[k]) == 0)
-            return (enum outcome)k;
-    ck_abort_msg("bad outcome token '%s'", s);
-    return OUT_ERROR;
-}
 
 static void host_of(char host[OBS_HOST_MAX], int sentinel, int i)
 {

@@ -81,7 +81,10 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 37);  /* 36 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 39);  /* 38 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(S.min_replicas_max_lag, 5);
+    ck_assert_int_eq(S.check_timeout_ms, 500);
+    ck_assert_int_eq(S.prestop_timeout_ms, 20000);
     /* Derived values after finish: auto quorum and auto fencing resolved. */
     ck_assert_int_eq(ini("[cluster]\npod-name = redis-cluster-server-1\n"), 0);
     ck_assert_int_eq(finish(), 0);
@@ -112,6 +115,9 @@ static const struct {
     {"redis", "persistence", "hybrid", "aof", "REDIS_INIT_REDIS_PERSISTENCE", "rdb", "none", 0, 0, 0},
     {"acl", "default-user", "off", "yes", "REDIS_INIT_ACL_DEFAULT_USER", "false", "ON", "on", "off", "on"},
     {"discovery", "deadline", "60000", "5000", "REDIS_INIT_DISCOVERY_DEADLINE", "6000", "7000", 0, 0, 0},
+    {"lifecycle", "check-timeout", "500", "300", "REDIS_INIT_LIFECYCLE_CHECK_TIMEOUT", "400", "250", 0, 0, 0},
+    {"lifecycle", "prestop-timeout", "20000", "9000", "REDIS_INIT_LIFECYCLE_PRESTOP_TIMEOUT", "8000", "7000", 0, 0, 0},
+    {"redis", "min-replicas-max-lag", "5", "3", "REDIS_INIT_REDIS_MIN_REPLICAS_MAX_LAG", "4", "2", 0, 0, 0},
     {"redis", "save", "3600 1 300 100 60 10000", "\"\"", "REDIS_INIT_REDIS_SAVE", "60 1", "900 1 60 5", "", 0, 0},
 };
 

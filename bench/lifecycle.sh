@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# bench/lifecycle.sh: what the Kubernetes hooks cost, on a 3 redis + 3
+# sentinel cluster started with `redis-init run` / `sentinel-init run`
+# (test/e2e/lib.sh; nothing leaves the run's network namespaces):
+#
+#   check latency   hyperfine (-N) of BENCH_CHECK_RUNS (default 100) runs of
+#                   `check --readiness` on a replica, on the master (it asks
+#                   the sentinels) and on a sentinel, and `check --liveness`;
+#                   then the master's readiness with one sentinel dropping
+#                   every packet (nftables, as bench/run.sh cuts peers off).
+#   switchover      BENCH_PRESTOP_RUNS (default 5) planned switchovers with
+#                   `prestop` on the master under the steady writer (WAIT 1):
+#                   longest write gap, prestop's own time, writes lost.
+#
+# `make bench` runs it after bench/run.sh, into the same BENCH_OUT; it can
+# run alone. Results: docs/performance.md.
+set -euo pipefail
+
+LC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# bench/run.sh's helpers (drop_pod, undrop_pod, peer_answers) and settings.
+# shellcheck source=bench/run.sh
+source "$LC_DIR/run.sh"
+CHECK_RUNS=${BENCH_CHECK_RUNS:-100}
+PRESTOP_RUNS=${BENCH_PRESTOP_RUNS:-5}
+
+# The settings of a deployment (down-after as the e2e suite: 2 s), plain
+# passwords; the probe budget is the default check-timeout (500 ms).
+export E2E_DOWN_AFTER=2000
+
+# lc_stats FILE.json INDEX: "median p99 min max" in ms (nearest rank).
+lc_stats() {
+    jq -r --argjson i "$2" '.results[$i].times | map(. * 1000) | sort as $t | ($t | length) as $n
+        | [ (if $n % 2 == 1 then $t[($n - 1) / 2] else ($t[$n / 2 - 1] + $t[$n / 2]) / 2 end),
+            $t[((0.99 * $n) | ceil) - 1], $t[0], $t[$n - 1] ]
+        | map(. * 100 | round / 100) | @tsv' "$1"
+}
+
+# check_cmd POD ARGS: the command line the kubelet would exec in POD.
+check_cmd() {
+    local pod=$1 bin; shift
+    if pod_is_sentinel "$pod"; then bin=$(ri_bin sentinel-init); else bin=$(ri_bin redis-init); fi
+    local -a flags
+    mapfile -t flags < <(ri_flags "$pod")
+    printf '%s check %s %s' "$bin" "$*" "${flags[*]}"
+}
+
+# bench_check LABEL POD ARGS: CHECK_RUNS runs in POD's namespace.
+bench_check() {
+    local label=$1 pod=$2; shift 2
+    local -a envv
+    mapfile -t envv < <(pod_env "$pod")
+    local json="$OUT/lifecycle-$label.json"
+    pod_exec "$pod" env -i "${envv[@]}" hyperfine -N --style basic --runs "$CHECK_RUNS" --warmup 3 -i \
+        --export-json "$json" "$(check_cmd "$pod" "$@")" >"$OUT/lifecycle-$label.txt" 2>&1 &
+    wait "$!" || die "hyperfine of check ($label) failed: $(tail -n 5 "$OUT/lifecycle-$label.txt")"
+    local codes
+    codes=$(jq -r '.results[0].exit_codes | group_by(.) | map("\(.[0])x\(length)") | join(",")' "$json")
+    printf 'check\t%s\t%s\t%s\n' "$label" "$(lc_stats "$json" 0)" "$codes" >>"$OUT/lifecycle.tsv"
+    log "check $label: $(lc_stats "$json" 0) (median p99 min max ms), exit codes $codes"
+}
+
+# One planned switchover under the writer: gap, prestop time, lost.
+bench_switchover() {
+    local k=$1 m t0 took
+    m=$(current_master) || die "not exactly one master before switchover $k"
+    writer_start "sw$k"
+    sleep 2
+    t0=$(date +%s%N)
+    pod_ri "$m" prestop >>"$(e2e_pod_dir "$m")/log" 2>&1 || die "prestop on $m failed (switchover $k)"
+    took=$((($(date +%s%N) - t0) / 1000000))
+    sleep 2
+    writer_stop "sw$k"
+    writer_verify "sw$k"
+    printf 'switchover\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$m" "$WRITER_GAP_MS" "$took" "$WRITER_ACKED" 0 \
+        >>"$OUT/lifecycle.tsv"
+    log "switchover $k from $m: gap $WRITER_GAP_MS ms, prestop $took ms, acked $WRITER_ACKED, lost 0"
+    wait_healthy 60 || die "not healthy after switchover $k: $E2E_WHY"
+}
+
+# lc_median: the median of sorted numbers on stdin.
+lc_median() { awk '{v[NR] = $1} END {print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+lc_report() {
+    local f=$OUT/lifecycle.tsv
+    {
+        echo "check latency (wall time of the whole command, $CHECK_RUNS runs each unless the exit codes say otherwise, check-timeout 500 ms):"
+        echo
+        echo "| probe | median ms | p99 ms | min ms | max ms | exit codes |"
+        echo "|---|---:|---:|---:|---:|---|"
+        awk -F'\t' '$1 == "check" {printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7}' "$f"
+        echo
+        echo "Planned switchover with prestop under the writer (WAIT 1 per write, down-after $E2E_DOWN_AFTER ms):"
+        echo
+        echo "| run | old master | longest write gap ms | prestop ms | acknowledged | lost |"
+        echo "|---:|---|---:|---:|---:|---:|"
+        awk -F'\t' '$1 == "switchover" {printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7}' "$f"
+        local n mg mp
+        n=$(awk -F'\t' '$1 == "switchover"' "$f" | wc -l)
+        mg=$(awk -F'\t' '$1 == "switchover" {print $4}' "$f" | sort -n | lc_median)
+        mp=$(awk -F'\t' '$1 == "switchover" {print $5}' "$f" | sort -n | lc_median)
+        printf '\nMedian of %s: longest write gap %s ms, prestop %s ms.\n' "$n" "$mg" "$mp"
+    } | tee "$OUT/lifecycle.md"
+}
+
+lc_main() {
+    bench_need
+    [[ -x $E2E_WRITER ]] || die "$E2E_WRITER not built (make bench builds it)"
+    mkdir -p "$OUT"
+    : >"$OUT/lifecycle.tsv"
+    [[ -f $OUT/machine.tsv ]] || machine_info
+    unset E2E_RUN_DIR E2E_RUN_ID
+    E2E_REDIS_N=3
+    cluster_create
+    start_cluster_ordered
+    wait_healthy 60 || die "cluster not healthy: $E2E_WHY"
+    local m r s
+    m=$(current_master)
+    r=$(redis_pod 1)
+    [[ $r != "$m" ]] || r=$(redis_pod 2)
+    s=$(sentinel_pod 0)
+    bench_check replica-readiness "$r" --readiness
+    bench_check master-readiness "$m" --readiness
+    bench_check sentinel-readiness "$s" --readiness
+    bench_check master-liveness "$m" --liveness
+    drop_pod "$(sentinel_pod 2)"
+    ! peer_answers "$m" "$(sentinel_pod 2)" || die "sentinel-2 still answers after its packets are dropped"
+    bench_check master-readiness-dead-sentinel "$m" --readiness
+    bench_check replica-readiness-dead-sentinel "$r" --readiness
+    # Two of three dead: no majority can form, so the check runs into its
+    # bound (check-timeout) and fails (75): the worst case, fewer runs.
+    drop_pod "$(sentinel_pod 1)"
+    CHECK_RUNS=$((CHECK_RUNS < 20 ? CHECK_RUNS : 20)) bench_check master-readiness-two-dead-sentinels "$m" --readiness
+    undrop_pod "$(sentinel_pod 1)"
+    undrop_pod "$(sentinel_pod 2)"
+    wait_until 30 "sentinel-1 answers again" peer_answers "$m" "$(sentinel_pod 1)" || die "sentinel-1 does not answer again"
+    wait_until 30 "sentinel-2 answers again" peer_answers "$m" "$(sentinel_pod 2)" || die "sentinel-2 does not answer again"
+    wait_healthy 60 || die "not healthy after the dead-sentinel runs: $E2E_WHY"
+    local k
+    for ((k = 1; k <= PRESTOP_RUNS; k++)); do bench_switchover "$k"; done
+    teardown
+    lc_report
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then lc_main "$@"; fi
