@@ -86,6 +86,10 @@ static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd
         fputs("See docs/connecting.md.\n", f);
         return;
     }
+    if (cmd == CMD_INSTALL) {
+        cmd_install_usage(f, o->prog);
+        return;
+    }
     if (cmd == CMD_CHECK) {
         fprintf(f, "Usage: %s check [--readiness | --liveness | --startup] [OPTIONS]\n\n"
                    "One Kubernetes probe of this pod's own %s (on 127.0.0.1), plus the sentinels\n"
@@ -142,6 +146,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "  run        render, then exec %s on the generated file\n"
             "  check      a Kubernetes probe: --readiness (default), --liveness, --startup\n"
             "  prestop    the preStop hook: hand the master role over before stopping\n"
+            "  install DIR  copy this program into DIR as redis-init and sentinel-init\n"
             "%s\n"
             "Options:\n",
             o->prog, o->prog,
@@ -207,7 +212,7 @@ static int add_set(struct cli_opts *o, const char *section, const char *key, con
 static int parse_command(const char *word, enum ri_command *cmd) {
     static const struct { const char *name; enum ri_command cmd; } table[] = {
         {"render", CMD_RENDER}, {"discover", CMD_DISCOVER}, {"run", CMD_RUN},
-        {"check", CMD_CHECK},   {"prestop", CMD_PRESTOP},
+        {"check", CMD_CHECK},   {"prestop", CMD_PRESTOP}, {"install", CMD_INSTALL},
         {"help", CMD_HELP},     {"--help", CMD_HELP},       {"-h", CMD_HELP},
         {"--version", CMD_VERSION}, {"-V", CMD_VERSION},    {"version", CMD_VERSION},
         {"router", CMD_ROUTER}, {"router-check", CMD_ROUTER_CHECK}, {"webdis", CMD_WEBDIS},
@@ -225,6 +230,16 @@ static int set_override(struct cli_opts *o, int kind, const char *arg) {
 }
 
 static const char *bad_option = "";
+
+/* install DIR: one operand, and none of the settings options. */
+static int parse_install(struct cli_opts *o, int nargs, char **args) {
+    if (o->n_sets || o->n_set_args || o->config_path || o->role_override || o->json || o->once ||
+        o->all || o->probe_set)
+        return misuse(o, "install takes no settings, secrets or role options");
+    if (nargs != 1) return misuse(o, nargs ? "install takes one DIR" : "install needs a DIR");
+    o->install_dir = args[0];
+    return 0;
+}
 
 static int parse_option(struct cli_opts *o, int c, const char *arg) {
     int sent = o->kind == KIND_SENTINEL;
@@ -276,7 +291,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->prog = kind == KIND_SENTINEL ? "sentinel-init" : "redis-init";
-    if (argc < 2) return misuse(o, "missing command (render, discover, run, check or prestop)");
+    if (argc < 2)
+        return misuse(o, "missing command (render, discover, run, check, prestop or install)");
     if (parse_command(argv[1], &o->cmd) != 0) return misuse(o, "unknown command '%s'", argv[1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     enum ri_command cmd = o->cmd;
@@ -291,6 +307,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
         int rc = parse_option(o, c, optarg);
         if (rc) return rc;
     }
+    if (cmd == CMD_INSTALL && o->cmd == CMD_INSTALL)
+        return parse_install(o, argc - 1 - optind, argv + 1 + optind);
     if (optind < argc - 1) return misuse(o, "unexpected argument '%s'", argv[optind + 1]);
     if (o->cmd == CMD_HELP || o->cmd == CMD_VERSION) return 0;
     if ((cmd == CMD_DISCOVER || cmd == CMD_CHECK || cmd == CMD_PRESTOP || around) && o->role_override)
@@ -361,6 +379,12 @@ int cli_execute(struct cli_opts *o) {
     char conf_path[SET_PATH_MAX];
     if (!s) return ri_fail(&e, EX_OSERR, "out of memory");
     log_init(o->prog, o->verbose ? LOG_DEBUG : o->quiet ? LOG_WARN : LOG_INFO);
+    if (o->cmd == CMD_INSTALL) {  /* no settings, no secrets */
+        int rc = cmd_install("/proc/self/exe", o->install_dir, &e);
+        if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);
+        free(s);
+        return rc;
+    }
     int rc = load_settings(o, s, &e);
     if (!rc) rc = secrets_load(&sec, s->secrets_path, &e);
     if (!rc && o->cmd == CMD_DISCOVER) rc = cmd_discover(o, s, sec, &e);
@@ -386,7 +410,7 @@ int cli_execute(struct cli_opts *o) {
 
 int cli_main(int argc, char **argv, enum ri_kind kind) {
     struct cli_opts o;
-    int rc = cli_parse(argc, argv, kind, &o);
+    int rc = cli_parse(argc, argv, cli_kind_from_argv0(argv[0], kind), &o);
     if (rc) return rc;
     if (o.cmd == CMD_HELP) { usage(stdout, &o); return 0; }
     if (o.cmd == CMD_VERSION) { printf("%s %s\n", o.prog, RI_VERSION); return 0; }

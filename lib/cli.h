@@ -2,6 +2,7 @@
  *
  *   PROG COMMAND [OPTIONS]      COMMAND: render | discover | run | check | prestop
  *                               (redis-init also: router | router-check | webdis)
+ *   PROG install DIR            copy this program into DIR (lib/cmd_install.c)
  *   PROG --help | --version
  *
  * cli_parse() turns argv into options (exit 64 on misuse); cli_execute()
@@ -15,7 +16,7 @@
 
 enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 enum ri_command { CMD_NONE = 0, CMD_RENDER, CMD_DISCOVER, CMD_RUN, CMD_CHECK, CMD_PRESTOP, CMD_HELP,
-                  CMD_VERSION, CMD_ROUTER, CMD_ROUTER_CHECK, CMD_WEBDIS };
+                  CMD_VERSION, CMD_ROUTER, CMD_ROUTER_CHECK, CMD_WEBDIS, CMD_INSTALL };
 
 #define CLI_MAX_SETS 64
 
@@ -29,6 +30,7 @@ struct cli_opts {
     int probe_set;                     /* check: a probe kind flag was given */
     int role_override;                 /* 0 none, 1 --master, 2 --replica-of / --monitor */
     const char *override_arg;          /* HOST[:PORT] */
+    const char *install_dir;           /* install DIR */
     const char *config_path;           /* -c, else $REDIS_INIT_CONFIG */
     /* flags that map onto settings keys, applied last (highest precedence) */
     int n_sets;
@@ -39,7 +41,8 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o);
 int cli_execute(struct cli_opts *o);
 
-/* The whole program: parse, execute, print the error line; returns the exit code. */
+/* The whole program: parse, execute, print the error line; returns the exit code.
+ * The name in argv[0] may pick the other kind (cli_kind_from_argv0). */
 int cli_main(int argc, char **argv, enum ri_kind kind);
 
 /* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or EX_USAGE. */

@@ -1,31 +1,52 @@
 #!/usr/bin/env bash
 # Install what building and testing redis-init needs on Debian bookworm.
 # Idempotent; run as root. Used by README's setup step and by .ci/run.
+#   tools/install-deps.sh          everything: build, test, bench, docker
+#   tools/install-deps.sh static   only what `make static` needs (the
+#                                  Dockerfile's build stage runs this)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+static_packages=(
+    build-essential libinih-dev         # cc, make, dpkg-dev; libinih.a links with musl as is
+    musl-tools cmake file               # musl-gcc, jansson's build, checks
+)
 packages=(
-    build-essential pkg-config          # cc, make
-    libhiredis-dev libjansson-dev libinih-dev   # the libraries we link
+    "${static_packages[@]}"
+    pkg-config libhiredis-dev libjansson-dev    # the libraries the default build links
     check libsubunit-dev                # unit tests
     clang libclang-rt-14-dev            # libFuzzer and sanitizers
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
     python3-redis                       # e2e: a real Sentinel-aware client (ioredis: npm ci in test/clients)
-    haproxy                             # e2e: the master router (redis-init router)
-    mmdebstrap curl                     # e2e: Webdis from a Debian trixie root filesystem, HTTP client
+    haproxy curl                        # e2e: the master router (redis-init router), HTTP client for Webdis
+    docker.io mmdebstrap                # make docker: a private engine; base images and Webdis's trixie root
 )
+case ${1:-all} in
+    all) ;;
+    static) packages=("${static_packages[@]}") ;;
+    *) echo "usage: $0 [static]" >&2; exit 64 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+    # No package may start its daemon while installing: a system dockerd
+    # would create docker0 and iptables rules on the host. policy-rc.d
+    # (exit 101 = "not allowed") is honoured by invoke-rc.d and
+    # deb-systemd-invoke; an existing one is left alone.
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.
-for svc in redis-server redis-sentinel dnsmasq haproxy; do
+for svc in redis-server redis-sentinel dnsmasq haproxy docker containerd; do
     service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "dependencies installed"

@@ -182,13 +182,17 @@ e2e_start_dnsmasq() {
     local d="$E2E_RUN_DIR/dns"
     # --conf-file=/dev/null: ignore /etc/dnsmasq.conf and dnsmasq.d.
     # --local + --no-resolv: authoritative NXDOMAIN for unknown cluster
-    # names, nothing ever forwarded. --cache-size=0 and --local-ttl=0: no
+    # names, nothing ever forwarded. Names outside the cluster domain are
+    # NXDOMAIN too (--local=/#/), as a cluster DNS's upstream answers for a
+    # name that exists nowhere: without it dnsmasq answers REFUSED, which
+    # glibc reports as a failure (EAI_AGAIN) and musl retries until it times
+    # out, so a short name's last, absolute try would never be "not found". --cache-size=0 and --local-ttl=0: no
     # one (dnsmasq or a client) keeps an old answer after a pod change.
     ip netns exec "$E2E_NETNS" dnsmasq \
         --conf-file=/dev/null --keep-in-foreground --user=root --group=root \
         --pid-file="$d/dnsmasq.pid" \
         --listen-address="$E2E_GW" --bind-interfaces --port=53 \
-        --no-resolv --no-hosts --no-poll --local="/$E2E_DOMAIN/" \
+        --no-resolv --no-hosts --no-poll --local="/$E2E_DOMAIN/" --local='/#/' \
         --domain-needed --cache-size=0 --local-ttl=0 --neg-ttl=0 \
         --addn-hosts="$d/hosts" \
         --log-queries --log-facility="$d/dnsmasq.log" \
@@ -213,7 +217,7 @@ e2e_dns_sync() {
     tmp="$d/hosts.tmp"
     : >"$tmp"
     for f in "$E2E_RUN_DIR"/pods/*/ip; do
-        [[ -f $f ]] || continue
+        [[ -f $f && ! -e $(dirname "$f")/dns-held ]] || continue
         name=$(basename "$(dirname "$f")")
         ip=$(cat "$f")
         printf '%s\t%s\n' "$ip" "$(pod_fqdn "$name")" >>"$tmp"
@@ -221,6 +225,20 @@ e2e_dns_sync() {
     done
     mv "$tmp" "$d/hosts"
     kill -HUP "$(cat "$d/dnsmasq.pid")"
+}
+
+# dns_hold NAME / dns_release NAME: take an existing pod's records out of
+# DNS (NXDOMAIN) and publish them again, as a new pod's name appears only
+# seconds after the pod starts.
+dns_hold() {
+    touch "$(e2e_pod_dir "$1")/dns-held"
+    e2e_dns_sync
+    e2e_dns_wait "$(pod_fqdn "$1")" ""
+}
+dns_release() {
+    rm -f "$(e2e_pod_dir "$1")/dns-held"
+    e2e_dns_sync
+    e2e_dns_wait "$(pod_fqdn "$1")" "$(pod_ip "$1")"
 }
 
 # dns_lookup POD NAME: the addresses NAME resolves to inside POD (exit 2 =

@@ -6,6 +6,7 @@
 
 #include "checkmain.h"
 #include "cli.h"
+#include "commands.h"
 
 static const struct {
     const char *arg;
@@ -67,6 +68,15 @@ static const struct {
     {KIND_SENTINEL, 0, CMD_RENDER, ARGV("render", "--monitor", "m:6379"), ARGC("render", "--monitor", "m:6379")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "--master"), ARGC("render", "--master")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("render", "-d", "/data"), ARGC("render", "-d", "/data")},
+    {KIND_REDIS, 0, CMD_INSTALL, ARGV("install", "/seed"), ARGC("install", "/seed")},
+    {KIND_SENTINEL, 0, CMD_INSTALL, ARGV("install", "-q", "/seed"), ARGC("install", "-q", "/seed")},
+    {KIND_REDIS, 0, CMD_HELP, ARGV("install", "--help"), ARGC("install", "--help")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install"), ARGC("install")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install", "/a", "/b"), ARGC("install", "/a", "/b")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install", "-s", "x", "/a"), ARGC("install", "-s", "x", "/a")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install", "--master", "/a"), ARGC("install", "--master", "/a")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("install", "--liveness", "/a"), ARGC("install", "--liveness", "/a")},
+    {KIND_REDIS, EX_USAGE, 0, ARGV("render", "/a"), ARGC("render", "/a")},
     {KIND_REDIS, 0, CMD_CHECK, ARGV("check"), ARGC("check")},
     {KIND_REDIS, 0, CMD_CHECK, ARGV("check", "--liveness", "-c", "x"), ARGC("check", "--liveness", "-c", "x")},
     {KIND_SENTINEL, 0, CMD_CHECK, ARGV("check", "--startup"), ARGC("check", "--startup")},
@@ -87,6 +97,27 @@ static const struct {
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("router"), ARGC("router")},
     {KIND_SENTINEL, EX_USAGE, 0, ARGV("webdis"), ARGC("webdis")},
 };
+
+/* One executable, two names: argv[0]'s basename picks the tool. */
+static const struct {
+    const char *argv0;
+    int dflt, want;
+} names[] = {
+    {"sentinel-init", KIND_REDIS, KIND_SENTINEL},
+    {"/seed/sentinel-init", KIND_REDIS, KIND_SENTINEL},
+    {"./redis-init", KIND_SENTINEL, KIND_REDIS},
+    {"/usr/local/bin/redis-init", KIND_REDIS, KIND_REDIS},
+    {"ri", KIND_SENTINEL, KIND_SENTINEL},
+    {"/x/sentinel-init.old", KIND_REDIS, KIND_REDIS},
+    {"sentinel-init/", KIND_REDIS, KIND_REDIS},
+    {"", KIND_SENTINEL, KIND_SENTINEL},
+    {NULL, KIND_REDIS, KIND_REDIS},
+};
+
+START_TEST(kind_from_argv0) {
+    ck_assert_int_eq(cli_kind_from_argv0(names[_i].argv0, names[_i].dflt), names[_i].want);
+}
+END_TEST
 
 /* Which probe `check` runs. */
 START_TEST(check_probe_kind) {
@@ -137,6 +168,19 @@ START_TEST(command_help_is_per_command) {
     char *b[] = {"prog", "--help", NULL};
     ck_assert_int_eq(cli_parse(2, b, KIND_SENTINEL, &o), 0);
     ck_assert_int_eq(o.help_for, CMD_NONE);
+    char *c[] = {"prog", "install", "--help", NULL};
+    ck_assert_int_eq(cli_parse(3, c, KIND_REDIS, &o), 0);
+    ck_assert_int_eq(o.help_for, CMD_INSTALL);
+}
+END_TEST
+
+START_TEST(install_takes_its_dir) {
+    struct cli_opts o;
+    char *a[] = {"prog", "install", "-v", "/seed/bin", NULL};
+    ck_assert_int_eq(cli_parse(4, a, KIND_SENTINEL, &o), 0);
+    ck_assert_int_eq(o.cmd, CMD_INSTALL);
+    ck_assert_str_eq(o.install_dir, "/seed/bin");
+    ck_assert_int_eq(o.verbose, 1);
 }
 END_TEST
 
@@ -145,8 +189,10 @@ static Suite *make_suite(void) {
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, split_hostport, 0, (int)(sizeof hostports / sizeof hostports[0]));
     tcase_add_loop_test(tc, parse_table, 0, (int)(sizeof parses / sizeof parses[0]));
+    tcase_add_loop_test(tc, kind_from_argv0, 0, (int)(sizeof names / sizeof names[0]));
     tcase_add_test(tc, flags_map_to_settings_keys);
     tcase_add_test(tc, command_help_is_per_command);
+    tcase_add_test(tc, install_takes_its_dir);
     tcase_add_test(tc, check_probe_kind);
     suite_add_tcase(s, tc);
     return s;

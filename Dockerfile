@@ -1,0 +1,40 @@
+# redis-init: a FROM-scratch image whose only job is to seed the official
+# Redis container with the static binaries (README "Container image").
+#
+#   docker build --build-arg VERSION=$(cat VERSION) \
+#       --build-arg SOURCE=<repository URL> -t redis-init:$(cat VERSION) .
+#
+# The build stage runs `make static`: the very script (tools/build-musl-deps.sh)
+# a host build runs, on Debian bookworm, with Debian's source packages.
+
+FROM debian:bookworm AS build
+WORKDIR /src
+COPY tools/install-deps.sh tools/
+RUN tools/install-deps.sh static
+COPY . .
+ARG VERSION
+# The label must say what the binaries say.
+RUN test -n "$VERSION" && test "$VERSION" = "$(cat VERSION)" \
+ && make static \
+ && mkdir -p /out/usr/local/bin /out/licenses \
+ && cp bin/static/redis-init /out/usr/local/bin/redis-init \
+ && ln -s redis-init /out/usr/local/bin/sentinel-init \
+ && cp LICENSE /out/licenses/redis-init.txt \
+ && cp build/musl/licenses/*.txt /out/licenses/ \
+ && chmod -R a+rX,go-w /out
+
+# One multi-call binary (the name picks the tool), licence texts, nothing else:
+# no shell, no package manager, no libc files.
+FROM scratch
+ARG VERSION
+ARG SOURCE
+LABEL org.opencontainers.image.title="redis-init" \
+      org.opencontainers.image.description="Static redis-init and sentinel-init; 'install DIR' seeds a volume for the Redis container" \
+      org.opencontainers.image.version="$VERSION" \
+      org.opencontainers.image.source="$SOURCE" \
+      org.opencontainers.image.licenses="BSD-3-Clause AND MIT"
+COPY --from=build /out/ /
+# Any UID works (OpenShift assigns one); this is the default, never root.
+USER 65532:65532
+ENTRYPOINT ["/usr/local/bin/redis-init", "install"]
+CMD ["/seed"]

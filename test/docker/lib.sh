@@ -1,0 +1,156 @@
+# shellcheck shell=bash
+# lib.sh: a private Docker engine for tests, and base images made locally.
+#
+# The engine is Debian's docker.io dockerd with everything of its own under
+# one temp dir ($DK_RUN: data root, exec root, pidfile, socket, config), and
+# --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false
+# --bridge=none: the host's firewall, sysctls and default bridge are never
+# touched, and containers have no network unless a test creates one
+# (dk_network: --internal, so nothing is routed or forwarded beyond it).
+# The host's /etc/docker/daemon.json and ~/.docker are not read.
+#
+# No registry is reachable: base images are root file systems made with
+# mmdebstrap from the machine's own apt sources and `docker import`ed under
+# the name the official image has (dk_base_image). The tarballs are cached
+# in $DK_CACHE (default /var/cache/redis-init-test), keyed by what goes in
+# them, so repeat runs import in seconds; CI makes them from nothing.
+#
+# Usage: source this file, dk_engine_start (installs the EXIT/INT/TERM trap
+# that stops the engine and removes $DK_RUN; a test adds its own cleanup by
+# defining dk_test_cleanup), then dk ... (the docker CLI on this engine).
+# Shared by test/docker/test_*.sh; meant for compose / kubelet tests too.
+
+DK_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # for the tests that source this file
+DK_REPO_DIR=$(cd "$DK_LIB_DIR/../.." && pwd)
+DK_CACHE=${DK_CACHE:-/var/cache/redis-init-test}
+DOCKER_BIN=${DOCKER_BIN:-/usr/bin/docker}     # docker.io's CLI, not another on PATH
+DOCKERD_BIN=${DOCKERD_BIN:-/usr/sbin/dockerd}
+DK_TIMEOUT=${DK_TIMEOUT:-300}                 # s, any one docker command
+
+dk_log() { printf '[docker %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+dk_die() { printf '[docker] FATAL: %s\n' "$*" >&2; exit 1; }
+
+# dk ARGS...: the docker CLI against the private engine, bounded in time.
+dk() {
+    DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" \
+        timeout -k 10 "$DK_TIMEOUT" "$DOCKER_BIN" "$@"
+}
+
+# ---------------------------------------------------------------- engine
+
+dk_engine_start() {
+    [[ -x $DOCKERD_BIN && -x $DOCKER_BIN ]] || dk_die "dockerd/docker not found (Debian package docker.io)"
+    # Short path: the exec root holds unix sockets (108-byte limit).
+    DK_RUN=$(mktemp -d /tmp/ri-dk.XXXXXX)
+    mkdir -p "$DK_RUN/cli"
+    echo '{}' >"$DK_RUN/daemon.json"
+    trap dk_teardown EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    setsid "$DOCKERD_BIN" --config-file "$DK_RUN/daemon.json" \
+        --data-root "$DK_RUN/data" --exec-root "$DK_RUN/exec" --pidfile "$DK_RUN/dockerd.pid" \
+        -H "unix://$DK_RUN/docker.sock" --iptables=false --ip6tables=false --ip-forward=false \
+        --ip-masq=false --bridge=none --log-level="${DK_LOG_LEVEL:-warn}" \
+        >"$DK_RUN/dockerd.log" 2>&1 </dev/null &
+    DK_DOCKERD_PID=$!
+    local end=$((SECONDS + 60))
+    until dk version >/dev/null 2>&1; do
+        if ! kill -0 "$DK_DOCKERD_PID" 2>/dev/null || ((SECONDS >= end)); then
+            tail -20 "$DK_RUN/dockerd.log" >&2
+            dk_die "dockerd did not come up (log above)"
+        fi
+        sleep 0.2
+    done
+    dk_log "engine up: $DK_RUN (dockerd pid $DK_DOCKERD_PID, $(dk version -f '{{.Server.Version}}'))"
+}
+
+# Every process started with our run dir in its command line (dockerd, its
+# containerd, the shims): found by that unique path, never by name.
+dk_own_pids() {
+    local p cmd
+    for p in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        [[ $cmd == *"$DK_RUN/"* ]] && echo "${p#/proc/}"
+    done
+}
+
+# Bounded: containers removed, dockerd TERM then KILL, leftovers of this run
+# killed, mounts under $DK_RUN unmounted, $DK_RUN removed.
+dk_teardown() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e   # every step runs, whatever failed before it
+    [[ -n ${DK_RUN:-} && -d $DK_RUN ]] || exit "$rc"
+    if declare -F dk_test_cleanup >/dev/null; then dk_test_cleanup || true; fi
+    if [[ -n ${DK_DOCKERD_PID:-} ]] && kill -0 "$DK_DOCKERD_PID" 2>/dev/null; then
+        local ids
+        ids=$(DK_TIMEOUT=20 dk ps -aq 2>/dev/null || true)
+        # shellcheck disable=SC2086
+        [[ -n $ids ]] && DK_TIMEOUT=30 dk rm -f $ids >/dev/null 2>&1
+        kill -TERM "$DK_DOCKERD_PID" 2>/dev/null
+        local end=$((SECONDS + 30))
+        while kill -0 "$DK_DOCKERD_PID" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
+        kill -KILL "$DK_DOCKERD_PID" 2>/dev/null
+        wait "$DK_DOCKERD_PID" 2>/dev/null
+    fi
+    local p
+    for p in $(dk_own_pids); do kill -KILL "$p" 2>/dev/null; done
+    sleep 0.2
+    local m
+    while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_RUN/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+    if [[ -n ${DK_KEEP:-} ]]; then
+        dk_log "kept $DK_RUN (DK_KEEP)"
+    elif grep -qF " $DK_RUN/" /proc/self/mounts; then
+        dk_log "WARNING: mounts left under $DK_RUN, not removed"
+        ((rc)) || rc=1
+    else
+        rm -rf "$DK_RUN"
+    fi
+    exit "$rc"
+}
+
+# ---------------------------------------------------------------- images
+
+# dk_base_image NAME SUITE [PACKAGE...] [-- DOCKER-IMPORT-CHANGE...]:
+# NAME (e.g. debian:bookworm, redis:7.0) from an mmdebstrap minbase of SUITE
+# with PACKAGEs, made from this machine's apt sources (the image then has
+# those sources too), unless the engine already has it.
+dk_base_image() {
+    local name=$1 suite=$2; shift 2
+    local pkgs=() changes=()
+    while (($#)) && [[ $1 != -- ]]; do pkgs+=("$1"); shift; done
+    (($#)) && shift && changes=("$@")
+    if dk image inspect "$name" >/dev/null 2>&1; then return 0; fi
+    local sources=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list)
+    local s key srcs=()
+    for s in "${sources[@]}"; do
+        [[ -s $s && $(basename "$s") != redis-init-deb-src.* ]] && srcs+=("$s")
+    done
+    ((${#srcs[@]})) || dk_die "no apt sources on this machine"
+    key=$( { echo "minbase $suite ${pkgs[*]}"; cat "${srcs[@]}"; } | sha256sum | cut -c1-16)
+    local tar="$DK_CACHE/${name//[:\/]/_}-$suite-$key.tar"
+    if [[ ! -f $tar ]]; then
+        mkdir -p "$DK_CACHE"
+        dk_log "mmdebstrap $suite minbase ${pkgs[*]:++ ${pkgs[*]} }-> $tar"
+        local inc=()
+        ((${#pkgs[@]})) && inc=(--include="$(IFS=,; echo "${pkgs[*]}")")
+        # The sources go in as files (one per argument), never from stdin.
+        timeout -k 10 900 mmdebstrap --quiet --variant=minbase --format=tar "${inc[@]}" \
+            "$suite" "$tar.tmp" "${srcs[@]}" </dev/null ||
+            { rm -f "$tar.tmp"; dk_die "mmdebstrap failed for $name"; }
+        mv "$tar.tmp" "$tar"
+    fi
+    local c ch=()
+    for c in "${changes[@]}"; do ch+=(--change "$c"); done
+    dk import "${ch[@]}" "$tar" "$name" >/dev/null || dk_die "docker import $tar as $name failed"
+    dk_log "image $name from $(basename "$tar") ($(du -m "$tar" | cut -f1) MB)"
+}
+
+# dk_network NAME SUBNET: a user-defined --internal network for one test (no
+# gateway out, no NAT); containers on it find each other through the
+# engine's embedded DNS by name and --network-alias.
+dk_network() {
+    dk network create --internal --driver bridge --subnet "$2" "$1" >/dev/null ||
+        dk_die "docker network create $1 failed"
+}
