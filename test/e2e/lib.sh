@@ -186,8 +186,9 @@ e2e_start_dnsmasq() {
     # NXDOMAIN too (--local=/#/), as a cluster DNS's upstream answers for a
     # name that exists nowhere: without it dnsmasq answers REFUSED, which
     # glibc reports as a failure (EAI_AGAIN) and musl retries until it times
-    # out, so a short name's last, absolute try would never be "not found". --cache-size=0 and --local-ttl=0: no
-    # one (dnsmasq or a client) keeps an old answer after a pod change.
+    # out, so a short name's last, absolute try would never be "not found".
+    # --cache-size=0 and --local-ttl=0: no one (dnsmasq or a client) keeps an
+    # old answer after a pod change.
     ip netns exec "$E2E_NETNS" dnsmasq \
         --conf-file=/dev/null --keep-in-foreground --user=root --group=root \
         --pid-file="$d/dnsmasq.pid" \
@@ -202,11 +203,14 @@ e2e_start_dnsmasq() {
 }
 
 # A query from inside the net namespace (its resolv.conf points at dnsmasq):
-# NXDOMAIN is a valid answer, a timeout is not.
+# NXDOMAIN is a valid answer, a timeout is not. getent also exits 2 when
+# nothing listens yet (connection refused), so dnsmasq must have logged the
+# query and written its pid file too (e2e_dns_sync signals that pid).
 e2e_dns_probe() {
-    local rc=0
+    local rc=0 d="$E2E_RUN_DIR/dns"
     ip netns exec "$E2E_NETNS" getent hosts "probe.$E2E_DOMAIN" >/dev/null 2>&1 || rc=$?
-    ((rc == 0 || rc == 2))
+    ((rc == 0 || rc == 2)) && [[ -s $d/dnsmasq.pid ]] &&
+        grep -qF "query[A] probe.$E2E_DOMAIN" "$d/dnsmasq.log" 2>/dev/null
 }
 
 # Rewrite the addn-hosts file from the pods that exist and make dnsmasq
