@@ -4,35 +4,14 @@
 #include <limits.h>
 #include <string.h>
 
+#include "quote.h"
+
 /* ---------------------------------------------------------------------------
  * HAProxy
  * ------------------------------------------------------------------------- */
 
 int haproxy_quote(const char *in, size_t len, char *out, size_t outlen) {
-    static const char hex[] = "0123456789abcdef";
-    if (len > ((size_t)INT_MAX - 3) / 4 || outlen < 3) return -1;
-    size_t o = 0;
-    out[o++] = '"';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        int esc = ch == '"' || ch == '\\' || ch == '$';
-        size_t w = esc ? 2 : (ch < 0x20 || ch > 0x7e) ? 4 : 1;
-        if (ch == '\0' || o + w + 2 > outlen) return -1;
-        if (esc) {
-            out[o++] = '\\';
-            out[o++] = (char)ch;
-        } else if (w == 4) {
-            out[o++] = '\\';
-            out[o++] = 'x';
-            out[o++] = hex[ch >> 4];
-            out[o++] = hex[ch & 15];
-        } else {
-            out[o++] = (char)ch;
-        }
-    }
-    out[o++] = '"';
-    out[o] = '\0';
-    return (int)o;
+    return quote_escaping(in, len, "\"\\$", out, outlen);
 }
 
 static int hexval(char c) {

@@ -14,7 +14,7 @@
  * Quoting
  * ------------------------------------------------------------------------- */
 
-int conf_quote(const char *in, size_t len, char *out, size_t outlen) {
+int quote_escaping(const char *in, size_t len, const char *escaped, char *out, size_t outlen) {
     static const char hex[] = "0123456789abcdef";
     if (len > ((size_t)INT_MAX - 3) / 4) return -1;
     size_t o = 0;
@@ -25,12 +25,13 @@ int conf_quote(const char *in, size_t len, char *out, size_t outlen) {
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)in[i];
         if (ch == '\0') return -1;
-        size_t w = (ch == '"' || ch == '\\') ? 2 : (ch < 0x20 || ch > 0x7e) ? 4 : 1;
+        int esc = strchr(escaped, ch) != NULL;
+        size_t w = esc ? 2 : (ch < 0x20 || ch > 0x7e) ? 4 : 1;
         if (o + w + 2 > outlen) return -1;
-        if (ch == '"' || ch == '\\') {
+        if (esc) {
             out[o++] = '\\';
             out[o++] = (char)ch;
-        } else if (ch < 0x20 || ch > 0x7e) {
+        } else if (w == 4) {
             out[o++] = '\\';
             out[o++] = 'x';
             out[o++] = hex[ch >> 4];
@@ -42,6 +43,10 @@ int conf_quote(const char *in, size_t len, char *out, size_t outlen) {
     out[o++] = '"';
     out[o] = '\0';
     return (int)o;
+}
+
+int conf_quote(const char *in, size_t len, char *out, size_t outlen) {
+    return quote_escaping(in, len, "\"\\", out, outlen);
 }
 
 /* ---------------------------------------------------------------------------

@@ -16,6 +16,12 @@
  * if in holds a NUL byte or out is too small (outlen >= 4*len+3 always fits). */
 int conf_quote(const char *in, size_t len, char *out, size_t outlen);
 
+/* The double-quoted form both conf_quote() (escaped = "\"\\") and
+ * haproxy_quote() (also '$') write: each byte of `escaped` as \c, every byte
+ * outside 0x20..0x7e as \xHH, the rest as is. Same returns as conf_quote().
+ * escaped must not contain NUL. */
+int quote_escaping(const char *in, size_t len, const char *escaped, char *out, size_t outlen);
+
 /* Split one config line as sdssplitargs() does, quirks included: blanks
  * between arguments are isspace(), but a bare word ends only at ' ', \t,
  * \n or \r; a quote inside a bare word opens a quoted part (a"b c" is one

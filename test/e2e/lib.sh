@@ -663,17 +663,12 @@ router_host() { printf '%s.%s.svc.%s' "$E2E_ROUTER_SVC" "$E2E_K8S_NS" "$E2E_DOMA
 # start_router_pod: render haproxy.cfg + its check in the router pod (as its
 # init container would), then run haproxy in the foreground as its container.
 start_router_pod() {
-    local name dir bin
+    local name dir
     name=$(router_pod)
     dir=$(e2e_pod_dir "$name")
-    bin=$(ri_bin redis-init)
     command -v haproxy >/dev/null 2>&1 || die "haproxy is missing (Debian package haproxy; tools/install-deps.sh)"
     pod_exists "$name" || pod_create "$name"
-    local -a envv
-    mapfile -t envv < <(pod_env "$name")
-    pod_exec "$name" env -i "${envv[@]}" "$bin" router -c "$E2E_RUN_DIR/settings.ini" \
-        -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf" >>"$dir/log" 2>&1 ||
-        die "redis-init router failed: $(tail -3 "$dir/log")"
+    pod_ri "$name" router >>"$dir/log" 2>&1 || die "redis-init router failed: $(tail -3 "$dir/log")"
     pod_spawn "$name" haproxy -db -f "$dir/conf/haproxy.cfg"
 }
 
@@ -741,11 +736,7 @@ start_webdis_pod() {
     dir=$(e2e_pod_dir "$name")
     e2e_trixie_webdis
     pod_exists "$name" || pod_create "$name"
-    local -a envv
-    mapfile -t envv < <(pod_env "$name")
-    pod_exec "$name" env -i "${envv[@]}" "$(ri_bin redis-init)" webdis -c "$E2E_RUN_DIR/settings.ini" \
-        -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf" >>"$dir/log" 2>&1 ||
-        die "redis-init webdis failed: $(tail -3 "$dir/log")"
+    pod_ri "$name" webdis >>"$dir/log" 2>&1 || die "redis-init webdis failed: $(tail -3 "$dir/log")"
     # The pod's DNS (resolv.conf, hosts) inside the chroot; each pod its own
     # mount namespace (unshare), so nothing is left mounted on the host.
     pod_spawn "$name" unshare --mount --propagation private sh -c '
