@@ -13,7 +13,6 @@
 #include "log.h"
 #include "probe.h"
 
-#define LOCAL_HOST "127.0.0.1"
 
 /* The probe user's credentials, wiped on the way out. */
 struct creds {

@@ -13,7 +13,6 @@
 #include "log.h"
 #include "probe.h"
 
-#define LOCAL_HOST   "127.0.0.1"
 #define ROUND_GAP_MS 50     /* between observations while waiting */
 
 struct prestop_run {

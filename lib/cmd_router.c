@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cfgquote.h"
+#include "discover.h"
 #include "fsutil.h"
 #include "log.h"
 #include "probe.h"
@@ -26,18 +27,6 @@ static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while ren
 /* ---------------------------------------------------------------------------
  * Rendering
  * ------------------------------------------------------------------------ */
-
-typedef int (*quote_fn)(const char *, size_t, char *, size_t);
-
-static int set_q(struct tmpl_ctx *c, const char *name, quote_fn q, const char *val, ri_err *e) {
-    size_t cap = 4 * strlen(val) + 3;
-    char *out = malloc(cap);
-    if (!out) return oom(e);
-    int rc = q(val, strlen(val), out, cap) < 0 ? ri_fail(e, EX_CONFIG, "cannot quote %s", name)
-             : tmpl_set(c, name, out) ? oom(e) : 0;
-    free(out);
-    return rc;
-}
 
 /* The redis-init binary HAProxy's check runs: [paths] redis-init, else this one. */
 static int check_binary(const struct settings *s, char *out, size_t outlen, ri_err *e) {
@@ -75,13 +64,13 @@ static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char 
     if (tmpl_set_list(c, "servers") ||
         tmpl_setf(c, "port", "%d", s->redis_port) || tmpl_set(c, "master_name", s->master_name) ||
         tmpl_setf(c, "sentinels", "%d", s->sentinel_replicas) ||
-        tmpl_setf(c, "majority", "%d", s->sentinel_replicas / 2 + 1) ||
+        tmpl_setf(c, "majority", "%d", sentinel_majority(s->sentinel_replicas)) ||
         tmpl_setf(c, "check_timeout", "%d", s->probe_timeout_ms + 500) ||
         /* first checks spread over inter (1 s), each up to the check timeout,
          * plus one for date's whole seconds */
         tmpl_setf(c, "warmup", "%d", 2 + (s->probe_timeout_ms + 500 + 999) / 1000))
         return oom(e);
-    if ((rc = set_q(c, "check_command", haproxy_quote, check_path, e))) return rc;
+    if ((rc = render_set_quoted(c, "check_command", haproxy_quote, check_path, e))) return rc;
     for (int i = 0; i < s->redis_replicas; i++) {
         char host[SET_HOST_MAX];
         struct tmpl_ctx *it = tmpl_add_item(c, "servers");
@@ -109,8 +98,8 @@ int cmd_router(const struct settings *s, ri_err *e) {
         rc = oom(e);
     if (!rc) rc = cfg_context(cfg, s, check_path, e);
     if (!rc) rc = ini_context(ini, s, e);
-    if (!rc) rc = set_q(sh, "bin", sh_quote, bin, e);
-    if (!rc) rc = set_q(sh, "ini", sh_quote, ini_path, e);
+    if (!rc) rc = render_set_quoted(sh, "bin", sh_quote, bin, e);
+    if (!rc) rc = render_set_quoted(sh, "ini", sh_quote, ini_path, e);
     if (!rc) rc = render_template(s, "haproxy.cfg", cfg, &out[0], e);
     if (!rc) rc = render_template(s, "router-check.ini", ini, &out[1], e);
     if (!rc) rc = render_template(s, "router-check", sh, &out[2], e);
@@ -148,21 +137,16 @@ static int server_ordinal(const struct settings *s, const char *name, ri_err *e)
     return (int)i;
 }
 
+/* The sentinels as discovery plans them; one redis slot: the server HAProxy names. */
 static int plan(const struct settings *s, const char *addr, int port, struct observations *o, ri_err *e) {
+    int rc = discover_plan(s, 0, o, e);
+    if (rc) return rc;
     o->n_redis = 1;
-    o->n_sentinels = s->sentinel_replicas;
     o->redis_port = port;
+    memset(&o->redis[0], 0, sizeof o->redis[0]);
     snprintf(o->redis[0].p.host, sizeof o->redis[0].p.host, "%s", addr);
     o->redis[0].p.port = port;
     o->redis[0].p.outcome = OUT_ERROR;
-    for (int i = 0; i < o->n_sentinels; i++) {
-        struct peer_common *p = &o->sentinels[i].p;
-        int rc = settings_host(s, s->sentinel_service, i, p->host, sizeof p->host, e);
-        if (rc) return rc;
-        p->ordinal = i;
-        p->port = s->sentinel_port;
-        p->outcome = OUT_ERROR;
-    }
     return 0;
 }
 
@@ -174,16 +158,12 @@ int cmd_router_check(const struct settings *s, const struct secrets *sec, ri_err
     if (!addr || !*addr || port < 1 || port > 65535)
         return ri_fail(e, EX_USAGE, "router-check: HAPROXY_SERVER_ADDR / HAPROXY_SERVER_PORT not set (run by HAProxy)");
     char own[SET_HOST_MAX], pu[SET_NAME_MAX], pp[256];
-    struct probe_config pc = {.timeout_ms = s->probe_timeout_ms, .master_name = s->master_name};
+    struct probe_config pc;
     struct observations *o = calloc(1, sizeof *o);
     if (!o) return ri_fail(e, EX_OSERR, "out of memory");
     int rc = settings_host(s, s->redis_service, ord, own, sizeof own, e);
     if (!rc) rc = plan(s, addr, port, o, e);
-    if (!rc) rc = secrets_probe_credentials(sec, pu, sizeof pu, pp, sizeof pp, e);
-    if (!rc) rc = secrets_require_username(sec, SECRET_SERVICE_USER, &pc.sentinel_user, e);
-    if (!rc) rc = secrets_require(sec, SECRET_SERVICE_PASS, &pc.sentinel_pass, e);
-    pc.redis_user = pu;
-    pc.redis_pass = pp;
+    if (!rc) rc = discover_probe_config(s, sec, &pc, pu, sizeof pu, pp, sizeof pp, e);
     if (!rc) rc = probe_round(&pc, o, e);
     if (!rc) {
         struct router_verdict v;

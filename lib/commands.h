@@ -13,6 +13,9 @@
 #include "secrets.h"
 #include "settings.h"
 
+/* check and prestop ask the pod's own server here, never through DNS. */
+#define LOCAL_HOST "127.0.0.1"
+
 /* discover: rounds until a decision (or the deadline), then the report on
  * stdout (lib/cmd_discover.c). 0, or EX_UNAVAILABLE with the report printed. */
 int cmd_discover(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,

@@ -22,19 +22,23 @@
 
 static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while rendering"); }
 
-/* Set name to the config-quoted form of val. The scratch copy is wiped:
- * val may be a secret. conf_quote() cannot fail here (the buffer fits any
- * input, and a strlen()-bounded string holds no NUL); the check stays. */
-static int set_quoted(struct tmpl_ctx *c, const char *name, const char *val, ri_err *e) {
+int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quote, const char *val,
+                      ri_err *e) {
     size_t len = strlen(val), cap = 4 * len + 3;
     char *q = malloc(cap);
     if (!q) return oom(e);
     int rc = 0;
-    if (conf_quote(val, len, q, cap) < 0) rc = ri_fail(e, EX_CONFIG, "cannot quote %s", name);
+    if (quote(val, len, q, cap) < 0) rc = ri_fail(e, EX_CONFIG, "cannot quote %s", name);
     else if (tmpl_set(c, name, q)) rc = oom(e);
     explicit_bzero(q, cap);
     free(q);
     return rc;
+}
+
+/* Set name to the config-quoted form of val (conf_quote() cannot fail here:
+ * the buffer fits any input, and a strlen()-bounded string holds no NUL). */
+static int set_quoted(struct tmpl_ctx *c, const char *name, const char *val, ri_err *e) {
+    return render_set_quoted(c, name, conf_quote, val, e);
 }
 
 /* Set name to the config-quoted form of secret key. */

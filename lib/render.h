@@ -48,6 +48,13 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
 int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
                     struct buf *out, ri_err *e);
 
+/* Set template variable name to quote(val): conf_quote, haproxy_quote,
+ * sh_quote... The scratch copy is wiped (val may be a secret). EX_CONFIG
+ * when val cannot be quoted. */
+typedef int (*render_quote_fn)(const char *in, size_t len, char *out, size_t outlen);
+int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quote, const char *val,
+                      ri_err *e);
+
 /* Write the rendered files into settings.conf_dir. */
 int render_commit(const struct settings *s, const struct rendered *r, ri_err *e);
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decide.h"
+
 static int names_server(const struct sentinel_obs *s, const struct redis_obs *r,
                         const char *own_host, int port) {
     if (s->p.outcome != OUT_ANSWER || s->master_port != port) return 0;
@@ -16,7 +18,7 @@ void router_verdict(const struct observations *o, const char *own_host, int port
                     struct router_verdict *v) {
     const struct redis_obs *r = &o->redis[0];
     memset(v, 0, sizeof *v);
-    v->majority = o->n_sentinels / 2 + 1;
+    v->majority = sentinel_majority(o->n_sentinels);
     for (int i = 0; i < o->n_sentinels; i++) v->named += names_server(&o->sentinels[i], r, own_host, port);
     if (r->p.outcome != OUT_ANSWER) {
         snprintf(v->why, sizeof v->why, "no answer: %s (%s)", outcome_name(r->p.outcome), r->p.detail);
