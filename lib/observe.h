@@ -89,7 +89,9 @@ struct sentinel_master_obs {
     int master_port;
     char flags[128];                 /* "master", "master,s_down,failover_in_progress", ... */
     int num_replicas;                /* num-slaves: replicas it knows */
-    int num_other_sentinels;         /* num-other-sentinels */
+    int num_other_sentinels;         /* num-other-sentinels (configured known peers count) */
+    int reachable_replicas;          /* SENTINEL REPLICAS: neither s_down nor disconnected */
+    int reachable_sentinels;         /* SENTINEL SENTINELS: likewise: peers that can vote */
     int quorum;
 };
 

@@ -206,7 +206,7 @@ static const struct {
     {"master is a replica", "answer", "R m1 up", 2, 2, CHECK_NOT_READY, "Q3"},
     {"knows no replicas yet", "answer", "M c2", 0, 2, CHECK_NOT_READY, "Q4"},
     {"knows one of two replicas", "answer", "M c2", 1, 2, CHECK_NOT_READY, "Q4"},
-    {"knows no peers", "answer", "M c2", 2, 0, CHECK_NOT_READY, "Q5"},
+    {"knows its peers by config but reaches none", "answer", "M c2", 2, 0, CHECK_NOT_READY, "Q5"},
     {"one peer is enough for 3", "answer", "M c2", 2, 1, CHECK_PASS, "Q6"},
     {"all known", "answer", "M c2", 2, 2, CHECK_PASS, "Q6"},
     {"a down replica it still knows", "answer", "M c1", 2, 2, CHECK_PASS, "Q6"},
@@ -221,8 +221,11 @@ START_TEST(sentinel_ready)
     o.own.p.outcome = parse_outcome(sent_rows[_i].own);
     snprintf(o.own.master_host, sizeof o.own.master_host, RHOST, 0);
     o.own.master_port = 6379;
-    o.own.num_replicas = sent_rows[_i].replicas;
-    o.own.num_other_sentinels = sent_rows[_i].others;
+    /* Configured known-* peers are always listed; only reach counts. */
+    o.own.num_replicas = 2;
+    o.own.num_other_sentinels = 2;
+    o.own.reachable_replicas = sent_rows[_i].replicas;
+    o.own.reachable_sentinels = sent_rows[_i].others;
     if (strcmp(sent_rows[_i].master, "-") == 0) o.master.p.outcome = OUT_ERROR;
     else parse_redis(&o.master, 0, sent_rows[_i].master);
     check_sentinel_ready(&o, &v);
@@ -243,10 +246,11 @@ START_TEST(sentinel_ready_five)
     snprintf(o.own.master_host, sizeof o.own.master_host, RHOST, 0);
     o.own.master_port = 6379;
     parse_redis(&o.master, 0, "M c0");
-    o.own.num_other_sentinels = 1;
+    o.own.num_other_sentinels = 4;
+    o.own.reachable_sentinels = 1;
     check_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q5");
-    o.own.num_other_sentinels = 2;
+    o.own.reachable_sentinels = 2;
     check_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q6");
 }
