@@ -947,6 +947,31 @@ assert_rejoined() {
     assert_master "$master"
 }
 
+# failed_over_from OLD: every running sentinel names the same master, not
+# OLD, and it answers as master; sets PROMOTED to that pod.
+failed_over_from() {
+    local p a first=
+    for p in $(running_sentinel_pods); do
+        a=$(sentinel_master_addr "$p")
+        a=${a%% *}
+        [[ -n $a && $a != "$(pod_fqdn "$1")" ]] || return 1
+        [[ -z $first || $a == "$first" ]] || return 1
+        first=$a
+    done
+    [[ -n $first ]] && PROMOTED=$(pod_of_fqdn "$first") && [[ $(redis_role "$PROMOTED") == master ]]
+}
+
+# wait_failover OLD SECS: wait for failed_over_from OLD; sets PROMOTED and
+# FAILOVER_MS (milliseconds from the call, polled every 250 ms).
+wait_failover() {
+    local t0
+    t0=$(date +%s%N)
+    wait_until "$2" "sentinels to fail over from $1" failed_over_from "$1" ||
+        fail "no failover from $1 within $2 s"
+    failed_over_from "$1"
+    FAILOVER_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
 # assert_keys_everywhere PREFIX COUNT: every running redis pod has them
 # (waits a little for replication after a resync).
 assert_keys_everywhere() {
