@@ -144,6 +144,10 @@ void check_redis_ready(const struct redis_check_obs *o, struct verdict *v)
         set_verdict(v, CHECK_PASS, "R5");
         dec_format(v->reason, "replica of %.*s:%d, link up, offset %lld",
                    dec_label_len(r->master_host), r->master_host, r->master_port, r->offset);
+    } else if (r->role == ROLE_INIT) {
+        set_verdict(v, CHECK_NOT_READY, "R6");
+        dec_format(v->reason, "no server yet: redis-init is still deciding this pod's role "
+                   "(its beacon answered)");
     } else if (r->role != ROLE_MASTER) {
         set_verdict(v, CHECK_NOT_READY, "R6");
         dec_format(v->reason, "answers with an unknown role");

@@ -43,7 +43,7 @@ static void parse_redis(struct redis_obs *r, int i, const char *tok)
     r->p.port = 6379;
     r->p.ordinal = i;
     r->second_offset = -1;
-    if (!strchr("MRL?", tok[0]) || (tok[1] != '\0' && tok[1] != ' ')) {
+    if (!strchr("MRLI?", tok[0]) || (tok[1] != '\0' && tok[1] != ' ')) {
         r->p.outcome = parse_outcome(tok);
         return;
     }
@@ -55,6 +55,7 @@ static void parse_redis(struct redis_obs *r, int i, const char *tok)
         else if (strcmp(w, "R") == 0) r->role = ROLE_REPLICA;
         else if (strcmp(w, "L") == 0) r->loading = 1;
         else if (strcmp(w, "?") == 0) r->role = ROLE_UNKNOWN;
+        else if (strcmp(w, "I") == 0) r->role = ROLE_INIT;   /* redis-init's beacon */
         else if (strcmp(w, "up") == 0) r->link_up = 1;
         else if (strcmp(w, "down") == 0) r->link_up = 0;
         else if (strcmp(w, "sync") == 0) r->sync_in_progress = 1;
@@ -125,6 +126,8 @@ static const struct {
     {"replica linked", "R m1 up o5", {"=1", "=1", "=1"}, CHECK_PASS, "R5", "link up", 1},
     {"replica ignores sentinels", "R m1 up", {"timeout", "timeout", "timeout"}, CHECK_PASS, "R5", "", 1},
     {"unknown role", "?", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6", "unknown role", 1},
+    {"still deciding (beacon)", "I", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6",
+     "still deciding", 1},
     {"master, all name it", "M", {"=me", "=me", "=me"}, CHECK_PASS, "R7", "3 of 3", 1},
     {"master, majority, one dead", "M", {"=me", "=me", "timeout"}, CHECK_PASS, "R7", "2 of 3", 1},
     {"master, majority formed early", "M", {"=me", "=me", "not-awaited"}, CHECK_PASS, "R7", "", 1},
