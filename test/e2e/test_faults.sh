@@ -14,6 +14,11 @@
 #  5. one replica's volume wiped (pod 0's, made a replica first) and every
 #     pod and sentinel restarted at once: the newest history wins, the
 #     wiped pod resyncs
+#  6. a restarting replica while another replica's name resolves but its
+#     host never answers (blackholed): it still decides (follow the master)
+#     well within the deadline, without a restart
+#  7. a restarting replica whose own name appears in DNS only 3 s after it
+#     starts: it waits for its name, then decides right
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -111,4 +116,37 @@ writer_verify wipe
 e2e_log "RESULT wipe: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=n/a"
 n=$(rcli "$r0" DBSIZE | tr -d '\r')
 ((n > 0)) || fail "wipe: $r0 did not resync (DBSIZE $n)"
+# ---- 6. a blackholed peer does not delay a restarting replica
+writer_start blackhole
+m=$(current_master)
+mapfile -t reps < <(running_redis_pods | grep -vx "$m")
+hole=${reps[0]} restarting=${reps[1]}
+others=()
+for p in $(running_redis_pods) $(running_sentinel_pods) "$E2E_APP_POD"; do [[ $p == "$hole" ]] || others+=("$p"); done
+pod_partition "$hole" "${others[@]}"
+stop_pod "$restarting" 0
+t0=$(date +%s%N)
+start_redis_pod "${restarting##*-}"
+wait_until 20 "$restarting ready" redis_ready "$restarting" ||
+    fail "blackhole: $restarting did not rejoin while $hole is blackholed"
+e2e_log "blackhole: $restarting rejoined in $((($(date +%s%N) - t0) / 1000000)) ms with $hole blackholed"
+[[ $(info_field "$restarting" replication master_host) == "$(pod_fqdn "$m")" ]] ||
+    fail "blackhole: $restarting follows $(info_field "$restarting" replication master_host), not $m"
+pod_heal "$hole"
+wait_healthy 60 || fail "blackhole: not healthy after the heal: $E2E_WHY"
+report blackhole
+
+# ---- 7. a replica whose own name is published late
+writer_start late-dns
+m=$(current_master)
+late=$(running_redis_pods | grep -vx "$m" | head -n 1)
+stop_pod "$late" 0
+dns_hold "$late"
+start_redis_pod "${late##*-}"
+sleep 3
+[[ $(redis_role "$late" 2>/dev/null || true) != master ]] || fail "late-dns: $late became master"
+dns_release "$late"
+assert_rejoined "$late" "$m" 30
+report late-dns
+assert_no_restarts
 e2e_log "fault suite OK"

@@ -17,8 +17,12 @@ writer_start kill10
 times=()
 for i in $(seq 1 10); do
     old=$(current_master) || fail "kill10 #$i: not exactly one master"
+    t_kill=$(($(date +%s%N) / 1000000))
     kill_pod "$old"
     wait_failover "$old" 30
+    logs=()
+    for ((k = 0; k < E2E_SENTINEL_N; k++)); do logs+=("$(e2e_pod_dir "$(sentinel_pod "$k")")/log"); done
+    e2e_log "kill10 #$i: $FAILOVER_MS ms; sentinel events (ms after the kill): $(python3 "$E2E_REPO_DIR/test/tools/failover_timeline.py" "$t_kill" "${logs[@]}")"
     ((FAILOVER_MS <= FAILOVER_BOUND_MS)) ||
         fail "kill10 #$i: new master after $FAILOVER_MS ms, bound $FAILOVER_BOUND_MS ms"
     times+=("$FAILOVER_MS")
