@@ -23,6 +23,7 @@
 #define MAX_CONN   32
 #define IN_MAX     2048       /* a probe's pipeline is far smaller */
 #define MAX_ARGS   4
+#define INIT_ERR   "-INIT redis-init is deciding this pod's role; no server runs yet\r\n"
 
 struct conn {
     int fd;
@@ -115,7 +116,13 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
     if (argc == 0) return 0;
     if (!strcasecmp(argv[0], "AUTH") && (argc == 2 || argc == 3)) {
         const char *user = argc == 3 ? argv[1] : "default";
-        c->authed = strcmp(user, b->user) == 0 && secret_equal(argv[argc - 1], alen[argc - 1], b->pass);
+        if (strcmp(user, b->user) != 0) {
+            /* Not ours to judge: an application's or a sentinel's user must
+             * not read "wrong password" and give up; the server comes soon. */
+            send_str(c->fd, INIT_ERR);
+            return 0;
+        }
+        c->authed = secret_equal(argv[argc - 1], alen[argc - 1], b->pass);
         send_str(c->fd, c->authed ? "+OK\r\n"
                  : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         return 0;
@@ -138,7 +145,7 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
         send_str(c->fd, "\r\n");
         return 0;
     }
-    send_str(c->fd, "-INIT redis-init is deciding this pod's role; no server runs yet\r\n");
+    send_str(c->fd, INIT_ERR);
     return 0;
 }
 

@@ -7,7 +7,9 @@
  * listens on the redis port (the bind addresses of [redis] bind) and speaks
  * just enough RESP for a discovery probe:
  *
- *   AUTH [user] pass   +OK only for the probe user (WRONGPASS otherwise)
+ *   AUTH [user] pass   the probe user: +OK, or WRONGPASS for a wrong
+ *                      password; any other user: -INIT (an application must
+ *                      not read "wrong password" and give up)
  *   INFO [section]     role:redis-init, ri_has_data and the recorded history
  *                      (ri_replid, ri_offset, ri_parent_replid, ...)
  *   QUIT               +OK, then close
