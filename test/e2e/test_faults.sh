@@ -19,6 +19,8 @@
 #     well within the deadline, without a restart
 #  7. a restarting replica whose own name appears in DNS only 3 s after it
 #     starts: it waits for its name, then decides right
+#  8. each sentinel restarted in turn: the same myid comes back, and no
+#     sentinel's count of sentinels or replicas grows
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -148,5 +150,23 @@ sleep 3
 dns_release "$late"
 assert_rejoined "$late" "$m" 30
 report late-dns
+# ---- 8. sentinels restarted one by one
+writer_start sentinel-restarts
+counts() { local f; f=$(sentinel_master_field "$1" num-other-sentinels)/$(sentinel_master_field "$1" num-slaves); printf '%s' "$f"; }
+want="$((E2E_SENTINEL_N - 1))/$((E2E_REDIS_N - 1))"
+for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do
+    sp=$(sentinel_pod "$i")
+    id=$(rcli "$sp" SENTINEL myid | tr -d '\r')
+    stop_pod "$sp"
+    start_sentinel_pod "$i"
+    wait_until 30 "$sp monitors again" sentinel_ready "$sp" || fail "sentinel-restarts: $sp does not monitor"
+    [[ $(rcli "$sp" SENTINEL myid | tr -d '\r') == "$id" ]] || fail "sentinel-restarts: $sp came back with another myid"
+    for j in $(seq 0 $((E2E_SENTINEL_N - 1))); do
+        c=$(counts "$(sentinel_pod "$j")")
+        [[ $c == "$want" ]] || fail "sentinel-restarts: $(sentinel_pod "$j") counts $c sentinels/replicas, want $want"
+    done
+done
+wait_healthy 60 || fail "sentinel-restarts: not healthy: $E2E_WHY"
+report sentinel-restarts
 assert_no_restarts
 e2e_log "fault suite OK"
