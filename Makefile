@@ -136,10 +136,13 @@ e2e: $(BINS) $(TOOLS)
 	@RI_BIN_DIR=bin test/e2e/run.sh
 
 # The static binaries (musl's resolver: search domains, ndots, NXDOMAIN, a
-# name that appears late) through the same integration and end-to-end suites,
-# but for the long data-safety suites: they exercise the decision logic, the
-# same code on both libcs, through the paths the other tests already cover.
-E2E_STATIC_SKIP := test_cold_restart test_faults test_kill10
+# name that appears late) through the same integration suite and the
+# end-to-end tests of discovery, restarts and lifecycle. Not run again: the
+# long data-safety suites and the tests whose subject is another program
+# (Redis's fencing, client libraries, Webdis) or check's verdicts (the
+# integration suite runs check on the static build): the same code on both
+# libcs, through paths the other tests already cover.
+E2E_STATIC_SKIP := test_cold_restart test_faults test_kill10 test_check test_clients test_webdis test_fencing
 e2e-static: $(STATIC_BINS) $(TOOLS)
 	@test/static-check.sh bin/static
 	@RI_BIN_DIR=bin/static test/integration/run.sh
