@@ -290,6 +290,23 @@ static void rule_b_fresh(const struct rctx *c, struct decision *d)
     for (int i = 0; i < c->n_redis; i++)
         if (is_other(c, i) && o->redis[i].p.outcome != OUT_ANSWER)
             dec_list_add(&down, "%.*s", DEC_PEER(&o->redis[i]));
+    /* A pod that exists (its name resolves) but is not answering yet, not
+     * even through its beacon, cannot say whether it holds data: after a
+     * full outage with a wiped volume here, it may. Give it a moment. A
+     * name that does not exist is a pod not created yet (an OrderedReady
+     * first start): that does not wait. */
+    struct dec_list refused = {{0}, 0};
+    for (int i = 0; i < c->n_redis; i++)
+        if (is_other(c, i) && o->redis[i].p.outcome == OUT_REFUSED)
+            dec_list_add(&refused, "%.*s", DEC_PEER(&o->redis[i]));
+    if (refused.n && o->waited_ms < o->fresh_start_wait_ms) {
+        dec_set(d, ACT_WAIT, "B10", o, -1, NULL, 0);
+        dec_reason(d, "no master anywhere and my data dir is empty, but %s (refused) cannot "
+                   "report %s data yet: waiting %lld ms more before starting a fresh cluster",
+                   refused.buf, refused.n > 1 ? "their" : "its",
+                   o->fresh_start_wait_ms - o->waited_ms);
+        return;
+    }
     set_master(c, d, "B5");
     dec_reason(d, "no master anywhere; I am the bootstrap pod, my data dir is empty and no "
                "answering pod holds data: starting a fresh cluster");

@@ -198,8 +198,11 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     snprintf(r->own_host, sizeof r->own_host, "%s", r->obs.self_host);
     if (act && r->own_host[0]) wait_own_name(s, r, deadline);
 
+    r->obs.fresh_start_wait_ms = s->fresh_start_wait_ms;
+    double first_round = mono_ms();
     for (;;) {
         reset_round(&r->obs);
+        r->obs.waited_ms = (long long)(mono_ms() - first_round);
         if ((rc = probe_round(&pc, &r->obs, e))) goto out;
         r->rounds++;
         if (is_sentinel) decide_sentinel(&r->obs, &r->dec);

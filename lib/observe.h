@@ -103,6 +103,8 @@ struct observations {
     int redis_port;
     struct local_data self_data;     /* redis-init only */
     struct history self_hist;        /* redis-init: the record, else the RDB's aux fields */
+    long long waited_ms;             /* since this pod's first round (0 in the first) */
+    long long fresh_start_wait_ms;   /* [discovery] fresh-start-wait (rule B10) */
     int n_sentinels;                 /* configured sentinels (entries below) */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];
     int n_redis;                     /* configured redis pods */

@@ -539,6 +539,43 @@ START_TEST(test_row_invariants)
 }
 END_TEST
 
+/* B10: an empty pod 0 with peers not started yet waits fresh-start-wait
+ * before starting a fresh cluster (a wiped pod 0 after a full outage must
+ * not become master before its peers, which hold data, can say so). */
+START_TEST(test_fresh_start_wait)
+{
+    static const struct row down = {"B10", 0, 0, 0, NULL, 0, NIL3, {"self", "refused", "not-found"},
+                                    ACT_WAIT, "B10", "-", NULL, NULL};
+    static const struct row beacons = {"B5 now", 0, 0, 0, NULL, 0, NIL3, {"self", "I", "R"},
+                                       ACT_MASTER, "B5", "r0", NULL, NULL};
+    struct observations *o = (struct observations *)build(&down);
+    struct decision d;
+    o->fresh_start_wait_ms = 15000;
+    o->waited_ms = 0;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_WAIT && strcmp(d.rule, "B10") == 0, "%s", dump(&d));
+    ck_assert_msg(has(d.reasons, d.n_reasons, "redis-1 (refused) cannot report its data yet: "
+                      "waiting 15000 ms more"), "%s", dump(&d));
+    o->waited_ms = 14999;
+    decide_redis(o, &d);
+    ck_assert_str_eq(d.rule, "B10");
+    o->waited_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+    /* Names that do not exist are pods not created yet: no wait. */
+    o = (struct observations *)build(&down);
+    o->redis[1].p.outcome = OUT_NOT_FOUND;
+    o->fresh_start_wait_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+    /* Every peer answered (an empty beacon, an empty replica): no need to wait. */
+    o = (struct observations *)build(&beacons);
+    o->fresh_start_wait_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+}
+END_TEST
+
 START_TEST(test_action_names)
 {
     static const char *const want[] = {"wait", "master", "follow", "failover", "promote",
@@ -742,6 +779,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, test_settled_rules, 0, N_ROWS);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("misc");
+    tcase_add_test(tm, test_fresh_start_wait);
     tcase_add_test(tm, test_action_names);
     tcase_add_test(tm, test_majority);
     tcase_add_test(tm, test_context_lists_outcomes);
