@@ -60,6 +60,14 @@ static int best_holder(const struct rctx *c)
     return best;
 }
 
+/* a continues b's line: a was promoted from it (or restarted on it), so b
+ * is older. Only what the records prove: unrelated ids prove nothing. */
+static int line_continues(const struct history *a, const struct history *b)
+{
+    return a->known && b->known && a->parent_id[0] && strcmp(a->parent_id, b->id) == 0 &&
+           strcmp(a->id, b->id) != 0;
+}
+
 /* Guard D: following an empty master makes this pod full-resync to empty,
  * wiping its data dir. Allowed only when the master provably continues the
  * history our data belongs to (then the emptiness is that history's own,
@@ -75,6 +83,10 @@ static int guard_refuses(const struct observations *o, const struct redis_obs *m
      * parent, not its head: Sentinel's own loss, which is followed.) */
     if (mine->known && m->hist.known && strcmp(mine->id, m->hist.id) == 0 &&
         m->hist.offset < mine->offset)
+        return 1;
+    /* On the line my history continues: an old master that came back, and
+     * following it would drop every write of the newer line. */
+    if (line_continues(mine, &m->hist))
         return 1;
     if (m->keys > 0 || m->loading)
         return 0;
@@ -100,7 +112,12 @@ static void follow_guarded(const struct rctx *c, struct decision *d, int m, cons
         return;
     }
     dec_set(d, ACT_WAIT, "D1", o, m, NULL, 0);
-    if (r->keys > 0 || r->loading)
+    if (line_continues(&o->self_hist, &r->hist))
+        dec_reason(d, "refusing to follow %.*s:%d: it is on the older line %.8s, which my history "
+                   "continues (%.8s@%lld from %.8s@%lld): following it would drop every write of "
+                   "the newer line", DEC_PEER(r), r->p.port, r->hist.id, o->self_hist.id,
+                   o->self_hist.offset, o->self_hist.parent_id, o->self_hist.parent_offset);
+    else if (r->keys > 0 || r->loading)
         dec_reason(d, "refusing to follow %.*s:%d: it is behind me on my own history (it is at "
                    "offset %lld, my record says %lld): following it would drop writes I hold",
                    DEC_PEER(r), r->p.port, r->hist.offset, o->self_hist.offset);
@@ -117,10 +134,32 @@ static void follow_guarded(const struct rctx *c, struct decision *d, int m, cons
     dec_reason(d, "%s", lead);
 }
 
-/* S1-S4: the sentinels name this pod. */
+/* A reachable peer whose history continues this pod's line, or -1. */
+static int newer_line_peer(const struct rctx *c)
+{
+    for (int i = 0; i < c->n_redis; i++)
+        if (is_other(c, i) && c->o->redis[i].p.outcome == OUT_ANSWER &&
+            line_continues(&c->o->redis[i].hist, &c->o->self_hist))
+            return i;
+    return -1;
+}
+
+/* S1-S4, S9: the sentinels name this pod. */
 static void rule_s_self(const struct rctx *c, struct decision *d, const char *who)
 {
     const struct observations *o = c->o;
+    int newer = newer_line_peer(c);
+    if (o->self_data.has_data && newer >= 0) {
+        char h[96];
+        history_describe(&o->redis[newer].hist, h, sizeof h);
+        dec_set(d, ACT_WAIT, "S9", o, c->self, o->self_host, o->redis_port);
+        dec_reason(d, "%s: that is me, but %.*s holds a history that continues mine (%s): the "
+                   "sentinels missed a promotion; starting as master would drop its writes", who,
+                   DEC_PEER(&o->redis[newer]), h);
+        dec_reason(d, "to keep the newer line, make %.*s master (SENTINEL FAILOVER once it runs "
+                   "as a replica, or `redis-init run --master` there)", DEC_PEER(&o->redis[newer]));
+        return;
+    }
     if (o->self_data.has_data) {
         set_master(c, d, "S1");
         dec_reason(d, "%s: that is me and my data dir holds data (%s)", who, o->self_data.summary);

@@ -295,7 +295,7 @@ void dec_context(const struct observations *o, struct decision *d, const char *m
 
 int decision_settled(const struct decision *d)
 {
-    static const char *const settled_rules[] = {"S1", "S5", "T1"};
+    static const char *const settled_rules[] = {"S5", "T1"};
     if (!d->rule) return 0;
     for (size_t i = 0; i < sizeof settled_rules / sizeof settled_rules[0]; i++)
         if (strcmp(d->rule, settled_rules[i]) == 0) return 1;
