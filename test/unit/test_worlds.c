@@ -1,11 +1,9 @@
 /* test_worlds.c: the exhaustive check of decide_redis() (issue 7, item 2).
- *
- * Every "world" of a 3-redis-pod, 3-sentinel cluster is enumerated; in each,
+ * Every world of a 3-redis-pod, 3-sentinel cluster is enumerated; in each,
  * every pod that is deciding (running redis-init now) decides from what it
- * can observe, and the invariants below are asserted over all decisions of
- * the world together.
+ * can observe, and the invariants below hold over the world's decisions.
  *
- * The world model. Histories: A is the old line, B the new one, promoted
+ * The model. Histories: A is the old line, B the new one, promoted
  * from A at offset 90 (Sentinel's own loss: A's writes 91..100 are on A
  * only), C an unrelated fresh line (a cluster restarted empty).
  *   H_old = A@100 recorded as master      H_new = B@200 from A@90
@@ -19,11 +17,10 @@
  *                      one probe period old: a lower offset on the same id)
  *   init-new-m         deciding, data, record H_new as master (the promoted pod)
  *   init-new-m-stale   deciding, data H_new, record B@150 from A@90, master
- *   init-new-r         deciding, data, record H_new as replica (a replica
- *                      of the promoted pod)
- *   init-promo-stale   deciding, data H_new as master, but the record is the
- *                      one from before its promotion: A@90 replica (it says
- *                      replica where the live state was master)
+ *   init-new-r         deciding, data, record H_new as replica
+ *   init-promo-stale   deciding, data H_new as master, but its record is from
+ *                      before its promotion: A@90 replica (it says replica
+ *                      where the live state was master)
  *   run-{m,r}-{old,new,empty}  running master / replica answering INFO live:
  *                      old A@100 with keys, new B@200 (replid2 A,
  *                      second_repl_offset 91) with keys, empty C@10 no keys
@@ -33,15 +30,13 @@
  * RDB repl-id/offset, taken equal to its record) come from its state; the
  * other pods answer as they would: a beacon ROLE_INIT with its record, a
  * running server its live fields (history_from_live), a down pod refused.
- * Each pod's *truth* (the history its data set really holds) is kept apart
- * from what it reports: the invariants are about data, the rules only see
- * reports.
+ * A pod's truth (the history its data really holds) is kept apart from what
+ * it reports: the invariants judge data, the rules see only reports.
  *
  * Invariants, per world (the checks: check_world()):
- *  (1) at most one pod decides MASTER, and none does while another pod runs
- *      as master unless a sentinel majority names the deciding pod (S1/S3:
- *      the sentinels then demote the other, docs "S1 beats another pod's
- *      claim");
+ *  (1) at most one pod decides MASTER, and none while another pod runs as
+ *      master unless a sentinel majority names the deciding pod (S1/S3; the
+ *      sentinels demote the other: docs, "S1 beats another pod's claim");
  *  (2) no MASTER while a reachable (not down) peer holds a newer history:
  *      one that contains the pod's data and differs, or that supersedes the
  *      pod's line (names it as parent); a down peer counts too, since it
@@ -55,31 +50,16 @@
  *      answering master whose history neither contains its data nor
  *      supersedes its line (that one is Sentinel's own loss).
  * A class of worlds where a rule fails an invariant is never skipped: it is
- * named (enum cls), counted and printed, and only the worlds outside every
- * named class must pass. test_checks_catch shows each check can fail.
+ * named (enum cls), counted and printed; all other worlds must pass.
+ * test_checks_catch shows that each check can fail.
  *
  * Result (printed by the test; world and decision counts asserted):
  * 262144 worlds, 344064 decisions (wait 209896, master 47182, follow 80154,
  * failover 6600, promote 232); (4) applies in 61411 worlds. (1) and (3)
- * hold everywhere. Named classes (counterexamples reported with branch
- * issue-7-worlds, 2026-12-02; lib/ unchanged):
- *   X_S1_BEHIND         10500  (2) S1 makes a pod master on line A while
- *                              another pod (up or down) holds B from A: S1
- *                              looks at no peer. Needs a sentinel majority
- *                              behind a promotion (a leader that died before
- *                              spreading its config, a promotion they did
- *                              not see, sentinels that lost their state).
- *   X_STALE_RECORD       3840  (2)/(5) a promoted pod whose record predates
- *                              its promotion: no observation shows line B
- *                              (docs/decision.md, how stale a record can be).
- *   X_FOLLOW_OLD_MASTER 10566  (5) P1/S5 follow an old master still running
- *                              on A while my data is on B (from A): guard D
- *                              refuses only a master behind me on my own id.
- *   X_B5_UNSEEN            16  (3) B5 while a down pod holds data (documented).
- *   X_S6 11970, X_D1_EMPTY 3474  (4) legitimate waits (at progress_stall()).
- *   X_B3_REPLICA0           3  (4) liveness: no data anywhere, sentinels
- *                              down, pod 0 runs as a replica of nobody; the
- *                              others wait B3 for pod 0 forever.
+ * hold everywhere. The named classes (enum cls; counterexamples reported
+ * with branch issue-7-worlds, 2026-12-02, lib/ unchanged): X_S1_BEHIND
+ * 10500 worlds, X_STALE_RECORD 3840, X_FOLLOW_OLD_MASTER 10566, X_B5_UNSEEN
+ * 16, X_S6 11970 and X_D1_EMPTY 3474 (legitimate waits), X_B3_REPLICA0 3.
  */
 #include <stdio.h>
 #include <string.h>
@@ -276,8 +256,23 @@ struct verdicts {
 };
 
 /* What a check can find in a world: a violation (the test fails), or one of
- * the known classes where a rule fails an invariant for a reason stated at
- * the class (counted and printed, never skipped silently). */
+ * the named classes where a rule fails an invariant (counted and printed,
+ * never skipped silently):
+ *   X_S1_BEHIND   (2) S1 makes a pod master on line A while another pod (up
+ *                 or down) holds B from A: S1 looks at no peer. Needs a
+ *                 sentinel majority behind a promotion: a leader that died
+ *                 before spreading its config, a promotion they did not see
+ *                 (B6, an operator), sentinels that lost their state.
+ *   X_STALE_RECORD (2)/(5) a promoted pod whose record predates its
+ *                 promotion: no observation shows line B (docs/decision.md,
+ *                 how stale a record can be); judged by its record instead.
+ *   X_FOLLOW_OLD_MASTER (5) P1/S5 follow an old master still running on A
+ *                 while my data is on B from A: guard D refuses a master
+ *                 with keys only when it is behind me on my own id.
+ *   X_B5_UNSEEN   (3) B5 while a down pod holds data (docs: known limits).
+ *   X_S6, X_D1_EMPTY  (4) legitimate waits, at progress_stall().
+ *   X_B3_REPLICA0 (4) liveness only: no data anywhere, sentinels down, pod
+ *                 0 runs as a replica of nobody, the others wait B3 for it. */
 enum cls {
     V_TWO_MASTERS, V_RUNNING_MASTER, V_NEWER, V_EMPTY, V_PROGRESS, V_FOLLOW_OLDER,
     X_S1_BEHIND, X_STALE_RECORD, X_FOLLOW_OLD_MASTER, X_B5_UNSEEN, X_S6, X_D1_EMPTY,
@@ -316,6 +311,12 @@ static int newer(const struct history *p, const struct history *m)
 static int reachable(const struct world *w, int i)
 {
     return kind_of(w, i)->kind != K_DOWN;
+}
+
+/* What pod k tells the others about its history. */
+static const struct history *reported(const struct pod_kind *k)
+{
+    return k->kind == K_INIT ? &k->record : &k->truth;
 }
 
 /* A deciding pod whose record does not even name the line its data is on. */
@@ -360,11 +361,10 @@ static unsigned check_master(const struct world *w, const struct verdicts *v, in
         else
             found |= 1u << V_NEWER;
     }
-    for (int i = 0; i < NPOD; i++) {
-        const struct pod_kind *k = kind_of(w, i);
-        if (i != x && k->kind == K_RUN && k->master && majority_pod(w) != x)
+    for (int i = 0; i < NPOD; i++)
+        if (i != x && kind_of(w, i)->kind == K_RUN && kind_of(w, i)->master &&
+            majority_pod(w) != x)
             found |= 1u << V_RUNNING_MASTER;
-    }
     return found;
 }
 
@@ -395,17 +395,14 @@ static int rankable(const struct world *w)
     const char *tip = NULL;
     for (int i = 0; i < NPOD; i++) {
         const struct pod_kind *k = kind_of(w, i);
-        const struct history *h = k->kind == K_INIT ? &k->record : &k->truth;
+        const struct history *h = reported(k);
         int continued = 0;
         if (!k->data)
             continue;
         if (!h->known)
             return 0;
-        for (int j = 0; j < NPOD; j++) {
-            const struct pod_kind *o = kind_of(w, j);
-            const struct history *g = o->kind == K_INIT ? &o->record : &o->truth;
-            continued |= o->data && supersedes(g, h);
-        }
+        for (int j = 0; j < NPOD; j++)
+            continued |= kind_of(w, j)->data && supersedes(reported(kind_of(w, j)), h);
         if (!continued && tip && strcmp(tip, h->id) != 0)
             return 0;
         if (!continued)
@@ -629,8 +626,8 @@ static Suite *make_suite(void)
 {
     Suite *s = suite_create("worlds");
     TCase *tc = tcase_create("exhaustive");
-    /* About 1 s here, several under ASan: far from Check's default 4 s
-     * only on an idle machine. */
+    /* About 2 s, 3.5 s under ASan: too close to Check's default 4 s on a
+     * loaded machine. */
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_every_world);
     tcase_add_loop_test(tc, test_checks_catch, 0, (int)(sizeof fakes / sizeof fakes[0]));
