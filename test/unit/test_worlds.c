@@ -54,12 +54,13 @@
  * test_checks_catch shows that each check can fail.
  *
  * Result (printed by the test; world and decision counts asserted):
- * 262144 worlds, 344064 decisions (wait 209896, master 47182, follow 80154,
- * failover 6600, promote 232); (4) applies in 61411 worlds. (1) and (3)
- * hold everywhere. The named classes (enum cls; counterexamples reported
- * with branch issue-7-worlds, 2026-12-02, lib/ unchanged): X_S1_BEHIND
- * 10500 worlds, X_STALE_RECORD 3840, X_FOLLOW_OLD_MASTER 10566, X_B5_UNSEEN
- * 16, X_S6 11970 and X_D1_EMPTY 3474 (legitimate waits), X_B3_REPLICA0 3.
+ * 262144 worlds, 344064 decisions (wait 233800, master 35032, follow 68400,
+ * failover 6600, promote 232); (4) applies in 61411 worlds. (1), (3) and
+ * (5) hold everywhere. The first run (lib/ before S9 and the older-line
+ * guard) found X_S1_BEHIND in 10500 worlds and an old master followed over
+ * a newer line in 10566; with S9 and guard D: X_S1_BEHIND 2400 (the newer
+ * pod is down), X_STALE_RECORD 3840, X_B5_UNSEEN 16, X_B3_REPLICA0 3, and
+ * the legitimate waits X_S6 11970, X_D1_EMPTY 3474, X_OPERATOR 10908.
  */
 #include <stdio.h>
 #include <string.h>
@@ -258,25 +259,28 @@ struct verdicts {
 /* What a check can find in a world: a violation (the test fails), or one of
  * the named classes where a rule fails an invariant (counted and printed,
  * never skipped silently):
- *   X_S1_BEHIND   (2) S1 makes a pod master on line A while another pod (up
- *                 or down) holds B from A: S1 looks at no peer. Needs a
- *                 sentinel majority behind a promotion: a leader that died
- *                 before spreading its config, a promotion they did not see
- *                 (B6, an operator), sentinels that lost their state.
+ *   X_S1_BEHIND   (2) S1 makes a pod master on line A while another pod
+ *                 that is DOWN holds B from A (one that answers makes it
+ *                 wait, S9). Needs a sentinel majority behind a promotion:
+ *                 a leader that died before spreading its config, a
+ *                 promotion they did not see (B6, an operator), sentinels
+ *                 that lost their state; a down pod cannot be consulted.
  *   X_STALE_RECORD (2)/(5) a promoted pod whose record predates its
  *                 promotion: no observation shows line B (docs/decision.md,
  *                 how stale a record can be); judged by its record instead.
- *   X_FOLLOW_OLD_MASTER (5) P1/S5 follow an old master still running on A
- *                 while my data is on B from A: guard D refuses a master
- *                 with keys only when it is behind me on my own id.
  *   X_B5_UNSEEN   (3) B5 while a down pod holds data (docs: known limits).
  *   X_S6, X_D1_EMPTY  (4) legitimate waits, at progress_stall().
  *   X_B3_REPLICA0 (4) liveness only: no data anywhere, sentinels down, pod
- *                 0 runs as a replica of nobody, the others wait B3 for it. */
+ *                 0 runs as a replica of nobody, the others wait B3 for it.
+ *   X_OPERATOR    (4) a decider waits by S9 (the sentinels name it but a
+ *                 peer continues its line) or refuses by D1 a master on an
+ *                 older line it continues: stale sentinels or an old master
+ *                 that came back; only an operator (or the sentinels) can
+ *                 make the newer line master, and waiting loses nothing. */
 enum cls {
     V_TWO_MASTERS, V_RUNNING_MASTER, V_NEWER, V_EMPTY, V_PROGRESS, V_FOLLOW_OLDER,
-    X_S1_BEHIND, X_STALE_RECORD, X_FOLLOW_OLD_MASTER, X_B5_UNSEEN, X_S6, X_D1_EMPTY,
-    X_B3_REPLICA0,
+    X_S1_BEHIND, X_STALE_RECORD, X_B5_UNSEEN, X_S6, X_D1_EMPTY,
+    X_B3_REPLICA0, X_OPERATOR,
     CLS__COUNT
 };
 #define N_VIOLATIONS X_S1_BEHIND
@@ -286,11 +290,11 @@ static const char *const cls_names[CLS__COUNT] = {
     "(5) FOLLOW a master that lacks my data",
     "known (2): S1 on a line another pod supersedes (sentinels behind a promotion)",
     "known (2)/(5): a record older than its pod's promotion (docs: how stale a record can be)",
-    "known (5): P1/S5 follow an old master my data supersedes (guard D looks at ids only)",
     "known (3): B5 beside a down pod with data (docs: a peer that has not started)",
     "legit wait (4): S6, the majority names a running replica",
     "legit wait (4): D1, every decider refuses an empty master",
     "known (4): B3, no data anywhere and pod 0 runs as a replica",
+    "legit wait (4): S9 / D1 on an older line, an operator keeps the newer line",
 };
 
 static int supersedes(const struct history *p, const struct history *m)
@@ -382,8 +386,8 @@ static unsigned check_follow(const struct world *w, const struct verdicts *v, in
     if (record_hides_line(me) &&
         (history_contains(&m->truth, &me->record) || supersedes(&m->truth, &me->record)))
         return 1u << X_STALE_RECORD;
-    if (supersedes(&me->truth, &m->truth))
-        return 1u << X_FOLLOW_OLD_MASTER;
+    /* An old master my line supersedes was a known class (X_FOLLOW_OLD_MASTER)
+     * until guard D refused it: now a violation like any other. */
     return 1u << V_FOLLOW_OLDER;
 }
 
@@ -448,6 +452,16 @@ static enum cls progress_stall(const struct world *w, const struct verdicts *v)
      * operator must choose (docs/decision.md, known limitations, B5). */
     if (all_deciders(v, "D1") && empty_target)
         return X_D1_EMPTY;
+    /* The newer line is held back by stale sentinels or an old master:
+     * S9 / D1 say what to do; nothing is lost while they wait. */
+    for (int i = 0; i < NPOD; i++) {
+        if (!v->deciding[i] || v->d[i].action != ACT_WAIT) continue;
+        int t = v->d[i].peer_index;
+        if (strcmp(v->d[i].rule, "S9") == 0 ||
+            (strcmp(v->d[i].rule, "D1") == 0 && t >= 0 &&
+             supersedes(&kind_of(w, i)->truth, &kind_of(w, t)->truth)))
+            return X_OPERATOR;
+    }
     /* Liveness only (there is no data to lose): see the report. */
     if (m < 0 && !data && !master && kind_of(w, 0)->kind == K_RUN && all_deciders(v, "B3"))
         return X_B3_REPLICA0;
