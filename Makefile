@@ -5,6 +5,7 @@
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
+#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
 #   make bench      discovery and lifecycle benchmarks (not part of make test)
@@ -41,7 +42,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static docker fuzz fuzz-regress bench bench-lifecycle up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static docker k8s fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -146,7 +147,11 @@ e2e-static: $(STATIC_BINS) $(TOOLS)
 docker:
 	@test/docker/test_image.sh
 
-test: all unit fuzz-regress san integration e2e e2e-static docker
+# The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
+k8s:
+	@test/k8s/run.sh
+
+test: all unit fuzz-regress san integration e2e e2e-static docker k8s
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread
