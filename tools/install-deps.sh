@@ -21,6 +21,7 @@ packages=(
     python3-redis                       # e2e: a real Sentinel-aware client (ioredis: npm ci in test/clients)
     haproxy curl                        # e2e: the master router (redis-init router), HTTP client for Webdis
     docker.io mmdebstrap                # make docker: a private engine; base images and Webdis's trixie root
+    docker-compose                      # make docker: docker-compose.yml brought up on that engine (1.29)
     python3-yaml                        # make k8s: policy checks of the rendered manifests
 )
 case ${1:-all} in
