@@ -5,7 +5,8 @@
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
-#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected
+#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected;
+#                   then both renderings run on the kubelet stand-in (private Docker engine)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
 #   make bench      discovery and lifecycle benchmarks (not part of make test)
@@ -150,6 +151,7 @@ docker:
 # The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
 k8s:
 	@test/k8s/run.sh
+	@test/k8s/test_kubelet.sh
 
 test: all unit fuzz-regress san integration e2e e2e-static docker k8s
 
