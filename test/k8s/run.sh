@@ -7,7 +7,8 @@
 #   2. every object validates against the API schemas (validate.mjs: npm
 #      kubernetes-models, pinned in package-lock.json, plus no unknown field);
 #   3. the policy holds on each rendering (policy.py);
-#   4. each manifest of broken/ (one flaw each) is rejected, by the check
+#   4. the kubelet stand-in (kubelet.py --check) implements every pod field;
+#   5. each manifest of broken/ (one flaw each) is rejected, by the check
 #      that must catch it, with the message that names the flaw.
 # Prints "  ok"/"  FAIL" lines and "k8s: N passed, M failed".
 set -euo pipefail
@@ -66,6 +67,8 @@ for r in "k8s:$repo/k8s:" "openshift:$repo/k8s/overlays/openshift:--openshift" \
     expect_pass "$name: every object matches the API schema" node "$here/validate.mjs" "$out/$name.yaml"
     # shellcheck disable=SC2086 # flag is empty or one word
     expect_pass "$name: policy${flag:+ ($flag)}" "$PY" "$here/policy.py" $flag "$out/$name.yaml"
+    # shellcheck disable=SC2086
+    expect_pass "$name: the kubelet stand-in implements every field" "$PY" "$here/kubelet.py" --check $flag "$out/$name.yaml"
 done
 
 # ---------------------------------------------------------------- broken manifests
@@ -76,6 +79,7 @@ while IFS='|' read -r case check msg; do
     case $check in
         schema) expect_reject "broken/$case" "$msg" node "$here/validate.mjs" "$out/broken-$case.yaml" ;;
         policy) expect_reject "broken/$case" "$msg" "$PY" "$here/policy.py" "$out/broken-$case.yaml" ;;
+        kubelet) expect_reject "broken/$case" "$msg" "$PY" "$here/kubelet.py" --check "$out/broken-$case.yaml" ;;
         policy-openshift) expect_reject "broken/$case" "$msg" "$PY" "$here/policy.py" --openshift "$out/broken-$case.yaml" ;;
     esac
 done <<'EOF_CASES'
@@ -85,9 +89,10 @@ secret-in-env|policy|Deployment/redis-cluster-router: holds a secret value
 no-prestop|policy|StatefulSet/redis-cluster-sentinel: preStop is not exec
 writable-root|policy|container render: readOnlyRootFilesystem is not true
 openshift-uid|policy-openshift|redis securityContext sets runAsUser
+unimplemented-field|kubelet|dnsPolicy is not implemented by the kubelet stand-in
 EOF_CASES
 n_cases=$(find "$here/broken" -mindepth 1 -maxdepth 1 -type d | wc -l)
-[[ $n_cases -eq 6 ]] && ok "every broken/ case is in the table ($n_cases)" || fail "broken/ has $n_cases cases, the table 6"
+[[ $n_cases -eq 7 ]] && ok "every broken/ case is in the table ($n_cases)" || fail "broken/ has $n_cases cases, the table 7"
 
 echo "k8s: $PASS passed, $FAIL failed ($((SECONDS - t0)) s)"
 ((FAIL == 0))
