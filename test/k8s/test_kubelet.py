@@ -8,8 +8,10 @@
 # Cases: every redis and sentinel pod Ready; the router and Webdis reach
 # the master; deleting the master pod runs its preStop (exit 0: the
 # switchover), no write acknowledged by a replica (WAIT 1) is lost, the
-# re-created pod rejoins as a replica and is Ready; a container that exits is
-# restarted and Ready again; no password in any container's argv, env or log.
+# re-created pod rejoins as a replica and is Ready; a rolling restart of the
+# redis StatefulSet (an upgrade) loses no acknowledged write either; a
+# container that exits is restarted and Ready again; no password in any
+# container's argv, env or log.
 # Prints "  ok"/"  FAIL" lines; exit 1 on any failure.
 import argparse
 import json
@@ -139,13 +141,30 @@ def main():
 
     # The writer: SET then WAIT 1 on one connection through the router; a
     # write counts as acknowledged when a replica has it.
-    loop = ('i=0; while [ ! -e /tmp/stop ]; do i=$((i+1)); '
-            'out=$(printf "SET w:%%d %%d\\nWAIT 1 2000\\n" $i $i | timeout 5 redis-cli --no-auth-warning -h %s '
-            '--user %s 2>&1 | tr "\\n" " "); case "$out" in "OK 1 "*|"OK 2 "*) echo "ACK $i";; *) echo "ERR $i $out";; esac; '
-            'done > /tmp/writer.log 2>&1' % (router, sec["SERVICE_USERNAME"]))
-    K.dk("exec", "-d", "-e", "REDISCLI_AUTH", client, "sh", "-c", loop, env=svc)
-    time.sleep(3)
+    def writer_start(name):
+        loop = ('i=0; while [ ! -e /tmp/stop-%s ]; do i=$((i+1)); '
+                'out=$(printf "SET %s:%%d %%d\\nWAIT 1 2000\\n" $i $i | timeout 5 redis-cli --no-auth-warning -h %s '
+                '--user %s 2>&1 | tr "\\n" " "); case "$out" in "OK 1 "*|"OK 2 "*) echo "ACK $i";; *) echo "ERR $i $out";; esac; '
+                'done > /tmp/%s.log 2>&1' % (name, name, router, sec["SERVICE_USERNAME"], name))
+        K.dk("exec", "-d", "-e", "REDISCLI_AUTH", client, "sh", "-c", loop, env=svc)
 
+    def writer_check(name, master_pod, what):
+        K.dk("exec", client, "touch", "/tmp/stop-" + name)
+        time.sleep(3)
+        wl = K.dk("exec", client, "cat", "/tmp/%s.log" % name).stdout.splitlines()
+        acked = [l.split()[1] for l in wl if l.startswith("ACK ")]
+        errs = [l for l in wl if l.startswith("ERR ")]
+        lost = []
+        if master_pod and acked:
+            res = cli(master_pod + ".redis", 6379, sec["ADMIN_USERNAME"], admin,
+                      input="".join("EXISTS %s:%s\n" % (name, k) for k in acked)).split("\n")
+            lost = [k for k, r in zip(acked, res) if r != "1"] + acked[len(res):]
+        (ok if len(acked) >= 20 and not lost else fail)(
+            "%s: %s: %d writes acknowledged (WAIT 1), %d lost; %d refused or failed meanwhile" % (
+                tag, what, len(acked), len(lost), len(errs)))
+
+    writer_start("w1")
+    time.sleep(3)
     t = time.time()
     old, new = kl.delete_pod(master)
     rc, secs, out = old.prestop.get("redis", (None, 0, ""))
@@ -167,19 +186,28 @@ def main():
     (ok if wait(30, lambda: '{"GET":"hello"}' in http("/GET/webdis-key")) else fail)(
         "%s: Webdis reads through the router after the switchover" % tag)
 
-    K.dk("exec", client, "touch", "/tmp/stop")
-    time.sleep(3)
-    wl = K.dk("exec", client, "cat", "/tmp/writer.log").stdout.splitlines()
-    acked = [l.split()[1] for l in wl if l.startswith("ACK ")]
-    errs = [l for l in wl if l.startswith("ERR ")]
-    lost = []
-    if newmaster and acked:
-        res = cli(newmaster + ".redis", 6379, sec["ADMIN_USERNAME"], admin,
-                  input="".join("EXISTS w:%s\n" % k for k in acked)).split("\n")
-        lost = [k for k, r in zip(acked, res) if r != "1"] + acked[len(res):]
-    (ok if len(acked) >= 20 and not lost else fail)(
-        "%s: %d writes acknowledged (WAIT 1), %d lost; %d refused or failed during the switchover" % (
-            tag, len(acked), len(lost), len(errs)))
+    writer_check("w1", newmaster, "the master deleted")
+
+    # An upgrade: the StatefulSet's rolling update, one pod at a time from
+    # the highest ordinal, each Ready before the next; writes go on.
+    writer_start("w2")
+    time.sleep(2)
+    t = time.time()
+    rolled, rcs = True, []
+    for p in reversed(rpods):
+        old_, np_ = kl.delete_pod(p)
+        rcs.append(old_.prestop.get("redis", (None,))[0])
+        if not wait(180, np_.is_ready):
+            rolled = False
+            break
+    (ok if rolled and rcs == [0] * len(rpods) else fail)(
+        "%s: rolling restart of %s, one pod at a time, each Ready again, preStop exits %s (%.0f s)" % (
+            tag, redis_sts, rcs, time.time() - t))
+    final = wait(60, master_by_sentinels)
+    roles = {p: cli(p + ".redis", 6379, sec["ADMIN_USERNAME"], admin, "ROLE").split("\n")[0] for p in rpods}
+    (ok if final and roles.get(final) == "master" and list(roles.values()).count("master") == 1 else fail)(
+        "%s: after the roll one master (%s), the sentinels name it; roles %s" % (tag, final, roles))
+    writer_check("w2", final, "the rolling restart")
 
     # A container that exits is restarted, decides again, and is Ready.
     victim = spods[-1]
