@@ -21,10 +21,13 @@ RUN test -n "$VERSION" && test "$VERSION" = "$(cat VERSION)" \
  && ln -s redis-init /out/usr/local/bin/sentinel-init \
  && cp LICENSE /out/licenses/redis-init.txt \
  && cp build/musl/licenses/*.txt /out/licenses/ \
- && chmod -R a+rX,go-w /out
+ && chmod -R a+rX,go-w /out \
+ && mkdir -m 0770 /out/seed && chown 65532:0 /out/seed
 
 # One multi-call binary (the name picks the tool), licence texts, nothing else:
-# no shell, no package manager, no libc files.
+# no shell, no package manager, no libc files. The empty /seed (ours, group 0
+# writable, any UID of group 0 as OpenShift runs it) is what a new docker
+# volume mounted there copies its owner from: docker-compose.yml seeds one.
 FROM scratch
 ARG VERSION
 ARG SOURCE

@@ -5,6 +5,8 @@
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
+#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected;
+#                   then both renderings run on the kubelet stand-in (private Docker engine)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
 #   make bench      discovery and lifecycle benchmarks (not part of make test)
@@ -41,7 +43,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static chaos docker fuzz fuzz-regress bench bench-lifecycle up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static chaos docker k8s fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -157,7 +159,12 @@ chaos: $(BINS) $(TOOLS)
 docker:
 	@test/docker/test_image.sh
 
-test: all unit fuzz-regress san integration e2e e2e-static docker
+# The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
+k8s:
+	@test/k8s/run.sh
+	@test/k8s/test_kubelet.sh
+
+test: all unit fuzz-regress san integration e2e e2e-static docker k8s
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread

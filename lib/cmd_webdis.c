@@ -49,7 +49,9 @@ int cmd_webdis(const struct settings *s, const struct secrets *sec, ri_err *e) {
         return ri_fail(e, EX_DATAERR, "%s: key %s: starts with '$', which Webdis reads as an environment "
                        "variable name; choose one that does not", secrets_origin(sec),
                        user[0] == '$' ? SECRET_WEBDIS_USER : SECRET_WEBDIS_PASS);
-    int n = snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service, s->namespace_, s->domain);
+    /* [router] host (docker compose: the router's service name), else its Kubernetes Service. */
+    int n = s->router_host[0] ? snprintf(host, sizeof host, "%s", s->router_host)
+                              : snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service, s->namespace_, s->domain);
     if (n < 0 || (size_t)n >= sizeof host || n > 253)
         return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",
                        s->router_service, s->namespace_, s->domain);

@@ -28,6 +28,15 @@ static int plan_peer(const struct settings *s, const char *service, int i, int p
     return 0;
 }
 
+int discover_check_member(const struct settings *s, int is_sentinel, ri_err *e) {
+    int n = is_sentinel ? s->sentinel_replicas : s->redis_replicas;
+    if (s->ordinal < n) return 0;
+    return ri_fail(e, EX_CONFIG,
+                   "pod %s has ordinal %d, but [cluster] %s-replicas is %d (members 0..%d): "
+                   "scale the settings together with the StatefulSet",
+                   s->pod_name, s->ordinal, is_sentinel ? "sentinel" : "redis", n, n - 1);
+}
+
 int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e) {
     memset(o, 0, sizeof *o);
     o->is_sentinel = is_sentinel;

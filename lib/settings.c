@@ -71,6 +71,7 @@ const struct key_def set_keys[] = {
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},
 
     STR("router", "service", router_service, chk_label, NULL, "redis-cluster-router"),
+    STR("router", "host", router_host, chk_host_or_empty, NULL, ""),
     INT("webdis", "port", webdis_port, 1, 65535, NULL, "7379"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);

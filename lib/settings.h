@@ -96,6 +96,7 @@ struct settings {
 
     /* [router], [webdis] (docs/connecting.md) */
     char router_service[SET_NAME_MAX];    /* service, default "redis-cluster-router": the router's Service */
+    char router_host[SET_HOST_MAX];       /* host, default "" = <service>.<namespace>.svc.<domain>: what Webdis connects to */
     int webdis_port;                      /* port, default 7379 */
 
     /* bookkeeping, indexed internally by key: the origin of each value and

@@ -70,7 +70,7 @@ dk_engine_start() {
 dk_own_pids() {
     local p cmd
     for p in /proc/[0-9]*; do
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
         [[ $cmd == *"$DK_RUN/"* ]] && echo "${p#/proc/}"
     done
 }
@@ -123,11 +123,19 @@ dk_base_image() {
     (($#)) && shift && changes=("$@")
     if dk image inspect "$name" >/dev/null 2>&1; then return 0; fi
     local sources=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list)
-    local s key srcs=()
+    local s key mirror srcs=()
     for s in "${sources[@]}"; do
         [[ -s $s && $(basename "$s") != redis-init-deb-src.* ]] && srcs+=("$s")
     done
     ((${#srcs[@]})) || dk_die "no apt sources on this machine"
+    # A suite the machine's sources do not name (trixie on bookworm): the
+    # same mirror, that suite (field notes section 8).
+    if ! grep -qE "^[^#]*[[:space:]]$suite([[:space:]]|$)" "${srcs[@]}"; then
+        mirror=$(dk_debian_mirror) || dk_die "no Debian mirror in the apt sources for $suite"
+        mkdir -p "$DK_RUN/apt"
+        echo "deb $mirror $suite main" >"$DK_RUN/apt/$suite.list"
+        srcs=("$DK_RUN/apt/$suite.list")
+    fi
     key=$( { echo "minbase $suite ${pkgs[*]}"; cat "${srcs[@]}"; } | sha256sum | cut -c1-16)
     local tar="$DK_CACHE/${name//[:\/]/_}-$suite-$key.tar"
     if [[ ! -f $tar ]]; then
@@ -145,6 +153,72 @@ dk_base_image() {
     for c in "${changes[@]}"; do ch+=(--change "$c"); done
     dk import "${ch[@]}" "$tar" "$name" >/dev/null || dk_die "docker import $tar as $name failed"
     dk_log "image $name from $(basename "$tar") ($(du -m "$tar" | cut -f1) MB)"
+}
+
+# The first Debian mirror the machine's apt sources name.
+dk_debian_mirror() {
+    local u
+    u=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
+    [[ -n $u ]] || u=$(awk '$1 == "deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+    [[ -n $u ]] && printf '%s' "$u"
+}
+
+# dk_stand_in NAME BASE DOCKERFILE-LINES: NAME built FROM BASE (offline)
+# with those lines, labelled as our stand-in; nothing when the engine
+# already has it.
+DK_STAND_IN_LABEL=org.redis-init.test.stand-in
+dk_stand_in() {
+    local name=$1 base=$2 lines=$3 ctx
+    [[ $(dk image inspect -f "{{index .Config.Labels \"$DK_STAND_IN_LABEL\"}}" "$name" 2>/dev/null) == "$name" ]] &&
+        return 0
+    ctx=$(mktemp -d "$DK_RUN/ctx.XXXXXX")
+    printf 'FROM %s\n%s\nLABEL %s="%s"\n' "$base" "$lines" "$DK_STAND_IN_LABEL" "$name" >"$ctx/Dockerfile"
+    dk build -q --network none -t "$name" "$ctx" >/dev/null || dk_die "building the stand-in $name failed"
+    rm -rf "$ctx"
+    dk_log "stand-in $name (FROM $base)"
+}
+
+# Stand-ins for official images no registry can give us here, tagged as the
+# official ones, laid out like them where our compose file and manifests
+# rely on it (what runs as PID 1 is always given explicitly):
+#   dk_image_redis [TAG]    redis:7.0: Debian bookworm's redis-server,
+#                           redis-sentinel, redis-cli; /data owned by 999:999
+#                           (the official image's redis user), WORKDIR /data
+#   dk_image_haproxy [TAG]  haproxy:2.6: bookworm's HAProxy 2.6 (with /bin/sh,
+#                           as the official Debian-based image)
+#   dk_image_webdis [TAG]   nicolas/webdis:0.1.22: trixie's Webdis 0.1.22
+#                           (bookworm's 0.1.9 cannot log in as an ACL user)
+#   dk_image_dns [TAG]      ri-test/dnsmasq: not an official image; the
+#                           "host's resolver" a compose network forwards to
+# Cached (mmdebstrap tarballs in $DK_CACHE) and idempotent per engine.
+dk_image_redis() {
+    local tag=${1:-redis:7.0}
+    dk_base_image ri-base/redis:bookworm bookworm redis-server redis-sentinel redis-tools
+    dk_stand_in "$tag" ri-base/redis:bookworm \
+        $'RUN mkdir -p /data && chown 999:999 /data && chmod 0755 /data\nWORKDIR /data\nCMD ["redis-server"]'
+}
+dk_image_haproxy() {
+    local tag=${1:-haproxy:2.6}
+    dk_base_image ri-base/haproxy:bookworm bookworm haproxy
+    dk_stand_in "$tag" ri-base/haproxy:bookworm 'CMD ["haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'
+}
+dk_image_webdis() {
+    local tag=${1:-nicolas/webdis:0.1.22}
+    dk_base_image ri-base/webdis:trixie trixie webdis
+    dk_stand_in "$tag" ri-base/webdis:trixie 'CMD ["webdis", "/etc/webdis.prod.json"]'
+}
+dk_image_dns() {
+    local tag=${1:-ri-test/dnsmasq}
+    dk_base_image ri-base/dnsmasq:bookworm bookworm dnsmasq-base
+    dk_stand_in "$tag" ri-base/dnsmasq:bookworm 'CMD ["dnsmasq", "--version"]'
+}
+
+# dkc ARGS...: Debian's docker-compose (1.29) against the private engine,
+# bounded in time; COMPOSE_* variables come from the caller.
+dkc() {
+    command -v docker-compose >/dev/null 2>&1 || dk_die "docker-compose is missing (Debian package docker-compose)"
+    DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" \
+        timeout -k 10 "$DK_TIMEOUT" docker-compose "$@"
 }
 
 # dk_network NAME SUBNET: a user-defined --internal network for one test (no

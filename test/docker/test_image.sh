@@ -34,7 +34,7 @@ t_start=$SECONDS
 
 dk_engine_start
 dk_base_image debian:bookworm bookworm
-dk_base_image redis:7.0 bookworm redis-server redis-sentinel redis-tools -- 'CMD ["redis-server"]'
+dk_image_redis redis:7.0
 
 # ---------------------------------------------------------------- 1. build
 t0=$SECONDS
@@ -68,6 +68,8 @@ want="./licenses/hiredis.txt ./licenses/inih.txt ./licenses/jansson.txt ./licens
 check "only the binaries and the licences: $files" test "$files" = "$want"
 fs=$DK_RUN/save/fs
 check "sentinel-init is a link to the one binary" test "$(readlink "$fs/usr/local/bin/sentinel-init")" = redis-init
+check "/seed: empty, 0770, owned by 65532:0 (a new volume there copies that)" \
+    test "$(stat -c '%a %u:%g' "$fs/seed") $(ls -A "$fs/seed" | wc -l)" = "770 65532:0 0"
 finfo=$(file -b "$fs/usr/local/bin/redis-init")
 check "the binary is static: $finfo" bash -c '[[ $1 == *"statically linked"* ]]' _ "$finfo"
 # Output captured before matching: with pipefail, `cmd | grep -q` fails
@@ -102,7 +104,7 @@ rc=0; dk run "${as_app[@]}" -v "$vol/seed:/seed" "$IMAGE" >/dev/null 2>&1 || rc=
 check "install again: exit $rc, still exactly two files" \
     test "$rc $(ls -A "$vol/seed" | tr '\n' ' ')" = "0 redis-init sentinel-init "
 rc=0; err=$(dk run "${as_app[@]}" "$IMAGE" 2>&1) || rc=$?
-check "no volume at /seed: exit 73 ($(sed 's/.*msg=//' <<<"$err"))" test "$rc" -eq 73
+check "no volume at /seed (read-only root): exit 73 ($(sed 's/.*msg=//' <<<"$err"))" test "$rc" -eq 73
 rc=0; err=$(dk run "${as_app[@]}" -v "$vol/ro:/seed:ro" "$IMAGE" 2>&1) || rc=$?
 check "read-only volume: exit 73 ($(sed 's/.*msg=//' <<<"$err"))" test "$rc" -eq 73
 

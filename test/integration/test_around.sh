@@ -12,7 +12,7 @@ make_secrets "$TMP/s.json" "$ADMIN" repl-Q9 sent-Q9 sync-Q9 "$SVC"
 jq --arg w "$WEB" '.data += {WEBDIS_PASSWORD: $w}' "$TMP/s.json" >"$TMP/secrets.json"
 chmod 600 "$TMP/secrets.json"
 printf '[cluster]\nnamespace = apps\n[router]\nservice = my-router\n[webdis]\nport = 8080\n' >"$TMP/settings.ini"
-mkdir -p "$TMP/out"
+mkdir -p "$TMP/out" "$TMP/h"
 ri() { "$BIN/redis-init" "$@" -c "$TMP/settings.ini" -s "$TMP/secrets.json" -o "$TMP/out"; }
 
 check "router renders (exit 0)" ri router
@@ -45,6 +45,9 @@ check "webdis.json is 0600" test "$(stat -c %a "$TMP/out/webdis.json")" = 600
 check "redis_auth is [user, password], byte for byte" \
     test "$(jq -r '.redis_auth[0], .redis_auth[1]' "$TMP/out/webdis.json")" = "$(printf 'webdis\n%s' "$WEB")"
 check "redis_host is the router's service" test "$(jq -r .redis_host "$TMP/out/webdis.json")" = my-router.apps.svc.cluster.local
+check "[router] host overrides it (docker compose: a service name)" bash -c \
+    '"$1/redis-init" webdis -c "$2/settings.ini" -s "$2/secrets.json" -o "$2/h" --set router.host=router &&
+     test "$(jq -r .redis_host "$2/h/webdis.json")" = router' _ "$BIN" "$TMP"
 check "http_port from [webdis] port" test "$(jq -r .http_port "$TMP/out/webdis.json")" = 8080
 check "HTTP ACL: everything disabled first, then an allow-list without admin commands" \
     jq -e '.acl[0].disabled == ["*"] and (.acl[1].enabled | index("GET") != null and index("FLUSHALL") == null and index("CONFIG") == null)' "$TMP/out/webdis.json"

@@ -81,11 +81,12 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 43);  /* 42 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 44);  /* 43 keys (lists empty) + the derived ordinal comment */
     ck_assert_int_eq(S.min_replicas_max_lag, 5);
     ck_assert_int_eq(S.check_timeout_ms, 500);
     ck_assert_int_eq(S.prestop_timeout_ms, 20000);
     ck_assert_str_eq(get("router", "service"), "redis-cluster-router");
+    ck_assert_str_eq(get("router", "host"), "");
     ck_assert_str_eq(get("webdis", "port"), "7379");
     ck_assert_str_eq(get("paths", "redis-init"), "");
     /* Derived values after finish: auto quorum and auto fencing resolved. */
