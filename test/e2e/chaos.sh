@@ -45,6 +45,7 @@ step_kill_master() {
     local old; old=$(current_master)
     kill_pod "$old"; wait_failover "$old" 30
     sleep $((RANDOM % 3)); start_redis_pod "${old##*-}"
+    assert_rejoined_after_failover "$old" 60
 }
 step_kill_replica() {
     local p; p=$(pick $(running_redis_pods | grep -vx "$(current_master)"))
@@ -109,4 +110,5 @@ end_segment
 printf '\nchaos: seed %s, %d s, %d steps\n' "$seed" "$duration" "$k"
 printf '%-24s %6s %14s\n' step count "max settle (s)"
 for s in "${steps[@]}"; do printf '%-24s %6d %14d\n' "$s" "${n_steps[$s]:-0}" "${recover_max[$s]:-0}"; done
-printf 'writes: issued %d, acknowledged %d, lost 0, longest gap %d ms\n' "$issued" "$acked" "$max_gap"
+printf 'writes: issued %d, acknowledged %d, lost 0, longest gap %d ms; second failovers %d\n' \
+    "$issued" "$acked" "$max_gap" "$SECOND_FAILOVERS"

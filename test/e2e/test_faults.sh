@@ -38,7 +38,7 @@ report() {
     writer_stop "$1"
     writer_verify "$1"
     ((WRITER_ACKED > 0)) || fail "$1: no write acknowledged"
-    e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a}"
+    e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a} second_failovers=$SECOND_FAILOVERS"
 }
 
 assert_failover_fast() {
@@ -55,7 +55,7 @@ wait_failover "$old" 30
 assert_failover_fast kill
 pod_recreate_new_ip "$old"
 start_redis_pod "${old##*-}"
-assert_rejoined "$old" "$PROMOTED" 60
+assert_rejoined_after_failover "$old" 60
 report kill "$FAILOVER_MS"
 
 # ---- 3. the master killed right after the sentinels restarted
@@ -72,7 +72,7 @@ kill_pod "$old"
 wait_failover "$old" 30
 assert_failover_fast fresh-sentinels
 start_redis_pod "${old##*-}"
-assert_rejoined "$old" "$PROMOTED" 60
+assert_rejoined_after_failover "$old" 60
 report fresh-sentinels "$FAILOVER_MS"
 
 # ---- 4. partition the master, then heal
@@ -103,7 +103,7 @@ if [[ $(current_master) == "$r0" ]]; then
     kill_pod "$r0"
     wait_failover "$r0" 30
     start_redis_pod 0
-    assert_rejoined "$r0" "$PROMOTED" 60
+    assert_rejoined_after_failover "$r0" 60
 fi
 sleep 2
 master=$(current_master)
