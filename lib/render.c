@@ -362,6 +362,14 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     int rc;
     if (role->action != ACT_MONITOR)
         return ri_fail(e, EX_SOFTWARE, "cannot render sentinel.conf for action %s", action_name(role->action));
+    /* Sentinel pings a master it just switched to only after its 1 s ping
+     * period, and counts down-after from the switch (docs/resilience.md). */
+    if (s->down_after_ms < 1500) {
+        char ms[24];
+        log_warn("down-after is within Sentinel's 1 s ping period: a freshly promoted master may "
+                 "be flagged down before its first PING is answered, and failed over again",
+                 "down_after_ms", log_int(ms, s->down_after_ms), "advice", ">= 1500", NULL);
+    }
     if ((rc = render_own_host(s, 1, own, sizeof own, e))) return rc;
     render_sentinel_myid(own, myid);
     if (tmpl_set(c, "version", RI_VERSION) || tmpl_set(c, "pod", s->pod_name) ||
