@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -23,11 +24,13 @@
 #define MAX_CONN   32
 #define IN_MAX     2048       /* a probe's pipeline is far smaller */
 #define MAX_ARGS   4
+#define IDLE_S     5          /* a probe needs milliseconds; free the slot */
 #define INIT_ERR   "-INIT redis-init is deciding this pod's role; no server runs yet\r\n"
 
 struct conn {
     int fd;
     int authed;
+    time_t seen;                  /* last byte received: idle ones are closed */
     size_t len;
     char in[IN_MAX];
 };
@@ -205,6 +208,7 @@ static void conn_readable(struct beacon *b, struct conn *c)
 {
     ssize_t k = recv(c->fd, c->in + c->len, sizeof c->in - 1 - c->len, 0);
     if (k <= 0) { conn_close(c); return; }
+    c->seen = time(NULL);
     c->len += (size_t)k;
     for (;;) {
         int argc;
@@ -232,6 +236,7 @@ static void accept_one(struct beacon *b, int lfd)
     for (int i = 0; i < MAX_CONN; i++)
         if (b->conns[i].fd < 0) {
             b->conns[i].fd = fd;
+            b->conns[i].seen = time(NULL);
             return;
         }
     close(fd);                   /* full: the prober retries next round */
@@ -255,13 +260,16 @@ static void *serve(void *arg)
                 pfd[n] = (struct pollfd){.fd = b->conns[i].fd, .events = POLLIN};
                 who[n++] = i;
             }
-        if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR) return NULL;
+        if (poll(pfd, (nfds_t)n, 1000) < 0 && errno != EINTR) return NULL;
         if (pfd[0].revents) return NULL;
         for (int i = 1; i < n; i++) {
             if (!pfd[i].revents) continue;
             if (who[i] <= -2) accept_one(b, b->listen[-2 - who[i]]);
             else conn_readable(b, &b->conns[who[i]]);
         }
+        time_t now = time(NULL);
+        for (int i = 0; i < MAX_CONN; i++)
+            if (b->conns[i].fd >= 0 && now - b->conns[i].seen > IDLE_S) conn_close(&b->conns[i]);
     }
 }
 
