@@ -4,6 +4,8 @@
 #   make static     bin/static/{redis-init,sentinel-init}: one static musl binary, two names
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
+#   make matrix     the integration suite and the e2e start / failover cases on
+#                   Redis 8.0 and Valkey 8.1 (trixie roots, docs/servers.md)
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
@@ -41,7 +43,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static docker fuzz fuzz-regress bench bench-lifecycle up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static matrix docker fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -142,11 +144,24 @@ e2e-static: $(STATIC_BINS) $(TOOLS)
 	@RI_BIN_DIR=bin/static test/integration/run.sh
 	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
+# The server matrix (docs/servers.md): Redis 7.0 is what `integration` and
+# `e2e` run; here the integration suite and the start / master-kill cases run
+# again on each MATRIX_SERVERS server (test/servers.sh), from Debian trixie
+# roots made with mmdebstrap and cached in /var/cache/redis-init-test.
+MATRIX_SERVERS ?= redis8 valkey8
+MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip
+matrix: $(BINS) $(TOOLS)
+	@rc=0; for s in $(MATRIX_SERVERS); do \
+	    E2E_SERVER=$$s RI_BIN_DIR=bin test/integration/run.sh || rc=1; \
+	    E2E_SERVER=$$s RI_BIN_DIR=bin E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/$$s \
+	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
+	done; exit $$rc
+
 # The Dockerfile built and run on a private engine (test/docker/lib.sh).
 docker:
 	@test/docker/test_image.sh
 
-test: all unit fuzz-regress san integration e2e e2e-static docker
+test: all unit fuzz-regress san integration e2e e2e-static matrix docker
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread

@@ -23,15 +23,21 @@ E2E_CACHE_DIR=${E2E_CACHE_DIR:-/var/cache/redis-init-test}
 #   RI_SERVER_FLAVOUR   the [server] flavour setting (redis|valkey)
 #   RI_SERVER_PROG      program name of the server, RI_SENTINEL_PROG of Sentinel
 #   RI_SERVER_ROOT      the trixie root ("" = the host), RI_SERVER_PKGS its packages
+#   RI_SERVER_VERSION   the INFO server line that proves which server answers
+#                       (an extended regular expression)
 ri_server_select() {
     E2E_SERVER=${E2E_SERVER:-redis7}
     RI_SERVER_ROOT="" RI_SERVER_PKGS=""
     case $E2E_SERVER in
-        redis7) RI_SERVER_FLAVOUR=redis RI_SERVER_PROG=redis-server RI_SENTINEL_PROG=redis-sentinel ;;
+        redis7)
+            RI_SERVER_FLAVOUR=redis RI_SERVER_PROG=redis-server RI_SENTINEL_PROG=redis-sentinel
+            RI_SERVER_VERSION='^redis_version:7\.0\.' ;;
         redis8)
+            RI_SERVER_VERSION='^redis_version:8\.0\.'
             RI_SERVER_FLAVOUR=redis RI_SERVER_PROG=redis-server RI_SENTINEL_PROG=redis-sentinel
             RI_SERVER_ROOT=$E2E_CACHE_DIR/trixie-redis8 RI_SERVER_PKGS=redis-server,redis-sentinel,redis-tools ;;
         valkey8)
+            RI_SERVER_VERSION='^valkey_version:8\.1\.'
             RI_SERVER_FLAVOUR=valkey RI_SERVER_PROG=valkey-server RI_SENTINEL_PROG=valkey-sentinel
             RI_SERVER_ROOT=$E2E_CACHE_DIR/trixie-valkey8 RI_SERVER_PKGS=valkey-server,valkey-sentinel,valkey-tools ;;
         *) printf 'E2E_SERVER=%s: expected redis7, redis8 or valkey8\n' "$E2E_SERVER" >&2; return 64 ;;
