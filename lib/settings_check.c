@@ -160,6 +160,8 @@ static const struct { const char *name, *instead; } managed[] = {
     {"requirepass", "passwords come from the secrets"},
     {"masteruser", "comes from REPLICA_USERNAME"},
     {"masterauth", "comes from REPLICA_PASSWORD"},
+    {"primaryuser", "comes from REPLICA_USERNAME"},   /* Valkey 8's name for masteruser */
+    {"primaryauth", "comes from REPLICA_PASSWORD"},   /* Valkey 8's name for masterauth */
     {"dir", "use [redis] dir"},
     {"port", "use [cluster] redis-port"},
     {"bind", "use [redis] bind"},
