@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # RI_SERVER_* are set for the scripts that source this
 # servers.sh: which Redis-compatible server the tests run, shared by the
 # integration suite (test/integration/lib.sh), the end-to-end harness
 # (test/e2e/lib.sh) and the fixture script (test/fixtures/rdb/make-fixtures.sh).
