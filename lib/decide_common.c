@@ -108,7 +108,9 @@ int dec_n_redis(const struct observations *o) { return clamp(o->n_redis); }
 
 int dec_holds_data(const struct redis_obs *r)
 {
-    return r->p.outcome == OUT_ANSWER && (r->keys > 0 || r->loading);
+    if (r->p.outcome != OUT_ANSWER)
+        return 0;
+    return r->role == ROLE_INIT ? r->init_has_data : r->keys > 0 || r->loading;
 }
 
 int dec_redis_unknown(const struct redis_obs *r)
@@ -117,7 +119,7 @@ int dec_redis_unknown(const struct redis_obs *r)
     case OUT_SELF:
         return 0;
     case OUT_ANSWER:
-        return r->role != ROLE_MASTER && r->role != ROLE_REPLICA;
+        return r->role != ROLE_MASTER && r->role != ROLE_REPLICA && r->role != ROLE_INIT;
     default:
         return !outcome_is_down(r->p.outcome);
     }
@@ -153,6 +155,12 @@ int dec_group_len(const struct vote_group *g)
 
 void dec_describe(const struct redis_obs *r, char *buf, size_t size)
 {
+    if (r->role == ROLE_INIT) {
+        char h[96];
+        history_describe(&r->hist, h, sizeof h);
+        snprintf(buf, size, "deciding, %s, history %s", r->init_has_data ? "holds data" : "empty", h);
+        return;
+    }
     snprintf(buf, size, "keys %lld, offset %lld, replicas %d%s", r->keys, r->offset,
              r->connected_replicas, r->loading ? ", loading" : "");
 }

@@ -330,6 +330,31 @@ int render_redis(const struct settings *s, const struct secrets *sec,
  * sentinel.conf + users.acl
  * ------------------------------------------------------------------------ */
 
+/* known-sentinel / known-replica: every configured peer but this sentinel
+ * and the master it monitors. */
+static int sentinel_known_peers(struct tmpl_ctx *c, const struct settings *s, const char *own,
+                                const struct role_target *role, ri_err *e) {
+    char host[SET_HOST_MAX], runid[41];
+    int rc = tmpl_set_list(c, "known_sentinels") || tmpl_set_list(c, "known_replicas") ? oom(e) : 0;
+    for (int i = 0; !rc && i < s->sentinel_replicas; i++) {
+        if ((rc = settings_host(s, s->sentinel_service, i, host, sizeof host, e))) break;
+        if (host_equal(host, own)) continue;
+        render_sentinel_myid(host, runid);
+        struct tmpl_ctx *it = tmpl_add_item(c, "known_sentinels");
+        if (!it || tmpl_setf(it, "port", "%d", s->sentinel_port) || tmpl_set(it, "runid", runid))
+            return oom(e);
+        rc = set_quoted(it, "host", host, e);
+    }
+    for (int i = 0; !rc && i < s->redis_replicas; i++) {
+        if ((rc = settings_host(s, s->redis_service, i, host, sizeof host, e))) break;
+        if (host_equal(host, role->host) && s->redis_port == role->port) continue;
+        struct tmpl_ctx *it = tmpl_add_item(c, "known_replicas");
+        if (!it || tmpl_setf(it, "port", "%d", s->redis_port)) return oom(e);
+        rc = set_quoted(it, "host", host, e);
+    }
+    return rc;
+}
+
 static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const struct secrets *sec,
                             const struct role_target *role, ri_err *e) {
     char own[SET_HOST_MAX], myid[41];
@@ -360,7 +385,8 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
         (rc = secrets_require_username(sec, SECRET_SENTINEL_USER, &user, e)) ||
         (rc = set_quoted(c, "auth_user", user, e)))
         return rc;
-    return set_quoted_secret(c, "auth_pass", sec, SECRET_SENTINEL_PASS, e);
+    if ((rc = set_quoted_secret(c, "auth_pass", sec, SECRET_SENTINEL_PASS, e))) return rc;
+    return sentinel_known_peers(c, s, own, role, e);
 }
 
 static int build_sentinel_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
