@@ -4,6 +4,8 @@
 #   make static     bin/static/{redis-init,sentinel-init}: one static musl binary, two names
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
+#   make matrix     the integration suite and the e2e start / failover cases on
+#                   Redis 8.0 and Valkey 8.1 (trixie roots, docs/servers.md)
 #   make docker     build ./Dockerfile on a private Docker engine and run the image
 #   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected;
 #                   then both renderings run on the kubelet stand-in (private Docker engine)
@@ -43,7 +45,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static chaos docker k8s fuzz fuzz-regress bench bench-lifecycle up down clean
+.PHONY: all static deps test unit san integration e2e e2e-static matrix chaos docker k8s fuzz fuzz-regress bench bench-lifecycle up down clean
 all: $(BINS)
 
 bin/%: $(B)/cmd/%/main.o $(LIB_A)
@@ -155,6 +157,22 @@ e2e-static: $(STATIC_BINS) $(TOOLS)
 chaos: $(BINS) $(TOOLS)
 	@RI_BIN_DIR=bin test/e2e/chaos.sh $(or $(DURATION),300) $(SEED)
 
+# The server matrix (docs/servers.md): Redis 7.0 is what `integration` and
+# `e2e` run; here the integration suite and the start, master-kill and
+# cold-restart-after-failover cases run
+# again on each MATRIX_SERVERS server (test/servers.sh), from Debian trixie
+# roots made with mmdebstrap and cached in /var/cache/redis-init-test.
+MATRIX_SERVERS ?= redis8 valkey8
+# test_cold_restart runs one of its five restart orders (parallel) per server.
+MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart
+matrix: $(BINS) $(TOOLS)
+	@rc=0; for s in $(MATRIX_SERVERS); do \
+	    E2E_SERVER=$$s RI_BIN_DIR=bin test/integration/run.sh || rc=1; \
+	    E2E_SERVER=$$s RI_BIN_DIR=bin E2E_COLD_ORDERS=parallel \
+	        E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/$$s \
+	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
+	done; exit $$rc
+
 # The Dockerfile built and run on a private engine (test/docker/lib.sh).
 docker:
 	@test/docker/test_image.sh
@@ -164,7 +182,7 @@ k8s:
 	@test/k8s/run.sh
 	@test/k8s/test_kubelet.sh
 
-test: all unit fuzz-regress san integration e2e e2e-static docker k8s
+test: all unit fuzz-regress san integration e2e e2e-static matrix docker k8s
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread

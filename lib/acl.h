@@ -47,6 +47,15 @@
                                   "+sentinel|get-master-addr-by-name +sentinel|masters "           \
                                   "+sentinel|master +sentinel|replicas +sentinel|slaves "          \
                                   "+sentinel|sentinels"
+/* Valkey 8 Sentinel also answers the same lookups under "primary" names
+ * (src/commands/sentinel-get-primary-addr-by-name.json, sentinel-primary.json,
+ * sentinel-primaries.json, sentinel-is-primary-down-by-addr.json). Each is a
+ * subcommand of its own, so +sentinel|master does not allow SENTINEL PRIMARY;
+ * Redis knows none of them and refuses a users.acl naming them
+ * (docs/servers.md). Appended on the valkey flavour only. */
+#define ACL_RULES_SENTINEL_CLIENT_VALKEY " +sentinel|get-primary-addr-by-name +sentinel|primaries " \
+                                         "+sentinel|primary"
+#define ACL_RULES_SENTINEL_PEER_VALKEY   " +sentinel|is-primary-down-by-addr"
 
 /* ACL_RULES_WEBDIS_BASE plus "+cmd" (lower case) for each of
  * WEBDIS_COMMANDS, into out. 0, or -1 if it does not fit. */

@@ -68,7 +68,8 @@ static void usage_footer(FILE *f) {
 static void usage_command(FILE *f, const struct cli_opts *o, enum ri_command cmd) {
     int sent = o->kind == KIND_SENTINEL;
     const char *conf = sent ? "sentinel.conf" : "redis.conf";
-    const char *server = sent ? "redis-sentinel" : "redis-server";
+    const char *server = sent ? "redis-sentinel (valkey-sentinel with [server] flavour = valkey)"
+                              : "redis-server (valkey-server with [server] flavour = valkey)";
     if (cmd == CMD_ROUTER || cmd == CMD_ROUTER_CHECK || cmd == CMD_WEBDIS) {
         static const char *const what[] = {
             "Write haproxy.cfg, router-check and router-check.ini into the conf dir: HAProxy\n"
@@ -152,7 +153,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
             o->prog, o->prog,
             sent ? "Configure a Redis Sentinel: find the current master, monitor it."
                  : "Configure a Redis pod: decide master or replica from its peers, safely.",
-            sent ? "sentinel.conf" : "redis.conf", sent ? "redis-sentinel" : "redis-server",
+            sent ? "sentinel.conf" : "redis.conf",
+            sent ? "redis-sentinel or valkey-sentinel" : "redis-server or valkey-server",
             sent ? "" : "  router     write haproxy.cfg + its health check for the master router\n"
                         "  router-check  that health check (HAProxy runs it; docs/connecting.md)\n"
                         "  webdis     write webdis.json (Webdis behind the router)\n");

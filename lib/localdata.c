@@ -165,16 +165,29 @@ static int read_aux(struct cur *c, struct rdb_info *out) {
     return 0;
 }
 
+/* The 9-byte magic: "REDIS" + 4 digits (Redis, and Valkey up to 8.1, which
+ * writes RDB 11), or "VALKEY" + 3 digits (Valkey 9.0+, RDB 80; docs/servers.md).
+ * The opcodes that follow are the same. Returns the version, or -1. */
+static int rdb_magic_version(const unsigned char *buf, size_t len) {
+    size_t at = 0;
+    if (!buf || len < 9) return -1;
+    if (memcmp(buf, "REDIS", 5) == 0) at = 5;
+    else if (memcmp(buf, "VALKEY", 6) == 0) at = 6;
+    else return -1;
+    int ver = 0;
+    for (size_t i = at; i < 9; i++) {
+        if (buf[i] < '0' || buf[i] > '9') return -1;
+        ver = ver * 10 + (buf[i] - '0');
+    }
+    return ver;
+}
+
 void rdb_inspect(const unsigned char *buf, size_t len, struct rdb_info *out) {
     memset(out, 0, sizeof *out);
     out->has_keys = 1;
     out->offset = -1;
-    if (!buf || len < 9 || memcmp(buf, "REDIS", 5) != 0) return;
-    int ver = 0;
-    for (int i = 5; i < 9; i++) {
-        if (buf[i] < '0' || buf[i] > '9') return;
-        ver = ver * 10 + (buf[i] - '0');
-    }
+    int ver = rdb_magic_version(buf, len);
+    if (ver < 0) return;
     struct cur c = {buf, len, 9};
     for (;;) {
         unsigned op;
@@ -298,7 +311,7 @@ static void inspect_aof(struct acc *a, const char *path, const char *label) {
     int err = read_head(path, &h);
     if (err) { open_failed(a, label, err); return; }
     const char *what = "empty file";
-    if (h.size > 0 && h.n >= 5 && memcmp(h.buf, "REDIS", 5) == 0) {
+    if (h.size > 0 && rdb_magic_version(h.buf, h.n) >= 0) {
         struct rdb_info ri;
         rdb_inspect(h.buf, h.n, &ri);
         take_repl(a, &ri, h.mtime);

@@ -18,7 +18,7 @@
 #include "err.h"
 
 struct rdb_info {
-    int valid;             /* magic "REDIS" + 4 digits parsed AND the opcodes read up to
+    int valid;             /* magic "REDIS" + 4 digits (or "VALKEY" + 3) parsed AND the opcodes read up to
                               a decision (SELECTDB, EOF, or an opcode we do not know) */
     int has_keys;          /* 1 keys found (or unknown content), 0 none; valid==0 => has_keys==1 */
     char replid[41];       /* aux repl-id, "" if absent (kept even when valid==0) */

@@ -397,14 +397,17 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     return sentinel_known_peers(c, s, own, role, e);
 }
 
-static int build_sentinel_users(struct acl_builder *b, ri_err *e) {
-    int rc;
+static int build_sentinel_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
+    int rc, vk = s->flavour == FLAVOUR_VALKEY;
+    const char *peer = vk ? ACL_RULES_SENTINEL_PEER ACL_RULES_SENTINEL_PEER_VALKEY : ACL_RULES_SENTINEL_PEER;
+    const char *client = vk ? ACL_RULES_SENTINEL_CLIENT ACL_RULES_SENTINEL_CLIENT_VALKEY
+                            : ACL_RULES_SENTINEL_CLIENT;
     if ((rc = add_user_line(b, "default", "the built-in default user", "off", "resetpass",
                             "resetkeys resetchannels -@all", e)) ||
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
-        (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, ACL_RULES_SENTINEL_PEER, e)))
+        (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, peer, e)))
         return rc;
-    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, ACL_RULES_SENTINEL_CLIENT, e)))
+    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e)))
         return rc;
     return add_probe_user(b, ACL_RULES_SENTINEL_PROBE, e);
 }
@@ -416,7 +419,7 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
     int rc = (!conf || !acl) ? oom(e) : 0;
     rendered_init(out);
     if (!rc) rc = sentinel_context(conf, s, sec, role, e);
-    if (!rc) rc = build_sentinel_users(&b, e);
+    if (!rc) rc = build_sentinel_users(&b, s, e);
     if (!rc) rc = render_template(s, "sentinel.conf", conf, &out->bufs[0], e);
     if (!rc) rc = render_template(s, "sentinel-users.acl", acl, &out->bufs[1], e);
     tmpl_ctx_free(conf);

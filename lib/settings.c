@@ -22,6 +22,8 @@
 
 /* Order = INI order = dump order = docs order. */
 const struct key_def set_keys[] = {
+    {"server", "flavour", K_FLAVOUR, OFF(flavour), 0, 0, 0, 0, NULL, NULL, "redis"},
+
     STR("cluster", "master-name", master_name, chk_master_name, NULL, "mymaster"),
     STR("cluster", "namespace", namespace_, chk_label_or_empty, "POD_NAMESPACE", ""),
     STR("cluster", "domain", domain, chk_dns_name, NULL, "cluster.local"),
@@ -38,8 +40,8 @@ const struct key_def set_keys[] = {
     STR("paths", "conf-dir", conf_dir, chk_path, "REDIS_INIT_CONF_DIR", "/conf"),
     STR("paths", "secrets", secrets_path, chk_path, "REDIS_INIT_SECRETS", "/src/config.json"),
     STR("paths", "templates", templates_dir, chk_path_or_empty, NULL, ""),
-    STR("paths", "redis-server", redis_server_bin, chk_path, NULL, "redis-server"),
-    STR("paths", "redis-sentinel", redis_sentinel_bin, chk_path, NULL, "redis-sentinel"),
+    STR("paths", "redis-server", redis_server_bin, chk_path_or_empty, NULL, ""),
+    STR("paths", "redis-sentinel", redis_sentinel_bin, chk_path_or_empty, NULL, ""),
     STR("paths", "redis-init", redis_init_bin, chk_path_or_empty, NULL, ""),
 
     STR("redis", "dir", data_dir, chk_path, "REDIS_INIT_DATA_DIR", "/data"),
@@ -79,9 +81,18 @@ const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings *)0)->origin_),
                "origin_ must have a slot per key");
 
-static const char *const sections[] = {"cluster", "paths", "redis", "sentinel", "discovery", "lifecycle",
+static const char *const sections[] = {"server", "cluster", "paths", "redis", "sentinel", "discovery", "lifecycle",
                                         "acl", "router", "webdis"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
+static const char *const flavour_names[] = {"redis", "valkey"};
+
+const char *settings_flavour_name(enum flavour f) { return flavour_names[f == FLAVOUR_VALKEY]; }
+
+const char *settings_server_program(enum flavour f, int sentinel) {
+    static const char *const prog[2][2] = {{"redis-server", "redis-sentinel"},
+                                           {"valkey-server", "valkey-sentinel"}};
+    return prog[f == FLAVOUR_VALKEY][sentinel != 0];
+}
 
 int set_known_section(const char *section) {
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
@@ -173,6 +184,12 @@ static int check_value(const struct key_def *k, const char *where, const char *v
             return bad_value(e, where, k, why);
         }
         return 0;
+    case K_FLAVOUR:
+        if ((*num = parse_choice(v, flavour_names, 2)) < 0) {
+            snprintf(why, sizeof why, "\"%.40s\" is not one of redis, valkey", v);
+            return bad_value(e, where, k, why);
+        }
+        return 0;
     case K_USERS:
         if (set_parse_user(v, u, e)) return ri_prefix(e, "%s: [%s] %s", where, k->section, k->name);
         return 0;
@@ -196,6 +213,7 @@ static void store(struct settings *s, const struct key_def *k, const char *v, lo
     case K_INT:
     case K_BOOL: *(int *)f = (int)num; break;
     case K_PERSIST: *(enum persistence *)f = (enum persistence)num; break;
+    case K_FLAVOUR: *(enum flavour *)f = (enum flavour)num; break;
     case K_STR: snprintf(f, k->size, "%s", v); break;
     case K_LIST: snprintf(((char (*)[SET_LINE_MAX])f)[(*count_of(s, k))++], SET_LINE_MAX, "%s", v); break;
     case K_USERS: ((struct acl_extra_user *)f)[(*count_of(s, k))++] = *u; break;
@@ -234,6 +252,7 @@ void settings_init(struct settings *s) {
         if (k->type == K_INT) parse_int(k->def, &num);
         else if (k->type == K_BOOL) num = parse_bool(k->def);
         else if (k->type == K_PERSIST) num = parse_choice(k->def, persist_names, 4);
+        else if (k->type == K_FLAVOUR) num = parse_choice(k->def, flavour_names, 2);
         if (k->type != K_LIST && k->type != K_USERS) store(s, k, k->def, num, NULL);
         s->origin_[i] = ORIGIN_DEFAULT;
         set_where(s, i, "default");
@@ -296,6 +315,7 @@ void settings_dump(const struct settings *s, void (*line)(void *ctx, const char 
         case K_INT: snprintf(v, sizeof v, "%d", *(const int *)f); dump_line(line, ctx, k, v); break;
         case K_BOOL: dump_line(line, ctx, k, *(const int *)f ? "on" : "off"); break;
         case K_PERSIST: dump_line(line, ctx, k, persist_names[*(const enum persistence *)f & 3]); break;
+        case K_FLAVOUR: dump_line(line, ctx, k, settings_flavour_name(*(const enum flavour *)f)); break;
         case K_LIST:
             if (n == 0) dump_line(line, ctx, k, "");
             for (int j = 0; j < n; j++) dump_line(line, ctx, k, ((const char (*)[SET_LINE_MAX])f)[j]);

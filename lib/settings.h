@@ -38,7 +38,13 @@ struct acl_extra_user {
     char rules[SET_LINE_MAX];       /* ACL rules, e.g. "~app:* +@read" (no passwords) */
 };
 
+/* The server the pods run (docs/servers.md). */
+enum flavour { FLAVOUR_REDIS = 0, FLAVOUR_VALKEY };
+
 struct settings {
+    /* [server] */
+    enum flavour flavour;                 /* flavour = redis|valkey, default redis */
+
     /* [cluster] */
     char master_name[SET_NAME_MAX];       /* master-name, default "mymaster" */
     char namespace_[SET_NAME_MAX];        /* namespace, default $POD_NAMESPACE else "default" */
@@ -57,8 +63,8 @@ struct settings {
     char conf_dir[SET_PATH_MAX];          /* conf-dir (--out, REDIS_INIT_CONF_DIR), default "/conf" */
     char secrets_path[SET_PATH_MAX];      /* secrets (--secrets, REDIS_INIT_SECRETS), default "/src/config.json" */
     char templates_dir[SET_PATH_MAX];     /* templates (--templates), default "" = built in */
-    char redis_server_bin[SET_PATH_MAX];  /* redis-server, default "redis-server" (PATH lookup) */
-    char redis_sentinel_bin[SET_PATH_MAX];/* redis-sentinel, default "redis-sentinel" */
+    char redis_server_bin[SET_PATH_MAX];  /* redis-server, default "" = the flavour's: redis-server / valkey-server (PATH lookup) */
+    char redis_sentinel_bin[SET_PATH_MAX];/* redis-sentinel, default "" = the flavour's: redis-sentinel / valkey-sentinel */
     char redis_init_bin[SET_PATH_MAX];    /* redis-init, default "" = this binary: what HAProxy's check runs */
 
     /* [redis] */
@@ -138,8 +144,13 @@ int settings_set_arg(struct settings *s, const char *arg, ri_err *e);
 /* Derive and validate. Afterwards: pod_name is set (gethostname() when it
  * was empty), namespace_ is set ("default" when empty), ordinal is derived,
  * quorum holds the effective quorum and min_replicas_to_write the effective
- * fencing value (auto resolved). Idempotent. */
+ * fencing value (auto resolved), and an empty redis-server / redis-sentinel
+ * holds the flavour's program name. Idempotent. */
 int settings_finish(struct settings *s, ri_err *e);
+
+/* The flavour's program names ("redis-server", "valkey-sentinel", ...). */
+const char *settings_server_program(enum flavour f, int sentinel);
+const char *settings_flavour_name(enum flavour f);
 
 /* Effective quorum / fencing after settings_finish(). */
 int settings_quorum(const struct settings *s);

@@ -160,6 +160,8 @@ static const struct { const char *name, *instead; } managed[] = {
     {"requirepass", "passwords come from the secrets"},
     {"masteruser", "comes from REPLICA_USERNAME"},
     {"masterauth", "comes from REPLICA_PASSWORD"},
+    {"primaryuser", "comes from REPLICA_USERNAME"},   /* Valkey 8's name for masteruser */
+    {"primaryauth", "comes from REPLICA_PASSWORD"},   /* Valkey 8's name for masterauth */
     {"dir", "use [redis] dir"},
     {"port", "use [cluster] redis-port"},
     {"bind", "use [redis] bind"},
@@ -329,6 +331,11 @@ static int finish_identity(struct settings *s, ri_err *e) {
 int settings_finish(struct settings *s, ri_err *e) {
     int rc = finish_identity(s, e);
     if (rc) return rc;
+    /* Program names follow the flavour unless set explicitly. */
+    if (!s->redis_server_bin[0])
+        snprintf(s->redis_server_bin, sizeof s->redis_server_bin, "%s", settings_server_program(s->flavour, 0));
+    if (!s->redis_sentinel_bin[0])
+        snprintf(s->redis_sentinel_bin, sizeof s->redis_sentinel_bin, "%s", settings_server_program(s->flavour, 1));
     char why[300];
     if (s->quorum > s->sentinel_replicas) {
         snprintf(why, sizeof why, "%d is more than sentinel-replicas (%d, from %s)", s->quorum,

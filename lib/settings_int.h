@@ -12,6 +12,7 @@ enum key_type {
     K_INT,      /* int in [min, max] */
     K_BOOL,     /* int 0/1: yes/no on/off true/false 1/0 */
     K_PERSIST,  /* enum persistence */
+    K_FLAVOUR,  /* enum flavour */
     K_LIST,     /* char[SET_LIST_MAX][SET_LINE_MAX] + int count, items checked by check() */
     K_USERS,    /* struct acl_extra_user[SET_LIST_MAX] + int count */
 };

@@ -220,7 +220,7 @@ static int looks_like_service_link(const char *rest) {
 
 /* REDIS_INIT_<KNOWN SECTION>_<unknown key> is a typo: report it. */
 static int env_check_unknown(char *const *envp, ri_err *e) {
-    static const char *const secs[] = {"CLUSTER_", "PATHS_", "REDIS_", "SENTINEL_", "DISCOVERY_", "ACL_"};
+    static const char *const secs[] = {"SERVER_", "CLUSTER_", "PATHS_", "REDIS_", "SENTINEL_", "DISCOVERY_", "ACL_"};
     for (char *const *p = envp; p && *p; p++) {
         if (strncmp(*p, "REDIS_INIT_", 11) != 0) continue;
         const char *rest = *p + 11, *eq = strchr(rest, '=');

@@ -28,6 +28,10 @@
 
 E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO_DIR=$(cd "$E2E_LIB_DIR/../.." && pwd)
+# The server the pods run: E2E_SERVER=redis7 (default) | redis8 | valkey8
+# (test/servers.sh: Redis 8.0 and Valkey 8.1 come from a trixie root).
+# shellcheck source=test/servers.sh
+source "$E2E_LIB_DIR/../servers.sh"
 
 # Cluster shape and names, as the binaries see them (settings INI [cluster]).
 E2E_K8S_NS=${E2E_K8S_NS:-redis-e2e}
@@ -108,8 +112,12 @@ e2e_need_tools() {
 # E2E_NO_TRAP=1.
 cluster_create() {
     e2e_need_tools
+    ri_server_ready || die "server $E2E_SERVER is not available"
     E2E_RUN_ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
     E2E_RUN_DIR=${E2E_RUN_DIR:-/tmp/ri-e2e-$E2E_RUN_ID}
+    # A trixie server sees the host's /tmp only (test/server-exec.sh).
+    [[ -z $RI_SERVER_ROOT || $E2E_RUN_DIR == /tmp/* ]] ||
+        die "E2E_SERVER=$E2E_SERVER needs E2E_RUN_DIR under /tmp (got $E2E_RUN_DIR)"
     E2E_NETNS=$(e2e_netns_of net)
     E2E_BRIDGE="br$E2E_RUN_ID"
     if [[ ${E2E_NO_TRAP:-0} != 1 ]]; then
@@ -140,8 +148,9 @@ cluster_create() {
     : >"$E2E_RUN_DIR/dns/hosts"
     e2e_start_dnsmasq
     e2e_write_secrets
+    ri_server_wrappers "$E2E_RUN_DIR/sbin"
     e2e_write_settings
-    e2e_log "cluster $E2E_RUN_ID created in $E2E_RUN_DIR"
+    e2e_log "cluster $E2E_RUN_ID created in $E2E_RUN_DIR ($E2E_SERVER)"
 }
 
 # Non-secret state, so cluster.sh down/status (another process) can reattach.
@@ -153,6 +162,7 @@ e2e_save_state() {
         printf 'E2E_BRIDGE=%q\n' "$E2E_BRIDGE"
         printf 'E2E_K8S_NS=%q\n' "$E2E_K8S_NS"
         printf 'RI_BIN_DIR=%q\n' "${RI_BIN_DIR:-}"
+        printf 'E2E_SERVER=%q\n' "$E2E_SERVER"
     } >"$E2E_RUN_DIR/state"
 }
 
@@ -306,7 +316,14 @@ e2e_load_admin() {
 # cannot be made gives up after 30 s.
 e2e_write_settings() {
     cat >"$E2E_RUN_DIR/settings.ini" <<EOF
-; written by test/e2e/lib.sh for run $E2E_RUN_ID
+; written by test/e2e/lib.sh for run $E2E_RUN_ID ($E2E_SERVER)
+[server]
+flavour = $RI_SERVER_FLAVOUR
+
+[paths]
+redis-server = $E2E_RUN_DIR/sbin/$RI_SERVER_PROG
+redis-sentinel = $E2E_RUN_DIR/sbin/$RI_SENTINEL_PROG
+
 [cluster]
 namespace = $E2E_K8S_NS
 domain = $E2E_DOMAIN
@@ -732,37 +749,12 @@ routed_to() {
 # Webdis 0.1.12+ is needed (ACL user in redis_auth); bookworm has 0.1.9, so
 # it runs from a Debian trixie root filesystem built with mmdebstrap from the
 # machine's own apt mirror, cached across runs (E2E_TRIXIE_ROOT).
-E2E_TRIXIE_ROOT=${E2E_TRIXIE_ROOT:-/var/cache/redis-init-test/trixie-webdis}
+E2E_TRIXIE_ROOT=${E2E_TRIXIE_ROOT:-$E2E_CACHE_DIR/trixie-webdis}
 
-# The first Debian mirror the machine's apt sources name.
-e2e_debian_mirror() {
-    local u
-    u=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
-    [[ -n $u ]] || u=$(awk '$1 == "deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
-    [[ -n $u ]] || return 1
-    printf '%s' "$u"
-}
-
-# e2e_trixie_webdis: the root filesystem with webdis (built once, locked so
-# concurrent runs do not build it twice).
+# e2e_trixie_webdis: the root filesystem with webdis (built once).
 e2e_trixie_webdis() {
-    local root=$E2E_TRIXIE_ROOT mirror
-    [[ -x $root/usr/bin/webdis && -f $root/.complete ]] && return 0
-    command -v mmdebstrap >/dev/null 2>&1 || die "mmdebstrap is missing (Debian package mmdebstrap; tools/install-deps.sh)"
-    mirror=$(e2e_debian_mirror) || die "no Debian mirror in /etc/apt/sources.list(.d) for the trixie root filesystem"
-    mkdir -p "$(dirname "$root")"
-    (
-        flock 9
-        [[ -x $root/usr/bin/webdis && -f $root/.complete ]] && exit 0
-        rm -rf "$root.tmp"
-        e2e_log "building a trixie root filesystem with webdis in $root (once)"
-        mmdebstrap --quiet --variant=minbase --include=webdis trixie "$root.tmp" "deb $mirror trixie main" >&2 ||
-            die "mmdebstrap of trixie with webdis failed"
-        touch "$root.tmp/.complete"
-        rm -rf "$root"
-        mv "$root.tmp" "$root"
-    ) 9>"$root.lock"
-    [[ -x $root/usr/bin/webdis ]] || die "no webdis in $root"
+    ri_trixie_root "$E2E_TRIXIE_ROOT" webdis || die "no trixie root with webdis"
+    [[ -x $E2E_TRIXIE_ROOT/usr/bin/webdis ]] || die "no webdis in $E2E_TRIXIE_ROOT"
 }
 
 # start_webdis_pod: render webdis.json (redis-init webdis) and run webdis
@@ -866,6 +858,18 @@ wait_healthy() {
             return 1
         fi
         sleep 0.5
+    done
+    assert_selected_server
+}
+
+# assert_selected_server: every running pod's server is the E2E_SERVER
+# selected (INFO server names it: redis_version / valkey_version), so a
+# matrix run can never pass on the wrong server.
+assert_selected_server() {
+    local p
+    for p in $(running_redis_pods) $(running_sentinel_pods); do
+        rcli "$p" INFO server 2>/dev/null | tr -d '\r' | grep -Eq "$RI_SERVER_VERSION" ||
+            fail "$p does not run $E2E_SERVER (want $RI_SERVER_VERSION in INFO server)"
     done
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh [PATTERN]: run every test/e2e/test_*.sh (or those whose name
-# contains PATTERN), one after the other, each in its own cluster (fresh run
+# run.sh [PATTERN...]: run every test/e2e/test_*.sh (or those whose name
+# contains one of the PATTERNs), one after the other, each in its own cluster (fresh run
 # id, torn down by the test's own trap). Prints PASS/FAIL with the time of
 # each, the output (with pod logs) of each failure, and a last line
 # "e2e: N passed, M failed". Exits non-zero if anything failed or nothing ran.
@@ -8,7 +8,8 @@
 # Environment: RI_BIN_DIR (default bin), E2E_ARTIFACTS (where failed tests'
 # logs are kept; default /tmp/ri-e2e-artifacts), E2E_TEST_TIMEOUT (s, per
 # test, default 300), E2E_SKIP (names, space-separated, not to run: listed
-# in the output as not run, never silently).
+# in the output as not run, never silently), E2E_SERVER (redis7, redis8,
+# valkey8: test/servers.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export RI_BIN_DIR=${RI_BIN_DIR:-bin}
@@ -31,8 +32,15 @@ preflight() {
 }
 
 tests=()
+matches() {
+    local name p
+    name=$(basename "$1")
+    (($# == 1)) && return 0
+    for p in "${@:2}"; do [[ $name == *"$p"* ]] && return 0; done
+    return 1
+}
 for t in "$here"/test_*.sh; do
-    [[ -z ${1:-} || $(basename "$t") == *"$1"* ]] || continue
+    matches "$t" "$@" || continue
     if [[ " ${E2E_SKIP:-} " == *" $(basename "$t" .sh) "* ]]; then
         echo "NOT RUN $(basename "$t" .sh) (E2E_SKIP)"
         continue
@@ -40,7 +48,7 @@ for t in "$here"/test_*.sh; do
     tests+=("$t")
 done
 if ((${#tests[@]} == 0)); then
-    echo "e2e: no test matches '${1:-}'" >&2
+    echo "e2e: no test matches '$*'" >&2
     echo "e2e: 0 passed, 1 failed"
     exit 1
 fi
@@ -82,5 +90,5 @@ for t in "${tests[@]}"; do
     fi
 done
 echo "e2e: total $((SECONDS - start_all))s${failed_names[*]:+; failed: ${failed_names[*]}}"
-echo "e2e: $passed passed, $failed failed"
+echo "e2e (${E2E_SERVER:-redis7}): $passed passed, $failed failed"
 ((failed == 0))

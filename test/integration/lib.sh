@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Helpers for integration tests: real redis-server / redis-sentinel on
-# loopback addresses (127.0.0.N), rendered by our binaries. Sourced.
+# Helpers for integration tests: real redis-server / redis-sentinel (or
+# valkey-server / valkey-sentinel) on loopback addresses (127.0.0.N),
+# rendered by our binaries. Sourced.
 set -euo pipefail
 
 BIN=${RI_BIN_DIR:-bin}
@@ -8,6 +9,14 @@ BIN=$(cd "$BIN" && pwd)
 PASS=0 FAIL=0
 TMP=$(mktemp -d /tmp/ri-it.XXXXXX)
 PIDS=()
+
+# The server under test (E2E_SERVER=redis7|redis8|valkey8, test/servers.sh):
+# $SERVER and $SENTINEL run it, RI_SERVER_FLAVOUR is its [server] flavour.
+# shellcheck source=../servers.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../servers.sh"
+ri_server_ready || exit 1
+ri_server_wrappers "$TMP/sbin"
+SERVER=$TMP/sbin/$RI_SERVER_PROG SENTINEL=$TMP/sbin/$RI_SENTINEL_PROG
 
 cleanup() {
     local p

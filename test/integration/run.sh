@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Integration tests: real redis-server and redis-sentinel from rendered files.
-# RI_BIN_DIR selects the binaries (bin, or the sanitizer build).
+# RI_BIN_DIR selects the binaries (bin, or the sanitizer build), E2E_SERVER
+# the server (redis7, redis8, valkey8: test/servers.sh).
 set -u
 dir=$(dirname "$0")
 pass=0 fail=0
@@ -20,5 +21,5 @@ run "$dir/test_bad_input.sh"
 run "$dir/test_around.sh"
 run "$dir/test_install.sh"
 run "$dir/test_beacon.sh"
-echo "integration (${RI_BIN_DIR:-bin}): $pass passed, $fail failed"
+echo "integration (${RI_BIN_DIR:-bin}, ${E2E_SERVER:-redis7}): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -14,12 +14,14 @@ tricky)  # every character class the field notes say broke the bash scripts
     SYNC="\$(rm -rf /);'\"\`uname\`\" & | > <"
     SVC=" %x /=&;#! tab	end " ;;
 esac
-echo "acl cluster ($1 passwords)"
+echo "acl cluster ($1 passwords, $E2E_SERVER)"
 
 SECRETS=$TMP/config.json
 make_secrets "$SECRETS" "$ADMIN" "$REPL" "$SENT" "$SYNC" "$SVC"
 P=$(free_port); SP=$(free_port)
 cat >"$TMP/settings.ini" <<INI
+[server]
+flavour = $RI_SERVER_FLAVOUR
 [cluster]
 host-pattern = 127.0.0.{i}
 redis-port = $P
@@ -48,14 +50,16 @@ cp -a "$TMP/pod-2/conf" "$TMP/pod-2.before"
 render_pod pod-2 127.0.0.2 "$BIN/redis-init" render --replica-of "127.0.0.1:$P" -d "$TMP/pod-2/data"
 check "rendering twice gives byte-identical files" diff -r "$TMP/pod-2.before" "$TMP/pod-2/conf"
 
-start_bg "$TMP/pod-1.log" redis-server "$TMP/pod-1/conf/redis.conf"
+start_bg "$TMP/pod-1.log" "$SERVER" "$TMP/pod-1/conf/redis.conf"
 wait_for 10 redis-cli -h 127.0.0.1 -p "$P" PING || { cat "$TMP/pod-1.log"; fail "master starts"; }
+is_server() { rcli 127.0.0.1 "$1" admin "$ADMIN" INFO server | tr -d '\r' | grep -Eq "$RI_SERVER_VERSION"; }
+check "the master is $E2E_SERVER ($RI_SERVER_VERSION)" is_server "$P"
 # has WANT command...: the command's output contains WANT. (Captured first:
 # grep -q in a pipe may exit early and fail the pipe under pipefail.)
 has() { local want=$1 out; shift; out=$("$@" 2>&1) || true; grep -qF -- "$want" <<<"$out"; }
 check "fencing: master refuses writes with no replica (min-replicas-to-write)" \
     has NOREPLICAS rcli 127.0.0.1 "$P" api_service "$SVC" SET k v
-start_bg "$TMP/pod-2.log" redis-server "$TMP/pod-2/conf/redis.conf"
+start_bg "$TMP/pod-2.log" "$SERVER" "$TMP/pod-2/conf/redis.conf"
 link_up() { rcli 127.0.0.2 "$P" admin "$ADMIN" INFO replication | grep -q 'master_link_status:up'; }
 check "replica syncs through masteruser/masterauth" wait_for 15 link_up
 
@@ -73,7 +77,8 @@ check "wrong password is refused"   has WRONGPASS rcli 127.0.0.1 "$P" admin "x$A
 replicated() { [ "$(rcli 127.0.0.2 "$P" admin "$ADMIN" GET greeting)" = "hello world" ]; }
 check "the write reached the replica" wait_for 10 replicated
 
-start_bg "$TMP/sent-1.log" redis-sentinel "$TMP/sent-1/conf/sentinel.conf"
+start_bg "$TMP/sent-1.log" "$SENTINEL" "$TMP/sent-1/conf/sentinel.conf"
+check "the sentinel is $E2E_SERVER" wait_for 10 is_server "$SP"
 sees_master() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL get-master-addr-by-name mymaster | head -1 | grep -qx 127.0.0.1; }
 sees_replica() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL replicas mymaster | grep -qx 127.0.0.2; }
 master_ok() { [ "$(rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL master mymaster | sed -n '/^flags$/{n;p}')" = master ]; }
@@ -88,6 +93,19 @@ for c in "SENTINEL masters" "SENTINEL master mymaster" "SENTINEL replicas mymast
     # shellcheck disable=SC2086 # the command's words
     check "service user may send $c to sentinel" not_has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
 done
+# Valkey names the same lookups "primary" too (docs/servers.md); Redis
+# does not know them, so the valkey flavour alone allows them.
+if [ "$RI_SERVER_FLAVOUR" = valkey ]; then
+    for c in "SENTINEL primaries" "SENTINEL primary mymaster" "SENTINEL get-primary-addr-by-name mymaster"; do
+        # shellcheck disable=SC2086
+        check "service user may send $c to the Valkey sentinel" not_has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+    done
+    check "SENTINEL get-primary-addr-by-name names the master" \
+        has 127.0.0.1 rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-primary-addr-by-name mymaster
+else
+    check "Redis knows no SENTINEL primary (the valkey-only rules would not load)" \
+        has ERR rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL primary mymaster
+fi
 check "service user may HELLO 3 on sentinel" has proto rcli 127.0.0.1 "$SP" api_service "$SVC" HELLO 3
 # subscribed CHANNEL-OR-PATTERN CMD: the subscription is confirmed, not refused.
 subscribed() {

@@ -275,6 +275,82 @@ START_TEST(user_template_dir_overrides_and_errors) {
 }
 END_TEST
 
+/* What the flavour changes in rendered files: only the sentinel's users.acl
+ * (Valkey's "primary" SENTINEL subcommands, which Redis refuses to load).
+ * redis.conf and sentinel.conf are the same bytes for both. */
+static const struct {
+    const char *flavour;
+    int sentinel;
+    const char *user;      /* the users.acl line's prefix */
+    const char *rule;      /* a rule in it */
+    int present;
+} flavour_acl[] = {
+    {"valkey", 1, "user api_service on #", " +sentinel|get-primary-addr-by-name", 1},
+    {"valkey", 1, "user api_service on #", " +sentinel|primaries", 1},
+    {"valkey", 1, "user api_service on #", " +sentinel|primary", 1},
+    {"valkey", 1, "user api_service on #", " +sentinel|master ", 1},
+    {"valkey", 1, "user sentinel-sync on #", " +sentinel|is-primary-down-by-addr", 1},
+    {"valkey", 1, "user sentinel-sync on #", " +sentinel|is-master-down-by-addr", 1},
+    {"redis", 1, "user api_service on #", " +sentinel|get-primary-addr-by-name", 0},
+    {"redis", 1, "user api_service on #", " +sentinel|primar", 0},
+    {"redis", 1, "user sentinel-sync on #", " +sentinel|is-primary-down-by-addr", 0},
+    {"redis", 1, "user sentinel-sync on #", " +sentinel|is-master-down-by-addr", 1},
+    {"valkey", 0, "user sentinel-user on #", " +slaveof", 1},  /* Valkey's Sentinel still sends SLAVEOF */
+    {"valkey", 0, "user replica-user on #", " +psync +replconf +ping", 1},
+};
+
+/* The line of text starting with prefix, copied into out. */
+static const char *line_of(const char *text, const char *prefix, char *out, size_t cap) {
+    const char *p = strstr(text, prefix);
+    ck_assert_msg(p != NULL, "no line %s", prefix);
+    snprintf(out, cap, "%.*s ", (int)strcspn(p, "\n"), p);   /* a trailing space ends the last rule */
+    return out;
+}
+
+static void render_flavour(const char *flavour, int sentinel, struct rendered *r) {
+    struct settings s;
+    ri_err e = {0};
+    struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
+    settings_init(&s);
+    ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "test", "server", "flavour", flavour, &e), 0);
+    ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "test", "cluster", "pod-name",
+                                  sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-0", &e), 0);
+    ck_assert_msg(settings_finish(&s, &e) == 0, "%s", e.msg);
+    struct role_target t = {.action = sentinel ? ACT_MONITOR : ACT_MASTER, .host = "m", .port = 6379, .rule = "T"};
+    int rc = sentinel ? render_sentinel(&s, sec, &t, r, &e) : render_redis(&s, sec, &t, r, &e);
+    ck_assert_msg(rc == 0, "%s", e.msg);
+    secrets_free(sec);
+}
+
+START_TEST(flavour_acl_rules) {
+    struct rendered r;
+    char line[4096];
+    render_flavour(flavour_acl[_i].flavour, flavour_acl[_i].sentinel, &r);
+    line_of(file_text(&r, 1), flavour_acl[_i].user, line, sizeof line);
+    ck_assert_msg((strstr(line, flavour_acl[_i].rule) != NULL) == flavour_acl[_i].present,
+                  "%s: %s%s in: %s", flavour_acl[_i].flavour, flavour_acl[_i].present ? "want" : "unwanted",
+                  flavour_acl[_i].rule, line);
+    rendered_free(&r);
+}
+END_TEST
+
+START_TEST(flavour_same_conf) {
+    for (int sentinel = 0; sentinel < 2; sentinel++) {
+        struct rendered a, b;
+        render_flavour("redis", sentinel, &a);
+        render_flavour("valkey", sentinel, &b);
+        ck_assert_uint_eq(a.bufs[0].len, b.bufs[0].len);
+        ck_assert_mem_eq(a.bufs[0].data, b.bufs[0].data, a.bufs[0].len);
+        if (!sentinel) {   /* the server's users.acl is the same too */
+            ck_assert_uint_eq(a.bufs[1].len, b.bufs[1].len);
+            ck_assert_int_eq(memcmp(a.bufs[1].data, b.bufs[1].data, a.bufs[1].len), 0);
+        }
+        rendered_free(&a);
+        rendered_free(&b);
+    }
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("render");
     TCase *tc = tcase_create("core");
@@ -288,6 +364,8 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, duplicate_user_names_rejected);
     tcase_add_test(tc, no_ordinal_is_a_config_error);
     tcase_add_test(tc, user_template_dir_overrides_and_errors);
+    tcase_add_loop_test(tc, flavour_acl_rules, 0, (int)(sizeof flavour_acl / sizeof flavour_acl[0]));
+    tcase_add_test(tc, flavour_same_conf);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -81,7 +81,9 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 44);  /* 43 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 45);  /* 44 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("server", "flavour"), "redis");
+    ck_assert_str_eq(get("paths", "redis-server"), "");   /* "" = the flavour's, until finish */
     ck_assert_int_eq(S.min_replicas_max_lag, 5);
     ck_assert_int_eq(S.check_timeout_ms, 500);
     ck_assert_int_eq(S.prestop_timeout_ms, 20000);
@@ -122,6 +124,7 @@ static const struct {
     {"lifecycle", "check-timeout", "500", "300", "REDIS_INIT_LIFECYCLE_CHECK_TIMEOUT", "400", "250", 0, 0, 0},
     {"lifecycle", "prestop-timeout", "20000", "9000", "REDIS_INIT_LIFECYCLE_PRESTOP_TIMEOUT", "8000", "7000", 0, 0, 0},
     {"redis", "min-replicas-max-lag", "5", "3", "REDIS_INIT_REDIS_MIN_REPLICAS_MAX_LAG", "4", "2", 0, 0, 0},
+    {"server", "flavour", "redis", "valkey", "REDIS_INIT_SERVER_FLAVOUR", "redis", "valkey", 0, 0, 0},
     {"redis", "save", "3600 1 300 100 60 10000", "\"\"", "REDIS_INIT_REDIS_SAVE", "60 1", "900 1 60 5", "", 0, 0},
 };
 
@@ -226,6 +229,10 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
     {"[acl]\ndefault-user = maybe\n", EX_CONFIG,
      "settings.ini:2: [acl] default-user: \"maybe\" is not a boolean (yes/no, on/off, true/false, 1/0)"},
     {"[redis]\npersistence = both\n", EX_CONFIG, "settings.ini:2: [redis] persistence: \"both\" is not one of hybrid, aof, rdb, none"},
+    {"[server]\nflavour = keydb\n", EX_CONFIG, "settings.ini:2: [server] flavour: \"keydb\" is not one of redis, valkey"},
+    {"[server]\nflavour = Valkey\n", EX_CONFIG, "settings.ini:2: [server] flavour: \"Valkey\" is not one of redis, valkey"},
+    {"[server]\nflavour =\n", EX_CONFIG, "settings.ini:2: [server] flavour: \"\" is not one of redis, valkey"},
+    {"[cluster]\nflavour = valkey\n", EX_CONFIG, "settings.ini:2: unknown key [cluster] flavour"},
     {"[redis]\nappendfsync = sometimes\n", EX_CONFIG, "settings.ini:2: [redis] appendfsync: must be always, everysec or no"},
     {"[redis]\nsave = 3600\n", EX_CONFIG, "settings.ini:2: [redis] save: must be pairs of \"<seconds> <changes>\" (odd count)"},
     {"[cluster]\nhost-pattern = {service}.{namespace}\n", EX_CONFIG,
@@ -248,6 +255,10 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
      "settings.ini:2: [redis] directive: rename-command is managed by redis-init (sentinel and redis-init need the real command names)"},
     {"[redis]\ndirective = requirepass x\n", EX_CONFIG,
      "settings.ini:2: [redis] directive: requirepass is managed by redis-init (passwords come from the secrets)"},
+    {"[redis]\ndirective = primaryauth x\n", EX_CONFIG,
+     "settings.ini:2: [redis] directive: primaryauth is managed by redis-init (comes from REPLICA_PASSWORD)"},
+    {"[redis]\ndirective = PrimaryUser x\n", EX_CONFIG,
+     "settings.ini:2: [redis] directive: primaryuser is managed by redis-init (comes from REPLICA_USERNAME)"},
     {"[redis]\ndirective = maxmemory\n", EX_CONFIG, "settings.ini:2: [redis] directive: must be \"NAME VALUE...\""},
     {"[redis]\ndirective = maxmemory \"100mb\n", EX_CONFIG,
      "settings.ini:2: [redis] directive: unbalanced quotes, or more than 64 arguments"},
@@ -364,7 +375,9 @@ static const struct { const char *var; int code; const char *msg; } env_cases[] 
     {"REDIS_INIT_SENTINEL_PORT=tcp://10.0.0.1:26379", 0, ""},   /* Kubernetes service link */
     {"REDIS_INIT_SENTINEL_SERVICE_HOST=10.0.0.1", 0, ""},
     {"REDIS_INIT_REDIS_PORT_6379_TCP_ADDR=10.0.0.2", 0, ""},
-    {"REDIS_INIT_CONFIG=/etc/redis-init.ini", 0, ""},           /* not a section: someone else's */
+    {"REDIS_INIT_CONFIG=/etc/redis-init.ini", 0, ""},
+    {"REDIS_INIT_SERVER_FLAVOUR=valkey", 0, ""},
+    {"REDIS_INIT_SERVER_FLAVOR=valkey", EX_CONFIG, "env REDIS_INIT_SERVER_FLAVOR: no such setting (see docs/configuration.md)"},           /* not a section: someone else's */
     {"SENTINEL_QUORUM=x", EX_CONFIG, "env SENTINEL_QUORUM: [sentinel] quorum: \"x\" is not an integer"},
     {"REDIS_INIT_CLUSTER_REDIS_PORT=70000", EX_CONFIG, "env REDIS_INIT_CLUSTER_REDIS_PORT: [cluster] redis-port: 70000 is out of range 1..65535"},
 };
@@ -419,6 +432,30 @@ START_TEST(finish_errors) {
     ck_assert_msg(ini(bad_finish[_i].text) == 0, "%s", E.msg);
     ck_assert_int_eq(finish(), EX_CONFIG);
     ck_assert_str_eq(E.msg, bad_finish[_i].msg);
+}
+END_TEST
+
+/* The flavour names the programs `run` executes, unless [paths] sets them. */
+static const struct { const char *text; const char *server, *sentinel; } programs[] = {
+    {"", "redis-server", "redis-sentinel"},
+    {"[server]\nflavour = redis\n", "redis-server", "redis-sentinel"},
+    {"[server]\nflavour = valkey\n", "valkey-server", "valkey-sentinel"},
+    {"[server]\nflavour = valkey\n[paths]\nredis-server = /opt/vk/bin/valkey-server\n",
+     "/opt/vk/bin/valkey-server", "valkey-sentinel"},
+    {"[paths]\nredis-sentinel = /usr/local/bin/redis-sentinel\n", "redis-server", "/usr/local/bin/redis-sentinel"},
+    {"[server]\nflavour = valkey\n[paths]\nredis-server =\nredis-sentinel = redis-sentinel\n",
+     "valkey-server", "redis-sentinel"},
+};
+
+START_TEST(flavour_programs) {
+    settings_init(&S);
+    ck_assert_msg(ini(programs[_i].text) == 0, "%s", E.msg);
+    ck_assert_int_eq(finish(), 0);
+    ck_assert_str_eq(S.redis_server_bin, programs[_i].server);
+    ck_assert_str_eq(S.redis_sentinel_bin, programs[_i].sentinel);
+    ck_assert_str_eq(get("paths", "redis-server"), programs[_i].server);
+    ck_assert_int_eq(finish(), 0);  /* idempotent */
+    ck_assert_str_eq(S.redis_sentinel_bin, programs[_i].sentinel);
 }
 END_TEST
 
@@ -504,6 +541,7 @@ static Suite *make_suite(void) {
     LOOP(env_input, env_cases);
     LOOP(flag_input, flag_cases);
     LOOP(finish_errors, bad_finish);
+    LOOP(flavour_programs, programs);
     tcase_add_test(tc, finish_identity);
     LOOP(ordinal_derivation, ordinals);
     LOOP(host_expansion, hosts);
