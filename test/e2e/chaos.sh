@@ -23,9 +23,10 @@ wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
 declare -A n_steps=() recover_max=()
 segment=0 issued=0 acked=0 max_gap=0
 new_segment() { segment=$((segment + 1)); writer_start "c$segment"; }
-end_segment() {
+# A segment ends at a power loss (the writer cannot outlive it) or at the
+# end; its writes are verified once the cluster is back.
+stop_segment() {
     writer_stop "c$segment"
-    writer_verify "c$segment"
     issued=$((issued + WRITER_ISSUED)) acked=$((acked + WRITER_ACKED))
     ((WRITER_GAP_MS <= max_gap)) || max_gap=$WRITER_GAP_MS
 }
@@ -74,9 +75,9 @@ step_switchover() {
     pod_ri "$m" prestop >/dev/null 2>&1 || fail "step switchover: prestop on $m failed"
 }
 step_power_loss() {
-    end_segment_pending=1
+    segment_stopped=1
     power_loss
-    end_segment
+    stop_segment
     local order; order=$(pick parallel reverse sentinels-first)
     local i
     case $order in
@@ -94,19 +95,23 @@ t_end=$((SECONDS + duration)) k=0
 while ((SECONDS < t_end)); do
     k=$((k + 1))
     s=$(pick "${steps[@]}")
-    end_segment_pending=0
+    segment_stopped=0
     e2e_log "chaos step $k: $s"
     t0=$SECONDS
     "step_$s"
     wait_healthy 90 || fail "step $k ($s): not healthy: $E2E_WHY"
     wait_until 10 "exactly one pod takes writes" one_writer || fail "step $k ($s): not exactly one writable pod"
-    ((end_segment_pending == 0)) || new_segment
+    if ((segment_stopped)); then
+        writer_verify "c$segment"
+        new_segment
+    fi
     took=$((SECONDS - t0))
     n_steps[$s]=$((${n_steps[$s]:-0} + 1))
     ((took <= ${recover_max[$s]:-0})) || recover_max[$s]=$took
     sleep $((1 + RANDOM % 4))
 done
-end_segment
+stop_segment
+writer_verify "c$segment"
 printf '\nchaos: seed %s, %d s, %d steps\n' "$seed" "$duration" "$k"
 printf '%-24s %6s %14s\n' step count "max settle (s)"
 for s in "${steps[@]}"; do printf '%-24s %6d %14d\n' "$s" "${n_steps[$s]:-0}" "${recover_max[$s]:-0}"; done
