@@ -4,7 +4,8 @@
 #   make static     bin/static/{redis-init,sentinel-init}: one static musl binary, two names
 #   make test       every test: unit (Check), sanitizer unit, integration, e2e,
 #                   the same integration + e2e on the static binaries, docker
-#   make docker     build ./Dockerfile on a private Docker engine and run the image
+#   make docker     build ./Dockerfile on a private Docker engine and run the image,
+#                   then docker-compose.yml brought up and failed over
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)
 #   make bench      discovery and lifecycle benchmarks (not part of make test)
@@ -142,9 +143,11 @@ e2e-static: $(STATIC_BINS) $(TOOLS)
 	@RI_BIN_DIR=bin/static test/integration/run.sh
 	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
-# The Dockerfile built and run on a private engine (test/docker/lib.sh).
+# The Dockerfile built and run on a private engine (test/docker/lib.sh), then
+# docker-compose.yml brought up and failed over on one.
 docker:
 	@test/docker/test_image.sh
+	@test/docker/test_compose.sh
 
 test: all unit fuzz-regress san integration e2e e2e-static docker
 
