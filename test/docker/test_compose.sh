@@ -274,7 +274,7 @@ if [[ -n $M1 ]]; then
     done
     # What must not even be tried (it would act): the ACL's verdict itself.
     for cmd in "CONFIG SET maxmemory 1" "CLIENT LIST" "CLIENT KILL ID 1" "MONITOR" "DEBUG SLEEP 0" \
-        "SHUTDOWN" "FLUSHDB" "SWAPDB 0 1" "REPLICAOF NO ONE" "SENTINEL MASTERS" "SCRIPT FLUSH"; do
+        "SHUTDOWN" "FLUSHDB" "SWAPDB 0 1" "REPLICAOF NO ONE" "SCRIPT FLUSH"; do
         read -ra w <<<"$cmd"
         out=$(admin "$M1" ACL DRYRUN redisinsight "${w[@]}")
         check "ACL DRYRUN: redisinsight may not $cmd" bash -c '[[ $1 == *"no permissions"* ]]' _ "$out"
