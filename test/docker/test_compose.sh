@@ -121,7 +121,7 @@ fi
 rcli() {
     local cn=$1 port=$2 user=$3
     REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$cn" timeout 10 redis-cli --no-auth-warning --raw -p "$port" \
-        --user "$user" "${@:5}" 2>&1 | tr -d '\r'
+        --user "$user" "${@:5}" 2>&1 | tr -d '\r' || true   # a failure is in the output
 }
 admin() { rcli "$(c "$1")" 6379 admin "$PW_ADMIN" "${@:2}"; }
 sadmin() { rcli "$(c "$1")" 26379 admin "$PW_ADMIN" "${@:2}"; }
