@@ -12,7 +12,8 @@
 #      allow-list is refused (an --internal network publishes no port on the
 #      host, so clients are a container on the network);
 #   4. every container of the stack: non-root (999:0), read-only root, no
-#      capabilities, no-new-privileges; no password in any container's
+#      capabilities, no-new-privileges; the health checks are `check`;
+#      webdis.json on a tmpfs, 0600; no password in any container's
 #      environment, command line, labels (docker inspect), /proc/1/cmdline,
 #      logs, or in the rendered compose configuration;
 #   5. failover: the master container killed, the sentinels promote a
@@ -188,6 +189,13 @@ for s in $services; do
         check "$s: PID 1 runs as UID 999 ($uid)" test "$uid" = 999
     fi
 done
+for s in "${REDIS[@]}" "${SENTINELS[@]}"; do
+    t=$(dk inspect -f '{{json .Config.Healthcheck.Test}}' "$(c "$s")")
+    tool=redis-init; [[ $s == sentinel-* ]] && tool=sentinel-init
+    check "$s: the health check is $tool check ($t)" test "$t" = "[\"CMD\",\"/redis-init/$tool\",\"check\"]"
+done
+wconf=$(dk exec "$(c webdis)" sh -c 'stat -c "%a %u" /conf/webdis.json; grep " /conf " /proc/mounts | cut -d" " -f3' 2>&1 | tr '\n' ' ')
+check "webdis.json (Webdis's password) is 0600, UID 999, on a tmpfs ($wconf)" test "$wconf" = "600 999 tmpfs "
 leaks() {  # leaks TEXT: which passwords TEXT holds (none: empty)
     local p
     for p in "${SECRETS[@]}"; do [[ $1 != *"$p"* ]] || echo "(a password)"; done
