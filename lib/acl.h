@@ -33,7 +33,7 @@
 #define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
                                   "+client|setname +sentinel|is-master-down-by-addr"
 /* `check` and `prestop` on the pod's own sentinel: its view of the group. */
-#define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master"
+#define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master +sentinel|replicas +sentinel|sentinels"
 /* What Sentinel-aware client libraries send (field notes section 7, and
  * docs/connecting.md): the handshake, the read-only SENTINEL listings and
  * lookups, and SUBSCRIBE / PSUBSCRIBE to the event channels (+switch-master

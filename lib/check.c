@@ -144,6 +144,10 @@ void check_redis_ready(const struct redis_check_obs *o, struct verdict *v)
         set_verdict(v, CHECK_PASS, "R5");
         dec_format(v->reason, "replica of %.*s:%d, link up, offset %lld",
                    dec_label_len(r->master_host), r->master_host, r->master_port, r->offset);
+    } else if (r->role == ROLE_INIT) {
+        set_verdict(v, CHECK_NOT_READY, "R6");
+        dec_format(v->reason, "no server yet: redis-init is still deciding this pod's role "
+                   "(its beacon answered)");
     } else if (r->role != ROLE_MASTER) {
         set_verdict(v, CHECK_NOT_READY, "R6");
         dec_format(v->reason, "answers with an unknown role");
@@ -189,19 +193,19 @@ void check_sentinel_ready(const struct sentinel_check_obs *o, struct verdict *v)
             dec_format(v->reason, "the master it names, %.*s:%d, answers as %s",
                        dec_label_len(s->master_host), s->master_host, s->master_port,
                        role_name(m->role));
-    } else if (s->num_replicas < m->connected_replicas) {
+    } else if (s->reachable_replicas < m->connected_replicas) {
         set_verdict(v, CHECK_NOT_READY, "Q4");
-        dec_format(v->reason, "knows %d replica(s) of %.*s, which has %d connected",
-                   s->num_replicas, dec_label_len(s->master_host), s->master_host,
+        dec_format(v->reason, "reaches %d replica(s) of %.*s, which has %d connected",
+                   s->reachable_replicas, dec_label_len(s->master_host), s->master_host,
                    m->connected_replicas);
-    } else if (s->num_other_sentinels < need) {
+    } else if (s->reachable_sentinels < need) {
         set_verdict(v, CHECK_NOT_READY, "Q5");
-        dec_format(v->reason, "knows %d other sentinel(s), needs %d (majority %d of %d) to vote "
-                   "in a failover", s->num_other_sentinels, need, need + 1, o->n_sentinels);
+        dec_format(v->reason, "reaches %d other sentinel(s), needs %d (majority %d of %d) to vote "
+                   "in a failover", s->reachable_sentinels, need, need + 1, o->n_sentinels);
     } else {
         set_verdict(v, CHECK_PASS, "Q6");
-        dec_format(v->reason, "monitors %.*s:%d (master) with %d replica(s) and %d other sentinel(s)",
-                   dec_label_len(s->master_host), s->master_host, s->master_port, s->num_replicas,
-                   s->num_other_sentinels);
+        dec_format(v->reason, "monitors %.*s:%d (master) with %d replica(s) and %d other sentinel(s) "
+                   "in reach", dec_label_len(s->master_host), s->master_host, s->master_port,
+                   s->reachable_replicas, s->reachable_sentinels);
     }
 }

@@ -110,11 +110,36 @@ static int check_redis_readiness(const struct settings *s, const struct secrets 
     if (!rc) {
         round_view(&rr->obs, &rr->view);
         check_redis_ready(&rr->view, v);
+        record_history(s, &rr->obs.redis[0]);
     }
     explicit_bzero(pp, sizeof pp);
     free(scratch);
     free(rr);
     return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * The history record (lib/history.h)
+ * ------------------------------------------------------------------------ */
+
+/* Only states whose history is the data set's: a master, or a replica
+ * whose link is up and not in a full sync (its data is then a prefix of its
+ * master's stream). A loading server or a broken link says nothing new. */
+void record_history(const struct settings *s, const struct redis_obs *me)
+{
+    if (me->p.outcome != OUT_ANSWER || me->loading || !me->hist.known)
+        return;
+    if (me->role != ROLE_MASTER &&
+        !(me->role == ROLE_REPLICA && me->link_up && !me->sync_in_progress))
+        return;
+    struct history old, next;
+    char why[160];
+    ri_err e = {0};
+    history_read(s->data_dir, &old, why, sizeof why);
+    history_refresh(&old, &me->hist, &next);
+    if (history_write(s->data_dir, &next, &e))
+        log_warn("cannot record the replication history; a cold start may wait for an operator",
+                 "dir", s->data_dir, "error", e.msg, NULL);
 }
 
 /* ---------------------------------------------------------------------------

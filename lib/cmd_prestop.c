@@ -143,6 +143,7 @@ static int prestop_redis(const struct settings *s, const struct secrets *sec, ri
         struct redis_obs *me = &r->po.round.redis[r->po.self];
         if (r->po.st.paused && r->po.st.pause_offset < 0 && me->p.outcome == OUT_ANSWER)
             r->po.st.pause_offset = me->offset;
+        record_history(s, me);
         r->po.now_ms = elapsed(r);
         prestop_next(&r->po, &d);
         if (strcmp(last, d.reason) != 0) {

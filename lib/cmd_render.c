@@ -27,10 +27,12 @@ static int override_role(const struct cli_opts *o, const struct settings *s, str
 /* The role for render/run: an override, or discovery (with actions). */
 static int decide_role(const struct cli_opts *o, const struct settings *s, const struct secrets *sec,
                        struct role_target *t, ri_err *e) {
+    int rc = discover_check_member(s, o->kind == KIND_SENTINEL, e);
+    if (rc) return rc;
     if (o->role_override) return override_role(o, s, t, e);
     struct discover_result *r = calloc(1, sizeof *r);
     if (!r) return ri_fail(e, EX_OSERR, "out of memory");
-    int rc = discover(s, sec, o->kind == KIND_SENTINEL, DISCOVER_ACT, r, e);
+    rc = discover(s, sec, o->kind == KIND_SENTINEL, DISCOVER_ACT, r, e);
     if (rc == 0) {
         memset(t, 0, sizeof *t);
         t->action = r->dec.action;

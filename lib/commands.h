@@ -35,6 +35,12 @@ int cmd_run(const struct cli_opts *o, const struct settings *s, const char *conf
 int cmd_check(enum ri_kind kind, enum probe_kind probe, const struct settings *s,
               const struct secrets *sec, ri_err *e);
 
+/* After check --readiness or a prestop round saw the pod's own server
+ * (me): refresh the replication-history record on the data volume when
+ * that state describes the data set (lib/cmd_check.c, lib/history.h). */
+struct redis_obs;
+void record_history(const struct settings *s, const struct redis_obs *me);
+
 /* prestop: the preStop hook (lib/cmd_prestop.c). redis-init hands the
  * master role over (pause, failover, wait); sentinel-init waits while it
  * leads a failover. 0 done or nothing to do, CHECK_DOWN when it could not. */

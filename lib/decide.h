@@ -48,7 +48,7 @@ struct decision {
     char warnings[DEC_MAX_REASONS][DEC_REASON_MAX];
 };
 
-/* redis-init: rules S1-S8, D1, P1, B1-B6 (lib/decide.c). */
+/* redis-init: rules S1-S9, D1, P1, B1-B10 (lib/decide.c). */
 void decide_redis(const struct observations *o, struct decision *d);
 /* sentinel-init: rules T1-T3; the sentinel's own slot is OUT_SELF
  * (lib/decide_sentinel.c). */
@@ -58,8 +58,9 @@ void decide_sentinel(const struct observations *o, struct decision *d);
  * stop waiting for slow or dead peers (probe_config.settled). True only for
  * rules that rest on a sentinel majority already formed (two disjoint
  * majorities cannot exist) plus this pod's and the named master's own state:
- * S1 (MASTER), S5 (FOLLOW an answering master that guard D accepts), T1
- * (MONITOR). Every other rule waits for the whole round. */
+ * S5 (FOLLOW an answering master that guard D accepts) and T1 (MONITOR).
+ * Every other rule waits for the whole round; S1 too, since S9 looks at
+ * every peer's history. */
 int decision_settled(const struct decision *d);
 
 /* Majority of n configured sentinels: n/2 + 1. */

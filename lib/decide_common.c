@@ -108,7 +108,9 @@ int dec_n_redis(const struct observations *o) { return clamp(o->n_redis); }
 
 int dec_holds_data(const struct redis_obs *r)
 {
-    return r->p.outcome == OUT_ANSWER && (r->keys > 0 || r->loading);
+    if (r->p.outcome != OUT_ANSWER)
+        return 0;
+    return r->role == ROLE_INIT ? r->init_has_data : r->keys > 0 || r->loading;
 }
 
 int dec_redis_unknown(const struct redis_obs *r)
@@ -117,7 +119,7 @@ int dec_redis_unknown(const struct redis_obs *r)
     case OUT_SELF:
         return 0;
     case OUT_ANSWER:
-        return r->role != ROLE_MASTER && r->role != ROLE_REPLICA;
+        return r->role != ROLE_MASTER && r->role != ROLE_REPLICA && r->role != ROLE_INIT;
     default:
         return !outcome_is_down(r->p.outcome);
     }
@@ -153,6 +155,12 @@ int dec_group_len(const struct vote_group *g)
 
 void dec_describe(const struct redis_obs *r, char *buf, size_t size)
 {
+    if (r->role == ROLE_INIT) {
+        char h[96];
+        history_describe(&r->hist, h, sizeof h);
+        snprintf(buf, size, "deciding, %s, history %s", r->init_has_data ? "holds data" : "empty", h);
+        return;
+    }
     snprintf(buf, size, "keys %lld, offset %lld, replicas %d%s", r->keys, r->offset,
              r->connected_replicas, r->loading ? ", loading" : "");
 }
@@ -287,7 +295,7 @@ void dec_context(const struct observations *o, struct decision *d, const char *m
 
 int decision_settled(const struct decision *d)
 {
-    static const char *const settled_rules[] = {"S1", "S5", "T1"};
+    static const char *const settled_rules[] = {"S5", "T1"};
     if (!d->rule) return 0;
     for (size_t i = 0; i < sizeof settled_rules / sizeof settled_rules[0]; i++)
         if (strcmp(d->rule, settled_rules[i]) == 0) return 1;

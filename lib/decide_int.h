@@ -47,7 +47,8 @@ int dec_n_redis(const struct observations *o);
 /* Group the masters named by answered sentinels, skipping OUT_SELF. */
 void dec_tally(const struct observations *o, struct tally *t);
 
-/* Answered with keys or while loading an RDB/AOF: it holds data. */
+/* Answered with keys or while loading an RDB/AOF, or a beacon (ROLE_INIT)
+ * whose data dir holds data: it holds data. */
 int dec_holds_data(const struct redis_obs *r);
 
 /* Neither a definite answer nor definitely down: the peer may be running and

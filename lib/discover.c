@@ -1,5 +1,6 @@
 /* discover.c: the round loop around probe_round() and decide_*(). */
 #include "discover.h"
+#include "beacon.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,15 @@ static int plan_peer(const struct settings *s, const char *service, int i, int p
     p->outcome = is_self ? OUT_SELF : OUT_ERROR;
     if (!is_self) snprintf(p->detail, sizeof p->detail, "not probed yet");
     return 0;
+}
+
+int discover_check_member(const struct settings *s, int is_sentinel, ri_err *e) {
+    int n = is_sentinel ? s->sentinel_replicas : s->redis_replicas;
+    if (s->ordinal < n) return 0;
+    return ri_fail(e, EX_CONFIG,
+                   "pod %s has ordinal %d, but [cluster] %s-replicas is %d (members 0..%d): "
+                   "scale the settings together with the StatefulSet",
+                   s->pod_name, s->ordinal, is_sentinel ? "sentinel" : "redis", n, n - 1);
 }
 
 int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e) {
@@ -144,6 +154,22 @@ int discover_probe_config(const struct settings *s, const struct secrets *sec,
     return rc;
 }
 
+/* This pod's history: the record redis-init keeps on the volume, else the
+ * RDB's aux fields (a lower bound: the RDB was written before the AOF tail).
+ * Without data there is no history to defend. */
+static void self_history(const struct settings *s, struct observations *o) {
+    char why[160];
+    history_read(s->data_dir, &o->self_hist, why, sizeof why);
+    if (why[0])
+        log_warn("ignoring the history record", "file", HISTORY_FILE, "reason", why, NULL);
+    if (!o->self_hist.known && o->self_data.replid[0] && o->self_data.offset >= 0)
+        history_from_live(&o->self_hist, 0, o->self_data.replid, o->self_data.offset, NULL, -1);
+    if (!o->self_data.has_data) {
+        memset(&o->self_hist, 0, sizeof o->self_hist);
+        o->self_hist.parent_offset = -1;
+    }
+}
+
 static void wait_own_name(const struct settings *s, struct discover_result *r, double deadline) {
     char detail[160];
     double budget = deadline - mono_ms();
@@ -161,6 +187,7 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     double start = mono_ms(), deadline = start + s->deadline_ms;
     char probe_user[64], probe_pass[256], last_wait[DEC_REASON_MAX] = "";
     double last_action = -1e18;  /* a failover takes seconds: don't ask every round */
+    struct beacon *beacon = NULL;
     struct probe_config pc;
     memset(r, 0, sizeof *r);
     r->own_dns = "not-checked";
@@ -172,11 +199,19 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     }
     if (!rc && !is_sentinel) rc = localdata_inspect(s->data_dir, &r->obs.self_data, e);
     if (rc) goto out;
+    if (!is_sentinel) self_history(s, &r->obs);
+    /* Peers deciding at the same time must see what this pod holds. */
+    if (act && !is_sentinel)
+        beacon = beacon_start(s->bind, s->redis_port, probe_user, probe_pass,
+                              r->obs.self_data.has_data, &r->obs.self_hist);
     snprintf(r->own_host, sizeof r->own_host, "%s", r->obs.self_host);
     if (act && r->own_host[0]) wait_own_name(s, r, deadline);
 
+    r->obs.fresh_start_wait_ms = s->fresh_start_wait_ms;
+    double first_round = mono_ms();
     for (;;) {
         reset_round(&r->obs);
+        r->obs.waited_ms = (long long)(mono_ms() - first_round);
         if ((rc = probe_round(&pc, &r->obs, e))) goto out;
         r->rounds++;
         if (is_sentinel) decide_sentinel(&r->obs, &r->dec);
@@ -199,6 +234,7 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
         sleep_ms(s->round_interval_ms);
     }
 out:
+    beacon_stop(beacon);
     explicit_bzero(probe_pass, sizeof probe_pass);
     r->elapsed_ms = mono_ms() - start;
     return rc;

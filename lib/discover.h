@@ -48,6 +48,14 @@ int discover_probe_config(const struct settings *s, const struct secrets *sec,
                           struct probe_config *pc, char *pu, size_t pulen, char *pp, size_t pplen,
                           ri_err *e);
 
+/* A pod that renders (render, run; with or without a role override) must be
+ * one of the configured members: its
+ * ordinal below [cluster] redis-replicas (sentinel-replicas for a
+ * sentinel). Otherwise the StatefulSet was scaled without the settings
+ * (e.g. kubectl scale): EX_CONFIG, before anything is probed or written. A
+ * pod without an ordinal passes here (later steps name POD_NAME). */
+int discover_check_member(const struct settings *s, int is_sentinel, ri_err *e);
+
 /* Fill the peer slots of o from settings (names, ports, ordinals, self). */
 int discover_plan(const struct settings *s, int is_sentinel, struct observations *o, ri_err *e);
 

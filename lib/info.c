@@ -82,6 +82,34 @@ static void reset_answer(struct redis_obs *r) {
     r->second_offset = -1;
     r->connected_replicas = 0;
     r->sync_in_progress = 0;
+    r->init_has_data = 0;
+    memset(&r->hist, 0, sizeof r->hist);
+    r->hist.parent_offset = -1;
+}
+
+/* The beacon's fields (lib/beacon.c): a pod still deciding, and its record. */
+static void apply_beacon_field(struct redis_obs *r, struct span k, struct span v) {
+    int ok;
+    long long x;
+    struct history *h = &r->hist;
+    if (key_is(k, "ri_has_data")) {
+        r->init_has_data = !val_is(v, "0");    /* anything but a clear 0 holds data */
+    } else if (key_is(k, "ri_replid")) {
+        span_copy(h->id, sizeof h->id, v);
+    } else if (key_is(k, "ri_offset")) {
+        x = span_ll(v, &ok);
+        if (ok && x >= 0) { h->offset = x; h->known = h->id[0] != '\0'; }
+    } else if (key_is(k, "ri_parent_replid")) {
+        span_copy(h->parent_id, sizeof h->parent_id, v);
+    } else if (key_is(k, "ri_parent_offset")) {
+        x = span_ll(v, &ok);
+        h->parent_offset = ok ? x : -1;
+    } else if (key_is(k, "ri_was_master")) {
+        h->was_master = val_is(v, "1");
+    } else if (key_is(k, "ri_written_ms")) {
+        x = span_ll(v, &ok);
+        h->written_ms = ok ? x : 0;
+    }
 }
 
 static void apply_field(struct redis_obs *r, struct span k, struct span v, int *seen_role) {
@@ -91,6 +119,7 @@ static void apply_field(struct redis_obs *r, struct span k, struct span v, int *
         *seen_role = 1;
         if (val_is(v, "master")) r->role = ROLE_MASTER;
         else if (val_is(v, "slave") || val_is(v, "replica")) r->role = ROLE_REPLICA;
+        else if (val_is(v, "redis-init")) r->role = ROLE_INIT;
         else r->role = ROLE_UNKNOWN;
     } else if (key_is(k, "master_host")) {
         span_copy(r->master_host, sizeof r->master_host, v);
@@ -114,6 +143,8 @@ static void apply_field(struct redis_obs *r, struct span k, struct span v, int *
     } else if (key_is(k, "connected_slaves")) {
         x = span_ll(v, &ok);
         r->connected_replicas = ok && x >= 0 && x <= INT_MAX ? (int)x : 0;
+    } else if (k.n > 3 && memcmp(k.p, "ri_", 3) == 0) {
+        apply_beacon_field(r, k, v);
     }
 }
 
@@ -124,6 +155,14 @@ int info_parse_replication(const char *text, struct redis_obs *r) {
     struct span k, v;
     while (next_line(&text, &k, &v))
         if (v.p) apply_field(r, k, v, &seen_role);
+    if (r->role == ROLE_MASTER || r->role == ROLE_REPLICA)
+        history_from_live(&r->hist, r->role == ROLE_MASTER, r->replid, r->offset, r->replid2,
+                          r->second_offset);
+    else if (r->role != ROLE_INIT || !r->hist.known) {
+        memset(&r->hist, 0, sizeof r->hist);   /* ri_ fields mean something only from a beacon */
+        r->hist.parent_offset = -1;
+    }
+    if (r->role == ROLE_INIT && r->hist.parent_id[0] == '\0') r->hist.parent_offset = -1;
     return seen_role ? 0 : -1;
 }
 

@@ -8,7 +8,9 @@
 /* Fill role, master_host/port, link_up, replid(2), offset, second_offset,
  * connected_replicas, sync_in_progress from "INFO replication" text. Those fields are reset
  * first (second_offset to -1); p, keys and loading are not touched.
- * role:slave and role:replica are ROLE_REPLICA. Returns 0, or -1 if no
+ * role:slave and role:replica are ROLE_REPLICA; role:redis-init (the beacon,
+ * lib/beacon.h) is ROLE_INIT with ri_has_data and the ri_ history fields.
+ * hist is the live history (master/replica) or the beacon's record. Returns 0, or -1 if no
  * role: field was found. */
 int info_parse_replication(const char *text, struct redis_obs *r);
 

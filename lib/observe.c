@@ -32,6 +32,7 @@ const char *role_name(enum role r) {
     switch (r) {
     case ROLE_MASTER: return "master";
     case ROLE_REPLICA: return "replica";
+    case ROLE_INIT: return "init";
     default: return "unknown";
     }
 }

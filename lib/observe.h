@@ -4,6 +4,7 @@
 #ifndef RI_OBSERVE_H
 #define RI_OBSERVE_H
 
+#include "history.h"
 #include "localdata.h"
 
 #define OBS_MAX_PEERS 64
@@ -39,8 +40,10 @@ int outcome_is_unknown(enum outcome o);
 /* True when nothing is serving at that name (not-found, refused). */
 int outcome_is_down(enum outcome o);
 
-enum role { ROLE_UNKNOWN = 0, ROLE_MASTER, ROLE_REPLICA };
-const char *role_name(enum role r);  /* "unknown", "master", "replica" */
+/* ROLE_INIT: no server runs yet; redis-init, still deciding, answered
+ * through its beacon (lib/beacon.h) with its recorded history. */
+enum role { ROLE_UNKNOWN = 0, ROLE_MASTER, ROLE_REPLICA, ROLE_INIT };
+const char *role_name(enum role r);  /* "unknown", "master", "replica", "init" */
 
 struct peer_common {
     int ordinal;
@@ -66,6 +69,8 @@ struct redis_obs {
     int connected_replicas;          /* connected_slaves */
     long long keys;                  /* sum of keys over INFO keyspace */
     int loading;                     /* INFO persistence loading:1 */
+    int init_has_data;               /* ROLE_INIT: its data dir holds data */
+    struct history hist;             /* live (master/replica) or recorded (init) */
 };
 
 struct sentinel_obs {
@@ -84,7 +89,9 @@ struct sentinel_master_obs {
     int master_port;
     char flags[128];                 /* "master", "master,s_down,failover_in_progress", ... */
     int num_replicas;                /* num-slaves: replicas it knows */
-    int num_other_sentinels;         /* num-other-sentinels */
+    int num_other_sentinels;         /* num-other-sentinels (configured known peers count) */
+    int reachable_replicas;          /* SENTINEL REPLICAS: neither s_down nor disconnected */
+    int reachable_sentinels;         /* SENTINEL SENTINELS: likewise: peers that can vote */
     int quorum;
 };
 
@@ -95,6 +102,9 @@ struct observations {
     char self_host[OBS_HOST_MAX];    /* own host name (redis or sentinel service) */
     int redis_port;
     struct local_data self_data;     /* redis-init only */
+    struct history self_hist;        /* redis-init: the record, else the RDB's aux fields */
+    long long waited_ms;             /* since this pod's first round (0 in the first) */
+    long long fresh_start_wait_ms;   /* [discovery] fresh-start-wait (rule B10) */
     int n_sentinels;                 /* configured sentinels (entries below) */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];
     int n_redis;                     /* configured redis pods */

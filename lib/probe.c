@@ -467,10 +467,36 @@ static long reply_long(const redisReply *r) {
     return end == buf || *end ? -1 : v;
 }
 
-/* SENTINEL MASTER <group>: a flat array of field, value (RESP2). */
+/* SENTINEL REPLICAS / SENTINELS <group>: an array of flat field/value
+ * arrays. The ones this sentinel can reach now: neither subjectively down
+ * nor disconnected (configured known-* peers are listed from the start). */
+static int count_reachable(const redisReply *rep) {
+    if (rep->type != REDIS_REPLY_ARRAY) return -1;
+    int n = 0;
+    for (size_t i = 0; i < rep->elements; i++) {
+        const redisReply *e = rep->element[i];
+        if (e->type != REDIS_REPLY_ARRAY) return -1;
+        for (size_t j = 0; j + 1 < e->elements; j += 2) {
+            const redisReply *k = e->element[j], *v = e->element[j + 1];
+            if (!is_text(k) || !is_text(v) || strcmp(k->str, "flags") != 0) continue;
+            if (!strstr(v->str, "s_down") && !strstr(v->str, "disconnected")) n++;
+            break;
+        }
+    }
+    return n;
+}
+
+/* SENTINEL MASTER <group>: a flat array of field, value (RESP2); then the
+ * replica and sentinel listings. */
 static enum outcome fill_sentinel_master(struct sess *s, void *obs, redisReply **reps) {
     struct sentinel_master_obs *m = obs;
     const redisReply *rep = reps[0];
+    m->reachable_replicas = count_reachable(reps[1]);
+    m->reachable_sentinels = count_reachable(reps[2]);
+    if (m->reachable_replicas < 0 || m->reachable_sentinels < 0) {
+        set_detail(s, "query: unexpected reply to SENTINEL REPLICAS or SENTINELS");
+        return OUT_ERROR;
+    }
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements % 2) {
         set_detail(s, "query: unexpected reply to SENTINEL MASTER (type %d)", rep->type);
         return OUT_ERROR;
@@ -495,15 +521,17 @@ static enum outcome fill_sentinel_master(struct sess *s, void *obs, redisReply *
 
 void probe_sentinel_master(struct sentinel_master_obs *m, const char *user, const char *pass,
                            const char *master_name, int timeout_ms) {
-    const char *av[3] = {"SENTINEL", "MASTER", master_name ? master_name : ""};
-    const char **argv[1] = {av};
-    const int argc[1] = {3};
+    const char *group = master_name ? master_name : "";
+    const char *av[3] = {"SENTINEL", "MASTER", group}, *ar[3] = {"SENTINEL", "REPLICAS", group},
+               *as[3] = {"SENTINEL", "SENTINELS", group};
+    const char **argv[3] = {av, ar, as};
+    const int argc[3] = {3, 3, 3};
     char err_code[32];
     struct peer_common p = m->p;
     memset(m, 0, sizeof *m);
     m->p = p;
     clear_common(&m->p);
-    converse(&m->p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_sentinel_master, m,
+    converse(&m->p, mono_ms(), timeout_ms, user, pass, NULL, 3, argv, argc, fill_sentinel_master, m,
              err_code);
     /* "ERR No such master with that name": it answered, and monitors nothing by that name. */
     if (m->p.outcome == OUT_ERROR && strcmp(err_code, "ERR") == 0 && strstr(m->p.detail, "No such master"))

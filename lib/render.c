@@ -330,6 +330,31 @@ int render_redis(const struct settings *s, const struct secrets *sec,
  * sentinel.conf + users.acl
  * ------------------------------------------------------------------------ */
 
+/* known-sentinel / known-replica: every configured peer but this sentinel
+ * and the master it monitors. */
+static int sentinel_known_peers(struct tmpl_ctx *c, const struct settings *s, const char *own,
+                                const struct role_target *role, ri_err *e) {
+    char host[SET_HOST_MAX], runid[41];
+    int rc = tmpl_set_list(c, "known_sentinels") || tmpl_set_list(c, "known_replicas") ? oom(e) : 0;
+    for (int i = 0; !rc && i < s->sentinel_replicas; i++) {
+        if ((rc = settings_host(s, s->sentinel_service, i, host, sizeof host, e))) break;
+        if (host_equal(host, own)) continue;
+        render_sentinel_myid(host, runid);
+        struct tmpl_ctx *it = tmpl_add_item(c, "known_sentinels");
+        if (!it || tmpl_setf(it, "port", "%d", s->sentinel_port) || tmpl_set(it, "runid", runid))
+            return oom(e);
+        rc = set_quoted(it, "host", host, e);
+    }
+    for (int i = 0; !rc && i < s->redis_replicas; i++) {
+        if ((rc = settings_host(s, s->redis_service, i, host, sizeof host, e))) break;
+        if (host_equal(host, role->host) && s->redis_port == role->port) continue;
+        struct tmpl_ctx *it = tmpl_add_item(c, "known_replicas");
+        if (!it || tmpl_setf(it, "port", "%d", s->redis_port)) return oom(e);
+        rc = set_quoted(it, "host", host, e);
+    }
+    return rc;
+}
+
 static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const struct secrets *sec,
                             const struct role_target *role, ri_err *e) {
     char own[SET_HOST_MAX], myid[41];
@@ -337,6 +362,14 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     int rc;
     if (role->action != ACT_MONITOR)
         return ri_fail(e, EX_SOFTWARE, "cannot render sentinel.conf for action %s", action_name(role->action));
+    /* Sentinel pings a master it just switched to only after its 1 s ping
+     * period, and counts down-after from the switch (docs/resilience.md). */
+    if (s->down_after_ms < 1500) {
+        char ms[24];
+        log_warn("down-after is within Sentinel's 1 s ping period: a freshly promoted master may "
+                 "be flagged down before its first PING is answered, and failed over again",
+                 "down_after_ms", log_int(ms, s->down_after_ms), "advice", ">= 1500", NULL);
+    }
     if ((rc = render_own_host(s, 1, own, sizeof own, e))) return rc;
     render_sentinel_myid(own, myid);
     if (tmpl_set(c, "version", RI_VERSION) || tmpl_set(c, "pod", s->pod_name) ||
@@ -360,7 +393,8 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
         (rc = secrets_require_username(sec, SECRET_SENTINEL_USER, &user, e)) ||
         (rc = set_quoted(c, "auth_user", user, e)))
         return rc;
-    return set_quoted_secret(c, "auth_pass", sec, SECRET_SENTINEL_PASS, e);
+    if ((rc = set_quoted_secret(c, "auth_pass", sec, SECRET_SENTINEL_PASS, e))) return rc;
+    return sentinel_known_peers(c, s, own, role, e);
 }
 
 static int build_sentinel_users(struct acl_builder *b, ri_err *e) {

@@ -33,11 +33,13 @@ static void text_sentinel(FILE *f, const struct sentinel_obs *so) {
             so->p.elapsed_ms);
 }
 
-static void text_redis(FILE *f, const struct redis_obs *ro, const struct local_data *self) {
+static void text_redis(FILE *f, const struct redis_obs *ro, const struct observations *o) {
     text_peer_head(f, "redis", &ro->p);
     if (ro->p.outcome == OUT_SELF) {
-        fprintf(f, "      this pod (not probed); data dir: %s, %s\n",
-                self->has_data ? "HOLDS DATA" : "empty", self->summary);
+        char hist[128];
+        history_describe(&o->self_hist, hist, sizeof hist);
+        fprintf(f, "      this pod (not probed); data dir: %s, %s; history %s\n",
+                o->self_data.has_data ? "HOLDS DATA" : "empty", o->self_data.summary, hist);
         return;
     }
     if (ro->p.outcome != OUT_ANSWER) { text_failure(f, &ro->p); return; }
@@ -46,8 +48,14 @@ static void text_redis(FILE *f, const struct redis_obs *ro, const struct local_d
         fprintf(f, " of %s:%d, link %s", ro->master_host, ro->master_port, ro->link_up ? "up" : "DOWN");
     else if (ro->role == ROLE_MASTER)
         fprintf(f, " with %d connected replica(s)", ro->connected_replicas);
-    fprintf(f, "; offset %lld; %lld key(s)%s  [%.1f ms]\n", ro->offset, ro->keys,
-            ro->loading ? " (LOADING)" : "", ro->p.elapsed_ms);
+    char hist[128];
+    history_describe(&ro->hist, hist, sizeof hist);
+    if (ro->role == ROLE_INIT)
+        fprintf(f, " (deciding), data dir %s; history %s  [%.1f ms]\n",
+                ro->init_has_data ? "HOLDS DATA" : "empty", hist, ro->p.elapsed_ms);
+    else
+        fprintf(f, "; offset %lld; %lld key(s)%s; history %s  [%.1f ms]\n", ro->offset, ro->keys,
+                ro->loading ? " (LOADING)" : "", hist, ro->p.elapsed_ms);
 }
 
 static void text_decision(FILE *f, const struct discover_result *r) {
@@ -71,7 +79,7 @@ void report_text(FILE *f, const struct report_meta *m, const struct discover_res
             sentinel_majority(o->n_sentinels));
     for (int i = 0; i < o->n_sentinels; i++) text_sentinel(f, &o->sentinels[i]);
     fprintf(f, "\nREDIS PODS  (%d configured)\n", o->n_redis);
-    for (int i = 0; i < o->n_redis; i++) text_redis(f, &o->redis[i], &o->self_data);
+    for (int i = 0; i < o->n_redis; i++) text_redis(f, &o->redis[i], o);
     text_decision(f, r);
     if (m->error) fprintf(f, "\nNOT DECIDED (exit %d): %s\n", m->exit_code, m->error);
 }
@@ -96,6 +104,13 @@ static json_t *json_sentinel(const struct sentinel_obs *so) {
     return j;
 }
 
+static json_t *json_history(const struct history *h) {
+    return json_pack("{s:s, s:I, s:s?, s:I, s:b, s:I}", "replid", h->id, "offset", (json_int_t)h->offset,
+                     "parent_replid", h->parent_id[0] ? h->parent_id : NULL,
+                     "parent_offset", (json_int_t)h->parent_offset, "was_master", h->was_master,
+                     "written_ms", (json_int_t)h->written_ms);
+}
+
 static json_t *json_redis(const struct redis_obs *ro) {
     json_t *j = json_peer(&ro->p);
     if (!j || ro->p.outcome != OUT_ANSWER) return j;
@@ -104,6 +119,8 @@ static json_t *json_redis(const struct redis_obs *ro) {
                           "second_offset", (json_int_t)ro->second_offset,
                           "connected_replicas", ro->connected_replicas, "keys", (json_int_t)ro->keys,
                           "loading", ro->loading);
+    if (a && ro->hist.known) json_object_set_new(a, "history", json_history(&ro->hist));
+    if (a && ro->role == ROLE_INIT) json_object_set_new(a, "has_data", json_boolean(ro->init_has_data));
     if (a && ro->role == ROLE_REPLICA) {
         json_object_set_new(a, "master_host", json_string(ro->master_host));
         json_object_set_new(a, "master_port", json_integer(ro->master_port));
@@ -151,6 +168,7 @@ static json_t *json_report(const struct report_meta *m, const struct discover_re
         json_object_set_new(j, "self_data",
                             json_pack("{s:b, s:s, s:s, s:I}", "has_data", ld->has_data, "summary", ld->summary,
                                       "replid", ld->replid, "offset", (json_int_t)ld->offset));
+        if (o->self_hist.known) json_object_set_new(j, "self_history", json_history(&o->self_hist));
     }
     return j;
 }

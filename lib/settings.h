@@ -84,6 +84,7 @@ struct settings {
     int deadline_ms;                      /* deadline (ms), default 60000: whole decision */
     int round_interval_ms;                /* round-interval (ms), default 1000 */
     int dns_wait_ms;                      /* dns-wait (ms), default 30000: wait for own name */
+    int fresh_start_wait_ms;              /* fresh-start-wait (ms), default 15000: B10 */
 
     /* [lifecycle] */
     int check_timeout_ms;                 /* check-timeout (ms), default 500: one whole `check` */

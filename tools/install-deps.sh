@@ -22,12 +22,18 @@ packages=(
     haproxy curl                        # e2e: the master router (redis-init router), HTTP client for Webdis
     docker.io mmdebstrap                # make docker: a private engine; base images and Webdis's trixie root
     docker-compose                      # make docker: docker-compose.yml brought up on that engine (1.29)
+    python3-yaml                        # make k8s: policy checks of the rendered manifests
 )
 case ${1:-all} in
     all) ;;
     static) packages=("${static_packages[@]}") ;;
     *) echo "usage: $0 [static]" >&2; exit 64 ;;
 esac
+# node and npm (npm ci in test/clients and test/k8s): Debian's, unless a
+# node with npm is already there (another build of nodejs would conflict).
+if [[ ${1:-all} == all ]] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -44,6 +50,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
     fi
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# make k8s renders with Debian's kubernetes-client (kubectl 1.20, kustomize
+# 2.0.3: the oldest kustomize the manifests support). Unpacked into the test
+# cache, not installed, so it never replaces another /usr/bin/kubectl.
+kc_dir=${DK_CACHE:-/var/cache/redis-init-test}/kubernetes-client
+if [[ ${1:-all} == all && ! -x $kc_dir/usr/bin/kubectl ]]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq kubernetes-client 2>/dev/null) ||
+        { apt-get update -qq && (cd "$tmp" && apt-get download -qq kubernetes-client); }
+    rm -rf "$kc_dir.tmp" && mkdir -p "$kc_dir.tmp"
+    dpkg-deb -x "$tmp"/kubernetes-client_*.deb "$kc_dir.tmp"
+    rm -rf "$tmp" "$kc_dir" && mv "$kc_dir.tmp" "$kc_dir"
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.

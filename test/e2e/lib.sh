@@ -424,6 +424,22 @@ e2e_start_ri_pod() {
     local -a flags
     mapfile -t flags < <(ri_flags "$name")
     pod_spawn "$name" "$bin" run "${flags[@]}"
+    [[ $2 != redis-init ]] || pod_spawn_prober "$name" "$bin" "${flags[@]}"
+}
+
+# pod_spawn_prober NAME BIN FLAGS...: the kubelet's readiness probe of a
+# redis pod, `check --readiness` every E2E_PROBE_PERIOD seconds (default 1),
+# which also refreshes the pod's history record (docs/decision.md). It dies
+# with the pod (stop_pod kills by namespace), as probes stop with a pod.
+pod_spawn_prober() {
+    local name=$1 dir; shift
+    dir=$(e2e_pod_dir "$name")
+    local -a envv
+    mapfile -t envv < <(pod_env "$name")
+    setsid ip netns exec "$(e2e_netns_of "$name")" env -i "${envv[@]}" \
+        bash -c 'period=$1; shift; while sleep "$period"; do "$@" >/dev/null 2>&1; done' \
+        prober "${E2E_PROBE_PERIOD:-1}" "$1" check --readiness "${@:2}" \
+        </dev/null >>"$dir/log" 2>&1 &
 }
 
 # pod_ri NAME COMMAND [ARGS]: redis-init / sentinel-init COMMAND as the pod's
@@ -504,6 +520,29 @@ stop_pod() {
     touch "$(e2e_pod_dir "$name")/stopped"
     printf '[e2e %(%F %T)T] ==== pod stopped\n' -1 >>"$(e2e_pod_dir "$name")/log"
     e2e_log "pod $name stopped"
+}
+
+# power_loss: every redis and sentinel pod loses power at the same instant:
+# SIGKILL to all their processes at once (no shutdown, no final save);
+# networks, DNS records and volumes stay.
+power_loss() {
+    local -a pods nss
+    mapfile -t pods < <(running_redis_pods; running_sentinel_pods)
+    local p
+    for p in "${pods[@]}"; do nss+=("$(e2e_netns_of "$p")"); done
+    local pids end=$((SECONDS + 10))
+    # Again until none is left: a loop may fork between listing and kill.
+    while pids=$(e2e_netns_pids "${nss[@]}"); [[ -n $pids ]]; do
+        ((SECONDS < end)) || die "processes survived the power loss: $pids"
+        # shellcheck disable=SC2086 # word splitting of the pid list is intended
+        kill -KILL $pids 2>/dev/null || true
+        sleep 0.1
+    done
+    for p in "${pods[@]}"; do
+        touch "$(e2e_pod_dir "$p")/stopped"
+        printf '[e2e %(%F %T)T] ==== power loss\n' -1 >>"$(e2e_pod_dir "$p")/log"
+    done
+    e2e_log "power loss: ${pods[*]}"
 }
 
 # kill_pod NAME: crash it (SIGKILL at once), like a node failure.
@@ -906,6 +945,51 @@ assert_rejoined() {
     [[ $(redis_role "$pod") == slave ]] || fail "$pod came back as $(redis_role "$pod"), want replica"
     wait_healthy "$secs" || fail "not healthy after $pod came back: $E2E_WHY"
     assert_master "$master"
+}
+
+# failed_over_from OLD: every running sentinel names the same master, not
+# OLD, and it answers as master; sets PROMOTED to that pod.
+failed_over_from() {
+    local p a first=
+    for p in $(running_sentinel_pods); do
+        a=$(sentinel_master_addr "$p")
+        a=${a%% *}
+        [[ -n $a && $a != "$(pod_fqdn "$1")" ]] || return 1
+        [[ -z $first || $a == "$first" ]] || return 1
+        first=$a
+    done
+    [[ -n $first ]] && PROMOTED=$(pod_of_fqdn "$first") && [[ $(redis_role "$PROMOTED") == master ]]
+}
+
+# wait_failover OLD SECS: wait for failed_over_from OLD; sets PROMOTED and
+# FAILOVER_MS (milliseconds from the call, polled every 250 ms).
+wait_failover() {
+    local t0
+    t0=$(date +%s%N)
+    wait_until "$2" "sentinels to fail over from $1" failed_over_from "$1" ||
+        fail "no failover from $1 within $2 s"
+    failed_over_from "$1"
+    FAILOVER_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
+# assert_rejoined_after_failover POD SECS: POD is back as a replica and the
+# cluster healthy, under whichever master the sentinels settled on. At
+# down-after 1000 ms Sentinel sometimes fails the freshly promoted master
+# over once more (no PONG from it within down-after of the switch, under
+# load): that costs a second write gap, not data; it is logged and counted
+# in SECOND_FAILOVERS (docs/resilience.md).
+SECOND_FAILOVERS=0
+assert_rejoined_after_failover() {
+    local pod=$1 secs=$2 m
+    wait_until "$secs" "$pod ready" redis_ready "$pod" || fail "$pod did not come back"
+    [[ $(redis_role "$pod") == slave ]] || fail "$pod came back as $(redis_role "$pod"), want replica"
+    wait_healthy "$secs" || fail "not healthy after $pod came back: $E2E_WHY"
+    m=$(current_master)
+    if [[ $m != "$PROMOTED" ]]; then
+        SECOND_FAILOVERS=$((SECOND_FAILOVERS + 1))
+        e2e_log "a second failover after $PROMOTED was promoted: $m is master now"
+        PROMOTED=$m
+    fi
 }
 
 # assert_keys_everywhere PREFIX COUNT: every running redis pod has them

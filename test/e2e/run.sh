@@ -7,7 +7,8 @@
 #
 # Environment: RI_BIN_DIR (default bin), E2E_ARTIFACTS (where failed tests'
 # logs are kept; default /tmp/ri-e2e-artifacts), E2E_TEST_TIMEOUT (s, per
-# test, default 300).
+# test, default 300), E2E_SKIP (names, space-separated, not to run: listed
+# in the output as not run, never silently).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export RI_BIN_DIR=${RI_BIN_DIR:-bin}
@@ -31,7 +32,12 @@ preflight() {
 
 tests=()
 for t in "$here"/test_*.sh; do
-    [[ -z ${1:-} || $(basename "$t") == *"$1"* ]] && tests+=("$t")
+    [[ -z ${1:-} || $(basename "$t") == *"$1"* ]] || continue
+    if [[ " ${E2E_SKIP:-} " == *" $(basename "$t" .sh) "* ]]; then
+        echo "NOT RUN $(basename "$t" .sh) (E2E_SKIP)"
+        continue
+    fi
+    tests+=("$t")
 done
 if ((${#tests[@]} == 0)); then
     echo "e2e: no test matches '${1:-}'" >&2

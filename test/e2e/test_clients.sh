@@ -48,12 +48,8 @@ done
 declare -A before=([py]=$(jq -r .ok "$d/py.status") [js]=$(jq -r .ok "$d/js.status"))
 
 pod_delete "$old" --kill
-failed_over() {
-    local m
-    m=$(current_master) && [[ $m != "$old" ]] && [[ $(sentinel_master_addr "$(sentinel_pod 0)") == "$(pod_fqdn "$m") "* ]]
-}
-wait_until 60 "failover away from $old" failed_over || fail "no failover from $old"
-new=$(current_master)
+wait_failover "$old" 60
+new=$PROMOTED
 e2e_log "failed over: $old -> $new"
 # After the failover each client completes 20 more rounds against the new master.
 for c in py js; do

@@ -35,21 +35,8 @@ write_keys middle 20
 
 # 2. Master pod deleted: failover, then it comes back with a new IP.
 pod_delete "$old_master"
-new_master=
-failed_over() {
-    local p a first=
-    for p in $(running_sentinel_pods); do
-        a=$(sentinel_master_addr "$p")
-        a=${a%% *}
-        [[ -n $a && $a != "$(pod_fqdn "$old_master")" ]] || return 1
-        [[ -z $first || $a == "$first" ]] || return 1
-        first=$a
-    done
-    new_master=$(pod_of_fqdn "$first") && [[ $(redis_role "$new_master") == master ]]
-}
-wait_until 60 "sentinels to fail over from $old_master" failed_over ||
-    fail "sentinels did not fail over from $old_master"
-failed_over
+wait_failover "$old_master" 60
+new_master=$PROMOTED
 e2e_log "failed over: $old_master -> $new_master"
 
 pod_create "$old_master"

@@ -56,9 +56,8 @@ done
 
 # 3. Failover: Webdis keeps working through the router.
 pod_delete "$m0" --kill
-failed_over() { local m; m=$(current_master) && [[ $m != "$m0" ]]; }
-wait_until 60 "failover from $m0" failed_over || fail "no failover from $m0"
-m1=$(current_master)
+wait_failover "$m0" 60
+m1=$PROMOTED
 wait_until 30 "SET/GET over HTTP after the failover" set_get after-failover yes ||
     fail "webdis does not SET/GET after the failover: $(http GET/after-failover 2>&1 || true)"
 [[ $(rcli "$m1" GET after-failover | tr -d '\r') == yes ]] || fail "the HTTP write after the failover is not on $m1"

@@ -19,5 +19,6 @@ run "$dir/test_acl_cluster.sh" tricky
 run "$dir/test_bad_input.sh"
 run "$dir/test_around.sh"
 run "$dir/test_install.sh"
+run "$dir/test_beacon.sh"
 echo "integration (${RI_BIN_DIR:-bin}): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

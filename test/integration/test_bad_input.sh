@@ -36,6 +36,8 @@ expect 65 'REPLICA_PASSWORD' "unrepresentable byte (NUL) is rejected naming the 
 jq '.data.ADMIN_PASSWORD = 42' "$TMP/good.json" >"$TMP/num.json"
 expect 65 'ADMIN_PASSWORD' "non-string secret is rejected" -- -c "$TMP/good.ini" -s "$TMP/num.json" -o "$OUT"
 
+expect 78 'ordinal 3, but \[cluster\] redis-replicas is 3 \(members 0\.\.2\)' \
+    "a pod beyond redis-replicas (its StatefulSet scaled without the settings)" -- "${good[@]}" --set cluster.pod-name=redis-cluster-server-3
 printf '[redis]\nfoo = 1\n' >"$TMP/key.ini"
 expect 78 'key\.ini:2.*foo' "unknown INI key names file, line and key" -- -c "$TMP/key.ini" -s "$TMP/good.json" -o "$OUT"
 printf '[bogus]\nx = 1\n' >"$TMP/sec.ini"

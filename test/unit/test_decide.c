@@ -15,7 +15,12 @@
  *                       unknown role, with attributes: kN keys, oN offset,
  *                       cN connected replicas, L loading, mN master is
  *                       redis-N, i:ID replid, j:ID replid2, sN second offset
+ *             "I ..."   a beacon (a pod still deciding): d holds data, and
+ *                       its record: i:ID replid, oN offset, p:ID parent,
+ *                       qN parent offset, W recorded as master
  *             any other outcome name.
+ * A row's own record (self_hist) uses the beacon's attributes; without one
+ * this pod's history is its RDB's replid/offset, like discover() does.
  * Pod i is redis-i.redis.ns.svc.cluster.local:6379 (ordinal i, addr
  * 10.0.0.1i), sentinel i is sentinel-i.sentinel.ns.svc.cluster.local:26379.
  */
@@ -27,11 +32,15 @@
 #include "tokens.h"
 #include "decide.h"
 
+/* Rows leave the trailing self_hist out when they have no record. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define NPEER 6
 #define RHOST "redis-%d.redis.ns.svc.cluster.local"
 #define SHOST "sentinel-%d.sentinel.ns.svc.cluster.local"
 #define ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define ID_C "cccccccccccccccccccccccccccccccccccccccc"
 
 struct row {
     const char *name;
@@ -47,6 +56,7 @@ struct row {
     const char *target;           /* "rN": redis-N; "-": none; NULL: unchecked; else exact host */
     const char *reason;           /* substring of some reason */
     const char *warning;          /* substring of some warning; NULL: no warnings; "*": unchecked */
+    const char *self_hist;        /* this pod's record ("i:ID oN ..."), NULL: from replid/off */
 };
 
 static void host_of(char host[OBS_HOST_MAX], int sentinel, int i)
@@ -80,9 +90,36 @@ static void parse_sentinel(struct sentinel_obs *s, const char *tok)
         snprintf(s->master_host, sizeof s->master_host, RHOST, atoi(tok + 1));
 }
 
+/* A record's attributes ("d i:ID oN p:ID qN W"); d sets *data. */
+static void parse_hist(struct history *h, int *data, const char *spec)
+{
+    char buf[256], *save = NULL;
+    memset(h, 0, sizeof *h);
+    h->parent_offset = -1;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *a = strtok_r(buf, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
+        switch (a[0]) {
+        case 'd': *data = 1; break;
+        case 'i': snprintf(h->id, sizeof h->id, "%s", a + 2); h->known = 1; break;
+        case 'o': h->offset = atoll(a + 1); break;
+        case 'p': snprintf(h->parent_id, sizeof h->parent_id, "%s", a + 2); break;
+        case 'q': h->parent_offset = atoll(a + 1); break;
+        case 'W': h->was_master = 1; break;
+        default: ck_abort_msg("bad history attribute '%s'", a);
+        }
+    }
+}
+
 static void parse_redis(struct redis_obs *r, const char *tok)
 {
     char buf[128], *save = NULL;
+    if (tok[0] == 'I') {
+        r->p.outcome = OUT_ANSWER;
+        r->role = ROLE_INIT;
+        r->second_offset = -1;
+        parse_hist(&r->hist, &r->init_has_data, tok + 1);
+        return;
+    }
     if (tok[0] != 'M' && tok[0] != 'R' && tok[0] != '?') {
         r->p.outcome = parse_outcome(tok);
         return;
@@ -108,6 +145,9 @@ static void parse_redis(struct redis_obs *r, const char *tok)
         default: ck_abort_msg("bad redis attribute '%s'", a);
         }
     }
+    if (r->role != ROLE_UNKNOWN)
+        history_from_live(&r->hist, r->role == ROLE_MASTER, r->replid, r->offset, r->replid2,
+                          r->second_offset);
 }
 
 /* One observation round from a row. Static: struct observations is large. */
@@ -124,6 +164,11 @@ static const struct observations *build(const struct row *w)
     o.self_data.offset = w->replid ? w->off : -1;
     snprintf(o.self_data.summary, sizeof o.self_data.summary, "%s",
              w->data ? "dump.rdb: keys" : "no data files");
+    int ignored = 0;
+    if (w->self_hist)
+        parse_hist(&o.self_hist, &ignored, w->self_hist);
+    else if (w->data && w->replid)
+        history_from_live(&o.self_hist, 0, w->replid, w->off, NULL, -1);
     for (int i = 0; i < NPEER && w->sent[i]; i++, o.n_sentinels++) {
         peer_init(&o.sentinels[i].p, 1, i);
         parse_sentinel(&o.sentinels[i], w->sent[i]);
@@ -264,14 +309,86 @@ static const struct row rows[] = {
      "-", "cannot rule one out at sentinel-2 (timeout)", NULL},
     {"B2 a redis pod timed out", 0, 0, 0, NULL, 0, NIL3, {"self", "R", "timeout"}, ACT_WAIT,
      "B2", "-", "redis-2 (timeout)", NULL},
-    {"B3 not the bootstrap pod", 0, 1, 1, NULL, 0, NIL3, {"refused", "self", "refused"},
-     ACT_WAIT, "B3", "-", "only redis-0 may bootstrap (my ordinal is 1)", NULL},
+    {"B3 not the bootstrap pod", 0, 1, 0, NULL, 0, NIL3, {"refused", "self", "refused"},
+     ACT_WAIT, "B3", "-", "only redis-0 may start a fresh cluster (my ordinal is 1)", NULL},
     {"B3 no ordinal", 0, -1, 0, NULL, 0, NIL3, {"refused", "self", "R"}, ACT_WAIT, "B3", "-",
      "my pod name has no ordinal", NULL},
-    {"B4 bootstrap pod with data", 0, 0, 1, NULL, 0, NIL3, {"self", "refused", "not-found"},
-     ACT_MASTER, "B4", "r0", "my data dir holds data (dump.rdb: keys)", NULL},
-    {"B4 warns about peers' data", 0, 0, 1, ID_A, 100, NIL3, {"self", "R k5 o200", "refused"},
-     ACT_MASTER, "B4", "r0", "bootstrap pod", "redis-1 also holds data (keys 5, offset 200"},
+    /* ---- B4, B6-B9: no master anywhere and data exists (a cold start) ---- */
+    {"B7 pod 0 with data waits for a down peer (was B4)", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "refused", "not-found"}, ACT_WAIT, "B7", "-",
+     "redis-1 (refused), redis-2 (not-found) cannot report their history", NULL},
+    {"B7 any pod with data waits for every pod", 0, 1, 1, ID_A, 5, NIL3,
+     {"I d i:" ID_A " o9 W", "self", "refused"}, ACT_WAIT, "B7", "-", "redis-2 (refused)", NULL},
+    {"B7 an empty pod waits while a peer holds data and another is down", 0, 0, 0, NULL, 0,
+     NIL3, {"self", "I d i:" ID_A " o9", "refused"}, ACT_WAIT, "B7", "-", "redis-2", NULL},
+    {"B4 the newest history is mine: promoted from the old master's", 0, 1, 1, NULL, 0, NIL3,
+     {"I d i:" ID_A " o450 W", "self", "I d i:" ID_B " o480"}, ACT_MASTER, "B4", "r1",
+     "every pod reported and mine is the newest history (bbbbbbbb@500 from aaaaaaaa@400, master",
+     "redis-0 (aaaaaaaa@450, master) holds writes my history does not: Sentinel's own loss",
+     "i:" ID_B " o500 p:" ID_A " q400 W"},
+    {"B9 the old master waits for the promoted pod (the #1 defect)", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_B " o500 p:" ID_A " q400 W", "I d i:" ID_B " o480"}, ACT_WAIT, "B9",
+     "r1", "redis-1 holds the newest history (bbbbbbbb@500 from aaaaaaaa@400, master)", NULL,
+     "i:" ID_A " o450 W"},
+    {"B9 a replica of the newest line waits for its master", 0, 2, 1, NULL, 0, NIL3,
+     {"I d i:" ID_A " o450 W", "I d i:" ID_B " o500 p:" ID_A " q400 W", "self"}, ACT_WAIT,
+     "B9", "r1", "waiting for it to start as master", NULL, "i:" ID_B " o490"},
+    {"B4 the recorded master beats a replica's fresher offset", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o120", "I d i:" ID_A " o90"}, ACT_MASTER, "B4", "r0",
+     "aaaaaaaa@100, master", NULL, "i:" ID_A " o100 W"},
+    {"B9 no recorded master: the highest offset", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o120", "I"}, ACT_WAIT, "B9", "r1", "redis-1 holds the newest",
+     NULL, "i:" ID_A " o100"},
+    {"B4 two failovers: the end of the chain", 0, 2, 1, NULL, 0, NIL3,
+     {"I d i:" ID_A " o300 W", "I d i:" ID_B " o850 p:" ID_A " q250 W", "self"}, ACT_MASTER,
+     "B4", "r2", "cccccccc@900 from bbbbbbbb@800", "*", "i:" ID_C " o900 p:" ID_B " q800 W"},
+    {"B9 an empty pod 0 waits for the newest holder (was B6/B5)", 0, 0, 0, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o10 W", "I d i:" ID_A " o5"}, ACT_WAIT, "B9", "r1",
+     "redis-1 holds the newest history", NULL},
+    {"B5 empty beacons are a fresh cluster", 0, 0, 0, NULL, 0, NIL3, {"self", "I", "I"},
+     ACT_MASTER, "B5", "r0", "starting a fresh cluster", NULL},
+    {"B8 unlinked histories: an operator chooses", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_B " o100 W", "I"}, ACT_WAIT, "B8", "-",
+     "are not linked by any record", NULL, "i:" ID_A " o100 W"},
+    {"B8 data without any history cannot be ranked", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o5", "I"}, ACT_WAIT, "B8", "-", "redis-0 holds data but has no "
+     "recorded history", NULL},
+    {"B6 promote the newest running replica", 0, 0, 0, NULL, 0, NIL3,
+     {"self", "R k5 o200 i:" ID_A, "I d i:" ID_A " o100"}, ACT_PROMOTE, "B6", "r1",
+     "redis-1 holds the newest history (aaaaaaaa@200) and runs as a replica", NULL},
+    {"B6 a running replica on a superseded line is not promoted", 0, 0, 0, NULL, 0, NIL3,
+     {"self", "R k5 o900 i:" ID_A, "I d i:" ID_B " o100 p:" ID_A " q50 W"}, ACT_WAIT, "B9", "r2",
+     "redis-2 holds the newest history", NULL},
+    /* ---- beacons under a sentinel majority ---- */
+    {"S3 every other pod is an empty beacon", 0, 0, 0, NULL, 0, S3_, {"self", "I", "I"},
+     ACT_MASTER, "S3", "r0", "all 2 other pods answered without data", NULL},
+    {"S2 a beacon holds data", 0, 0, 0, NULL, 0, S3_, {"self", "I d i:" ID_A " o5", "I"},
+     ACT_FAILOVER, "S2", "r1", "redis-1 holds data (deciding, holds data", NULL},
+    /* ---- S9: the sentinels missed a promotion ---- */
+    {"S9 the sentinels name me, but a peer continues my line", 0, 1, 1, NULL, 0,
+     {"=1", "=1", "refused"}, {"I d i:" ID_B " o200 p:" ID_A " q90 W", "self", "refused"},
+     ACT_WAIT, "S9", "r1", "redis-0 holds a history that continues mine (bbbbbbbb@200 from "
+     "aaaaaaaa@90, master): the sentinels missed a promotion", NULL, "i:" ID_A " o100 W"},
+    {"S9 also against a running master of the newer line", 0, 1, 1, NULL, 0, {"=1", "=1", "=1"},
+     {"M k5 o300 i:" ID_B " j:" ID_A " s91", "self", "R k5 m0"}, ACT_WAIT, "S9", "r1",
+     "continues mine", "*", "i:" ID_A " o100 W"},
+    {"S1 a peer on my own line is no reason to wait", 0, 1, 1, NULL, 0, {"=1", "=1", "=1"},
+     {"I d i:" ID_A " o90", "self", "refused"}, ACT_MASTER, "S1", "r1", "that is me", NULL,
+     "i:" ID_A " o100 W"},
+    /* ---- guard D against a master behind me ---- */
+    {"D1 refuses an old master that came back (my line continues its)", 0, 1, 1, NULL, 0, NIL3,
+     {"M k5 o100 i:" ID_A, "self", "refused"}, ACT_WAIT, "D1", "r0",
+     "it is on the older line aaaaaaaa, which my history continues", NULL,
+     "i:" ID_B " o200 p:" ID_A " q90 W"},
+    {"D1 also when the stale sentinels name the old master", 0, 2, 1, NULL, 0, S3_,
+     {"M k5 o100 i:" ID_A, "refused", "self"}, ACT_WAIT, "D1", "r0", "older line", NULL,
+     "i:" ID_B " o180 p:" ID_A " q90"},
+    {"D1 the named master is behind me on my own history", 0, 1, 1, NULL, 0, S3_,
+     {"M k5 o400 i:" ID_A, "self", "R m0 k5"}, ACT_WAIT, "D1", "r0",
+     "it is behind me on my own history", NULL, "i:" ID_A " o500"},
+    {"S5 Sentinel's own loss is followed (promoted from my history)", 0, 0, 1, NULL, 0,
+     {"=1", "=1", "=1"}, {"self", "M k5 o100 i:" ID_B " j:" ID_A " s401", "R m1 k5"},
+     ACT_FOLLOW, "S5", "r1", "answers as master", NULL, "i:" ID_A " o500 W"},
     {"B5 fresh cluster, ordered start", 0, 0, 0, NULL, 0, NIL3,
      {"self", "not-found", "not-found"}, ACT_MASTER, "B5", "r0",
      "redis-1, redis-2 could not report their data", NULL},
@@ -281,13 +398,6 @@ static const struct row rows[] = {
      "B5", "r0", "fresh cluster", NULL},
     {"B5 all sentinels down", 0, 0, 0, NULL, 0, {"refused", "not-found", "refused"},
      {"self", "R", "R"}, ACT_MASTER, "B5", "r0", "fresh cluster", NULL},
-    {"B6 promote the most recent holder", 0, 0, 0, NULL, 0, NIL3,
-     {"self", "R k5 o100", "R k7 o200"}, ACT_PROMOTE, "B6", "r2",
-     "redis-2 holds data (keys 7, offset 200", NULL},
-    {"B6 tie on offset: most keys", 0, 0, 0, NULL, 0, NIL3, {"self", "R k5 o100", "R k7 o100"},
-     ACT_PROMOTE, "B6", "r2", "promoting it", NULL},
-    {"B6 tie on offset and keys: lowest ordinal", 0, 0, 0, NULL, 0, NIL3,
-     {"self", "R k5 o100", "R k5 o100"}, ACT_PROMOTE, "B6", "r1", "redis-1", NULL},
     /* ---- each outcome of a sentinel (B path: empty pod 0, empty peers) ---- */
     {"sentinel answer", 0, 0, 0, NULL, 0, {"nil", "nil", "=1"}, {"self", "R", "R"}, ACT_WAIT,
      "B1", "r1", "minority", NULL},
@@ -447,6 +557,43 @@ START_TEST(test_row_invariants)
 }
 END_TEST
 
+/* B10: an empty pod 0 with peers not started yet waits fresh-start-wait
+ * before starting a fresh cluster (a wiped pod 0 after a full outage must
+ * not become master before its peers, which hold data, can say so). */
+START_TEST(test_fresh_start_wait)
+{
+    static const struct row down = {"B10", 0, 0, 0, NULL, 0, NIL3, {"self", "refused", "not-found"},
+                                    ACT_WAIT, "B10", "-", NULL, NULL};
+    static const struct row beacons = {"B5 now", 0, 0, 0, NULL, 0, NIL3, {"self", "I", "R"},
+                                       ACT_MASTER, "B5", "r0", NULL, NULL};
+    struct observations *o = (struct observations *)build(&down);
+    struct decision d;
+    o->fresh_start_wait_ms = 15000;
+    o->waited_ms = 0;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_WAIT && strcmp(d.rule, "B10") == 0, "%s", dump(&d));
+    ck_assert_msg(has(d.reasons, d.n_reasons, "redis-1 (refused) cannot report its data yet: "
+                      "waiting 15000 ms more"), "%s", dump(&d));
+    o->waited_ms = 14999;
+    decide_redis(o, &d);
+    ck_assert_str_eq(d.rule, "B10");
+    o->waited_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+    /* Names that do not exist are pods not created yet: no wait. */
+    o = (struct observations *)build(&down);
+    o->redis[1].p.outcome = OUT_NOT_FOUND;
+    o->fresh_start_wait_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+    /* Every peer answered (an empty beacon, an empty replica): no need to wait. */
+    o = (struct observations *)build(&beacons);
+    o->fresh_start_wait_ms = 15000;
+    decide_redis(o, &d);
+    ck_assert_msg(d.action == ACT_MASTER && strcmp(d.rule, "B5") == 0, "%s", dump(&d));
+}
+END_TEST
+
 START_TEST(test_action_names)
 {
     static const char *const want[] = {"wait", "master", "follow", "failover", "promote",
@@ -582,7 +729,7 @@ END_TEST
  * answered turn out to say, the decision stays the same. */
 static int rule_is_settled(const char *rule)
 {
-    return strcmp(rule, "S1") == 0 || strcmp(rule, "S5") == 0 || strcmp(rule, "T1") == 0;
+    return strcmp(rule, "S5") == 0 || strcmp(rule, "T1") == 0;
 }
 
 static void expect_same(const struct observations *o, const struct decision *want, const char *row,
@@ -650,6 +797,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, test_settled_rules, 0, N_ROWS);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("misc");
+    tcase_add_test(tm, test_fresh_start_wait);
     tcase_add_test(tm, test_action_names);
     tcase_add_test(tm, test_majority);
     tcase_add_test(tm, test_context_lists_outcomes);

@@ -43,7 +43,7 @@ static void parse_redis(struct redis_obs *r, int i, const char *tok)
     r->p.port = 6379;
     r->p.ordinal = i;
     r->second_offset = -1;
-    if (!strchr("MRL?", tok[0]) || (tok[1] != '\0' && tok[1] != ' ')) {
+    if (!strchr("MRLI?", tok[0]) || (tok[1] != '\0' && tok[1] != ' ')) {
         r->p.outcome = parse_outcome(tok);
         return;
     }
@@ -55,6 +55,7 @@ static void parse_redis(struct redis_obs *r, int i, const char *tok)
         else if (strcmp(w, "R") == 0) r->role = ROLE_REPLICA;
         else if (strcmp(w, "L") == 0) r->loading = 1;
         else if (strcmp(w, "?") == 0) r->role = ROLE_UNKNOWN;
+        else if (strcmp(w, "I") == 0) r->role = ROLE_INIT;   /* redis-init's beacon */
         else if (strcmp(w, "up") == 0) r->link_up = 1;
         else if (strcmp(w, "down") == 0) r->link_up = 0;
         else if (strcmp(w, "sync") == 0) r->sync_in_progress = 1;
@@ -125,6 +126,8 @@ static const struct {
     {"replica linked", "R m1 up o5", {"=1", "=1", "=1"}, CHECK_PASS, "R5", "link up", 1},
     {"replica ignores sentinels", "R m1 up", {"timeout", "timeout", "timeout"}, CHECK_PASS, "R5", "", 1},
     {"unknown role", "?", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6", "unknown role", 1},
+    {"still deciding (beacon)", "I", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6",
+     "still deciding", 1},
     {"master, all name it", "M", {"=me", "=me", "=me"}, CHECK_PASS, "R7", "3 of 3", 1},
     {"master, majority, one dead", "M", {"=me", "=me", "timeout"}, CHECK_PASS, "R7", "2 of 3", 1},
     {"master, majority formed early", "M", {"=me", "=me", "not-awaited"}, CHECK_PASS, "R7", "", 1},
@@ -206,7 +209,7 @@ static const struct {
     {"master is a replica", "answer", "R m1 up", 2, 2, CHECK_NOT_READY, "Q3"},
     {"knows no replicas yet", "answer", "M c2", 0, 2, CHECK_NOT_READY, "Q4"},
     {"knows one of two replicas", "answer", "M c2", 1, 2, CHECK_NOT_READY, "Q4"},
-    {"knows no peers", "answer", "M c2", 2, 0, CHECK_NOT_READY, "Q5"},
+    {"knows its peers by config but reaches none", "answer", "M c2", 2, 0, CHECK_NOT_READY, "Q5"},
     {"one peer is enough for 3", "answer", "M c2", 2, 1, CHECK_PASS, "Q6"},
     {"all known", "answer", "M c2", 2, 2, CHECK_PASS, "Q6"},
     {"a down replica it still knows", "answer", "M c1", 2, 2, CHECK_PASS, "Q6"},
@@ -221,8 +224,11 @@ START_TEST(sentinel_ready)
     o.own.p.outcome = parse_outcome(sent_rows[_i].own);
     snprintf(o.own.master_host, sizeof o.own.master_host, RHOST, 0);
     o.own.master_port = 6379;
-    o.own.num_replicas = sent_rows[_i].replicas;
-    o.own.num_other_sentinels = sent_rows[_i].others;
+    /* Configured known-* peers are always listed; only reach counts. */
+    o.own.num_replicas = 2;
+    o.own.num_other_sentinels = 2;
+    o.own.reachable_replicas = sent_rows[_i].replicas;
+    o.own.reachable_sentinels = sent_rows[_i].others;
     if (strcmp(sent_rows[_i].master, "-") == 0) o.master.p.outcome = OUT_ERROR;
     else parse_redis(&o.master, 0, sent_rows[_i].master);
     check_sentinel_ready(&o, &v);
@@ -243,10 +249,11 @@ START_TEST(sentinel_ready_five)
     snprintf(o.own.master_host, sizeof o.own.master_host, RHOST, 0);
     o.own.master_port = 6379;
     parse_redis(&o.master, 0, "M c0");
-    o.own.num_other_sentinels = 1;
+    o.own.num_other_sentinels = 4;
+    o.own.reachable_sentinels = 1;
     check_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q5");
-    o.own.num_other_sentinels = 2;
+    o.own.reachable_sentinels = 2;
     check_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q6");
 }

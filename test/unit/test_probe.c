@@ -464,7 +464,14 @@ START_TEST(test_round_settles_early) {
         double took = now_ms() - t0;
         ck_assert_int_ge(settle_calls, 1);
         ck_assert_int_eq(o.redis[0].p.outcome, OUT_ANSWER);
-        ck_assert_int_eq(o.redis[3].p.outcome, OUT_REFUSED);
+        /* The closed port refuses at once, but the round may settle on the
+         * master's answer first: then it was not awaited either. */
+        if (k == 0)
+            ck_assert_msg(o.redis[3].p.outcome == OUT_REFUSED ||
+                          o.redis[3].p.outcome == OUT_NOT_AWAITED, "closed port: %s",
+                          outcome_name(o.redis[3].p.outcome));
+        else
+            ck_assert_int_eq(o.redis[3].p.outcome, OUT_REFUSED);
         if (k == 0) {
             ck_assert_msg(took < TIMEOUT_MS / 2, "settled round took %.0f ms", took);
             ck_assert_int_eq(o.redis[1].p.outcome, OUT_NOT_AWAITED);

@@ -201,6 +201,31 @@ START_TEST(sentinel_order_and_identity) {
 }
 END_TEST
 
+/* Every configured peer is known from the start: the other sentinels with
+ * their deterministic ids, the redis pods but the monitored master. */
+START_TEST(sentinel_knows_its_peers) {
+    struct rendered r;
+    struct role_target t = {.action = ACT_MONITOR, .port = 6379, .rule = "T2",
+        .host = "redis-cluster-server-1.redis-cluster-server.default.svc.cluster.local"};
+    render_ok("redis-cluster-sentinel-2", "replica-pass", &t, 1, &r);
+    const char *conf = file_text(&r, 0), *monitor = strstr(conf, "\nsentinel monitor ");
+    char id[41], line[256];
+    for (int i = 0; i < 3; i++) {
+        char host[128];
+        snprintf(host, sizeof host, "redis-cluster-sentinel-%d.redis-cluster-sentinel.default.svc.cluster.local", i);
+        render_sentinel_myid(host, id);
+        snprintf(line, sizeof line, "\nsentinel known-sentinel mymaster \"%s\" 26379 %s\n", host, id);
+        const char *at = strstr(conf, line);
+        ck_assert_msg(i == 2 ? at == NULL : at != NULL && at > monitor, "sentinel %d: %s", i, conf);
+        snprintf(line, sizeof line, "\nsentinel known-replica mymaster "
+                 "\"redis-cluster-server-%d.redis-cluster-server.default.svc.cluster.local\" 6379\n", i);
+        at = strstr(conf, line);
+        ck_assert_msg(i == 1 ? at == NULL : at != NULL && at > monitor, "replica %d: %s", i, conf);
+    }
+    rendered_free(&r);
+}
+END_TEST
+
 START_TEST(duplicate_user_names_rejected) {
     struct rendered r;
     ri_err e = {0};
@@ -259,6 +284,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, redis_users_least_privilege);
     tcase_add_test(tc, same_inputs_same_bytes);
     tcase_add_test(tc, sentinel_order_and_identity);
+    tcase_add_test(tc, sentinel_knows_its_peers);
     tcase_add_test(tc, duplicate_user_names_rejected);
     tcase_add_test(tc, no_ordinal_is_a_config_error);
     tcase_add_test(tc, user_template_dir_overrides_and_errors);

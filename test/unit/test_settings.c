@@ -81,7 +81,7 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 43);  /* 42 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 44);  /* 43 keys (lists empty) + the derived ordinal comment */
     ck_assert_int_eq(S.min_replicas_max_lag, 5);
     ck_assert_int_eq(S.check_timeout_ms, 500);
     ck_assert_int_eq(S.prestop_timeout_ms, 20000);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The fault suite, case 2 (test_faults.sh has the others): the master killed
+# 10 times in a row under the WAIT 1 writer, each time after the cluster
+# settled and the killed pod rejoined. A new master every time within
+# down-after + 4 s; no acknowledged write lost.
+set -euo pipefail
+# shellcheck source=test/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1000}
+FAILOVER_BOUND_MS=$((E2E_DOWN_AFTER + 4000))
+
+cluster_create
+start_cluster_ordered
+wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+
+writer_start kill10
+times=()
+for i in $(seq 1 10); do
+    old=$(current_master) || fail "kill10 #$i: not exactly one master"
+    t_kill=$(($(date +%s%N) / 1000000))
+    kill_pod "$old"
+    wait_failover "$old" 30
+    logs=()
+    for ((k = 0; k < E2E_SENTINEL_N; k++)); do logs+=("$(e2e_pod_dir "$(sentinel_pod "$k")")/log"); done
+    e2e_log "kill10 #$i: $FAILOVER_MS ms; sentinel events (ms after the kill): $(python3 "$E2E_REPO_DIR/test/tools/failover_timeline.py" "$t_kill" "${logs[@]}")"
+    ((FAILOVER_MS <= FAILOVER_BOUND_MS)) ||
+        fail "kill10 #$i: new master after $FAILOVER_MS ms, bound $FAILOVER_BOUND_MS ms"
+    times+=("$FAILOVER_MS")
+    start_redis_pod "${old##*-}"
+    assert_rejoined_after_failover "$old" 60
+done
+e2e_log "kill10: failover ms: ${times[*]}"
+mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -n)
+writer_stop kill10
+writer_verify kill10
+e2e_log "RESULT kill10: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=median ${sorted[4]}-${sorted[5]}, max ${sorted[9]} second_failovers=$SECOND_FAILOVERS"
+
+e2e_log "ten kills OK"

@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+# policy.py: the rules every rendering of k8s/ must keep, on the rendered
+# objects (what kubectl would send), not on the sources.
+#
+#   policy.py [--openshift] RENDERED.yaml
+#
+# Secrets: no value of the Secret's config.json in any other object (a
+# ConfigMap, an env literal, command or args); no env literal whose name
+# says it is a credential. Every container (init ones too): non-root, a
+# read-only root file system, every capability dropped, no privilege
+# escalation, not privileged, seccomp RuntimeDefault, memory request and
+# limit. StatefulSets: Parallel, a headless Service of the same name that
+# publishes not-ready addresses, a PDB, anti-affinity and topology spread,
+# exec startup/readiness/liveness probes through `check`, preStop through
+# `prestop`, a grace period that fits [lifecycle] prestop-timeout, and the
+# settings' replica counts equal to their spec.replicas. No kustomize var
+# left unsubstituted; every ConfigMap/Secret a pod mounts exists.
+# --openshift: no runAsUser, runAsGroup or fsGroup anywhere, no Ingress, a
+# Route to an existing Service port. Otherwise a fixed non-root runAsUser.
+# Prints one line per violation; exit 1 if there is any.
+import base64
+import configparser
+import json
+import re
+import sys
+
+import yaml
+
+WORKLOADS = ("StatefulSet", "Deployment")
+violations = []
+
+
+def bad(obj, msg):
+    violations.append("%s/%s: %s" % (obj.get("kind"), obj.get("metadata", {}).get("name"), msg))
+
+
+def strip_json5_comments(text):
+    return "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("//"))
+
+
+def walk_strings(x):
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield from walk_strings(k)
+            yield from walk_strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from walk_strings(v)
+
+
+def main(argv):
+    openshift = "--openshift" in argv
+    files = [a for a in argv if not a.startswith("--")]
+    if len(files) != 1:
+        print("usage: policy.py [--openshift] RENDERED.yaml", file=sys.stderr)
+        return 64
+    with open(files[0]) as f:
+        objs = [o for o in yaml.safe_load_all(f) if o is not None]
+    by_kind = {}
+    for o in objs:
+        if not isinstance(o, dict) or not o.get("kind"):
+            violations.append("an object without kind: %r" % (o,))
+            continue
+        by_kind.setdefault(o["kind"], []).append(o)
+    names = {(o["kind"], o["metadata"]["name"]) for o in objs if isinstance(o, dict) and o.get("kind")}
+
+    # ------------------------------------------------------------ secrets
+    secret_values = set()
+    for s in by_kind.get("Secret", []):
+        for k, v in (s.get("data") or {}).items():
+            raw = base64.b64decode(v.replace("\n", "")).decode()
+            try:
+                data = json.loads(strip_json5_comments(raw)).get("data", {})
+            except ValueError:
+                bad(s, "%s is not JSON" % k)
+                continue
+            for dk, dv in data.items():
+                if re.search(r"PASS", dk) and isinstance(dv, str) and dv:
+                    secret_values.add(dv)
+        for v in (s.get("stringData") or {}).values():
+            secret_values.add(v)
+    if not secret_values:
+        violations.append("no Secret with passwords found (the check would prove nothing)")
+    for o in objs:
+        if o.get("kind") == "Secret":
+            continue
+        for text in walk_strings(o):
+            for sv in secret_values:
+                if sv in text:
+                    bad(o, "holds a secret value (%d bytes) outside the Secret" % len(sv))
+
+    settings = None
+    for cm in by_kind.get("ConfigMap", []):
+        ini = (cm.get("data") or {}).get("settings.ini")
+        if ini is not None:
+            settings = configparser.ConfigParser(inline_comment_prefixes=(";",))
+            settings.read_string(ini)
+    if settings is None:
+        violations.append("no ConfigMap with settings.ini")
+        settings = configparser.ConfigParser()
+
+    def setting(sec, key, default):
+        return settings.get(sec, key, fallback=default)
+
+    # ------------------------------------------------------------ pods
+    for w in [o for o in objs if o.get("kind") in WORKLOADS]:
+        pod = w["spec"]["template"]["spec"]
+        psc = pod.get("securityContext") or {}
+        for f in ("hostNetwork", "hostPID", "hostIPC"):
+            if pod.get(f):
+                bad(w, "%s is set" % f)
+        if any("hostPath" in v for v in pod.get("volumes", [])):
+            bad(w, "a hostPath volume")
+        if pod.get("automountServiceAccountToken") is not False:
+            bad(w, "automountServiceAccountToken is not false")
+        for v in pod.get("volumes", []):
+            if "configMap" in v and ("ConfigMap", v["configMap"]["name"]) not in names:
+                bad(w, "volume %s: no ConfigMap %s" % (v["name"], v["configMap"]["name"]))
+            if "secret" in v and ("Secret", v["secret"]["secretName"]) not in names:
+                bad(w, "volume %s: no Secret %s" % (v["name"], v["secret"]["secretName"]))
+        ids = [("pod", psc)]
+        containers = pod.get("initContainers", []) + pod.get("containers", [])
+        for c in containers:
+            sc = c.get("securityContext") or {}
+            ids.append((c["name"], sc))
+            cn = "container %s" % c["name"]
+            if not (sc.get("runAsNonRoot", psc.get("runAsNonRoot")) is True):
+                bad(w, "%s: runAsNonRoot is not true" % cn)
+            if sc.get("runAsUser", psc.get("runAsUser")) == 0:
+                bad(w, "%s: runs as UID 0" % cn)
+            if sc.get("readOnlyRootFilesystem") is not True:
+                bad(w, "%s: readOnlyRootFilesystem is not true" % cn)
+            if sc.get("allowPrivilegeEscalation") is not False:
+                bad(w, "%s: allowPrivilegeEscalation is not false" % cn)
+            if sc.get("privileged"):
+                bad(w, "%s: privileged" % cn)
+            if "ALL" not in ((sc.get("capabilities") or {}).get("drop") or []):
+                bad(w, "%s: capabilities do not drop ALL" % cn)
+            if (sc.get("capabilities") or {}).get("add"):
+                bad(w, "%s: adds capabilities" % cn)
+            seccomp = (sc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type")
+            if seccomp != "RuntimeDefault":
+                bad(w, "%s: seccompProfile is %s, not RuntimeDefault" % (cn, seccomp))
+            res = c.get("resources") or {}
+            if not (res.get("requests") or {}).get("memory") or not (res.get("limits") or {}).get("memory"):
+                bad(w, "%s: no memory request and limit" % cn)
+            for e in c.get("env", []):
+                if "value" in e and re.search(r"PASS|SECRET|TOKEN|KEY", e["name"]):
+                    bad(w, "%s: env %s is a literal credential" % (cn, e["name"]))
+                if "$(" in str(e.get("value", "")):
+                    bad(w, "%s: env %s: unsubstituted %s" % (cn, e["name"], e["value"]))
+            for a in (c.get("command") or []) + (c.get("args") or []):
+                if "$(" in a:
+                    bad(w, "%s: unsubstituted %s on its command line" % (cn, a))
+        for who, sc in ids:
+            fixed = [k for k in ("runAsUser", "runAsGroup", "fsGroup") if k in sc]
+            if openshift and fixed:
+                bad(w, "%s securityContext sets %s (the SCC assigns them)" % (who, ", ".join(fixed)))
+        if not openshift and not isinstance(psc.get("runAsUser"), int):
+            bad(w, "pod securityContext has no fixed runAsUser")
+
+    # ------------------------------------------------------------ StatefulSets
+    services = {s["metadata"]["name"]: s for s in by_kind.get("Service", [])}
+    pdbs = by_kind.get("PodDisruptionBudget", [])
+    grace_needed = (int(setting("lifecycle", "prestop-timeout", "20000")) + 5000) / 1000.0
+    for st in by_kind.get("StatefulSet", []):
+        spec, pod = st["spec"], st["spec"]["template"]["spec"]
+        labels = st["spec"]["template"]["metadata"].get("labels", {})
+        if spec.get("podManagementPolicy") != "Parallel":
+            bad(st, "podManagementPolicy is not Parallel")
+        svc = services.get(spec.get("serviceName"))
+        if not svc:
+            bad(st, "no Service %s" % spec.get("serviceName"))
+        else:
+            if svc["spec"].get("clusterIP") != "None":
+                bad(svc, "not headless")
+            if svc["spec"].get("publishNotReadyAddresses") is not True:
+                bad(svc, "publishNotReadyAddresses is not true")
+        if not any(all(labels.get(k) == v for k, v in p["spec"]["selector"]["matchLabels"].items()) for p in pdbs):
+            bad(st, "no PodDisruptionBudget selects its pods")
+        if not (pod.get("affinity") or {}).get("podAntiAffinity"):
+            bad(st, "no pod anti-affinity")
+        if not pod.get("topologySpreadConstraints"):
+            bad(st, "no topology spread")
+        if pod.get("terminationGracePeriodSeconds", 30) < grace_needed:
+            bad(st, "terminationGracePeriodSeconds %s < prestop-timeout + 5 s" % pod.get("terminationGracePeriodSeconds", 30))
+        main = pod["containers"][0]
+        binary = main["command"][0]
+        if not re.search(r"/(redis|sentinel)-init$", binary) or main["command"][1:] != ["run"]:
+            bad(st, "the main container does not run redis-init/sentinel-init run")
+        for probe, flag in (("startupProbe", "--startup"), ("readinessProbe", "--readiness"), ("livenessProbe", "--liveness")):
+            cmd = ((main.get(probe) or {}).get("exec") or {}).get("command")
+            if cmd != [binary, "check", flag]:
+                bad(st, "%s is not exec [%s, check, %s]: %s" % (probe, binary, flag, cmd))
+        pre = (((main.get("lifecycle") or {}).get("preStop") or {}).get("exec") or {}).get("command")
+        if pre != [binary, "prestop"]:
+            bad(st, "preStop is not exec [%s, prestop]: %s" % (binary, pre))
+        env = {e["name"]: e.get("value") for e in main.get("env", [])}
+        kind = "sentinel" if binary.endswith("sentinel-init") else "redis"
+        svc_key = "REDIS_INIT_CLUSTER_%s_SERVICE" % kind.upper()
+        if env.get(svc_key) != spec.get("serviceName"):
+            bad(st, "%s=%s, but the serviceName is %s" % (svc_key, env.get(svc_key), spec.get("serviceName")))
+        want = setting("cluster", "%s-replicas" % kind, "3")
+        if str(spec.get("replicas", 1)) != want:
+            bad(st, "spec.replicas is %s but settings.ini [cluster] %s-replicas is %s" % (spec.get("replicas", 1), kind, want))
+    if len(by_kind.get("StatefulSet", [])) != 2:
+        violations.append("expected 2 StatefulSets (redis, sentinel), found %d" % len(by_kind.get("StatefulSet", [])))
+
+    # ------------------------------------------------------------ exposure
+    if openshift:
+        if by_kind.get("Ingress"):
+            violations.append("OpenShift rendering has an Ingress (it uses a Route)")
+        routes = by_kind.get("Route", [])
+        if not routes:
+            violations.append("OpenShift rendering has no Route")
+        for r in routes:
+            svc = services.get(r["spec"]["to"]["name"])
+            port = (r["spec"].get("port") or {}).get("targetPort")
+            if not svc or port not in [p.get("name") for p in svc["spec"]["ports"]] + [p["port"] for p in svc["spec"]["ports"]]:
+                bad(r, "targets no existing Service port (%s %s)" % (r["spec"]["to"]["name"], port))
+    for ing in by_kind.get("Ingress", []):
+        for rule in ing["spec"].get("rules", []):
+            for p in rule["http"]["paths"]:
+                b = p["backend"]["service"]
+                svc = services.get(b["name"])
+                if not svc or b["port"].get("name") not in [x.get("name") for x in svc["spec"]["ports"]]:
+                    bad(ing, "backend %s:%s is not a Service port" % (b["name"], b["port"]))
+
+    for v in violations:
+        print("VIOLATION " + v)
+    print("policy: %d objects, %d violations" % (len(objs), len(violations)))
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
