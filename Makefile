@@ -6,7 +6,8 @@
 #                   the same integration + e2e on the static binaries, docker
 #   make matrix     the integration suite and the e2e start / failover cases on
 #                   Redis 8.0 and Valkey 8.1 (trixie roots, docs/servers.md)
-#   make docker     build ./Dockerfile on a private Docker engine and run the image
+#   make docker     build ./Dockerfile on a private Docker engine and run the image,
+#                   then docker-compose.yml brought up and failed over
 #   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, broken manifests rejected;
 #                   then both renderings run on the kubelet stand-in (private Docker engine)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
@@ -173,9 +174,11 @@ matrix: $(BINS) $(TOOLS)
 	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
 	done; exit $$rc
 
-# The Dockerfile built and run on a private engine (test/docker/lib.sh).
+# The Dockerfile built and run on a private engine (test/docker/lib.sh), then
+# docker-compose.yml brought up and failed over on one.
 docker:
 	@test/docker/test_image.sh
+	@test/docker/test_compose.sh
 
 # The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
 k8s:

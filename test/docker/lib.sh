@@ -37,6 +37,25 @@ dk() {
         timeout -k 10 "$DK_TIMEOUT" "$DOCKER_BIN" "$@"
 }
 
+# ---------------------------------------------------------------- results
+
+# "  ok"/"  FAIL" lines, and "docker: N passed, M failed" from finish.
+PASS=0 FAIL=0
+ok() { PASS=$((PASS + 1)); printf '  ok    %s\n' "$*"; }
+fail() { FAIL=$((FAIL + 1)); printf '  FAIL  %s\n' "$*"; }
+check() {  # check DESCRIPTION CMD...
+    local what=$1; shift
+    if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi
+}
+finish() {
+    echo "docker: $PASS passed, $FAIL failed"
+    ((FAIL == 0))
+}
+wait_for() {  # wait_for SECONDS CMD...
+    local end=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do ((SECONDS < end)) || return 1; sleep 0.5; done
+}
+
 # ---------------------------------------------------------------- engine
 
 dk_engine_start() {

@@ -13,18 +13,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); printf '  ok    %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf '  FAIL  %s\n' "$*"; }
-check() {  # check DESCRIPTION CMD...
-    local what=$1; shift
-    if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi
-}
-finish() {
-    echo "docker: $PASS passed, $FAIL failed"
-    ((FAIL == 0))
-}
-
 VERSION=$(cat "$DK_REPO_DIR/VERSION")
 SOURCE=$(git -C "$DK_REPO_DIR" remote get-url origin 2>/dev/null || echo "file://$DK_REPO_DIR")
 IMAGE=redis-init:$VERSION
@@ -165,10 +153,6 @@ rcli() {
     local c=$1 port=$2 user=$3
     REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$c" redis-cli --no-auth-warning --raw -p "$port" \
         --user "$user" "${@:5}" 2>&1
-}
-wait_for() {  # wait_for SECONDS CMD...
-    local end=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do ((SECONDS < end)) || return 1; sleep 0.5; done
 }
 serves() { [[ $(rcli redis-cluster-server-0 6379 api_service "$pw_service" PING) == PONG ]]; }
 if wait_for 60 serves; then

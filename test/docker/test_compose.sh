@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# The repository's docker-compose.yml brought up for real with Debian's
+# docker-compose (1.29) on a private engine (lib.sh), with local stand-ins
+# for the official images it names (redis:7.0, haproxy:2.6,
+# nicolas/webdis:0.1.22) and the redis-init image built from ./Dockerfile:
+#   1. the seed service installs the binaries and exits 0; the 3 redis and 3
+#      sentinels turn healthy through `redis-init check` / `sentinel-init check`;
+#   2. one master and two replicas (INFO replication), all three sentinels
+#      name the master and reach quorum (SENTINEL CKQUORUM);
+#   3. the router reaches the master (its run_id) and a write through it
+#      lands there; Webdis SET/GET over HTTP; a command outside Webdis's
+#      allow-list is refused (an --internal network publishes no port on the
+#      host, so clients are a container on the network);
+#   4. every container of the stack: non-root (999:0), read-only root, no
+#      capabilities, no-new-privileges; the health checks are `check`;
+#      webdis.json on a tmpfs, 0600; no password in any container's
+#      environment, command line, labels (docker inspect), /proc/1/cmdline,
+#      logs, or in the rendered compose configuration;
+#   5. failover: the master container killed, the sentinels promote a
+#      replica, the router and Webdis follow (writes continue), the old
+#      master started again rejoins as a replica of the new one with the data;
+#   6. RedisInsight (profile "insight"): its configuration validated
+#      (`docker-compose --profile insight config`), not run (its image cannot
+#      be pulled here); its ACL user works through the router with exactly
+#      the documented privileges.
+# Prints "  ok"/"  FAIL" lines and "docker: N passed, M failed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+VERSION=$(cat "$DK_REPO_DIR/VERSION")
+IMAGE=redis-init:$VERSION
+COMPOSE_FILE_SRC=$DK_REPO_DIR/docker-compose.yml
+t_start=$SECONDS
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
+
+dk_engine_start
+dk_base_image debian:bookworm bookworm
+dk_image_redis redis:7.0
+dk_image_haproxy haproxy:2.6
+dk_image_webdis nicolas/webdis:0.1.22
+dk_image_dns ri-test/dnsmasq
+t0=$SECONDS
+dk build --network host -q --build-arg VERSION="$VERSION" -t "$IMAGE" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1 ||
+    { tail -40 "$DK_RUN/build.log"; dk_die "docker build of ./Dockerfile failed"; }
+dk_log "image $IMAGE built ($((SECONDS - t0)) s)"
+
+# ---------------------------------------------------------------- project
+# The project directory holds what a user puts next to the compose file:
+# secrets/config.json and secrets/redisinsight.json (README), mode 0440,
+# group 0. docker-compose.yml itself is used from the repository as is.
+proj=ri-compose-$$
+pdir=$DK_RUN/project
+mkdir -p "$pdir/secrets"
+pw() { printf '%s' "$1-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+# Passwords with characters that break quoting (never a leading '$': Webdis).
+PW_ADMIN="$(pw adm)%&\"x'" PW_SERVICE="$(pw svc) #;\\" PW_WEBDIS="$(pw web)/&?="
+PW_INSIGHT="$(pw ins)\"}{"
+jq -n --arg a "$PW_ADMIN" --arg s "$PW_SERVICE" --arg w "$PW_WEBDIS" --arg i "$PW_INSIGHT" \
+    --arg r "$(pw rep)" --arg sn "$(pw sen)" --arg sy "$(pw syn)" '{data: {
+    ADMIN_USERNAME: "admin", ADMIN_PASSWORD: $a,
+    REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: $r,
+    SENTINEL_USERNAME: "sentinel-user", SENTINEL_PASSWORD: $sn,
+    SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: $sy,
+    SERVICE_USERNAME: "api_service", SERVICE_PASSWORD: $s,
+    WEBDIS_USERNAME: "webdis", WEBDIS_PASSWORD: $w,
+    REDISINSIGHT_PASSWORD: $i}}' >"$pdir/secrets/config.json"
+# RedisInsight's connection, as README "RedisInsight" makes it.
+jq '[{id: "redis-init-router", name: "redis-init (router)", host: "router", port: 6379,
+      username: "redisinsight", password: .data.REDISINSIGHT_PASSWORD, connectionType: "STANDALONE"}]' \
+    "$pdir/secrets/config.json" >"$pdir/secrets/redisinsight.json"
+chown 0:0 "$pdir"/secrets/*.json && chmod 0440 "$pdir"/secrets/*.json
+mapfile -t SECRETS < <(jq -r '.data | to_entries[] | select(.key | endswith("PASSWORD")) | .value' "$pdir/secrets/config.json")
+
+# Test-only overlay: an --internal network with a subnet of our own, and a
+# DNS server on it answering NXDOMAIN for every name Docker's embedded DNS
+# does not know (as a host's resolver would for a stopped container's name;
+# with none, such a lookup hangs for 20 s). Nothing else is changed.
+subnet=10.234.$((RANDOM % 200 + 20))
+over=$pdir/test-overlay.yml
+services=$(dkc -f "$COMPOSE_FILE_SRC" --project-directory "$pdir" config --services)
+{
+    printf 'networks:\n  redis-init:\n    internal: true\n    ipam:\n      config: [{subnet: "%s.0/24"}]\n' "$subnet"
+    printf 'services:\n  dns:\n    image: ri-test/dnsmasq\n'
+    printf '    entrypoint: [dnsmasq, --conf-file=/dev/null, --keep-in-foreground, --user=root, --group=root,\n'
+    printf '      --no-resolv, --no-hosts, --no-poll, "--local=/#/", --domain-needed, --cache-size=0, --neg-ttl=0]\n'
+    printf '    networks: {redis-init: {ipv4_address: "%s.53"}}\n' "$subnet"
+    for s in $services; do
+        [[ $s == seed ]] && continue
+        printf '  %s:\n    dns: ["%s.53"]\n' "$s" "$subnet"
+    done
+} >"$over"
+# Never a fixed port of the host, should an engine publish on --internal.
+export REDIS_INIT_ROUTER_PUBLISH=127.0.0.1: REDIS_INIT_WEBDIS_PUBLISH=127.0.0.1:
+compose() { dkc -p "$proj" --project-directory "$pdir" -f "$COMPOSE_FILE_SRC" -f "$over" "$@"; }
+c() { printf '%s_%s_1' "$proj" "$1"; }   # the container of a service
+dk_test_cleanup() {
+    if ((FAIL)); then
+        local s
+        for s in $services; do echo "---------- logs of $s ----------"; dk logs --tail 25 "$(c "$s")" 2>&1; done
+    fi
+    compose down -v --remove-orphans >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------- 1. up
+t_up=$(date +%s.%N)
+if compose up -d >"$DK_RUN/up.log" 2>&1; then ok "docker-compose up -d"; else
+    fail "docker-compose up -d"; tail -30 "$DK_RUN/up.log"; finish; fi
+seed_rc=$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(c seed)")
+check "seed: installed the binaries and exited 0 ($seed_rc)" test "$seed_rc" = "exited 0"
+REDIS=(redis-0 redis-1 redis-2) SENTINELS=(sentinel-0 sentinel-1 sentinel-2)
+health() { dk inspect -f '{{.State.Health.Status}}' "$(c "$1")"; }
+all_healthy() { local s; for s in "${REDIS[@]}" "${SENTINELS[@]}"; do [[ $(health "$s") == healthy ]] || return 1; done; }
+if wait_for 120 all_healthy; then
+    ok "3 redis + 3 sentinels healthy through redis-init check / sentinel-init check ($(elapsed "$t_up") s after up)"
+else
+    fail "not all healthy: $(for s in "${REDIS[@]}" "${SENTINELS[@]}"; do printf '%s=%s ' "$s" "$(health "$s")"; done)"
+fi
+
+# ---------------------------------------------------------------- 2. roles
+# rcli CONTAINER PORT USER PASSWORD ARGS...: redis-cli inside a container;
+# the password travels in the environment (the docker CLI passes the name).
+rcli() {
+    local cn=$1 port=$2 user=$3
+    REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$cn" timeout 10 redis-cli --no-auth-warning --raw -p "$port" \
+        --user "$user" "${@:5}" 2>&1 | tr -d '\r' || true   # a failure is in the output
+}
+admin() { rcli "$(c "$1")" 6379 admin "$PW_ADMIN" "${@:2}"; }
+sadmin() { rcli "$(c "$1")" 26379 admin "$PW_ADMIN" "${@:2}"; }
+field() { sed -n "s/^$1://p"; }
+role() { admin "$1" INFO replication | field role; }
+master() {  # the one member that answers role:master (none or several: fail)
+    local s m=() r
+    for s in "${REDIS[@]}"; do
+        r=$(role "$s" 2>/dev/null) || continue
+        [[ $r == master ]] && m+=("$s")
+    done
+    ((${#m[@]} == 1)) && echo "${m[0]}"
+}
+M0=$(master) || M0=
+check "exactly one master (${M0:-none})" test -n "$M0"
+for s in "${REDIS[@]}"; do
+    [[ $s == "$M0" ]] && continue
+    info=$(admin "$s" INFO replication)
+    check "$s is a replica of $M0, link up" test "$(field role <<<"$info") $(field master_host <<<"$info") $(field master_link_status <<<"$info")" = "slave $M0 up"
+done
+check "$M0 has 2 connected replicas" test "$(admin "$M0" INFO replication | field connected_slaves)" = 2
+named() { sadmin "$1" SENTINEL get-master-addr-by-name mymaster | head -1; }
+for s in "${SENTINELS[@]}"; do
+    check "$s names $M0 as master" test "$(named "$s")" = "$M0"
+done
+q=$(sadmin sentinel-0 SENTINEL ckquorum mymaster)
+check "sentinel majority: $q" bash -c '[[ $1 == "OK 3 usable Sentinels"* ]]' _ "$q"
+check "sentinel-0 sees 2 other sentinels and 2 replicas" test \
+    "$(sadmin sentinel-0 SENTINEL master mymaster | sed -n '/^num-slaves$/{n;p}; /^num-other-sentinels$/{n;p}' | tr '\n' ' ')" = "2 2 "
+
+# ---------------------------------------------------------------- 3. clients
+# A client container on the network (the redis image for redis-cli, bash's
+# /dev/tcp for HTTP): what an application container would be.
+net=${proj}_redis-init
+dk run -d --name "$proj-client" --network "$net" --dns "$subnet.53" --read-only --user 999:0 --cap-drop ALL \
+    --entrypoint sleep redis:7.0 infinity >/dev/null
+svc() { rcli "$proj-client" 6379 api_service "$PW_SERVICE" -h router "$@"; }
+run_id() { admin "$1" INFO server | field run_id; }
+routed() { [[ $(svc INFO server | field run_id) == "$(run_id "$1")" ]]; }
+check "the router reaches the master $M0 (run_id)" wait_for 20 routed "$M0"
+check "SET through the router as the service user" test "$(svc SET k1 v1)" = OK
+check "the write is on $M0" test "$(admin "$M0" GET k1)" = v1
+# http PATH: Webdis inside the network (HTTP/1.0 over bash's /dev/tcp).
+http() {
+    dk exec "$proj-client" timeout 5 bash -c 'exec 3<>/dev/tcp/webdis/7379 &&
+        printf "GET /%s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1" 2>&1 | tr -d '\r'
+}
+body() { http "$1" | sed '1,/^$/d'; }
+set_get() { [[ $(body "SET/$1/$2") == '{"SET":[true,"OK"]}' && $(body "GET/$1") == "{\"GET\":\"$2\"}" ]]; }
+check "Webdis SET/GET over HTTP through the router" wait_for 30 set_get greeting hello
+check "the HTTP write is on $M0" test "$(admin "$M0" GET greeting)" = hello
+forbidden() { [[ $(http "$1" | head -1) == HTTP/1.[01]" 403"* ]]; }
+check "Webdis refuses FLUSHALL (HTTP 403)" forbidden FLUSHALL
+check "Webdis refuses CONFIG GET (HTTP 403)" forbidden CONFIG/GET/dir
+# ---------------------------------------------------------------- 4. hardening, secrets
+for s in $services; do
+    [[ $s == redisinsight ]] && continue
+    cn=$(c "$s")
+    h=$(dk inspect -f '{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}' "$cn")
+    check "$s: user 999:0, read-only root, no capabilities, no-new-privileges ($h)" \
+        test "$h" = "999:0 true [ALL] [no-new-privileges:true]"
+    if [[ $s != seed ]]; then
+        uid=$(dk exec "$cn" sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' /proc/1/status 2>&1)
+        check "$s: PID 1 runs as UID 999 ($uid)" test "$uid" = 999
+    fi
+done
+for s in "${REDIS[@]}" "${SENTINELS[@]}"; do
+    t=$(dk inspect -f '{{json .Config.Healthcheck.Test}}' "$(c "$s")")
+    tool=redis-init; [[ $s == sentinel-* ]] && tool=sentinel-init
+    check "$s: the health check is $tool check ($t)" test "$t" = "[\"CMD\",\"/redis-init/$tool\",\"check\"]"
+done
+wconf=$(dk exec "$(c webdis)" sh -c 'stat -c "%a %u" /conf/webdis.json; grep " /conf " /proc/mounts | cut -d" " -f3' 2>&1 | tr '\n' ' ')
+check "webdis.json (Webdis's password) is 0600, UID 999, on a tmpfs ($wconf)" test "$wconf" = "600 999 tmpfs "
+leaks() {  # leaks TEXT: which passwords TEXT holds (none: empty)
+    local p
+    for p in "${SECRETS[@]}"; do [[ $1 != *"$p"* ]] || echo "(a password)"; done
+}
+for s in $services dns; do
+    cn=$(c "$s")
+    [[ $s == redisinsight ]] && continue
+    meta=$(dk inspect -f '{{json .Config.Env}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{json .Args}} {{json .Path}} {{json .Config.Labels}}' "$cn")
+    logs=$(dk logs "$cn" 2>&1)
+    argv=
+    [[ $s == seed ]] || argv=$(dk exec "$cn" cat /proc/1/cmdline 2>&1 | tr '\0' ' ')
+    check "$s: no password in env, args, labels, PID 1's argv or the logs" test -z "$(leaks "$meta $argv $logs")"
+done
+check "no password in the rendered compose configuration" test -z "$(leaks "$(compose config 2>&1)")"
+
+# ---------------------------------------------------------------- 5. failover
+t_kill=$(date +%s.%N)
+dk kill "$(c "$M0")" >/dev/null
+new_master() {
+    local m n=0 s
+    m=$(master) && [[ $m != "$M0" ]] || return 1
+    for s in "${SENTINELS[@]}"; do [[ $(named "$s") == "$m" ]] && n=$((n + 1)); done
+    ((n >= 2))
+}
+if wait_for 90 new_master; then
+    M1=$(master); failover_s=$(elapsed "$t_kill")
+    ok "failover: $M0 killed, $M1 promoted and named by a sentinel majority (${failover_s} s)"
+else
+    M1=; failover_s=-; fail "no failover within 90 s of killing $M0"
+fi
+if [[ -n $M1 ]]; then
+    check "the router reaches the new master $M1" wait_for 30 routed "$M1"
+    router_s=$(elapsed "$t_kill")
+    check "SET through the router after the failover" test "$(svc SET k2 v2)" = OK
+    check "it is on $M1" test "$(admin "$M1" GET k2)" = v2
+    check "Webdis SET/GET after the failover" wait_for 30 set_get after failover
+    check "the HTTP write is on $M1" test "$(admin "$M1" GET after)" = failover
+    check "the writes from before the failover are there" test "$(body GET/greeting)$(svc GET k1)" = '{"GET":"hello"}v1'
+    compose start "$M0" >/dev/null 2>&1
+    rejoined() {
+        local info; info=$(admin "$M0" INFO replication)
+        [[ "$(field role <<<"$info") $(field master_host <<<"$info") $(field master_link_status <<<"$info")" == "slave $M1 up" ]]
+    }
+    if wait_for 90 rejoined; then ok "old master $M0 started again: a replica of $M1, link up"; else
+        fail "old master $M0 did not rejoin as a replica of $M1: $(admin "$M0" INFO replication | grep -E '^(role|master_host|master_link_status)' | tr '\n' ' ')"; fi
+    has_after() { [[ $(admin "$M0" GET after) == failover ]]; }
+    check "$M0 has the writes made while it was down" wait_for 20 has_after
+    is_healthy() { [[ $(health "$1") == healthy ]]; }
+    check "$M0 healthy again" wait_for 60 is_healthy "$M0"
+    check "the router still reaches $M1" routed "$M1"
+fi
+
+# ---------------------------------------------------------------- 6. RedisInsight
+ins() { compose --profile insight "$@"; }
+no_insight() { ! dk inspect "$(c redisinsight)"; }
+check "docker-compose up without the profile started no redisinsight container" no_insight
+ri_json=$(ins config | python3 -c 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))')
+rij() { jq -e "$1" <<<"$ri_json" >/dev/null; }
+check "redisinsight: profile insight, non-root, read-only root, no capabilities" \
+    rij '.services.redisinsight | .profiles == ["insight"] and (.user | test("^[1-9][0-9]*:")) and .read_only == true and .cap_drop == ["ALL"]'
+check "redisinsight: its connection from the compose secret, nothing secret in its environment" \
+    rij '.services.redisinsight | .environment.RI_PRE_SETUP_DATABASES_PATH == "/run/secrets/redisinsight" and (.secrets | map(if type == "string" then . else .source end) == ["redisinsight"]) and ([.environment | keys[] | select(test("PASSWORD|KEY"))] == [])'
+check "redisinsight: on the cluster's network, after the router" \
+    rij '.services.redisinsight | (.networks | has("redis-init")) and (.depends_on | has("router"))'
+check "redisinsight: the secret is the file README says" \
+    rij ".secrets.redisinsight.file == \"$pdir/secrets/redisinsight.json\""
+check "its connection points at the router as the user redisinsight" \
+    jq -e '.[0] | .host == "router" and .port == 6379 and .username == "redisinsight"' "$pdir/secrets/redisinsight.json"
+check "no password in the rendered insight configuration" test -z "$(leaks "$(ins config 2>&1)")"
+# The user itself, live through the router.
+insight() { rcli "$proj-client" 6379 redisinsight "$PW_INSIGHT" -h router "$@"; }
+if [[ -n $M1 ]]; then
+    svc HSET h f v >/dev/null
+    for cmd in "PING" "INFO keyspace" "DBSIZE" "SCAN 0" "TYPE h" "TTL h" "MEMORY USAGE h" "HGETALL h" \
+        "SET ri v" "GET ri" "DEL ri" "PUBLISH ch x"; do
+        read -ra w <<<"$cmd"
+        out=$(insight "${w[@]}")
+        check "redisinsight may $cmd (through the router)" bash -c '[[ -n $1 && $1 != *NOPERM* && $1 != ERR* ]]' _ "$out"
+    done
+    for cmd in "CONFIG GET dir" "FLUSHALL" "KEYS *" "ACL LIST" "EVAL return 1 0"; do
+        read -ra w <<<"$cmd"
+        out=$(insight "${w[@]}")
+        check "redisinsight is refused $cmd through the router (NOPERM)" bash -c '[[ $1 == *NOPERM* ]]' _ "$out"
+    done
+    # What must not even be tried (it would act): the ACL's verdict itself.
+    for cmd in "CONFIG SET maxmemory 1" "CLIENT LIST" "CLIENT KILL ID 1" "MONITOR" "DEBUG SLEEP 0" \
+        "SHUTDOWN" "FLUSHDB" "SWAPDB 0 1" "REPLICAOF NO ONE" "SCRIPT FLUSH"; do
+        read -ra w <<<"$cmd"
+        out=$(admin "$M1" ACL DRYRUN redisinsight "${w[@]}")
+        check "ACL DRYRUN: redisinsight may not $cmd" bash -c '[[ $1 == *"no permissions"* ]]' _ "$out"
+    done
+    [[ $(admin "$M1" ACL DRYRUN redisinsight GET k) == OK ]] || fail "ACL DRYRUN does not answer OK for an allowed command"
+fi
+
+echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), total $((SECONDS - t_start)) s"
+finish
