@@ -22,7 +22,9 @@
 #   6. RedisInsight (profile "insight"): its configuration validated
 #      (`docker-compose --profile insight config`), not run (its image cannot
 #      be pulled here); its ACL user works through the router with exactly
-#      the documented privileges.
+#      the documented privileges;
+#   7. docker-compose.valkey.yml: validated (only the members' image and
+#      [server] flavour change), not run.
 # Prints "  ok"/"  FAIL" lines and "docker: N passed, M failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -289,6 +291,15 @@ if [[ -n $M1 ]]; then
     done
     [[ $(admin "$M1" ACL DRYRUN redisinsight GET k) == OK ]] || fail "ACL DRYRUN does not answer OK for an allowed command"
 fi
+
+# ---------------------------------------------------------------- 7. Valkey
+# docker-compose.valkey.yml (README "Valkey"): one documented change,
+# validated, not run (no Valkey image is made here; make matrix runs Valkey).
+dkc -f "$COMPOSE_FILE_SRC" --project-directory "$pdir" config >"$pdir/config-base.yml"
+dkc -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.valkey.yml" --project-directory "$pdir" \
+    config >"$pdir/config-valkey.yml"
+check "docker-compose.valkey.yml changes only the members' image (valkey/valkey:8.1) and flavour" \
+    python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" "$pdir/config-base.yml" "$pdir/config-valkey.yml"
 
 echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), total $((SECONDS - t_start)) s"
 finish

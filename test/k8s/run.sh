@@ -61,7 +61,7 @@ expect_reject() {
 
 # ---------------------------------------------------------------- the manifests
 for r in "k8s:$repo/k8s:" "openshift:$repo/k8s/overlays/openshift:--openshift" \
-         "redisinsight:$repo/k8s/overlays/redisinsight:"; do
+         "redisinsight:$repo/k8s/overlays/redisinsight:" "valkey:$repo/k8s/overlays/valkey:"; do
     IFS=: read -r name dir flag <<<"$r"
     render "$name" "$dir" || continue
     expect_pass "$name: every object matches the API schema" node "$here/validate.mjs" "$out/$name.yaml"
@@ -70,6 +70,34 @@ for r in "k8s:$repo/k8s:" "openshift:$repo/k8s/overlays/openshift:--openshift" \
     # shellcheck disable=SC2086
     expect_pass "$name: the kubelet stand-in implements every field" "$PY" "$here/kubelet.py" --check $flag "$out/$name.yaml"
 done
+
+# The Valkey overlay is one change: the redis and sentinel containers run the
+# Valkey image with [server] flavour = valkey; nothing else differs from k8s/.
+valkey_is_one_change() {
+    "$PY" - "$out/k8s.yaml" "$out/valkey.yaml" <<'PY'
+import sys, yaml
+base, vk = ([d for d in yaml.safe_load_all(open(f)) if d] for f in sys.argv[1:3])
+def key(d): return (d["kind"], d["metadata"]["name"])
+base = {key(d): d for d in base}
+vk = {key(d): d for d in vk}
+assert base.keys() == vk.keys(), f"objects differ: {set(base) ^ set(vk)}"
+for k, d in vk.items():
+    if k[0] != "StatefulSet":
+        assert d == base[k], f"{k} differs"
+        continue
+    for c, b in zip(d["spec"]["template"]["spec"]["containers"], base[k]["spec"]["template"]["spec"]["containers"]):
+        assert c["image"] == "valkey/valkey:8.1", f"{k} {c['name']}: image {c['image']}"
+        env = [e for e in c["env"] if e["name"] != "REDIS_INIT_SERVER_FLAVOUR"]
+        assert {"name": "REDIS_INIT_SERVER_FLAVOUR", "value": "valkey"} in c["env"], f"{k} {c['name']}: no flavour"
+        c2 = dict(c, image=b["image"], env=env)
+        assert c2 == b, f"{k} {c['name']}: more than image and flavour differ"
+    d2 = yaml.safe_load(yaml.safe_dump(d)); b2 = yaml.safe_load(yaml.safe_dump(base[k]))
+    d2["spec"]["template"]["spec"].pop("containers"); b2["spec"]["template"]["spec"].pop("containers")
+    assert d2 == b2, f"{k}: more than its containers differ"
+print("valkey: image and flavour only, on the redis and sentinel containers")
+PY
+}
+[[ -s $out/valkey.yaml && -s $out/k8s.yaml ]] && expect_pass "valkey: the overlay changes only the image and the flavour" valkey_is_one_change
 
 # ---------------------------------------------------------------- broken manifests
 # case | the check that must reject it | the words of its message
