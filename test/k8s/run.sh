@@ -3,7 +3,8 @@
 #   1. kubectl kustomize of Debian's kubernetes-client 1.20 (kustomize 2.0.3,
 #      the oldest we support; tools/install-deps.sh unpacks it into the test
 #      cache, never over /usr/bin/kubectl) renders k8s/ (Kubernetes),
-#      k8s/overlays/openshift and k8s/overlays/redisinsight;
+#      k8s/overlays/openshift, k8s/overlays/redisinsight and k8s/overlays/valkey
+#      (which must differ from k8s/ in the members' image and flavour only);
 #   2. every object validates against the API schemas (validate.mjs: npm
 #      kubernetes-models, pinned in package-lock.json, plus no unknown field);
 #   3. the policy holds on each rendering (policy.py);
