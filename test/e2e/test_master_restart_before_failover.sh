@@ -7,6 +7,7 @@
 #  2. With an EMPTY data dir (volume lost): it must NOT start as master (the
 #     replicas would resync to nothing, field notes #26114); it asks the
 #     sentinels to fail over to a replica holding the data and follows it.
+# The WAIT 1 writer runs through both: no acknowledged write is lost.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +21,9 @@ assert_master "$r0"
 write_keys first 50
 # Make the master's data durable on its volume before the restart.
 rcli "$r0" BGREWRITEAOF >/dev/null
+sleep 1
+
+writer_start restart
 sleep 1
 
 # 1. Restart with data.
@@ -55,4 +59,8 @@ grep -q 'rule=S2' "$(e2e_pod_dir "$r0")/log" || e2e_log "note: no rule=S2 line i
 for p in $(running_redis_pods) $(running_sentinel_pods); do
     [[ $p == "$r0" ]] || [[ $(pod_restarts "$p") == 0 ]] || fail "$p restarted"
 done
+writer_stop restart
+writer_verify restart
+((WRITER_ACKED > 0)) || fail "no write acknowledged"
+e2e_log "RESULT restart-before-failover: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS"
 e2e_log "master restart before failover OK"
