@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "discover.h"
+#include "fsutil.h"
 #include "log.h"
 #include "probe.h"
 
@@ -132,12 +133,16 @@ void record_history(const struct settings *s, const struct redis_obs *me)
     if (me->role != ROLE_MASTER &&
         !(me->role == ROLE_REPLICA && me->link_up && !me->sync_in_progress))
         return;
+    /* No data dir here (a probe run outside the pod): nothing to record. */
+    if (fs_is_dir(s->data_dir) != 1)
+        return;
     struct history old, next;
     char why[160];
     ri_err e = {0};
+    static int warned;           /* prestop rounds come every 50 ms: say it once */
     history_read(s->data_dir, &old, why, sizeof why);
     history_refresh(&old, &me->hist, &next);
-    if (history_write(s->data_dir, &next, &e))
+    if (history_write(s->data_dir, &next, &e) && !warned++)
         log_warn("cannot record the replication history; a cold start may wait for an operator",
                  "dir", s->data_dir, "error", e.msg, NULL);
 }

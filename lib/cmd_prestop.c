@@ -138,13 +138,21 @@ static int prestop_redis(const struct settings *s, const struct secrets *sec, ri
     if (!r) return ri_fail(e, EX_OSERR, "out of memory");
     int rc = setup(r, s, sec, e);
     while (!rc) {
-        r->pc.timeout_ms = s->check_timeout_ms < time_left(r) ? s->check_timeout_ms : time_left(r);
-        if ((rc = probe_round(&r->pc, &r->po.round, e))) break;
-        struct redis_obs *me = &r->po.round.redis[r->po.self];
-        if (r->po.st.paused && r->po.st.pause_offset < 0 && me->p.outcome == OUT_ANSWER)
-            r->po.st.pause_offset = me->offset;
-        record_history(s, me);
-        r->po.now_ms = elapsed(r);
+        int left = time_left(r);
+        if (left >= s->check_timeout_ms) {
+            r->pc.timeout_ms = s->check_timeout_ms;
+            if ((rc = probe_round(&r->pc, &r->po.round, e))) break;
+            struct redis_obs *me = &r->po.round.redis[r->po.self];
+            if (r->po.st.paused && r->po.st.pause_offset < 0 && me->p.outcome == OUT_ANSWER)
+                r->po.st.pause_offset = me->offset;
+            record_history(s, me);
+            r->po.now_ms = elapsed(r);
+        } else {
+            /* A round with less than its probe budget could only see
+             * timeouts and read them as a dead server (H1): the bound is
+             * reached (H16) one check-timeout early. */
+            r->po.now_ms = r->po.bound_ms;
+        }
         prestop_next(&r->po, &d);
         if (strcmp(last, d.reason) != 0) {
             log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
