@@ -60,14 +60,6 @@ static int best_holder(const struct rctx *c)
     return best;
 }
 
-/* a continues b's line: a was promoted from it (or restarted on it), so b
- * is older. Only what the records prove: unrelated ids prove nothing. */
-static int line_continues(const struct history *a, const struct history *b)
-{
-    return a->known && b->known && a->parent_id[0] && strcmp(a->parent_id, b->id) == 0 &&
-           strcmp(a->id, b->id) != 0;
-}
-
 /* Guard D: following an empty master makes this pod full-resync to empty,
  * wiping its data dir. Allowed only when the master provably continues the
  * history our data belongs to (then the emptiness is that history's own,
@@ -86,7 +78,7 @@ static int guard_refuses(const struct observations *o, const struct redis_obs *m
         return 1;
     /* On the line my history continues: an old master that came back, and
      * following it would drop every write of the newer line. */
-    if (line_continues(mine, &m->hist))
+    if (history_continues(mine, &m->hist))
         return 1;
     if (m->keys > 0 || m->loading)
         return 0;
@@ -112,7 +104,7 @@ static void follow_guarded(const struct rctx *c, struct decision *d, int m, cons
         return;
     }
     dec_set(d, ACT_WAIT, "D1", o, m, NULL, 0);
-    if (line_continues(&o->self_hist, &r->hist))
+    if (history_continues(&o->self_hist, &r->hist))
         dec_reason(d, "refusing to follow %.*s:%d: it is on the older line %.8s, which my history "
                    "continues (%.8s@%lld from %.8s@%lld): following it would drop every write of "
                    "the newer line", DEC_PEER(r), r->p.port, r->hist.id, o->self_hist.id,
@@ -139,7 +131,7 @@ static int newer_line_peer(const struct rctx *c)
 {
     for (int i = 0; i < c->n_redis; i++)
         if (is_other(c, i) && c->o->redis[i].p.outcome == OUT_ANSWER &&
-            line_continues(&c->o->redis[i].hist, &c->o->self_hist))
+            history_continues(&c->o->redis[i].hist, &c->o->self_hist))
             return i;
     return -1;
 }

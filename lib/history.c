@@ -71,12 +71,17 @@ int history_contains(const struct history *a, const struct history *b)
     return a->parent_id[0] && strcmp(a->parent_id, b->id) == 0 && a->parent_offset >= b->offset;
 }
 
-/* Is line id continued by some candidate (named as the parent of a
- * different id)? */
-static int superseded(const struct history *h, int n, const char *id)
+int history_continues(const struct history *a, const struct history *b)
+{
+    return a->known && b->known && a->parent_id[0] && strcmp(a->parent_id, b->id) == 0 &&
+           strcmp(a->id, b->id) != 0;
+}
+
+/* Is b's line continued by some candidate? */
+static int superseded(const struct history *h, int n, const struct history *b)
 {
     for (int j = 0; j < n; j++)
-        if (h[j].parent_id[0] && strcmp(h[j].parent_id, id) == 0 && strcmp(h[j].id, id) != 0)
+        if (history_continues(&h[j], b))
             return 1;
     return 0;
 }
@@ -100,7 +105,7 @@ enum newest_verdict history_newest(const struct history *h, int n, int *pick,
             *conflict_a = i;
             return NEWEST_UNKNOWN;
         }
-        if (superseded(h, n, h[i].id))
+        if (superseded(h, n, &h[i]))
             continue;
         if (tip >= 0 && strcmp(h[tip].id, h[i].id) != 0) {
             *conflict_a = tip;

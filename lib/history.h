@@ -50,6 +50,11 @@ void history_from_live(struct history *h, int is_master, const char *replid, lon
 void history_refresh(const struct history *old, const struct history *live,
                      struct history *out);
 
+/* 1 when a continues b's line: a names b's id as its parent (a was promoted
+ * from it, or restarted on it), so b is the older line. Unrelated ids prove
+ * nothing. */
+int history_continues(const struct history *a, const struct history *b);
+
 /* 1 when a's data provably contains b's (b's head is a's head at a higher
  * or equal offset, or a's parent at a higher or equal offset). */
 int history_contains(const struct history *a, const struct history *b);
