@@ -976,6 +976,14 @@ wait_failover() {
     FAILOVER_MS=$((($(date +%s%N) - t0) / 1000000))
 }
 
+# assert_failover_fast WHAT: the last wait_failover took at most down-after
+# + 4 s (the vote, the promotion, Sentinel's 1 s INFO period, our 250 ms
+# polling; docs/resilience.md).
+assert_failover_fast() {
+    local bound=$((${E2E_DOWN_AFTER:-2000} + 4000))
+    ((FAILOVER_MS <= bound)) || fail "$1: new master after $FAILOVER_MS ms, bound $bound ms"
+}
+
 # assert_rejoined_after_failover POD SECS: POD is back as a replica and the
 # cluster healthy, under whichever master the sentinels settled on. At
 # down-after 1000 ms Sentinel sometimes fails the freshly promoted master

@@ -25,9 +25,6 @@ set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1000}
-# A new master within down-after plus this: the vote, the promotion, our
-# 250 ms polling and sentinel's own random delays (docs/resilience.md).
-FAILOVER_BOUND_MS=$((E2E_DOWN_AFTER + 4000))
 
 cluster_create
 start_cluster_ordered
@@ -39,11 +36,6 @@ report() {
     writer_verify "$1"
     ((WRITER_ACKED > 0)) || fail "$1: no write acknowledged"
     e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a} second_failovers=$SECOND_FAILOVERS"
-}
-
-assert_failover_fast() {
-    ((FAILOVER_MS <= FAILOVER_BOUND_MS)) ||
-        fail "$1: new master after $FAILOVER_MS ms, bound $FAILOVER_BOUND_MS ms"
 }
 
 # ---- 1. kill the master; re-created under a new IP, it rejoins
