@@ -13,8 +13,10 @@
 # publishes not-ready addresses, a PDB, anti-affinity and topology spread,
 # exec startup/readiness/liveness probes through `check`, preStop through
 # `prestop`, a grace period that fits [lifecycle] prestop-timeout, and the
-# settings' replica counts equal to their spec.replicas. No kustomize var
-# left unsubstituted; every ConfigMap/Secret a pod mounts exists.
+# settings' replica counts equal to their spec.replicas (k8s/replicas.sh
+# writes the latter from the former; this catches an overlay that patches
+# spec.replicas itself). No kustomize var left unsubstituted; every
+# ConfigMap/Secret a pod mounts exists.
 # --openshift: no runAsUser, runAsGroup or fsGroup anywhere, no Ingress, a
 # Route to an existing Service port. Otherwise a fixed non-root runAsUser.
 # Prints one line per violation; exit 1 if there is any.

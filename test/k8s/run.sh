@@ -100,6 +100,52 @@ PY
 }
 [[ -s $out/valkey.yaml && -s $out/k8s.yaml ]] && expect_pass "valkey: the overlay changes only the image and the flavour" valkey_is_one_change
 
+# ---------------------------------------------------------------- replica counts
+# Written once, in settings.ini; replicas.yaml is generated from it.
+gen=$repo/k8s/replicas.sh
+while IFS= read -r ini; do
+    d=$(dirname "$ini")
+    expect_pass "${d#"$repo"/}: replicas.yaml is generated from settings.ini" "$gen" --check "$d"
+done < <(find "$repo/k8s" -name settings.ini | sort)
+
+# A user's overlay that scales to 5 + 5: its own settings.ini and the
+# generated patch; the rendering carries 5 and 5 and passes the policy.
+scaled=$out/scaled
+mkdir -p "$scaled"
+sed -e 's/^redis-replicas = 3$/redis-replicas = 5/' -e 's/^sentinel-replicas = 3$/sentinel-replicas = 5/' \
+    "$repo/k8s/base/settings.ini" >"$scaled/settings.ini"
+cat >"$scaled/kustomization.yaml" <<EOF
+bases: [$(realpath --relative-to="$scaled" "$repo/k8s/base"), $(realpath --relative-to="$scaled" "$repo/k8s/ingress")]
+configMapGenerator:
+  - {name: redis-init-settings, behavior: replace, files: [settings.ini]}
+patchesStrategicMerge: [replicas.yaml]
+EOF
+scaled_counts() {
+    "$PY" - "$out/scaled.yaml" <<'PY'
+import sys, yaml
+n = {d["metadata"]["name"]: d["spec"]["replicas"] for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "StatefulSet"}
+assert n == {"redis-cluster-server": 5, "redis-cluster-sentinel": 5}, n
+print("StatefulSets %s" % n)
+PY
+}
+expect_pass "scaled overlay: k8s/replicas.sh writes its patch" "$gen" "$scaled"
+if render scaled "$scaled"; then
+    expect_pass "scaled overlay: both StatefulSets have 5 replicas" scaled_counts
+    expect_pass "scaled overlay: policy (settings and spec.replicas agree)" "$PY" "$here/policy.py" "$out/scaled.yaml"
+fi
+sed -i 's/^redis-replicas = 5$/redis-replicas = 7/' "$scaled/settings.ini"
+expect_reject "scaled overlay: settings.ini changed, patch not regenerated" \
+    "replicas.yaml is out of date with $scaled/settings.ini (redis 7, sentinel 5)" "$gen" --check "$scaled"
+sed -i 's/^redis-replicas = 7$/redis-replicas = 0/' "$scaled/settings.ini"
+cp "$scaled/replicas.yaml" "$out/replicas.before"
+expect_reject "scaled overlay: redis-replicas = 0" \
+    "$scaled/settings.ini: [cluster] redis-replicas = '0': must be an integer 1..64" "$gen" "$scaled"
+if cmp -s "$scaled/replicas.yaml" "$out/replicas.before"; then
+    ok "scaled overlay: a rejected count leaves replicas.yaml untouched"
+else
+    fail "scaled overlay: a rejected count changed replicas.yaml"
+fi
+
 # ---------------------------------------------------------------- broken manifests
 # case | the check that must reject it | the words of its message
 while IFS='|' read -r case check msg; do
@@ -121,7 +167,7 @@ openshift-uid|policy-openshift|redis securityContext sets runAsUser
 unimplemented-field|kubelet|dnsPolicy is not implemented by the kubelet stand-in
 EOF_CASES
 n_cases=$(find "$here/broken" -mindepth 1 -maxdepth 1 -type d | wc -l)
-[[ $n_cases -eq 7 ]] && ok "every broken/ case is in the table ($n_cases)" || fail "broken/ has $n_cases cases, the table 7"
+if [[ $n_cases -eq 7 ]]; then ok "every broken/ case is in the table ($n_cases)"; else fail "broken/ has $n_cases cases, the table 7"; fi
 
 echo "k8s: $PASS passed, $FAIL failed ($((SECONDS - t0)) s)"
 ((FAIL == 0))
