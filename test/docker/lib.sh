@@ -232,6 +232,28 @@ dk_image_dns() {
     dk_stand_in "$tag" ri-base/dnsmasq:bookworm 'CMD ["dnsmasq", "--version"]'
 }
 
+# dk_stack_images: the base our Dockerfile builds FROM and every stand-in
+# that docker-compose.yml and the k8s/ manifests run.
+dk_stack_images() {
+    dk_base_image debian:bookworm bookworm
+    dk_image_redis redis:7.0
+    dk_image_haproxy haproxy:2.6
+    dk_image_webdis nicolas/webdis:0.1.22
+    dk_image_dns ri-test/dnsmasq
+}
+
+# dk_build_image TAG [SOURCE]: docker build of ./Dockerfile as TAG (its
+# VERSION from the VERSION file, its SOURCE label SOURCE if given); on
+# failure the end of the build log is shown and the status is non-zero.
+dk_build_image() {
+    local tag=$1 source=${2:-} t0=$SECONDS
+    if ! dk build --network host -q --build-arg VERSION="$(cat "$DK_REPO_DIR/VERSION")"         ${source:+--build-arg SOURCE="$source"} -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
+        tail -40 "$DK_RUN/build.log" >&2
+        return 1
+    fi
+    dk_log "image $tag built ($((SECONDS - t0)) s)"
+}
+
 # dkc ARGS...: Debian's docker-compose (1.29) against the private engine,
 # bounded in time; COMPOSE_* variables come from the caller.
 dkc() {

@@ -36,15 +36,8 @@ t_start=$SECONDS
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
 
 dk_engine_start
-dk_base_image debian:bookworm bookworm
-dk_image_redis redis:7.0
-dk_image_haproxy haproxy:2.6
-dk_image_webdis nicolas/webdis:0.1.22
-dk_image_dns ri-test/dnsmasq
-t0=$SECONDS
-dk build --network host -q --build-arg VERSION="$VERSION" -t "$IMAGE" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1 ||
-    { tail -40 "$DK_RUN/build.log"; dk_die "docker build of ./Dockerfile failed"; }
-dk_log "image $IMAGE built ($((SECONDS - t0)) s)"
+dk_stack_images
+dk_build_image "$IMAGE" || dk_die "docker build of ./Dockerfile failed"
 
 # ---------------------------------------------------------------- project
 # The project directory holds what a user puts next to the compose file:

@@ -26,12 +26,10 @@ dk_image_redis redis:7.0
 
 # ---------------------------------------------------------------- 1. build
 t0=$SECONDS
-if dk build --network host -q --build-arg VERSION="$VERSION" --build-arg SOURCE="$SOURCE" \
-    -t "$IMAGE" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
+if dk_build_image "$IMAGE" "$SOURCE"; then
     ok "docker build of ./Dockerfile ($((SECONDS - t0)) s)"
 else
     fail "docker build of ./Dockerfile"
-    tail -40 "$DK_RUN/build.log"
     finish
 fi
 

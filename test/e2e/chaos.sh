@@ -16,9 +16,7 @@ seed=${2:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$seed
 echo "chaos: seed $seed, duration ${duration}s (replay: make chaos DURATION=$duration SEED=$seed)"
 
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 
 declare -A n_steps=() recover_max=()
 segment=0 issued=0 acked=0 max_gap=0

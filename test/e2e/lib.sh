@@ -919,6 +919,14 @@ start_cluster_ordered() {
     done
 }
 
+# cluster_up: the usual start of a test: a new cluster, started in order,
+# healthy within 60 s (or the test fails, saying why).
+cluster_up() {
+    cluster_create
+    start_cluster_ordered
+    wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+}
+
 # write_keys PREFIX COUNT: SET PREFIX:i = PREFIX-value-i on the master, then
 # WAIT until every running replica acknowledged them, so "writes survive"
 # checks are about our failover handling, not about replication lag.

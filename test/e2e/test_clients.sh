@@ -15,9 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 e2e_need_clients
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 app=app-0
 pod_create "$app"
 S=$(sentinel_addrs)

@@ -13,9 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1000}
 
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 
 all_redis() { local i; for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; done; }
 all_sentinels() { local i; for ((i = 0; i < E2E_SENTINEL_N; i++)); do start_sentinel_pod "$i"; done; }

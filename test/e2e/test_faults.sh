@@ -26,9 +26,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1000}
 
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 
 # report CASE: the writer's figures and the time to a new master.
 report() {

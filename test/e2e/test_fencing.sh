@@ -11,9 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 E2E_DOWN_AFTER=60000
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 m=$(current_master)
 [[ $(info_field "$m" replication min_slaves_good_slaves) == 2 ]] ||
     fail "$m does not count 2 good replicas before the cut"

@@ -13,9 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 E2E_DOWN_AFTER=30000
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 r0=$(redis_pod 0)
 assert_master "$r0"
 write_keys first 50

@@ -12,9 +12,7 @@ set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 app=app-0
 pod_create "$app"
 start_router_pod

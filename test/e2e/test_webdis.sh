@@ -13,9 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 e2e_trixie_webdis
-cluster_create
-start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+cluster_up
 app=app-0
 pod_create "$app"
 start_router_pod

@@ -17,15 +17,8 @@ t_start=$SECONDS
 rc=0
 
 dk_engine_start
-dk_base_image debian:bookworm bookworm
-dk_image_redis redis:7.0
-dk_image_haproxy haproxy:2.6
-dk_image_webdis nicolas/webdis:0.1.22
-dk_image_dns ri-test/dnsmasq
-t0=$SECONDS
-dk build --network host -q --build-arg VERSION="$VERSION" --build-arg SOURCE="file://$DK_REPO_DIR" \
-    -t "redis-init:$VERSION" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1 || { tail -30 "$DK_RUN/build.log"; dk_die "docker build failed"; }
-dk_log "redis-init:$VERSION built ($((SECONDS - t0)) s)"
+dk_stack_images
+dk_build_image "redis-init:$VERSION" "file://$DK_REPO_DIR" || dk_die "docker build of ./Dockerfile failed"
 
 # Random passwords, as a user sets them; the file never leaves $DK_RUN.
 secrets=$DK_RUN/config.json
