@@ -247,7 +247,8 @@ dk_stack_images() {
 # failure the end of the build log is shown and the status is non-zero.
 dk_build_image() {
     local tag=$1 source=${2:-} t0=$SECONDS
-    if ! dk build --network host -q --build-arg VERSION="$(cat "$DK_REPO_DIR/VERSION")"         ${source:+--build-arg SOURCE="$source"} -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
+    if ! dk build --network host -q --build-arg VERSION="$(cat "$DK_REPO_DIR/VERSION")" \
+        ${source:+--build-arg SOURCE="$source"} -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
         tail -40 "$DK_RUN/build.log" >&2
         return 1
     fi

@@ -64,7 +64,7 @@ link_up() { rcli 127.0.0.2 "$P" admin "$ADMIN" INFO replication | grep -q 'maste
 check "replica syncs through masteruser/masterauth" wait_for 15 link_up
 # The replica says "link up" a moment before the master counts it as a good
 # replica for min-replicas-to-write (once it is online and has ACKed; seen
-# once on a loaded machine). Writes before that get NOREPLICAS, which is
+# once in four CI rehearsals). Writes before that get NOREPLICAS, which is
 # the fencing working, not the ACL under test.
 takes_writes() { has OK rcli 127.0.0.1 "$P" admin "$ADMIN" SET fencing-probe 1; }
 check "the master takes writes once it counts the replica" wait_for 10 takes_writes
