@@ -80,7 +80,7 @@ static void do_failover(struct prestop_run *r, int sentinel)
     ri_err e = {0};
     r->po.st.failover_tried_at = elapsed(r);
     if (probe_sentinel_failover(so->p.host, so->p.port, r->admin_user, r->admin_pass,
-                                r->s->master_name, r->s->check_timeout_ms, &e) == 0) {
+                                r->s->master_name, r->s->check_timeout_ms, NULL, &e) == 0) {
         r->po.st.failover_sent = 1;
         log_info("sentinel accepted the failover", "sentinel", so->p.host, NULL);
     } else {

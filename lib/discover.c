@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "dns.h"
+#include "failover.h"
 #include "localdata.h"
 #include "log.h"
 #include "probe.h"
@@ -75,24 +76,53 @@ static void reset_round(struct observations *o) {
  * Actions (render/run only)
  * ------------------------------------------------------------------------ */
 
-/* 1 when a sentinel accepted the request. */
-static int act_failover(const struct settings *s, const struct secrets *sec,
-                        const struct observations *o) {
+/* Ask the sentinel failover_next() picks, if its own state still calls for
+ * it (failover.h), and note what happened in the pace. */
+static void act_failover(const struct settings *s, const struct secrets *sec,
+                         const struct observations *o, struct failover_pace *pace) {
+    double now = mono_ms();
+    int i = failover_next(o, pace, now, s->failover_timeout_ms);
+    if (i < 0) return;
     const char *user = secrets_get(sec, SECRET_ADMIN_USER, NULL);
     const char *pass = secrets_get(sec, SECRET_ADMIN_PASS, NULL);
-    for (int i = 0; i < o->n_sentinels; i++) {
-        const struct sentinel_obs *so = &o->sentinels[i];
-        if (so->p.outcome != OUT_ANSWER) continue;
-        ri_err e = {0};
-        if (probe_sentinel_failover(so->p.host, so->p.port, user, pass, s->master_name,
-                                    s->probe_timeout_ms, &e) == 0) {
-            log_warn("asked sentinel to fail over: this pod is named master but has no data",
-                     "sentinel", so->p.host, NULL);
-            return 1;  /* one sentinel leads the failover; the others follow it */
-        }
+    const struct sentinel_obs *so = &o->sentinels[i];
+    struct sentinel_master_obs m;
+    memset(&m, 0, sizeof m);
+    m.p = so->p;
+    pace->tried_at = now;
+    probe_sentinel_master(&m, user, pass, s->master_name, s->probe_timeout_ms);
+    switch (failover_check(o, &m)) {
+    case FC_RUNNING:
+        pace->leader = i;
+        pace->leader_at = now;
+        return;
+    case FC_SWITCHED:
+        log_info("sentinel names another master now: not asking it to fail over", "sentinel",
+                 so->p.host, "master", m.master_host, NULL);
+        return;
+    case FC_UNREACHABLE:
+        pace->skipped = i;
+        log_warn("could not read the sentinel's state before the failover request", "sentinel",
+                 so->p.host, "error", m.p.detail, NULL);
+        return;
+    case FC_ASK:
+        break;
+    }
+    ri_err e = {0};
+    char code[32];
+    if (probe_sentinel_failover(so->p.host, so->p.port, user, pass, s->master_name,
+                                s->probe_timeout_ms, code, &e) == 0) {
+        log_warn("asked sentinel to fail over: this pod is named master but has no data",
+                 "sentinel", so->p.host, NULL);
+        pace->leader = i;
+        pace->leader_at = now;
+    } else if (strcmp(code, "INPROG") == 0) {
+        pace->leader = i;     /* it started one between our two requests */
+        pace->leader_at = now;
+    } else {
+        pace->skipped = i;
         log_warn("sentinel refused the failover request", "sentinel", so->p.host, "error", e.msg, NULL);
     }
-    return 0;
 }
 
 /* 1 when the peer accepted REPLICAOF NO ONE. */
@@ -112,11 +142,9 @@ static int act_promote(const struct settings *s, const struct secrets *sec, cons
  * The loop
  * ------------------------------------------------------------------------ */
 
-/* After a request was accepted, give it time: Sentinel rejects a second
- * FAILOVER while one runs (-INPROG). A refused request (e.g.
- * -failover-abort-no-good-slave while replica links settle) is retried at
- * the next round. */
-#define ACTION_INTERVAL_MS 10000.0
+/* REPLICAOF NO ONE, once accepted, shows in the next round; the interval
+ * only spaces out requests the peer refused. */
+#define PROMOTE_INTERVAL_MS 10000.0
 
 static int is_final(enum action a, int act) {
     if (a == ACT_MASTER || a == ACT_FOLLOW || a == ACT_MONITOR) return 1;
@@ -186,10 +214,12 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
     int act = flags & DISCOVER_ACT;
     double start = mono_ms(), deadline = start + s->deadline_ms;
     char probe_user[64], probe_pass[256], last_wait[DEC_REASON_MAX] = "";
-    double last_action = -1e18;  /* a failover takes seconds: don't ask every round */
+    double last_promote = -1e18;
+    struct failover_pace pace;
     struct beacon *beacon = NULL;
     struct probe_config pc;
     memset(r, 0, sizeof *r);
+    failover_pace_init(&pace);
     r->own_dns = "not-checked";
     int rc = discover_plan(s, is_sentinel, &r->obs, e);
     if (!rc) rc = discover_probe_config(s, sec, &pc, probe_user, sizeof probe_user, probe_pass, sizeof probe_pass, e);
@@ -217,12 +247,12 @@ int discover(const struct settings *s, const struct secrets *sec, int is_sentine
         if (is_sentinel) decide_sentinel(&r->obs, &r->dec);
         else decide_redis(&r->obs, &r->dec);
         if (is_final(r->dec.action, act)) { r->decided = 1; break; }
-        int acting = act && (r->dec.action == ACT_FAILOVER || r->dec.action == ACT_PROMOTE);
-        if (acting && mono_ms() - last_action >= ACTION_INTERVAL_MS) {
-            int accepted = r->dec.action == ACT_FAILOVER ? act_failover(s, sec, &r->obs)
-                                                         : act_promote(s, sec, &r->dec);
-            if (accepted) last_action = mono_ms();
-        } else if (!acting) {
+        if (act && r->dec.action == ACT_FAILOVER) {
+            act_failover(s, sec, &r->obs, &pace);
+        } else if (act && r->dec.action == ACT_PROMOTE) {
+            if (mono_ms() - last_promote >= PROMOTE_INTERVAL_MS && act_promote(s, sec, &r->dec))
+                last_promote = mono_ms();
+        } else {
             log_wait(&r->dec, last_wait, sizeof last_wait, r->rounds);
         }
         if ((flags & DISCOVER_ONCE) || mono_ms() + s->round_interval_ms >= deadline) {

@@ -10,8 +10,9 @@
  *    discover() returns EX_UNAVAILABLE (69) with the last round's reasons.
  *  - DISCOVER_ACT (render/run): waits first (bounded by dns-wait) until this
  *    pod's own name resolves, and carries out ACT_FAILOVER (SENTINEL
- *    FAILOVER on the answering sentinels) and ACT_PROMOTE (REPLICAOF NO ONE
- *    on the chosen peer) as the admin user, then keeps deciding.
+ *    FAILOVER on one sentinel that names this pod, paced as failover.h says)
+ *    and ACT_PROMOTE (REPLICAOF NO ONE on the chosen peer) as the admin
+ *    user, then keeps deciding.
  *    Without it (discover): writes and changes nothing; those decisions are
  *    final and reported.
  */

@@ -549,20 +549,27 @@ static enum outcome fill_ok(struct sess *s, void *obs, redisReply **rep) {
     return OUT_ERROR;
 }
 
-int probe_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
-                 int argc, const char **argv, const char *what, ri_err *e) {
+static int run_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
+                      int argc, const char **argv, const char *what, char err_code[32], ri_err *e) {
     struct peer_common p = {.port = port};
+    char code[32] = "";
     snprintf(p.host, sizeof p.host, "%s", host ? host : "");
-    converse(&p, mono_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL, NULL);
+    converse(&p, mono_ms(), timeout_ms, user, pass, NULL, 1, &argv, &argc, fill_ok, NULL, code);
+    if (err_code) memcpy(err_code, code, sizeof code);
     if (p.outcome == OUT_ANSWER) return 0;
     return ri_fail(e, EX_UNAVAILABLE, "%s on %.200s:%d: %s: %s", what, p.host, port, outcome_name(p.outcome),
                    p.detail);
 }
 
+int probe_action(const char *host, int port, const char *user, const char *pass, int timeout_ms,
+                 int argc, const char **argv, const char *what, ri_err *e) {
+    return run_action(host, port, user, pass, timeout_ms, argc, argv, what, NULL, e);
+}
+
 int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,
-                            const char *master_name, int timeout_ms, ri_err *e) {
+                            const char *master_name, int timeout_ms, char err_code[32], ri_err *e) {
     const char *argv[3] = {"SENTINEL", "FAILOVER", master_name ? master_name : ""};
-    return probe_action(host, port, user, pass, timeout_ms, 3, argv, "SENTINEL FAILOVER", e);
+    return run_action(host, port, user, pass, timeout_ms, 3, argv, "SENTINEL FAILOVER", err_code, e);
 }
 
 int probe_replicaof_no_one(const char *host, int port, const char *user, const char *pass,

@@ -79,9 +79,11 @@ int probe_action(const char *host, int port, const char *user, const char *pass,
 /* Actions (used by redis-init's run/render, never by discover):
  * SENTINEL FAILOVER <group> on one sentinel (admin user), and
  * REPLICAOF NO ONE on one redis pod (admin user). 0 on "+OK", else
- * EX_UNAVAILABLE with a message (never containing the password). */
+ * EX_UNAVAILABLE with a message (never containing the password).
+ * err_code (may be NULL) gets the first word of an error reply ("INPROG",
+ * "NOGOODSLAVE"), or "". */
 int probe_sentinel_failover(const char *host, int port, const char *user, const char *pass,
-                            const char *master_name, int timeout_ms, ri_err *e);
+                            const char *master_name, int timeout_ms, char err_code[32], ri_err *e);
 int probe_replicaof_no_one(const char *host, int port, const char *user, const char *pass,
                            int timeout_ms, ri_err *e);
 

@@ -578,13 +578,16 @@ END_TEST
 START_TEST(test_actions) {
     ck_assert(servers_ok);
     ri_err e = {0};
+    char code[32];
     ck_assert_int_eq(probe_sentinel_failover("127.0.0.1", p_sentinel, "admin", "wrong" ADMIN_PASS, "mymaster",
-                                             TIMEOUT_MS, &e), EX_UNAVAILABLE);
+                                             TIMEOUT_MS, code, &e), EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "auth-failed"));
+    ck_assert_str_eq(code, "WRONGPASS");
     no_secret(e.msg);
     ck_assert_int_eq(probe_sentinel_failover("127.0.0.1", p_sentinel, "admin", ADMIN_PASS, "nosuch",
-                                             TIMEOUT_MS, &e), EX_UNAVAILABLE);
+                                             TIMEOUT_MS, code, &e), EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "SENTINEL FAILOVER"));
+    ck_assert_str_eq(code, "ERR");   /* "ERR No such master with that name" */
     ck_assert_int_eq(probe_replicaof_no_one("127.0.0.1", p_closed, "admin", ADMIN_PASS, TIMEOUT_MS, &e),
                      EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "refused"));
