@@ -26,19 +26,23 @@ LDLIBS     += -lhiredis -ljansson -linih -lpthread
 B          := build
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC    := $(sort $(wildcard lib/*.c))
+# lib/ is folders by layer (docs/architecture.md); tools/check-layers.sh keeps the rule.
+LIB_SRC    := $(sort $(wildcard lib/*/*.c))
 TMPL       := $(sort $(wildcard templates/*.tmpl))
-LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/templates_gen.o
-LIB_A      := $(B)/libri.a
-SAN_LIB_A  := $(B)/san/libri.a
+GEN_SRC    := $(B)/templates_gen.c
 UNIT_SRC   := $(sort $(wildcard test/unit/test_*.c))
-UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
-SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/unit/%)
-SAN_LIBOBJ := $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/templates_gen.o
 FUZZ_SRC   := $(sort $(wildcard test/fuzz/fuzz_*.c))
-FUZZ_BIN   := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 20
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+# One object tree per build variant: obj (the system compiler), san
+# (ASan + UBSan), static (musl) and fz (clang, libFuzzer).
+objs       = $(patsubst %.c,$(B)/$(1)/%.o,$(LIB_SRC) $(GEN_SRC))
+LIB_A      := $(B)/obj/libri.a
+SAN_LIB_A  := $(B)/san/libri.a
+UNIT_BIN   := $(UNIT_SRC:test/unit/%.c=$(B)/unit/%)
+SAN_BIN    := $(UNIT_SRC:test/unit/%.c=$(B)/san/unit/%)
+FUZZ_BIN   := $(FUZZ_SRC:test/fuzz/%.c=$(B)/fuzz/%)
 
 BINS := bin/redis-init bin/sentinel-init
 # Test tools the end-to-end suite and the benchmark run (not shipped).
@@ -47,52 +51,54 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit san integration e2e e2e-static matrix chaos docker k8s fuzz fuzz-regress bench bench-lifecycle up down clean
+.PHONY: all static deps test unit lint san integration e2e e2e-static matrix chaos docker k8s fuzz fuzz-regress bench bench-smoke bench-lifecycle up down format clean
 all: $(BINS)
 
-bin/%: $(B)/cmd/%/main.o $(LIB_A)
+# The one compile rule, instantiated per variant: $(1) object tree,
+# $(2) compiler and flags, $(3) extra prerequisites. Header dependencies
+# come from the compiler (-MMD -MP), so an edit rebuilds what includes it.
+define compile
+$(B)/$(1)/%.o: %.c $(3)
+	@mkdir -p $$(@D)
+	$(2) -MMD -MP -c -o $$@ $$<
+endef
+$(eval $(call compile,obj,$(CC) $(CPPFLAGS) $(CFLAGS) $$(EXTRA_CFLAGS)))
+$(eval $(call compile,san,$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $$(EXTRA_CFLAGS)))
+# Check's and the test tools' sources: test/unit's headers, and helpers
+# that need no prototype of their own.
+$(B)/obj/test/%.o $(B)/san/test/%.o: EXTRA_CFLAGS = -Itest/unit -Wno-missing-prototypes
+
+$(B)/obj/libri.a: $(call objs,obj)
+	rm -f $@ && ar rcs $@ $^
+$(B)/san/libri.a: $(call objs,san)
+	rm -f $@ && ar rcs $@ $^
+
+bin/%: $(B)/obj/cmd/%/main.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(LIB_A): $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
-$(SAN_LIB_A): $(SAN_LIBOBJ)
-	rm -f $@ && ar rcs $@ $^
+$(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 # Templates are compiled into the binaries: a static binary needs no files.
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
-$(B)/templates_gen.c: $(TMPL) $(B)/tools/embed
+$(GEN_SRC): $(TMPL) $(B)/tools/embed
 	@mkdir -p $(@D)
 	$(B)/tools/embed $(TMPL) > $@.tmp && mv $@.tmp $@
-$(B)/templates_gen.o: $(B)/templates_gen.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
-$(B)/san/templates_gen.o: $(B)/templates_gen.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c $(wildcard lib/*.h)
+$(B)/tools/%: $(B)/obj/test/tools/%.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
-$(B)/san/%.o: %.c $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
-
-$(B)/tools/%: test/tools/%.c $(LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # One Check executable per test/unit/test_<module>.c.
-$(B)/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_A)
+$(B)/unit/%: $(B)/obj/test/unit/%.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/unit/%: test/unit/%.c $(wildcard test/unit/*.h) $(SAN_LIB_A)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+$(B)/san/unit/%: $(B)/san/test/unit/%.o $(SAN_LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -o $@ $< $(SAN_LIB_A) $(CHECK_LIBS) $(LDLIBS)
-$(B)/san/bin/%: $(B)/san/cmd/%/main.o $(SAN_LIB_A)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # Static build: musl-gcc against hiredis and jansson rebuilt from Debian's
 # sources (tools/build-musl-deps.sh; the Dockerfile runs the same script).
@@ -107,18 +113,12 @@ ST_CPPFLAGS := $(CPPFLAGS) -I$(MUSL_DIR)/prefix/include
 ST_CFLAGS   := -std=c11 -Os -ffunction-sections -fdata-sections $(WARN) \
                -Wno-maybe-uninitialized -Wno-format-truncation -pthread
 ST_LDFLAGS  := -static -s -Wl,--gc-sections -L$(MUSL_DIR)/prefix/lib
-ST_OBJ      := $(LIB_SRC:%.c=$(B)/static/%.o) $(B)/static/templates_gen.o
 STATIC_BINS := bin/static/redis-init bin/static/sentinel-init
 
 $(MUSL_DIR)/.stamp: tools/build-musl-deps.sh
 	MUSL_CC=$(MUSL_CC) tools/build-musl-deps.sh $(MUSL_DIR)
-$(B)/static/%.o: %.c $(wildcard lib/*.h) $(MUSL_DIR)/.stamp
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS) -c -o $@ $<
-$(B)/static/templates_gen.o: $(B)/templates_gen.c $(MUSL_DIR)/.stamp
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS) -c -o $@ $<
-bin/static/redis-init: $(B)/static/cmd/redis-init/main.o $(ST_OBJ)
+$(eval $(call compile,static,$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS),$(MUSL_DIR)/.stamp))
+bin/static/redis-init: $(B)/static/cmd/redis-init/main.o $(call objs,static)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(ST_CFLAGS) $(ST_LDFLAGS) -o $@ $^ $(LDLIBS)
 bin/static/sentinel-init: bin/static/redis-init
@@ -190,18 +190,13 @@ test: all unit fuzz-regress san integration e2e e2e-static matrix docker k8s
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread
-FUZZ_LIBOBJ := $(LIB_SRC:%.c=$(B)/fz/%.o) $(B)/fz/templates_gen.o
-$(B)/fz/%.o: %.c $(wildcard lib/*.h)
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
-$(B)/fz/templates_gen.o: $(B)/templates_gen.c
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
-$(B)/fz/libri.a: $(FUZZ_LIBOBJ)
+FZ_CC       := clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined
+$(eval $(call compile,fz,$(FZ_CC)))
+$(B)/fz/libri.a: $(call objs,fz)
 	rm -f $@ && ar rcs $@ $^
-$(B)/fuzz/%: test/fuzz/%.c $(B)/fz/libri.a
+$(B)/fuzz/%: $(B)/fz/test/fuzz/%.o $(B)/fz/libri.a
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(B)/fz/libri.a $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	@test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
@@ -231,3 +226,6 @@ down:
 
 clean:
 	rm -rf $(B) bin
+
+# Header dependencies written by the compile rule.
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

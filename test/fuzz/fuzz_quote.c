@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "quote.h"
+#include "base/quote.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

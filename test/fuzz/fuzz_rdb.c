@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "localdata.h"
+#include "model/localdata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "secrets.h"
+#include "base/clock.h"
+#include "config/secrets.h"
 
 struct opts {
     const char *secrets, *sentinels, *group, *prefix, *acked, *stop;

@@ -1,6 +1,6 @@
 /* test_acl.c: password hashes and the rules check for extra ACL users. */
 #include "checkmain.h"
-#include "acl.h"
+#include "config/acl.h"
 
 #include <string.h>
 

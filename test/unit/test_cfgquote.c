@@ -1,6 +1,6 @@
 /* test_cfgquote.c: HAProxy and sh quoting, every byte. */
 #include "checkmain.h"
-#include "cfgquote.h"
+#include "base/cfgquote.h"
 
 #include <stdio.h>
 #include <string.h>

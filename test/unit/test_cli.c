@@ -5,8 +5,8 @@
 #include <sysexits.h>
 
 #include "checkmain.h"
-#include "cli.h"
-#include "commands.h"
+#include "commands/cli.h"
+#include "commands/command.h"
 
 static const struct {
     const char *arg;

@@ -3,7 +3,7 @@
 #include <check.h>
 
 #include "checkmain.h"
-#include "clock.h"
+#include "base/clock.h"
 
 static const double naps[] = {0, -5, 1, 2.5, 30, 1000.4};
 

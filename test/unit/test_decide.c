@@ -30,7 +30,7 @@
 
 #include "checkmain.h"
 #include "tokens.h"
-#include "decide.h"
+#include "rules/decide.h"
 
 /* Rows leave the trailing self_hist out when they have no record. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

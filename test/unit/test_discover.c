@@ -2,8 +2,8 @@
  * act must be one of the configured members (the StatefulSet scaled
  * without the settings is EX_CONFIG, before any probe or write). */
 #include "checkmain.h"
-#include "discover.h"
-#include "settings.h"
+#include "engine/boot.h"
+#include "config/settings.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 
 #include "checkmain.h"
 #include "tokens.h"
-#include "failover.h"
+#include "rules/failover.h"
 
 #define NPEER 3
 #define RHOST "redis-%d.redis.ns.svc.cluster.local"

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "checkmain.h"
-#include "fsutil.h"
+#include "base/fsutil.h"
 
 static char dir[64];
 

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "checkmain.h"
-#include "beacon.h"
-#include "history.h"
-#include "info.h"
+#include "net/beacon.h"
+#include "model/history.h"
+#include "net/info.h"
 
 static void expand(char dst[HISTORY_ID_MAX], char c)
 {

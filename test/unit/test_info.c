@@ -1,6 +1,6 @@
 /* test_info.c: INFO parsers against real Redis 7.0 replies and garbage. */
 #include "checkmain.h"
-#include "info.h"
+#include "net/info.h"
 
 #include <limits.h>
 #include <string.h>

@@ -19,7 +19,7 @@
 
 #include "checkmain.h"
 #include "tokens.h"
-#include "lifecycle.h"
+#include "rules/health.h"
 
 #define NPEER 3
 #define RHOST "redis-%d.redis.ns.svc.cluster.local"

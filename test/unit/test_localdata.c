@@ -12,7 +12,7 @@
  *   aof-empty/         --appendonly yes, no writes
  *   aof-base-keys/     --appendonly yes, SET, BGREWRITEAOF (keys in the base) */
 #include "checkmain.h"
-#include "localdata.h"
+#include "model/localdata.h"
 
 #include <errno.h>
 #include <fcntl.h>

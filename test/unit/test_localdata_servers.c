@@ -6,7 +6,7 @@
  * repl-id and repl-offset are the same aux fields on all of them
  * (docs/servers.md). Run from the repository root. */
 #include "checkmain.h"
-#include "localdata.h"
+#include "model/localdata.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* test_observe.c: outcome and role names, classification, host matching. */
 #include "checkmain.h"
-#include "observe.h"
+#include "model/observation.h"
 
 #include <stdio.h>
 #include <string.h>

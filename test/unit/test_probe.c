@@ -6,8 +6,8 @@
  * Outcomes are asserted, never resolver wording. */
 #define _GNU_SOURCE   /* RTLD_NEXT, for the slow-resolver stand-in below (test only) */
 #include "checkmain.h"
-#include "dns.h"
-#include "probe.h"
+#include "net/dns.h"
+#include "net/probe.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* test_quote.c: conf_quote output, conf_split against sdssplitargs behaviour,
  * and the round trip of awkward passwords. */
 #include "checkmain.h"
-#include "quote.h"
+#include "base/quote.h"
 
 #include <string.h>
 

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "checkmain.h"
-#include "quote.h"
-#include "render.h"
-#include "sha256.h"
+#include "base/quote.h"
+#include "engine/render.h"
+#include "base/sha256.h"
 
 #define SECRETS_FMT \
     "{\"data\": {\"REPLICA_USERNAME\": \"replica-user\", \"REPLICA_PASSWORD\": \"%s\"," \

@@ -1,6 +1,6 @@
 /* test_router.c: the master router's verdict, table-driven. */
 #include "checkmain.h"
-#include "router.h"
+#include "rules/router.h"
 
 #include <stdio.h>
 #include <string.h>

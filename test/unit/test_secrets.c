@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "checkmain.h"
-#include "secrets.h"
+#include "config/secrets.h"
 
 static const char *fixture(const char *name) {
     static char buf[1024];

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "checkmain.h"
-#include "settings.h"
+#include "config/settings.h"
 
 static struct settings S;  /* large: keep it off the stack */
 static ri_err E;

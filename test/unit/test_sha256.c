@@ -1,6 +1,6 @@
 /* test_sha256.c: FIPS 180-4 / NIST digests and RFC 4231 HMAC vectors. */
 #include "checkmain.h"
-#include "sha256.h"
+#include "base/sha256.h"
 
 #include <string.h>
 

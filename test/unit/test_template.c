@@ -1,7 +1,7 @@
 /* test_template.c: rendering, standalone lines, scoping, every error, the
  * context and buffer helpers, and the built-in table. */
 #include "checkmain.h"
-#include "template.h"
+#include "base/template.h"
 
 #include <string.h>
 

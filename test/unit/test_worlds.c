@@ -66,7 +66,7 @@
 #include <string.h>
 
 #include "checkmain.h"
-#include "decide.h"
+#include "rules/decide.h"
 
 #define NPOD 3
 #define NSENT 3

@@ -6,7 +6,7 @@
 #define RI_TEST_TOKENS_H
 
 #include <string.h>
-#include "observe.h"
+#include "model/observation.h"
 
 static enum outcome parse_outcome(const char *s)
 {

@@ -1,0 +1,69 @@
+/* render.h: from settings + secrets + a role to the files' bytes.
+ *
+ * Contract:
+ *  - settings must have passed settings_finish(): values are not re-checked.
+ *  - Pure with respect to its inputs: the same settings, secrets and role
+ *    give byte-identical files (no time stamps, no randomness). Templates
+ *    come from settings.templates_dir when it has the file, else built in.
+ *  - Secrets reach the files only hashed (users.acl) or quoted with
+ *    conf_quote() (masterauth, auth-pass, sentinel-pass); a value that
+ *    cannot be represented is rejected naming its key (EX_DATAERR).
+ *  - render_commit() writes all files atomically (fsutil): secrets-bearing
+ *    files are 0600. Nothing is written when rendering failed.
+ */
+#ifndef RI_RENDER_H
+#define RI_RENDER_H
+
+#include "rules/decide.h"
+#include "base/fsutil.h"
+#include "config/secrets.h"
+#include "config/settings.h"
+#include "base/template.h"
+
+/* The role to write: ACT_MASTER, ACT_FOLLOW (host:port) for redis-init;
+ * ACT_MONITOR (host:port) for sentinel-init. rule names the decision rule or
+ * "override" for --master / --replica-of / --monitor. */
+struct role_target {
+    enum action action;
+    char host[OBS_HOST_MAX];
+    int port;
+    const char *rule;
+};
+
+#define RENDER_MAX_FILES 2
+
+struct rendered {
+    int n;
+    struct out_file files[RENDER_MAX_FILES];
+    struct buf bufs[RENDER_MAX_FILES];
+};
+
+int render_redis(const struct settings *s, const struct secrets *sec,
+                 const struct role_target *role, struct rendered *out, ri_err *e);
+int render_sentinel(const struct settings *s, const struct secrets *sec,
+                    const struct role_target *role, struct rendered *out, ri_err *e);
+
+/* Render template `name` (settings.templates_dir/<name>.tmpl first, else
+ * the built-in one) into out. */
+int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
+                    struct buf *out, ri_err *e);
+
+/* Set template variable name to quote(val): conf_quote, haproxy_quote,
+ * sh_quote... The scratch copy is wiped (val may be a secret). EX_CONFIG
+ * when val cannot be quoted. */
+typedef int (*render_quote_fn)(const char *in, size_t len, char *out, size_t outlen);
+int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quote, const char *val,
+                      ri_err *e);
+
+/* Write the rendered files into settings.conf_dir. */
+int render_commit(const struct settings *s, const struct rendered *r, ri_err *e);
+
+void rendered_free(struct rendered *r);
+
+/* This pod's own host name (redis or sentinel service), from the pattern. */
+int render_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e);
+
+/* The 40-hex-digit sentinel myid derived from the pod's host name. */
+void render_sentinel_myid(const char *own_host, char out[41]);
+
+#endif

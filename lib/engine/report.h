@@ -1,0 +1,22 @@
+/* report.h: what `discover` prints. Text for an operator at 3 a.m.; JSON
+ * (schema in docs/discover-json.md, "schema": 1) for scripts and tests.
+ * Neither ever contains a secret. */
+#ifndef RI_REPORT_H
+#define RI_REPORT_H
+
+#include <stdio.h>
+#include "engine/boot.h"
+#include "config/settings.h"
+
+struct report_meta {
+    const char *program;       /* "redis-init" / "sentinel-init" */
+    const struct settings *s;
+    int exit_code;             /* what the command will exit with */
+    const char *error;         /* the error line when not decided, else NULL */
+};
+
+void report_text(FILE *f, const struct report_meta *m, const struct discover_result *r);
+/* Returns 0, or -1 if JSON could not be built (out of memory). */
+int report_json(FILE *f, const struct report_meta *m, const struct discover_result *r);
+
+#endif

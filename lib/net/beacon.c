@@ -1,0 +1,356 @@
+/* beacon.c: the init-phase responder (see beacon.h). One thread, poll(),
+ * a handful of short-lived connections; every reply is a few hundred bytes. */
+#include "net/beacon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+
+#define MAX_LISTEN 8
+#define MAX_CONN   32
+#define IN_MAX     2048       /* a probe's pipeline is far smaller */
+#define MAX_ARGS   4
+#define IDLE_S     5          /* a probe needs milliseconds; free the slot */
+#define INIT_ERR   "-INIT redis-init is deciding this pod's role; no server runs yet\r\n"
+
+struct conn {
+    int fd;
+    int authed;
+    time_t seen;                  /* last byte received: idle ones are closed */
+    size_t len;
+    char in[IN_MAX];
+};
+
+struct beacon {
+    pthread_t thread;
+    int wake[2];                  /* stop: a byte on wake[1] */
+    int n_listen, listen[MAX_LISTEN];
+    struct conn conns[MAX_CONN];
+    char user[128], pass[256];
+    int has_data;
+    struct history hist;
+};
+
+/* ---------------------------------------------------------------------------
+ * Replies
+ * ------------------------------------------------------------------------ */
+
+/* Append to buf; 0 when it does not fit. */
+__attribute__((format(printf, 4, 5)))
+static int put(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *n, size - *n, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= size - *n) return 0;
+    *n += (size_t)k;
+    return 1;
+}
+
+int beacon_info_text(char *buf, size_t size, const char *section, int has_data,
+                     const struct history *h)
+{
+    int all = !section || !strcasecmp(section, "all") || !strcasecmp(section, "everything") ||
+              !strcasecmp(section, "default");
+    size_t n = 0;
+    buf[0] = '\0';
+    int ok = 1;
+#define PUT(...) (ok = ok && put(buf, size, &n, __VA_ARGS__))
+    if (all || !strcasecmp(section, "server"))
+        PUT("# Server\r\nredis_init_beacon:1\r\n");
+    if (all || !strcasecmp(section, "persistence"))
+        PUT("# Persistence\r\nloading:0\r\n");
+    if (all || !strcasecmp(section, "replication")) {
+        PUT("# Replication\r\nrole:redis-init\r\nri_has_data:%d\r\n", has_data ? 1 : 0);
+        if (h->known) {
+            PUT("ri_replid:%s\r\nri_offset:%lld\r\nri_was_master:%d\r\nri_written_ms:%lld\r\n",
+                h->id, h->offset, h->was_master, h->written_ms);
+            if (h->parent_id[0])
+                PUT("ri_parent_replid:%s\r\nri_parent_offset:%lld\r\n", h->parent_id,
+                    h->parent_offset);
+        }
+    }
+    if (all || !strcasecmp(section, "keyspace"))
+        PUT("# Keyspace\r\n");
+#undef PUT
+    return ok ? (int)n : -1;
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        if (k <= 0) return;    /* the peer went away; its probe reports that */
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+static void send_str(int fd, const char *s) { send_all(fd, s, strlen(s)); }
+
+/* Constant time in the length of the secret we hold. */
+static int secret_equal(const char *given, size_t glen, const char *ours)
+{
+    size_t olen = strlen(ours);
+    unsigned char diff = (unsigned char)(glen != olen);
+    for (size_t i = 0; i < olen; i++)
+        diff |= (unsigned char)(ours[i] ^ (i < glen ? given[i] : 0));
+    return diff == 0;
+}
+
+/* 1: close the connection after this reply. */
+static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t *alen)
+{
+    if (argc == 0) return 0;
+    if (!strcasecmp(argv[0], "AUTH") && (argc == 2 || argc == 3)) {
+        const char *user = argc == 3 ? argv[1] : "default";
+        if (strcmp(user, b->user) != 0) {
+            /* Not ours to judge: an application's or a sentinel's user must
+             * not read "wrong password" and give up; the server comes soon. */
+            send_str(c->fd, INIT_ERR);
+            return 0;
+        }
+        c->authed = secret_equal(argv[argc - 1], alen[argc - 1], b->pass);
+        send_str(c->fd, c->authed ? "+OK\r\n"
+                 : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        return 0;
+    }
+    if (!strcasecmp(argv[0], "QUIT")) {
+        send_str(c->fd, "+OK\r\n");
+        return 1;
+    }
+    if (!strcasecmp(argv[0], "INFO") && argc <= 2) {
+        if (!c->authed) {
+            send_str(c->fd, "-NOAUTH Authentication required.\r\n");
+            return 0;
+        }
+        char text[1024], head[32];
+        int n = beacon_info_text(text, sizeof text, argc == 2 ? argv[1] : NULL, b->has_data, &b->hist);
+        if (n < 0) n = 0;
+        snprintf(head, sizeof head, "$%d\r\n", n);
+        send_str(c->fd, head);
+        send_all(c->fd, text, (size_t)n);
+        send_str(c->fd, "\r\n");
+        return 0;
+    }
+    send_str(c->fd, INIT_ERR);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Requests: RESP arrays of bulk strings (what hiredis sends) or inline
+ * ------------------------------------------------------------------------ */
+
+/* Parse one request at c->in; returns bytes used, 0 if incomplete, -1 bad. */
+static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen)
+{
+    char *p = c->in, *end = c->in + c->len;
+    *argc = 0;
+    if (p[0] != '*') {
+        char *nl = memchr(p, '\n', c->len);
+        if (!nl) return 0;
+        *nl = '\0';
+        if (nl > p && nl[-1] == '\r') nl[-1] = '\0';
+        char *save = NULL;
+        for (char *tok = strtok_r(p, " ", &save); tok && *argc < MAX_ARGS;
+             tok = strtok_r(NULL, " ", &save)) {
+            alen[*argc] = strlen(tok);
+            argv[(*argc)++] = tok;
+        }
+        return nl + 1 - c->in;
+    }
+    char *nl = memchr(p, '\n', c->len);
+    if (!nl) return 0;
+    long n = strtol(p + 1, NULL, 10);
+    if (n < 0 || n > MAX_ARGS) return -1;
+    p = nl + 1;
+    for (long i = 0; i < n; i++) {
+        if (p >= end) return 0;
+        if (*p != '$') return -1;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) return 0;
+        long len = strtol(p + 1, NULL, 10);
+        if (len < 0 || len > IN_MAX) return -1;
+        p = nl + 1;
+        if (end - p < len + 2) return 0;
+        p[len] = '\0';          /* over the \r */
+        argv[i] = p;
+        alen[i] = (size_t)len;
+        p += len + 2;
+    }
+    *argc = (int)n;
+    return p - c->in;
+}
+
+static void conn_close(struct conn *c)
+{
+    close(c->fd);
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+}
+
+static void conn_readable(struct beacon *b, struct conn *c)
+{
+    ssize_t k = recv(c->fd, c->in + c->len, sizeof c->in - 1 - c->len, 0);
+    if (k <= 0) { conn_close(c); return; }
+    c->seen = time(NULL);
+    c->len += (size_t)k;
+    for (;;) {
+        int argc;
+        char *argv[MAX_ARGS];
+        size_t alen[MAX_ARGS];
+        long used = parse_request(c, &argc, argv, alen);
+        if (used < 0 || (used == 0 && c->len >= sizeof c->in - 1)) {
+            send_str(c->fd, "-ERR Protocol error\r\n");
+            conn_close(c);
+            return;
+        }
+        if (used == 0) return;
+        int done = reply(b, c, argc, argv, alen);
+        memmove(c->in, c->in + used, c->len - (size_t)used);
+        c->len -= (size_t)used;
+        if (done) { conn_close(c); return; }
+    }
+}
+
+static void accept_one(struct beacon *b, int lfd)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0) return;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    for (int i = 0; i < MAX_CONN; i++)
+        if (b->conns[i].fd < 0) {
+            b->conns[i].fd = fd;
+            b->conns[i].seen = time(NULL);
+            return;
+        }
+    close(fd);                   /* full: the prober retries next round */
+}
+
+static void *serve(void *arg)
+{
+    struct beacon *b = arg;
+    struct pollfd pfd[1 + MAX_LISTEN + MAX_CONN];
+    int who[1 + MAX_LISTEN + MAX_CONN];
+    for (;;) {
+        int n = 0;
+        pfd[n] = (struct pollfd){.fd = b->wake[0], .events = POLLIN};
+        who[n++] = -1;
+        for (int i = 0; i < b->n_listen; i++) {
+            pfd[n] = (struct pollfd){.fd = b->listen[i], .events = POLLIN};
+            who[n++] = -2 - i;
+        }
+        for (int i = 0; i < MAX_CONN; i++)
+            if (b->conns[i].fd >= 0) {
+                pfd[n] = (struct pollfd){.fd = b->conns[i].fd, .events = POLLIN};
+                who[n++] = i;
+            }
+        if (poll(pfd, (nfds_t)n, 1000) < 0 && errno != EINTR) return NULL;
+        if (pfd[0].revents) return NULL;
+        for (int i = 1; i < n; i++) {
+            if (!pfd[i].revents) continue;
+            if (who[i] <= -2) accept_one(b, b->listen[-2 - who[i]]);
+            else conn_readable(b, &b->conns[who[i]]);
+        }
+        time_t now = time(NULL);
+        for (int i = 0; i < MAX_CONN; i++)
+            if (b->conns[i].fd >= 0 && now - b->conns[i].seen > IDLE_S) conn_close(&b->conns[i]);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Start and stop
+ * ------------------------------------------------------------------------ */
+
+static int listen_on(const char *addr, int port)
+{
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    char ports[8];
+    snprintf(ports, sizeof ports, "%d", port);
+    if (getaddrinfo(addr, ports, &hints, &res) != 0) return -1;
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        if (bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 64)) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+static void bind_all(struct beacon *b, const char *bind, int port)
+{
+    char list[1024];
+    snprintf(list, sizeof list, "%s", bind);
+    for (char *save = NULL, *tok = strtok_r(list, " ", &save); tok && b->n_listen < MAX_LISTEN;
+         tok = strtok_r(NULL, " ", &save)) {
+        int optional = tok[0] == '-';
+        const char *a = tok + optional;
+        a = !strcmp(a, "*") ? "0.0.0.0" : !strcmp(a, "::*") ? "::" : a;
+        int fd = listen_on(a, port);
+        if (fd >= 0) b->listen[b->n_listen++] = fd;
+        else if (!optional)
+            log_warn("beacon: cannot listen; peers will see this pod as down while it decides",
+                     "address", a, "error", strerror(errno), NULL);
+    }
+}
+
+struct beacon *beacon_start(const char *bind, int port, const char *user, const char *pass,
+                            int has_data, const struct history *h)
+{
+    struct beacon *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    for (int i = 0; i < MAX_CONN; i++) b->conns[i].fd = -1;
+    snprintf(b->user, sizeof b->user, "%s", user);
+    snprintf(b->pass, sizeof b->pass, "%s", pass);
+    b->has_data = has_data;
+    b->hist = *h;
+    bind_all(b, bind, port);
+    if (b->n_listen == 0 || pipe(b->wake) != 0) goto fail;
+    fcntl(b->wake[0], F_SETFD, FD_CLOEXEC);
+    fcntl(b->wake[1], F_SETFD, FD_CLOEXEC);
+    if (pthread_create(&b->thread, NULL, serve, b) != 0) {
+        close(b->wake[0]);
+        close(b->wake[1]);
+        goto fail;
+    }
+    return b;
+fail:
+    for (int i = 0; i < b->n_listen; i++) close(b->listen[i]);
+    explicit_bzero(b->pass, sizeof b->pass);
+    free(b);
+    return NULL;
+}
+
+void beacon_stop(struct beacon *b)
+{
+    if (!b) return;
+    (void)!write(b->wake[1], "x", 1);
+    pthread_join(b->thread, NULL);
+    close(b->wake[0]);
+    close(b->wake[1]);
+    for (int i = 0; i < b->n_listen; i++) close(b->listen[i]);
+    for (int i = 0; i < MAX_CONN; i++)
+        if (b->conns[i].fd >= 0) close(b->conns[i].fd);
+    explicit_bzero(b->pass, sizeof b->pass);
+    free(b);
+}
