@@ -127,8 +127,20 @@ bin/static/sentinel-init: bin/static/redis-init
 static: $(STATIC_BINS)
 	@for f in $(STATIC_BINS); do printf '%s: %s bytes; %s\n' "$$f" "$$(stat -c %s $$f)" "$$(file -b $$f | cut -d, -f1-5)"; done
 
-unit: $(UNIT_BIN)
+unit: lint $(UNIT_BIN)
 	@test/run-unit.sh $(UNIT_BIN)
+
+# The layer rule of lib/ (docs/architecture.md), file and function sizes,
+# their planted negative cases, and the C layout (.clang-format; the unit
+# tests' tables are laid out by hand and not formatted).
+FORMATTED := $(wildcard lib/*/*.[ch] cmd/*/*.c tools/*.c test/tools/*.c test/fuzz/*.c)
+CLANG_FORMAT ?= clang-format
+lint:
+	@tools/check-layers.sh
+	@tools/check-size.sh
+	@out=$$(test/lint/test_check_layers.sh) || { echo "$$out"; exit 1; }; echo "$$out" | tail -1
+format:
+	$(CLANG_FORMAT) -i $(FORMATTED)
 
 # Sanitizer build: the unit suites and the integration tests run on ASan+UBSan binaries.
 san: $(SAN_BIN) $(B)/san/bin/redis-init $(B)/san/bin/sentinel-init

@@ -15,6 +15,7 @@ packages=(
     pkg-config libhiredis-dev libjansson-dev    # the libraries the default build links
     check libsubunit-dev                # unit tests
     clang libclang-rt-14-dev            # libFuzzer and sanitizers
+    clang-format                        # make lint: the C layout (.clang-format)
     redis-server redis-sentinel redis-tools     # the real servers the tests start
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes

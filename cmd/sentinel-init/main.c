@@ -1,5 +1,6 @@
 /* sentinel-init: find the master, write sentinel.conf and users.acl, and
- * (run) exec redis-sentinel. Everything lives in lib/; see lib/cli.h. */
+ * (run) start redis-sentinel. Everything lives in lib/; commands/cli.h is
+ * the way in. */
 #include "commands/cli.h"
 
 int main(int argc, char **argv) { return cli_main(argc, argv, KIND_SENTINEL); }

@@ -52,36 +52,83 @@ int fs_is_dir(const char *path) {
  * Reading
  * ------------------------------------------------------------------------ */
 
-int fs_read_file(const char *path, size_t max, char **data, size_t *len, ri_err *e) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ri_fail(e, EX_NOINPUT, "cannot read %s: %s", path, strerror(errno));
+static int read_fail(const char *path, const char *what, int err, ri_err *e) {
+    return ri_fail(e, EX_NOINPUT, "cannot read %s%s%s: %s", what ? what : "", what ? " " : "", path,
+                   strerror(err));
+}
+
+/* Move the content into a new buffer of cap bytes, wiping the old one. */
+static int grow(struct file_data *f, size_t cap) {
+    char *n = malloc(cap);
+    if (!n) return -1;
+    if (f->data) {
+        memcpy(n, f->data, f->cap);
+        if (f->wipe) explicit_bzero(f->data, f->cap);
+        free(f->data);
+    }
+    f->data = n;
+    f->cap = cap;
+    return 0;
+}
+
+void fs_file_free(struct file_data *f) {
+    if (f->data && f->wipe) explicit_bzero(f->data, f->cap);
+    free(f->data);
+    memset(f, 0, sizeof *f);
+}
+
+int fs_read_file(const char *path, const char *what, size_t max, int flags, struct file_data *out,
+                 ri_err *e) {
+    memset(out, 0, sizeof *out);
+    out->wipe = (flags & FS_WIPE) != 0;
+    /* O_NONBLOCK: a FIFO cannot hang us before fstat() rejects it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return read_fail(path, what, errno, e);
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int err = fstat(fd, &st) != 0      ? errno
+              : S_ISDIR(st.st_mode)    ? EISDIR
+              : !S_ISREG(st.st_mode)   ? -1
+                                       : 0;
+    if (err) {
         close(fd);
-        return ri_fail(e, EX_NOINPUT, "cannot read %s: not a regular file", path);
+        if (err > 0) return read_fail(path, what, err, e);
+        return ri_fail(e, EX_NOINPUT, "cannot read %s%s%s: not a regular file", what ? what : "",
+                       what ? " " : "", path);
     }
-    if ((size_t)st.st_size > max) {
+    /* Read to the end, not to st_size (a file may grow while read); the
+     * buffer holds one byte past max, to tell "too large", and the NUL. */
+    size_t n = 0;
+    if (grow(out, ((size_t)st.st_size < max ? (size_t)st.st_size : max) + 2)) {
         close(fd);
-        return ri_fail(e, EX_DATAERR, "%s: larger than %zu bytes", path, max);
+        return ri_fail(e, EX_OSERR, "out of memory reading %s", path);
     }
-    char *buf = malloc((size_t)st.st_size + 1);
-    if (!buf) { close(fd); return ri_fail(e, EX_OSERR, "out of memory reading %s", path); }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+    for (;;) {
+        if (n == out->cap - 1) {
+            if (n > max) break;
+            if (grow(out, out->cap - 1 > max / 2 ? max + 2 : 2 * out->cap)) {
+                close(fd);
+                fs_file_free(out);
+                return ri_fail(e, EX_OSERR, "out of memory reading %s", path);
+            }
+        }
+        ssize_t r = read(fd, out->data + n, out->cap - 1 - n);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
-            int err = errno;
-            free(buf); close(fd);
-            return ri_fail(e, EX_NOINPUT, "cannot read %s: %s", path, strerror(err));
+            err = errno;
+            close(fd);
+            fs_file_free(out);
+            return read_fail(path, what, err, e);
         }
-        if (r == 0) break;  /* shrank while reading: take what is there */
-        got += (size_t)r;
+        if (r == 0) break;
+        n += (size_t)r;
     }
     close(fd);
-    buf[got] = '\0';
-    *data = buf;
-    *len = got;
+    if (n > max) {
+        fs_file_free(out);
+        return ri_fail(e, EX_DATAERR, "%s: larger than %zu bytes", path, max);
+    }
+    out->data[n] = '\0';
+    out->len = n;
     return 0;
 }
 

@@ -23,9 +23,27 @@ struct out_file {
 
 int fs_write_files(const char *dir, const struct out_file *files, int n, ri_err *e);
 
-/* Read a whole regular file (at most max bytes, else EX_DATAERR) into a
- * malloc'd NUL-terminated buffer. EX_NOINPUT when it cannot be opened/read. */
-int fs_read_file(const char *path, size_t max, char **data, size_t *len, ri_err *e);
+/* A whole file in memory, from fs_read_file(). */
+struct file_data {
+    char *data;  /* NUL-terminated (a NUL inside is the caller's to judge) */
+    size_t len;
+    size_t cap;  /* bytes allocated: what fs_file_free() wipes */
+    int wipe;
+};
+
+#define FS_WIPE 1 /* the content may be secret: wipe every copy before it is freed */
+
+/* The one whole-file reader (settings, secrets, templates, the history
+ * record, install): a regular file of at most max bytes, opened
+ * non-blocking (a FIFO cannot hang us) and read to its end (a file that
+ * grows while read is measured, not trusted from fstat). what names the
+ * input in messages ("settings", "secrets", or NULL).
+ * Errors: EX_NOINPUT "cannot read <what> <path>: <reason>" when it cannot
+ * be opened or read or is not a regular file; EX_DATAERR "<path>: larger
+ * than <max> bytes" when it is too large, for every input alike. */
+int fs_read_file(const char *path, const char *what, size_t max, int flags, struct file_data *out,
+                 ri_err *e);
+void fs_file_free(struct file_data *f);
 
 /* 1 if path is a directory, 0 if something else, -1 if it does not exist. */
 int fs_is_dir(const char *path);

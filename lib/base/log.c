@@ -16,8 +16,6 @@ void log_init(const char *prog, enum log_level min_level) {
     log_min = min_level;
 }
 
-enum log_level log_min_level(void) { return log_min; }
-
 const char *log_int(char buf[24], long long v) {
     snprintf(buf, 24, "%lld", v);
     return buf;

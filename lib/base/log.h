@@ -11,7 +11,6 @@
 enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_init(const char *prog, enum log_level min_level);
-enum log_level log_min_level(void);
 
 void log_event(enum log_level level, const char *msg, ...) __attribute__((sentinel));
 

@@ -14,75 +14,6 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------------------
- * Output buffers
- * ------------------------------------------------------------------------- */
-
-void buf_init(struct buf *b) {
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-/* Grow by copying, never realloc: realloc may leave a copy of a rendered
- * secret in freed memory that we could not wipe. */
-static int buf_reserve(struct buf *b, size_t extra) {
-    if (extra > (size_t)-1 / 2 - b->len) return -1;
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap) return 0;
-    size_t ncap = b->cap ? b->cap : 64;
-    while (ncap < need) ncap *= 2;
-    char *n = malloc(ncap);
-    if (!n) return -1;
-    if (b->data) {
-        memcpy(n, b->data, b->len);
-        explicit_bzero(b->data, b->cap);
-        free(b->data);
-    }
-    b->data = n;
-    b->cap = ncap;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-int buf_append(struct buf *b, const char *s, size_t n) {
-    if (buf_reserve(b, n) < 0) return -1;
-    if (n) memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-int buf_appends(struct buf *b, const char *s) { return buf_append(b, s, strlen(s)); }
-
-int buf_printf(struct buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || buf_reserve(b, (size_t)n) < 0) return -1;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    return 0;
-}
-
-void buf_free(struct buf *b) {
-    if (b->data) {
-        explicit_bzero(b->data, b->cap);
-        free(b->data);
-    }
-    buf_init(b);
-}
-
-/* Drop everything after len, wiping it: a failed render leaves out as it was. */
-static void buf_truncate(struct buf *b, size_t len) {
-    if (b->data && len < b->len) {
-        explicit_bzero(b->data + len, b->len - len);
-        b->len = len;
-    }
-}
-
-/* ---------------------------------------------------------------------------
  * Contexts
  * ------------------------------------------------------------------------- */
 
@@ -171,13 +102,9 @@ int tmpl_setf(struct tmpl_ctx *c, const char *name, const char *fmt, ...) {
     buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int rc = buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_reserve(&b, (size_t)n) < 0) return -1;
-    va_start(ap, fmt);
-    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    int rc = tmpl_set(c, name, b.data);
+    if (!rc) rc = tmpl_set(c, name, b.data ? b.data : "");
     buf_free(&b);
     return rc;
 }

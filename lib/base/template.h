@@ -26,6 +26,7 @@
 #define RI_TEMPLATE_H
 
 #include <stddef.h>
+#include "base/buf.h"
 #include "base/err.h"
 
 #define TMPL_MAX_DEPTH 8
@@ -46,19 +47,6 @@ struct tmpl_ctx *tmpl_add_item(struct tmpl_ctx *c, const char *name);
 int tmpl_set_list(struct tmpl_ctx *c, const char *name);
 /* Free c and everything it owns; string values are wiped first. */
 void tmpl_ctx_free(struct tmpl_ctx *c);
-
-/* A growable output buffer. data is NULL until the first append, then
- * always NUL-terminated (data[len] == 0). Growth copies and wipes rather
- * than realloc, so no stale copy of a secret is left in freed memory. */
-struct buf {
-    char *data;
-    size_t len, cap;
-};
-void buf_init(struct buf *b);
-int buf_append(struct buf *b, const char *s, size_t n);   /* 0 or -1 on OOM */
-int buf_appends(struct buf *b, const char *s);
-int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_free(struct buf *b);  /* wipes then frees */
 
 /* Render src (len bytes) against c, appending to out. */
 int tmpl_render(const char *src, size_t len, const char *origin,

@@ -1,210 +1,35 @@
-/* cmd_prestop.c: `prestop`, the preStop hook. Observe, let the pure step
- * function (lib/prestop.c) choose, carry it out, repeat; one bound,
- * prestop-timeout, covers everything. The write pause itself is given the
- * time left as its own timeout, so even if this process is killed the
- * server never stays paused past the bound. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "base/clock.h"
+/* prestop.c: `prestop`, the preStop hook: hand the master role over before
+ * the pod stops (engine/handover.h). */
 #include "commands/command.h"
-#include "engine/boot.h"
-#include "base/log.h"
-#include "net/probe.h"
+#include "commands/help.h"
+#include "engine/handover.h"
 
-#define ROUND_GAP_MS 50     /* between observations while waiting */
+static int run_prestop(struct invocation *inv, ri_err *e) {
+    if (inv->o->kind == KIND_SENTINEL) return handover_sentinel(inv->s, inv->sec, e);
+    return handover_redis(inv->s, inv->sec, e);
+}
 
-struct prestop_run {
-    const struct settings *s;
-    const char *admin_user, *admin_pass;
-    double t0;
-    struct prestop_obs po;
-    struct probe_config pc;
-    char probe_user[SET_NAME_MAX], probe_pass[256];
+static void usage(FILE *f, const struct cli_opts *o) {
+    fprintf(f,
+            "Usage: %s prestop [OPTIONS]\n\n%s"
+            "Bounded by [lifecycle] prestop-timeout; exit 0 when done or nothing to do,\n"
+            "69 when it could not (logged). Rules: docs/lifecycle.md.\n\nOptions:\n",
+            o->prog,
+            o->kind == KIND_SENTINEL
+                ? "The sentinel container's preStop hook: returns at once unless this sentinel\n"
+                  "leads a failover in progress; then it waits for it to finish.\n"
+                : "The redis container's preStop hook: if this pod is the master, pause writes,\n"
+                  "let the replicas catch up, make the sentinels fail over, follow the new\n"
+                  "master and unpause. A replica returns at once.\n");
+    help_settings_options(f, o);
+    help_footer(f);
+}
+
+const struct command command_prestop = {
+    .name = "prestop",
+    .run = run_prestop,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS,
+    .summary = {"the preStop hook: hand the master role over before stopping",
+     "the preStop hook: hand the master role over before stopping"},
+    .usage = usage,
 };
-
-static double elapsed(const struct prestop_run *r) { return mono_ms() - r->t0; }
-
-static int time_left(const struct prestop_run *r)
-{
-    double left = r->s->prestop_timeout_ms - elapsed(r);
-    return left < 1 ? 1 : (int)left;
-}
-
-/* One command on the local server as admin. */
-static int local_action(struct prestop_run *r, int argc, const char **argv, const char *what,
-                        ri_err *e)
-{
-    int t = r->s->check_timeout_ms < time_left(r) ? r->s->check_timeout_ms : time_left(r);
-    return probe_action(LOCAL_HOST, r->s->redis_port, r->admin_user, r->admin_pass, t, argc, argv,
-                        what, e);
-}
-
-static void unpause(struct prestop_run *r)
-{
-    const char *av[] = {"CLIENT", "UNPAUSE"};
-    ri_err e = {0};
-    if (local_action(r, 2, av, "CLIENT UNPAUSE", &e) == 0) {
-        r->po.st.unpaused = 1;
-        log_info("writes unpaused", NULL);
-    } else {
-        log_warn("could not unpause; the pause ends by itself at the bound", "error", e.msg, NULL);
-        sleep_ms(ROUND_GAP_MS);
-    }
-}
-
-static void do_pause(struct prestop_run *r)
-{
-    char ms[24];
-    snprintf(ms, sizeof ms, "%d", time_left(r));
-    const char *av[] = {"CLIENT", "PAUSE", ms, "WRITE"};
-    ri_err e = {0};
-    if (local_action(r, 4, av, "CLIENT PAUSE", &e) != 0) {
-        log_warn("could not pause writes; retrying", "error", e.msg, NULL);
-        sleep_ms(ROUND_GAP_MS);
-        return;
-    }
-    r->po.st.paused = 1;
-    /* No write runs after PAUSE WRITE returns: this INFO is the final offset. */
-    struct redis_obs *me = &r->po.round.redis[r->po.self];
-    probe_redis(&r->pc, me);
-    if (me->p.outcome == OUT_ANSWER) r->po.st.pause_offset = me->offset;
-    char off[24];
-    log_info("writes paused", "for_ms", ms, "offset", log_int(off, r->po.st.pause_offset), NULL);
-}
-
-static void do_failover(struct prestop_run *r, int sentinel)
-{
-    const struct sentinel_obs *so = &r->po.round.sentinels[sentinel];
-    ri_err e = {0};
-    r->po.st.failover_tried_at = elapsed(r);
-    if (probe_sentinel_failover(so->p.host, so->p.port, r->admin_user, r->admin_pass,
-                                r->s->master_name, r->s->check_timeout_ms, NULL, &e) == 0) {
-        r->po.st.failover_sent = 1;
-        log_info("sentinel accepted the failover", "sentinel", so->p.host, NULL);
-    } else {
-        log_warn("sentinel refused the failover; will ask again", "sentinel", so->p.host, "error",
-                 e.msg, NULL);
-    }
-}
-
-static void do_demote(struct prestop_run *r, int peer)
-{
-    const struct redis_obs *m = &r->po.round.redis[peer];
-    char port[24];
-    snprintf(port, sizeof port, "%d", m->p.port);
-    const char *av[] = {"REPLICAOF", m->p.host, port};
-    ri_err e = {0};
-    if (local_action(r, 3, av, "REPLICAOF", &e) == 0) {
-        log_info("following the new master", "master", m->p.host, NULL);
-    } else {
-        log_warn("could not follow the new master; retrying", "error", e.msg, NULL);
-        sleep_ms(ROUND_GAP_MS);
-    }
-}
-
-static int setup(struct prestop_run *r, const struct settings *s, const struct secrets *sec,
-                 ri_err *e)
-{
-    int rc;
-    r->s = s;
-    r->t0 = mono_ms();
-    r->po.bound_ms = s->prestop_timeout_ms;
-    r->po.st.pause_offset = -1;
-    r->po.st.failover_tried_at = -1;
-    r->po.self = s->ordinal;
-    if ((rc = secrets_require_username(sec, SECRET_ADMIN_USER, &r->admin_user, e)) ||
-        (rc = secrets_require(sec, SECRET_ADMIN_PASS, &r->admin_pass, e)) ||
-        (rc = discover_plan(s, 0, &r->po.round, e)) ||
-        (rc = discover_probe_config(s, sec, &r->pc, r->probe_user, sizeof r->probe_user,
-                                    r->probe_pass, sizeof r->probe_pass, e)))
-        return rc;
-    if (s->ordinal < 0 || s->ordinal >= r->po.round.n_redis)
-        return ri_fail(e, EX_CONFIG, "pod \"%s\" (ordinal %d) is none of the %d configured redis pods",
-                       s->pod_name, s->ordinal, r->po.round.n_redis);
-    /* Our own slot is probed too, by loopback; sentinels name us by self_host. */
-    struct peer_common *me = &r->po.round.redis[s->ordinal].p;
-    snprintf(me->host, sizeof me->host, "%s", LOCAL_HOST);
-    me->outcome = OUT_ERROR;
-    return 0;
-}
-
-static int prestop_redis(const struct settings *s, const struct secrets *sec, ri_err *e)
-{
-    struct prestop_run *r = calloc(1, sizeof *r);
-    struct prestop_decision d;
-    char last[DEC_REASON_MAX] = "";
-    if (!r) return ri_fail(e, EX_OSERR, "out of memory");
-    int rc = setup(r, s, sec, e);
-    while (!rc) {
-        int left = time_left(r);
-        if (left >= s->check_timeout_ms) {
-            r->pc.timeout_ms = s->check_timeout_ms;
-            if ((rc = probe_round(&r->pc, &r->po.round, e))) break;
-            struct redis_obs *me = &r->po.round.redis[r->po.self];
-            if (r->po.st.paused && r->po.st.pause_offset < 0 && me->p.outcome == OUT_ANSWER)
-                r->po.st.pause_offset = me->offset;
-            record_history(s, me);
-            r->po.now_ms = elapsed(r);
-        } else {
-            /* A round with less than its probe budget could only see
-             * timeouts and read them as a dead server (H1): the bound is
-             * reached (H16) one check-timeout early. */
-            r->po.now_ms = r->po.bound_ms;
-        }
-        prestop_next(&r->po, &d);
-        if (strcmp(last, d.reason) != 0) {
-            log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
-            snprintf(last, sizeof last, "%s", d.reason);
-        }
-        switch (d.step) {
-        case PS_WAIT: sleep_ms(ROUND_GAP_MS); break;
-        case PS_PAUSE: do_pause(r); break;
-        case PS_FAILOVER: do_failover(r, d.target); break;
-        case PS_DEMOTE: do_demote(r, d.target); break;
-        case PS_UNPAUSE: unpause(r); break;
-        case PS_DONE:
-            if (r->po.st.paused && !r->po.st.unpaused) unpause(r);
-            rc = d.code ? ri_fail(e, d.code, "prestop (rule %s): %s", d.rule, d.reason) : 0;
-            goto out;
-        }
-    }
-out:
-    explicit_bzero(r->probe_pass, sizeof r->probe_pass);
-    free(r);
-    return rc;
-}
-
-static int prestop_sentinel(const struct settings *s, const struct secrets *sec, ri_err *e)
-{
-    char user[SET_NAME_MAX], pass[256];
-    struct sentinel_master_obs own;
-    struct prestop_decision d;
-    double t0 = mono_ms();
-    int logged_wait = 0;
-    int rc = secrets_probe_credentials(sec, user, sizeof user, pass, sizeof pass, e);
-    while (!rc) {
-        double now = mono_ms() - t0, left = s->prestop_timeout_ms - now;
-        memset(&own, 0, sizeof own);
-        snprintf(own.p.host, sizeof own.p.host, "%s", LOCAL_HOST);
-        own.p.port = s->sentinel_port;
-        probe_sentinel_master(&own, user, pass, s->master_name,
-                              left < s->check_timeout_ms ? (left < 1 ? 1 : (int)left) : s->check_timeout_ms);
-        prestop_sentinel_next(&own, mono_ms() - t0, s->prestop_timeout_ms, &d);
-        if (d.step == PS_DONE) {
-            log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
-            rc = d.code ? ri_fail(e, d.code, "prestop (rule %s): %s", d.rule, d.reason) : 0;
-            break;
-        }
-        if (!logged_wait++) log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
-        sleep_ms(100);
-    }
-    explicit_bzero(pass, sizeof pass);
-    return rc;
-}
-
-int cmd_prestop(enum ri_kind kind, const struct settings *s, const struct secrets *sec, ri_err *e)
-{
-    return kind == KIND_SENTINEL ? prestop_sentinel(s, sec, e) : prestop_redis(s, sec, e);
-}

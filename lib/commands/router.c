@@ -1,177 +1,29 @@
-/* cmd_router.c: `redis-init router` (render HAProxy's configuration for the
- * master router) and `redis-init router-check` (HAProxy's external health
- * check). See cmd_router.h and docs/connecting.md. */
+/* router.c: `router`: write the master router's HAProxy files
+ * (engine/router.h). It loads the secrets only to fail now, not in every
+ * health check later, when the file the check will read is unreadable. */
 #include "commands/command.h"
+#include "commands/help.h"
+#include "engine/router.h"
 
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+static int run_router(struct invocation *inv, ri_err *e) { return router_render(inv->s, e); }
 
-#include "base/cfgquote.h"
-#include "engine/boot.h"
-#include "base/fsutil.h"
-#include "base/log.h"
-#include "net/probe.h"
-#include "engine/render.h"
-#include "rules/router.h"
-#include "base/template.h"
-
-#ifndef RI_VERSION
-#define RI_VERSION "dev"
-#endif
-
-static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while rendering the router"); }
-
-/* ---------------------------------------------------------------------------
- * Rendering
- * ------------------------------------------------------------------------ */
-
-/* The redis-init binary HAProxy's check runs: [paths] redis-init, else this one. */
-static int check_binary(const struct settings *s, char *out, size_t outlen, ri_err *e) {
-    if (s->redis_init_bin[0]) return fs_absolute(s->redis_init_bin, out, outlen, e);
-    ssize_t n = readlink("/proc/self/exe", out, outlen - 1);
-    if (n <= 0 || (size_t)n >= outlen - 1)
-        return ri_fail(e, EX_CONFIG, "cannot tell where this redis-init binary is: set [paths] redis-init");
-    out[n] = '\0';
-    return 0;
+static void usage(FILE *f, const struct cli_opts *o) {
+    struct cli_opts as_router = *o;
+    fprintf(f,
+            "Usage: %s router [OPTIONS]\n\n"
+            "Write haproxy.cfg, router-check and router-check.ini into the conf dir: HAProxy\n"
+            "routes to the pod that answers role:master and that a majority of the sentinels\n"
+            "name. No credential is written: the check reads the secrets itself.\n\nOptions:\n",
+            o->prog);
+    as_router.kind = KIND_SENTINEL; /* the router has no data dir: no -d */
+    help_settings_options(f, &as_router);
+    fputs("See docs/connecting.md.\n", f);
 }
 
-static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
-    char secrets[PATH_MAX];
-    int rc = fs_absolute(s->secrets_path, secrets, sizeof secrets, e);
-    if (rc) return rc;
-    /* Written inside double quotes of an INI value: these would not read back. */
-    if (strpbrk(secrets, "\";\r\n"))
-        return ri_fail(e, EX_CONFIG, "[paths] secrets \"%s\": the router check cannot use a path with '\"', ';' or a newline",
-                       secrets);
-    if (tmpl_set(c, "namespace", s->namespace_) || tmpl_set(c, "domain", s->domain) ||
-        tmpl_set(c, "redis_service", s->redis_service) ||
-        tmpl_set(c, "sentinel_service", s->sentinel_service) ||
-        tmpl_setf(c, "redis_replicas", "%d", s->redis_replicas) ||
-        tmpl_setf(c, "sentinel_replicas", "%d", s->sentinel_replicas) ||
-        tmpl_setf(c, "redis_port", "%d", s->redis_port) ||
-        tmpl_setf(c, "sentinel_port", "%d", s->sentinel_port) ||
-        tmpl_set(c, "master_name", s->master_name) || tmpl_set(c, "host_pattern", s->host_pattern) ||
-        tmpl_set(c, "secrets", secrets) || tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms))
-        return oom(e);
-    return 0;
-}
-
-static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char *check_path, ri_err *e) {
-    int rc;
-    if (tmpl_set_list(c, "servers") ||
-        tmpl_setf(c, "port", "%d", s->redis_port) || tmpl_set(c, "master_name", s->master_name) ||
-        tmpl_setf(c, "sentinels", "%d", s->sentinel_replicas) ||
-        tmpl_setf(c, "majority", "%d", sentinel_majority(s->sentinel_replicas)) ||
-        tmpl_setf(c, "check_timeout", "%d", s->probe_timeout_ms + 500) ||
-        /* first checks spread over inter (1 s), each up to the check timeout,
-         * plus one for date's whole seconds */
-        tmpl_setf(c, "warmup", "%d", 2 + (s->probe_timeout_ms + 500 + 999) / 1000))
-        return oom(e);
-    if ((rc = render_set_quoted(c, "check_command", haproxy_quote, check_path, e))) return rc;
-    for (int i = 0; i < s->redis_replicas; i++) {
-        char host[SET_HOST_MAX];
-        struct tmpl_ctx *it = tmpl_add_item(c, "servers");
-        if (!it) return oom(e);
-        if ((rc = settings_host(s, s->redis_service, i, host, sizeof host, e))) return rc;
-        if (tmpl_setf(it, "name", "%s-%d", s->redis_service, i) || tmpl_set(it, "host", host) ||
-            tmpl_setf(it, "port", "%d", s->redis_port))
-            return oom(e);
-    }
-    return 0;
-}
-
-int cmd_router(const struct settings *s, ri_err *e) {
-    char dir[PATH_MAX], check_path[PATH_MAX], ini_path[PATH_MAX], bin[PATH_MAX];
-    struct tmpl_ctx *cfg = tmpl_ctx_new(), *ini = tmpl_ctx_new(), *sh = tmpl_ctx_new();
-    struct buf out[3];
-    for (int i = 0; i < 3; i++) buf_init(&out[i]);
-    int rc = (!cfg || !ini || !sh) ? oom(e) : 0;
-    if (!rc) rc = fs_absolute(s->conf_dir, dir, sizeof dir, e);
-    if (!rc) rc = fs_join(check_path, sizeof check_path, dir, "router-check", e);
-    if (!rc) rc = fs_join(ini_path, sizeof ini_path, dir, "router-check.ini", e);
-    if (!rc) rc = check_binary(s, bin, sizeof bin, e);
-    if (!rc && (tmpl_set(cfg, "version", RI_VERSION) || tmpl_set(ini, "version", RI_VERSION) ||
-                tmpl_set(sh, "version", RI_VERSION)))
-        rc = oom(e);
-    if (!rc) rc = cfg_context(cfg, s, check_path, e);
-    if (!rc) rc = ini_context(ini, s, e);
-    if (!rc) rc = render_set_quoted(sh, "bin", sh_quote, bin, e);
-    if (!rc) rc = render_set_quoted(sh, "ini", sh_quote, ini_path, e);
-    if (!rc) rc = render_template(s, "haproxy.cfg", cfg, &out[0], e);
-    if (!rc) rc = render_template(s, "router-check.ini", ini, &out[1], e);
-    if (!rc) rc = render_template(s, "router-check", sh, &out[2], e);
-    if (!rc) {
-        struct out_file f[3] = {
-            {"haproxy.cfg", out[0].data, out[0].len, 0600},
-            {"router-check.ini", out[1].data, out[1].len, 0600},
-            {"router-check", out[2].data, out[2].len, 0700},
-        };
-        rc = fs_write_files(dir, f, 3, e);
-    }
-    if (!rc) log_info("wrote router configuration", "dir", dir, "servers", log_int((char[24]){0}, s->redis_replicas), NULL);
-    for (int i = 0; i < 3; i++) buf_free(&out[i]);
-    tmpl_ctx_free(cfg);
-    tmpl_ctx_free(ini);
-    tmpl_ctx_free(sh);
-    return rc;
-}
-
-/* ---------------------------------------------------------------------------
- * The health check
- * ------------------------------------------------------------------------ */
-
-/* HAPROXY_SERVER_NAME is "<redis-service>-<N>" (as rendered): its ordinal. */
-static int server_ordinal(const struct settings *s, const char *name, ri_err *e) {
-    size_t n = strlen(s->redis_service);
-    char *end;
-    if (!name || strncmp(name, s->redis_service, n) != 0 || name[n] != '-' || !name[n + 1])
-        return ri_fail(e, EX_USAGE, "router-check: HAPROXY_SERVER_NAME \"%s\" is not a %s-N pod "
-                       "(run by HAProxy, see haproxy.cfg)", name ? name : "", s->redis_service), -1;
-    long i = strtol(name + n + 1, &end, 10);
-    if (*end || i < 0 || i >= s->redis_replicas)
-        return ri_fail(e, EX_USAGE, "router-check: server \"%s\" is not one of the %d redis pods",
-                       name, s->redis_replicas), -1;
-    return (int)i;
-}
-
-/* The sentinels as discovery plans them; one redis slot: the server HAProxy names. */
-static int plan(const struct settings *s, const char *addr, int port, struct observations *o, ri_err *e) {
-    int rc = discover_plan(s, 0, o, e);
-    if (rc) return rc;
-    o->n_redis = 1;
-    o->redis_port = port;
-    memset(&o->redis[0], 0, sizeof o->redis[0]);
-    snprintf(o->redis[0].p.host, sizeof o->redis[0].p.host, "%s", addr);
-    o->redis[0].p.port = port;
-    o->redis[0].p.outcome = OUT_ERROR;
-    return 0;
-}
-
-int cmd_router_check(const struct settings *s, const struct secrets *sec, ri_err *e) {
-    const char *name = getenv("HAPROXY_SERVER_NAME"), *addr = getenv("HAPROXY_SERVER_ADDR");
-    const char *port_s = getenv("HAPROXY_SERVER_PORT");
-    int ord = server_ordinal(s, name, e), port = port_s ? atoi(port_s) : 0;
-    if (ord < 0) return e->code;
-    if (!addr || !*addr || port < 1 || port > 65535)
-        return ri_fail(e, EX_USAGE, "router-check: HAPROXY_SERVER_ADDR / HAPROXY_SERVER_PORT not set (run by HAProxy)");
-    char own[SET_HOST_MAX], pu[SET_NAME_MAX], pp[256];
-    struct probe_config pc;
-    struct observations *o = calloc(1, sizeof *o);
-    if (!o) return ri_fail(e, EX_OSERR, "out of memory");
-    int rc = settings_host(s, s->redis_service, ord, own, sizeof own, e);
-    if (!rc) rc = plan(s, addr, port, o, e);
-    if (!rc) rc = discover_probe_config(s, sec, &pc, pu, sizeof pu, pp, sizeof pp, e);
-    if (!rc) rc = probe_round(&pc, o, e);
-    if (!rc) {
-        struct router_verdict v;
-        router_verdict(o, own, port, &v);
-        log_debug(v.up ? "route" : "do not route", "server", name, "addr", addr, "why", v.why, NULL);
-        if (!v.up) rc = ri_fail(e, EX_UNAVAILABLE, "%s: %s", name, v.why);
-    }
-    explicit_bzero(pp, sizeof pp);
-    free(o);
-    return rc;
-}
+const struct command command_router = {
+    .name = "router",
+    .run = run_router,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | REDIS_ONLY,
+    .summary = {"write haproxy.cfg + its health check for the master router", NULL},
+    .usage = usage,
+};

@@ -1,76 +1,27 @@
-/* cmd_webdis.c: webdis.json from settings + secrets (see cmd_webdis.h). */
+/* webdis.c: `webdis`: write webdis.json for Webdis behind the router
+ * (engine/webdis.h). */
 #include "commands/command.h"
+#include "commands/help.h"
+#include "engine/webdis.h"
 
-#include <jansson.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
+static int run_webdis(struct invocation *inv, ri_err *e) { return webdis_render(inv->s, inv->sec, e); }
 
-#include "config/acl.h"
-#include "base/fsutil.h"
-#include "base/log.h"
-#include "base/template.h"
-
-/* ["GET", "SET", ...] from WEBDIS_COMMANDS. */
-static json_t *allowed_commands(void) {
-    static const char cmds[] = WEBDIS_COMMANDS;
-    json_t *a = json_array();
-    for (const char *p = cmds; a && *p;) {
-        size_t n = strcspn(p, " ");
-        if (json_array_append_new(a, json_stringn(p, n))) { json_decref(a); return NULL; }
-        p += n + (p[n] == ' ');
-    }
-    return a;
+static void usage(FILE *f, const struct cli_opts *o) {
+    struct cli_opts as_router = *o;
+    fprintf(f,
+            "Usage: %s webdis [OPTIONS]\n\n"
+            "Write webdis.json (0600) into the conf dir: Webdis behind the router as the\n"
+            "WEBDIS_USERNAME/WEBDIS_PASSWORD user, HTTP ACL from everything disabled.\n\nOptions:\n",
+            o->prog);
+    as_router.kind = KIND_SENTINEL; /* Webdis has no data dir: no -d */
+    help_settings_options(f, &as_router);
+    fputs("See docs/connecting.md.\n", f);
 }
 
-static json_t *webdis_doc(const struct settings *s, const char *host, const char *user, const char *pass) {
-    json_t *allow = allowed_commands();
-    if (!allow) return NULL;
-    /* Webdis applies every matching rule in order, the last one wins:
-     * everything off, then the allow-list on. */
-    return json_pack("{s:s, s:i, s:[s,s], s:i, s:s, s:i, s:i, s:i, s:b, s:b, s:i, s:s, s:[{s:[s]}, {s:o}]}",
-                     "redis_host", host, "redis_port", s->redis_port, "redis_auth", user, pass,
-                     "database", 0, "http_host", "0.0.0.0", "http_port", s->webdis_port,
-                     "threads", 2, "pool_size", 10, "daemonize", 0, "websockets", 0,
-                     "verbosity", 3, "logfile", "/dev/stderr",
-                     "acl", "disabled", "*", "enabled", allow);
-}
-
-int cmd_webdis(const struct settings *s, const struct secrets *sec, ri_err *e) {
-    const char *user = WEBDIS_DEFAULT_USER, *pass;
-    char host[SET_HOST_MAX + 8], dir[PATH_MAX];
-    int rc = secrets_require(sec, SECRET_WEBDIS_PASS, &pass, e);
-    if (rc) return ri_prefix(e, "redis-init webdis needs Webdis's own user");
-    if (secrets_get(sec, SECRET_WEBDIS_USER, NULL) &&
-        (rc = secrets_require_username(sec, SECRET_WEBDIS_USER, &user, e)))
-        return rc;
-    /* Webdis reads a value that starts with '$' as the name of an environment variable. */
-    if (user[0] == '$' || pass[0] == '$')
-        return ri_fail(e, EX_DATAERR, "%s: key %s: starts with '$', which Webdis reads as an environment "
-                       "variable name; choose one that does not", secrets_origin(sec),
-                       user[0] == '$' ? SECRET_WEBDIS_USER : SECRET_WEBDIS_PASS);
-    /* [router] host (docker compose: the router's service name), else its Kubernetes Service. */
-    int n = s->router_host[0] ? snprintf(host, sizeof host, "%s", s->router_host)
-                              : snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service, s->namespace_, s->domain);
-    if (n < 0 || (size_t)n >= sizeof host || n > 253)
-        return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",
-                       s->router_service, s->namespace_, s->domain);
-    if ((rc = fs_absolute(s->conf_dir, dir, sizeof dir, e))) return rc;
-    json_t *doc = webdis_doc(s, host, user, pass);
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(doc);  /* jansson does not wipe: the password stays in freed heap until reused */
-    if (!text) return ri_fail(e, EX_OSERR, "out of memory building webdis.json");
-    size_t len = strlen(text);
-    struct buf b;
-    buf_init(&b);
-    if (buf_append(&b, text, len) || buf_append(&b, "\n", 1)) rc = ri_fail(e, EX_OSERR, "out of memory");
-    explicit_bzero(text, len);
-    free(text);
-    if (!rc) {
-        struct out_file f = {"webdis.json", b.data, b.len, 0600};
-        rc = fs_write_files(dir, &f, 1, e);
-    }
-    buf_free(&b);
-    if (!rc) log_info("wrote webdis.json", "dir", dir, "redis_host", host, "user", user, NULL);
-    return rc;
-}
+const struct command command_webdis = {
+    .name = "webdis",
+    .run = run_webdis,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | REDIS_ONLY,
+    .summary = {"write webdis.json (Webdis behind the router)", NULL},
+    .usage = usage,
+};

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "base/sha256.h"
+#include "config/validate.h"
 
 /* ---------------------------------------------------------------------------
  * Hashes
@@ -85,4 +86,49 @@ int acl_webdis_rules(char *out, size_t outlen) {
         p += n + (p[n] == ' ');
     }
     return o < outlen ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * [acl] user = NAME SECRET_KEY RULES...
+ * ------------------------------------------------------------------------ */
+
+static const char *token(const char *p, const char **start, size_t *len) {
+    while (*p == ' ' || *p == '\t') p++;
+    *start = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    *len = (size_t)(p - *start);
+    return p;
+}
+
+int acl_parse_user(const char *v, struct acl_extra_user *u, ri_err *e) {
+    char why[128];
+    if (validate_line(v, why, sizeof why))
+        return ri_fail(e, EX_CONFIG, "%s", why);
+    const char *name, *key, *rules;
+    size_t nl, kl;
+    const char *p = token(token(v, &name, &nl), &key, &kl);
+    while (*p == ' ' || *p == '\t') p++;
+    rules = p;
+    if (!nl || !kl || !*rules)
+        return ri_fail(e, EX_CONFIG, "expected \"NAME SECRET_KEY RULES...\"");
+    if (nl >= sizeof u->name)
+        return ri_fail(e, EX_CONFIG, "user name longer than %zu bytes", sizeof u->name - 1);
+    memcpy(u->name, name, nl);
+    u->name[nl] = '\0';
+    if (strcmp(u->name, "default") == 0)
+        return ri_fail(e, EX_CONFIG, "user \"default\" is managed by [acl] default-user");
+    int key_ok = kl < sizeof u->secret_key;
+    for (size_t i = 0; key_ok && i < kl; i++)
+        key_ok = isalnum((unsigned char)key[i]) || key[i] == '-' || key[i] == '_' || key[i] == '.';
+    if (!key_ok)
+        return ri_fail(e, EX_CONFIG, "user %s: SECRET_KEY must be 1..%zu letters, digits, '-', '_' or '.'",
+                       u->name, sizeof u->secret_key - 1);
+    memcpy(u->secret_key, key, kl);
+    u->secret_key[kl] = '\0';
+    size_t rl = strlen(rules);
+    while (rl && (rules[rl - 1] == ' ' || rules[rl - 1] == '\t')) rl--;
+    if (rl >= sizeof u->rules) return ri_fail(e, EX_CONFIG, "user %s: rules too long", u->name);
+    memcpy(u->rules, rules, rl);
+    u->rules[rl] = '\0';
+    return acl_check_rules(u->name, u->rules, e);
 }

@@ -10,6 +10,16 @@
 #include <stddef.h>
 #include "base/err.h"
 
+#define ACL_NAME_MAX  64   /* user names and secret keys of [acl] user */
+#define ACL_RULES_MAX 1024
+
+/* An [acl] user line of the settings: "NAME SECRET_KEY RULES...". */
+struct acl_extra_user {
+    char name[ACL_NAME_MAX];        /* ACL user name */
+    char secret_key[ACL_NAME_MAX];  /* key in the secrets input holding its password */
+    char rules[ACL_RULES_MAX];      /* ACL rules, e.g. "~app:* +@read" (no passwords) */
+};
+
 /* Rules on redis pods. */
 #define ACL_RULES_ADMIN    "~* &* +@all"
 #define ACL_RULES_REPLICA  "resetchannels -@all +psync +replconf +ping"
@@ -34,8 +44,7 @@
                                   "+client|setname +sentinel|is-master-down-by-addr"
 /* `check` and `prestop` on the pod's own sentinel: its view of the group. */
 #define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master +sentinel|replicas +sentinel|sentinels"
-/* What Sentinel-aware client libraries send (field notes section 7, and
- * docs/connecting.md): the handshake, the read-only SENTINEL listings and
+/* What Sentinel-aware client libraries send (docs/connecting.md): the handshake, the read-only SENTINEL listings and
  * lookups, and SUBSCRIBE / PSUBSCRIBE to the event channels (+switch-master
  * and the rest; Lettuce uses PSUBSCRIBE *, hence &*: on a sentinel every
  * channel is its own read-only event stream, and this user cannot PUBLISH).
@@ -69,5 +78,9 @@ void acl_hash(const char *pass, size_t len, char out[66]);
  * "nopass", "resetpass", "reset") or toggles the user ("on", "off") because
  * we own those. EX_CONFIG with a message naming the user otherwise. */
 int acl_check_rules(const char *user, const char *rules, ri_err *e);
+
+/* Parse "NAME SECRET_KEY RULES..." into u; rules via acl_check_rules().
+ * Returns 0 or EX_CONFIG with e filled (message without origin). */
+int acl_parse_user(const char *v, struct acl_extra_user *u, ri_err *e);
 
 #endif

@@ -1,4 +1,4 @@
-/* secrets.c: credentials from seed-000 JSON, a flat JSON object or a
+/* secrets.c: credentials from config.json ({"data": {...}}), a flat JSON object or a
  * mounted Secret directory. See secrets.h for the contract.
  *
  * Every buffer that may hold a value (file contents, the comment-stripped
@@ -9,7 +9,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config/settings.h"
+#include "base/fsutil.h"
 #include "base/sha256.h"
 
 #define SECRETS_MAX_BYTES (1u << 20) /* a Kubernetes Secret is at most 1 MiB too */
@@ -347,51 +346,6 @@ static int read_fail(const char *path, int err, ri_err *e) {
     return ri_fail(e, EX_NOINPUT, "cannot read secrets %s: %s", path, strerror(err));
 }
 
-/* Read a regular file (at most SECRETS_MAX_BYTES) into a malloc'd buffer of
- * *cap bytes (wipe that many). O_NONBLOCK so that a FIFO cannot hang us
- * before fstat() rejects it. */
-static int read_all(const char *path, char **data, size_t *len, size_t *cap, ri_err *e) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return read_fail(path, errno, e);
-    struct stat st;
-    errno = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = errno ? errno : EINVAL;
-        close(fd);
-        return read_fail(path, err, e);
-    }
-    /* One byte more than allowed tells "too large"; one more for the NUL. */
-    size_t want = st.st_size > SECRETS_MAX_BYTES ? SECRETS_MAX_BYTES : (size_t)st.st_size;
-    size_t lim = want + 1, n = 0;
-    char *buf = malloc(lim + 1);
-    if (!buf) {
-        close(fd);
-        return oom(e);
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf + n, lim - n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-            int err = errno;
-            close(fd);
-            wipe_free(buf, lim + 1);
-            return read_fail(path, err, e);
-        }
-        if (r == 0 || (n += (size_t)r) == lim) break;
-    }
-    close(fd);
-    if (n == lim) {
-        wipe_free(buf, lim + 1);
-        return ri_fail(e, EX_DATAERR, "%s: larger than %u bytes (or growing while read)", path,
-                       SECRETS_MAX_BYTES);
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    *cap = lim + 1;
-    return 0;
-}
-
 static int name_cmp(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -409,16 +363,16 @@ static int load_entry(struct secrets *s, const char *dir, const char *name, ri_e
     if (stat(path, &st) != 0) return errno == ENOENT ? 0 : read_fail(path, errno, e);
     if (!S_ISREG(st.st_mode)) return 0;  /* ..data and other directories, sockets, FIFOs */
     if (!valid_key(name, strlen(name))) return 0;  /* cannot be a key we look up */
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    int rc = read_all(path, &data, &len, &cap, e);
+    struct file_data f;
+    int rc = fs_read_file(path, "secrets", SECRETS_MAX_BYTES, FS_WIPE, &f, e);
     if (rc) return rc;
-    if (len > 0 && data[len - 1] == '\n') len--;
-    if (len > 0 && data[len - 1] == '\r' && data[len] == '\n') len--;
-    const char *bad = memchr(data, '\0', len) ? "contains a NUL byte, which Redis cannot store in a config value"
-                                              : NULL;
-    rc = add(s, name, data, len, bad, e);
-    wipe_free(data, cap);
+    size_t len = f.len;
+    if (len > 0 && f.data[len - 1] == '\n') len--;
+    if (len > 0 && f.data[len - 1] == '\r' && f.data[len] == '\n') len--;
+    const char *bad = memchr(f.data, '\0', len) ? "contains a NUL byte, which Redis cannot store in a config value"
+                                                : NULL;
+    rc = add(s, name, f.data, len, bad, e);
+    fs_file_free(&f);
     return rc;
 }
 
@@ -461,12 +415,11 @@ int secrets_load(struct secrets **out, const char *path, ri_err *e) {
         *out = s;
         return 0;
     }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    int rc = read_all(path, &data, &len, &cap, e);
+    struct file_data f;
+    int rc = fs_read_file(path, "secrets", SECRETS_MAX_BYTES, FS_WIPE, &f, e);
     if (rc) return rc;
-    rc = secrets_parse_json(out, data, len, path, e);
-    wipe_free(data, cap);
+    rc = secrets_parse_json(out, f.data, f.len, path, e);
+    fs_file_free(&f);
     return rc;
 }
 

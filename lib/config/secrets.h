@@ -1,5 +1,5 @@
 /* secrets.h: credentials from one input, in one of three formats:
- *   (a) a JSON file in seed 000's format {"data": {...}}, with // and
+ *   (a) a JSON file of the bash boot scripts' format {"data": {...}}, with // and
  *       block comments and trailing commas accepted (users paste that block);
  *   (b) a flat JSON object with the same keys;
  *   (c) a directory with one file per key (a mounted Kubernetes Secret):
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include "base/err.h"
 
-/* The keys of seed 000. */
+/* The keys of that config.json (docs/configuration.md, "Secrets"). */
 #define SECRET_REPLICA_USER    "REPLICA_USERNAME"
 #define SECRET_REPLICA_PASS    "REPLICA_PASSWORD"
 #define SECRET_SENTINEL_USER   "SENTINEL_USERNAME"

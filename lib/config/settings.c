@@ -1,6 +1,8 @@
-/* settings.c: the key table, defaults, settings_set() with origin tracking,
- * value parsing and settings_dump(). Loading from INI/env/flags is in
- * settings_load.c; derivation and cross-key checks in settings_check.c. */
+/* settings.c: the key table (every key, its type, range, check, alias and
+ * default), settings_init(), settings_set() with origin tracking, and
+ * settings_dump().
+ * Loading from INI/env/flags is in settings_load.c; derivation and
+ * cross-key rules in derive.c. */
 #include "config/settings.h"
 
 #include <errno.h>
@@ -10,7 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/acl.h"
 #include "config/settings_int.h"
+#include "config/validate.h"
 
 #define MS_MAX 86400000  /* one day: keeps ms arithmetic far from INT_MAX */
 
@@ -24,36 +28,36 @@
 const struct key_def set_keys[] = {
     {"server", "flavour", K_FLAVOUR, OFF(flavour), 0, 0, 0, 0, NULL, NULL, "redis"},
 
-    STR("cluster", "master-name", master_name, chk_master_name, NULL, "mymaster"),
-    STR("cluster", "namespace", namespace_, chk_label_or_empty, "POD_NAMESPACE", ""),
-    STR("cluster", "domain", domain, chk_dns_name, NULL, "cluster.local"),
-    STR("cluster", "redis-service", redis_service, chk_label, NULL, "redis-cluster-server"),
-    STR("cluster", "sentinel-service", sentinel_service, chk_label, NULL, "redis-cluster-sentinel"),
+    STR("cluster", "master-name", master_name, validate_master_name, NULL, "mymaster"),
+    STR("cluster", "namespace", namespace_, validate_label_or_empty, "POD_NAMESPACE", ""),
+    STR("cluster", "domain", domain, validate_dns_name, NULL, "cluster.local"),
+    STR("cluster", "redis-service", redis_service, validate_label, NULL, "redis-cluster-server"),
+    STR("cluster", "sentinel-service", sentinel_service, validate_label, NULL, "redis-cluster-sentinel"),
     INT("cluster", "redis-replicas", redis_replicas, 1, SET_MAX_REPLICAS, NULL, "3"),
     INT("cluster", "sentinel-replicas", sentinel_replicas, 1, SET_MAX_REPLICAS, NULL, "3"),
     INT("cluster", "redis-port", redis_port, 1, 65535, NULL, "6379"),
     INT("cluster", "sentinel-port", sentinel_port, 1, 65535, NULL, "26379"),
-    STR("cluster", "host-pattern", host_pattern, chk_host_pattern, NULL,
+    STR("cluster", "host-pattern", host_pattern, validate_host_pattern, NULL,
         "{service}-{i}.{service}.{namespace}.svc.{domain}"),
-    STR("cluster", "pod-name", pod_name, chk_host_or_empty, "POD_NAME", ""),
+    STR("cluster", "pod-name", pod_name, validate_host_or_empty, "POD_NAME", ""),
 
-    STR("paths", "conf-dir", conf_dir, chk_path, "REDIS_INIT_CONF_DIR", "/conf"),
-    STR("paths", "secrets", secrets_path, chk_path, "REDIS_INIT_SECRETS", "/src/config.json"),
-    STR("paths", "templates", templates_dir, chk_path_or_empty, NULL, ""),
-    STR("paths", "redis-server", redis_server_bin, chk_path_or_empty, NULL, ""),
-    STR("paths", "redis-sentinel", redis_sentinel_bin, chk_path_or_empty, NULL, ""),
-    STR("paths", "redis-init", redis_init_bin, chk_path_or_empty, NULL, ""),
+    STR("paths", "conf-dir", conf_dir, validate_path, "REDIS_INIT_CONF_DIR", "/conf"),
+    STR("paths", "secrets", secrets_path, validate_path, "REDIS_INIT_SECRETS", "/src/config.json"),
+    STR("paths", "templates", templates_dir, validate_path_or_empty, NULL, ""),
+    STR("paths", "redis-server", redis_server_bin, validate_path_or_empty, NULL, ""),
+    STR("paths", "redis-sentinel", redis_sentinel_bin, validate_path_or_empty, NULL, ""),
+    STR("paths", "redis-init", redis_init_bin, validate_path_or_empty, NULL, ""),
 
-    STR("redis", "dir", data_dir, chk_path, "REDIS_INIT_DATA_DIR", "/data"),
-    STR("redis", "bind", bind, chk_line, NULL, "* -::*"),
+    STR("redis", "dir", data_dir, validate_path, "REDIS_INIT_DATA_DIR", "/data"),
+    STR("redis", "bind", bind, validate_line, NULL, "* -::*"),
     {"redis", "persistence", K_PERSIST, OFF(persistence), 0, 0, 0, 0, NULL, NULL, "hybrid"},
-    STR("redis", "save", save, chk_save, NULL, "3600 1 300 100 60 10000"),
-    STR("redis", "appendfsync", appendfsync, chk_appendfsync, NULL, "everysec"),
+    STR("redis", "save", save, validate_save, NULL, "3600 1 300 100 60 10000"),
+    STR("redis", "appendfsync", appendfsync, validate_appendfsync, NULL, "everysec"),
     INT("redis", "min-replicas-to-write", min_replicas_to_write, -1, SET_MAX_REPLICAS - 1, NULL, "-1"),
     INT("redis", "min-replicas-max-lag", min_replicas_max_lag, 1, 86400, NULL, "5"),
     INT("redis", "replica-priority", replica_priority, 0, INT_MAX, NULL, "100"),
-    {"redis", "loadmodule", K_LIST, OFF(loadmodule), 0, OFF(n_loadmodule), 0, 0, chk_loadmodule, NULL, ""},
-    {"redis", "directive", K_LIST, OFF(directive), 0, OFF(n_directive), 0, 0, chk_directive, NULL, ""},
+    {"redis", "loadmodule", K_LIST, OFF(loadmodule), 0, OFF(n_loadmodule), 0, 0, validate_loadmodule, NULL, ""},
+    {"redis", "directive", K_LIST, OFF(directive), 0, OFF(n_directive), 0, 0, validate_directive, NULL, ""},
 
     INT("sentinel", "quorum", quorum, 0, SET_MAX_REPLICAS, "SENTINEL_QUORUM", "0"),
     INT("sentinel", "down-after", down_after_ms, 1, MS_MAX, "SENTINEL_DOWN_AFTER", "10000"),
@@ -72,8 +76,8 @@ const struct key_def set_keys[] = {
     {"acl", "default-user", K_BOOL, OFF(default_user_on), 0, 0, 0, 0, NULL, NULL, "off"},
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},
 
-    STR("router", "service", router_service, chk_label, NULL, "redis-cluster-router"),
-    STR("router", "host", router_host, chk_host_or_empty, NULL, ""),
+    STR("router", "service", router_service, validate_label, NULL, "redis-cluster-router"),
+    STR("router", "host", router_host, validate_host_or_empty, NULL, ""),
     INT("webdis", "port", webdis_port, 1, 65535, NULL, "7379"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
@@ -85,8 +89,6 @@ static const char *const sections[] = {"server", "cluster", "paths", "redis", "s
                                         "acl", "router", "webdis"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
-
-const char *settings_flavour_name(enum flavour f) { return flavour_names[f == FLAVOUR_VALKEY]; }
 
 const char *settings_server_program(enum flavour f, int sentinel) {
     static const char *const prog[2][2] = {{"redis-server", "redis-sentinel"},
@@ -191,7 +193,7 @@ static int check_value(const struct key_def *k, const char *where, const char *v
         }
         return 0;
     case K_USERS:
-        if (set_parse_user(v, u, e)) return ri_prefix(e, "%s: [%s] %s", where, k->section, k->name);
+        if (acl_parse_user(v, u, e)) return ri_prefix(e, "%s: [%s] %s", where, k->section, k->name);
         return 0;
     case K_STR:
     case K_LIST:
@@ -199,7 +201,7 @@ static int check_value(const struct key_def *k, const char *where, const char *v
             snprintf(why, sizeof why, "longer than %zu bytes", max);
             return bad_value(e, where, k, why);
         }
-        if (k->check ? k->check(v, why, sizeof why) : chk_line(v, why, sizeof why))
+        if (k->check ? k->check(v, why, sizeof why) : validate_line(v, why, sizeof why))
             return bad_value(e, where, k, why);
         return 0;
     }
@@ -293,10 +295,6 @@ int settings_set(struct settings *s, enum set_origin origin, const char *where,
     return 0;
 }
 
-int settings_quorum(const struct settings *s) {
-    return s->quorum > 0 ? s->quorum : s->sentinel_replicas / 2 + 1;
-}
-
 static void dump_line(void (*line)(void *, const char *), void *ctx, const struct key_def *k,
                       const char *v) {
     char buf[sizeof(struct acl_extra_user) + 64];
@@ -315,7 +313,7 @@ void settings_dump(const struct settings *s, void (*line)(void *ctx, const char 
         case K_INT: snprintf(v, sizeof v, "%d", *(const int *)f); dump_line(line, ctx, k, v); break;
         case K_BOOL: dump_line(line, ctx, k, *(const int *)f ? "on" : "off"); break;
         case K_PERSIST: dump_line(line, ctx, k, persist_names[*(const enum persistence *)f & 3]); break;
-        case K_FLAVOUR: dump_line(line, ctx, k, settings_flavour_name(*(const enum flavour *)f)); break;
+        case K_FLAVOUR: dump_line(line, ctx, k, flavour_names[*(const enum flavour *)f == FLAVOUR_VALKEY]); break;
         case K_LIST:
             if (n == 0) dump_line(line, ctx, k, "");
             for (int j = 0; j < n; j++) dump_line(line, ctx, k, ((const char (*)[SET_LINE_MAX])f)[j]);

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include "base/err.h"
+#include "config/acl.h"
 
 #define SET_NAME_MAX     64    /* service names, master-name, namespace, users */
 #define SET_HOST_MAX     254   /* a DNS name */
@@ -32,11 +33,6 @@ enum set_origin { ORIGIN_DEFAULT = 0, ORIGIN_INI, ORIGIN_ENV, ORIGIN_FLAG };
 
 enum persistence { PERSIST_HYBRID = 0, PERSIST_AOF, PERSIST_RDB, PERSIST_NONE };
 
-struct acl_extra_user {
-    char name[SET_NAME_MAX];        /* ACL user name */
-    char secret_key[SET_NAME_MAX];  /* key in the secrets input holding its password */
-    char rules[SET_LINE_MAX];       /* ACL rules, e.g. "~app:* +@read" (no passwords) */
-};
 
 /* The server the pods run (docs/servers.md). */
 enum flavour { FLAVOUR_REDIS = 0, FLAVOUR_VALKEY };
@@ -150,9 +146,8 @@ int settings_finish(struct settings *s, ri_err *e);
 
 /* The flavour's program names ("redis-server", "valkey-sentinel", ...). */
 const char *settings_server_program(enum flavour f, int sentinel);
-const char *settings_flavour_name(enum flavour f);
 
-/* Effective quorum / fencing after settings_finish(). */
+/* Effective quorum (derive.c). */
 int settings_quorum(const struct settings *s);
 
 /* Host name of member i of a service ("redis" or "sentinel" service name),
@@ -161,7 +156,20 @@ int settings_quorum(const struct settings *s);
 int settings_host(const struct settings *s, const char *service, int i,
                   char *out, size_t outlen, ri_err *e);
 
-/* Write every key with its effective value (docs, `--print-settings`). */
+/* This pod's own host name (on the redis or the sentinel service). EX_CONFIG
+ * when the pod name has no ordinal. */
+int settings_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e);
+
+/* Write every key with its effective value, one "section.key = value" line
+ * each (the tests read settings back through it). */
 void settings_dump(const struct settings *s, void (*line)(void *ctx, const char *text), void *ctx);
+
+/* A pod that renders (render, run; with or without a role override) must be
+ * one of the configured members: its ordinal below [cluster] redis-replicas
+ * (sentinel-replicas for a sentinel). Otherwise the StatefulSet was scaled
+ * without the settings (e.g. kubectl scale): EX_CONFIG, before anything is
+ * probed or written. A pod without an ordinal passes here (later steps name
+ * POD_NAME). */
+int settings_require_member(const struct settings *s, int is_sentinel, ri_err *e);
 
 #endif

@@ -2,15 +2,12 @@
  * turns its syntax into settings_set() calls; checking happens there. */
 #include "config/settings.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "base/fsutil.h"
 #include "config/settings_int.h"
 
 #define INI_MAX_BYTES (1u << 20)
@@ -130,44 +127,12 @@ int settings_parse_ini(struct settings *s, const char *text, size_t len, const c
     return 0;
 }
 
-static int read_ini(const char *path, char **text, size_t *len, ri_err *e) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int err = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        if (fd >= 0) close(fd);
-        return ri_fail(e, EX_NOINPUT, "cannot read settings %s: %s", path, strerror(err));
-    }
-    char *buf = malloc(INI_MAX_BYTES + 1);
-    size_t n = 0;
-    ssize_t r = 0;
-    while (buf && n < INI_MAX_BYTES + 1 &&
-           ((r = read(fd, buf + n, INI_MAX_BYTES + 1 - n)) > 0 || (r < 0 && errno == EINTR)))
-        if (r > 0) n += (size_t)r;
-    int err = errno;
-    close(fd);
-    if (!buf) return ri_fail(e, EX_OSERR, "out of memory reading %s", path);
-    if (r < 0) {
-        free(buf);
-        return ri_fail(e, EX_NOINPUT, "cannot read settings %s: %s", path, strerror(err));
-    }
-    if (n > INI_MAX_BYTES) {
-        free(buf);
-        return ri_fail(e, EX_CONFIG, "%s: larger than %u bytes", path, INI_MAX_BYTES);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 int settings_load_ini(struct settings *s, const char *path, ri_err *e) {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_ini(path, &text, &len, e);
+    struct file_data f;
+    int rc = fs_read_file(path, "settings", INI_MAX_BYTES, 0, &f, e);
     if (rc) return rc;
-    rc = settings_parse_ini(s, text, len, path, e);
-    free(text);
+    rc = settings_parse_ini(s, f.data, f.len, path, e);
+    fs_file_free(&f);
     return rc;
 }
 

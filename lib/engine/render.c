@@ -16,6 +16,8 @@
 #define RI_VERSION "dev"
 #endif
 
+#define TEMPLATE_MAX_BYTES (1u << 20)
+
 /* ---------------------------------------------------------------------------
  * Small helpers
  * ------------------------------------------------------------------------ */
@@ -56,15 +58,6 @@ static int set_abs_path(struct tmpl_ctx *c, const char *name, const char *dir, c
     if (rc) return rc;
     if (file && (rc = fs_join(full, sizeof full, abs, file, e))) return rc;
     return set_quoted(c, name, file ? full : abs, e);
-}
-
-int render_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e) {
-    if (s->ordinal < 0)
-        return ri_fail(e, EX_CONFIG,
-                       "pod name \"%s\" has no -N ordinal suffix: set POD_NAME or [cluster] pod-name",
-                       s->pod_name);
-    return settings_host(s, is_sentinel ? s->sentinel_service : s->redis_service, s->ordinal,
-                         out, outlen, e);
 }
 
 void render_sentinel_myid(const char *own_host, char out[41]) {
@@ -192,7 +185,8 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
 
 int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
                            struct buf *out, ri_err *e) {
-    char path[PATH_MAX], file[128], *text = NULL;
+    char path[PATH_MAX], file[128];
+    struct file_data text = {0};
     size_t len = 0;
     const char *src = NULL;
     snprintf(file, sizeof file, "%s.tmpl", name);
@@ -202,8 +196,9 @@ int render_template(const struct settings *s, const char *name, const struct tmp
         if (fs_is_dir(path) == -1) {
             log_debug("template not in templates dir, using built-in", "file", path, NULL);
         } else {
-            if ((rc = fs_read_file(path, 1 << 20, &text, &len, e))) return rc;
-            src = text;
+            if ((rc = fs_read_file(path, "template", TEMPLATE_MAX_BYTES, 0, &text, e))) return rc;
+            src = text.data;
+            len = text.len;
         }
     }
     if (!src) {
@@ -212,7 +207,7 @@ int render_template(const struct settings *s, const char *name, const struct tmp
         if (!src) return ri_fail(e, EX_SOFTWARE, "no built-in template %s", file);
     }
     int rc = tmpl_render(src, len, path, c, out, e);
-    free(text);
+    fs_file_free(&text);
     return rc;
 }
 
@@ -288,7 +283,7 @@ static int redis_context(struct tmpl_ctx *c, const struct settings *s, const str
     char own[SET_HOST_MAX];
     int fence = s->min_replicas_to_write >= 0 ? s->min_replicas_to_write : (s->redis_replicas > 1);
     int rc;
-    if ((rc = render_own_host(s, 0, own, sizeof own, e))) return rc;
+    if ((rc = settings_own_host(s, 0, own, sizeof own, e))) return rc;
     if (tmpl_set(c, "version", RI_VERSION) || tmpl_set(c, "pod", s->pod_name) ||
         tmpl_setf(c, "port", "%d", s->redis_port) || tmpl_set(c, "bind", s->bind) ||
         tmpl_setf(c, "replica_priority", "%d", s->replica_priority) ||
@@ -370,7 +365,7 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
                  "be flagged down before its first PING is answered, and failed over again",
                  "down_after_ms", log_int(ms, s->down_after_ms), "advice", ">= 1500", NULL);
     }
-    if ((rc = render_own_host(s, 1, own, sizeof own, e))) return rc;
+    if ((rc = settings_own_host(s, 1, own, sizeof own, e))) return rc;
     render_sentinel_myid(own, myid);
     if (tmpl_set(c, "version", RI_VERSION) || tmpl_set(c, "pod", s->pod_name) ||
         tmpl_setf(c, "port", "%d", s->sentinel_port) || tmpl_set(c, "bind", s->bind) ||

@@ -14,7 +14,7 @@
 #ifndef RI_RENDER_H
 #define RI_RENDER_H
 
-#include "rules/decide.h"
+#include "rules/decision.h"
 #include "base/fsutil.h"
 #include "config/secrets.h"
 #include "config/settings.h"
@@ -59,9 +59,6 @@ int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quot
 int render_commit(const struct settings *s, const struct rendered *r, ri_err *e);
 
 void rendered_free(struct rendered *r);
-
-/* This pod's own host name (redis or sentinel service), from the pattern. */
-int render_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e);
 
 /* The 40-hex-digit sentinel myid derived from the pod's host name. */
 void render_sentinel_myid(const char *own_host, char out[41]);

@@ -4,6 +4,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "rules/tally.h"
+
 #ifndef RI_VERSION
 #define RI_VERSION "dev"
 #endif
@@ -58,7 +60,7 @@ static void text_redis(FILE *f, const struct redis_obs *ro, const struct observa
                 ro->loading ? " (LOADING)" : "", hist, ro->p.elapsed_ms);
 }
 
-static void text_decision(FILE *f, const struct discover_result *r) {
+static void text_decision(FILE *f, const struct boot_result *r) {
     const struct decision *d = &r->dec;
     fprintf(f, "\nDECISION  %s", action_name(d->action));
     if (d->action == ACT_FOLLOW || d->action == ACT_MONITOR || d->action == ACT_PROMOTE)
@@ -69,7 +71,7 @@ static void text_decision(FILE *f, const struct discover_result *r) {
     for (int i = 0; i < d->n_warnings; i++) fprintf(f, "  WARNING %s\n", d->warnings[i]);
 }
 
-void report_text(FILE *f, const struct report_meta *m, const struct discover_result *r) {
+void report_text(FILE *f, const struct report_meta *m, const struct boot_result *r) {
     const struct observations *o = &r->obs;
     fprintf(f, "%s %s discover: pod %s (ordinal %d), master group \"%s\"\n", m->program,
             RI_VERSION, m->s->pod_name, o->self_ordinal, m->s->master_name);
@@ -137,7 +139,7 @@ static json_t *json_strings(const char (*items)[DEC_REASON_MAX], int n) {
     return a;
 }
 
-static json_t *json_decision(const struct discover_result *r) {
+static json_t *json_decision(const struct boot_result *r) {
     const struct decision *d = &r->dec;
     int has_target = d->action == ACT_FOLLOW || d->action == ACT_MONITOR || d->action == ACT_PROMOTE;
     json_t *j = json_pack("{s:s, s:s, s:b, s:o, s:o}", "action", action_name(d->action), "rule",
@@ -151,7 +153,7 @@ static json_t *json_decision(const struct discover_result *r) {
     return j;
 }
 
-static json_t *json_report(const struct report_meta *m, const struct discover_result *r) {
+static json_t *json_report(const struct report_meta *m, const struct boot_result *r) {
     const struct observations *o = &r->obs;
     json_t *sent = json_array(), *red = json_array();
     for (int i = 0; sent && i < o->n_sentinels; i++) json_array_append_new(sent, json_sentinel(&o->sentinels[i]));
@@ -173,7 +175,7 @@ static json_t *json_report(const struct report_meta *m, const struct discover_re
     return j;
 }
 
-int report_json(FILE *f, const struct report_meta *m, const struct discover_result *r) {
+int report_json(FILE *f, const struct report_meta *m, const struct boot_result *r) {
     json_t *j = json_report(m, r);
     if (!j) return -1;
     int rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

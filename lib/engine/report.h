@@ -1,6 +1,7 @@
-/* report.h: what `discover` prints. Text for an operator at 3 a.m.; JSON
- * (schema in docs/discover-json.md, "schema": 1) for scripts and tests.
- * Neither ever contains a secret. */
+/* report.h: what `discover` prints: the boot loop's last round and its
+ * decision. Text for an operator at 3 a.m.; JSON (schema in
+ * docs/discover-json.md, "schema": 1) for scripts and tests. Neither ever
+ * contains a secret. */
 #ifndef RI_REPORT_H
 #define RI_REPORT_H
 
@@ -15,8 +16,8 @@ struct report_meta {
     const char *error;         /* the error line when not decided, else NULL */
 };
 
-void report_text(FILE *f, const struct report_meta *m, const struct discover_result *r);
+void report_text(FILE *f, const struct report_meta *m, const struct boot_result *r);
 /* Returns 0, or -1 if JSON could not be built (out of memory). */
-int report_json(FILE *f, const struct report_meta *m, const struct discover_result *r);
+int report_json(FILE *f, const struct report_meta *m, const struct boot_result *r);
 
 #endif

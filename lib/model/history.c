@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/fsutil.h"
 
@@ -233,25 +234,23 @@ int history_format(const struct history *h, char *buf, size_t size)
 
 void history_read(const char *dir, struct history *h, char *why, size_t whylen)
 {
-    char path[4096], *text = NULL;
-    size_t len;
+    char path[4096];
+    struct file_data f;
     ri_err e;
     memset(h, 0, sizeof *h);
     h->parent_offset = -1;
     why[0] = '\0';
     if (snprintf(path, sizeof path, "%s/%s", dir, HISTORY_FILE) >= (int)sizeof path)
         return;
-    FILE *probe = fopen(path, "r");
-    if (!probe)
+    if (access(path, F_OK) != 0 && errno == ENOENT)
         return;              /* none yet: a fresh volume, or data from before records */
-    fclose(probe);
-    if (fs_read_file(path, 4096, &text, &len, &e)) {
+    if (fs_read_file(path, "history record", 4096, 0, &f, &e)) {
         snprintf(why, whylen, "%s", e.msg);
         return;
     }
-    if (history_parse(text, h, why, whylen))
+    if (history_parse(f.data, h, why, whylen))
         memset(h, 0, sizeof *h);
-    free(text);
+    fs_file_free(&f);
 }
 
 int history_write(const char *dir, struct history *h, ri_err *e)

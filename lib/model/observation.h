@@ -1,4 +1,4 @@
-/* observe.h: what one discovery round saw. Plain data shared by the prober
+/* observation.h: what one discovery round saw. Plain data shared by the prober
  * (which fills it), the decision (which reads it) and the report (which
  * prints it). No pointers: a round can be copied and compared. */
 #ifndef RI_OBSERVE_H

@@ -1,10 +1,12 @@
-/* probe_round.c: all peers at once, bounded by one timeout.
+/* round.c: all peers at once, bounded by one timeout (see round.h).
  *
  * The round state is on the heap and reference-counted: the caller holds one
  * reference, each started thread one. The caller stops waiting at the
  * deadline, copies out what finished and drops its reference; a thread stuck
  * in getaddrinfo() finishes later into memory it still co-owns, and the last
  * one out frees it. Nothing is global. */
+#include "net/round.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "net/session.h"
+#include "base/clock.h"
 
 struct slot {
     struct round *rd;
@@ -174,9 +176,9 @@ static void abandon(struct round *rd, const struct slot *sl, struct peer_common 
     p->elapsed_ms = mono_ms() - rd->t0;
     if (settled)
         snprintf(p->detail, sizeof p->detail, "%s: no answer after %.0f ms; decided without it",
-                 probe_phase_names[sl->phase], p->elapsed_ms);
+                 session_phase_names[sl->phase], p->elapsed_ms);
     else
-        snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", probe_phase_names[sl->phase],
+        snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", session_phase_names[sl->phase],
                  rd->cfg.timeout_ms);
 }
 

@@ -1,32 +1,54 @@
-/* probe_int.h: what probe.c (one peer) shares with probe_round.c (many at
- * once). Internal to those two files. */
-#ifndef RI_PROBE_INT_H
-#define RI_PROBE_INT_H
+/* session.h: one bounded conversation with a peer, what probe.c (the
+ * reads), admin.c (the writes) and round.c (many at once) are made of.
+ *
+ * session_converse() resolves p->host, connects (our own non-blocking
+ * connect bounded by poll(), so refused, unreachable and timeout differ),
+ * pipelines AUTH (when pass is set) and n commands, lets fill() read the
+ * replies, and closes; p gets the outcome, a detail, the address and the
+ * elapsed time. One budget, timeout_ms from t0, bounds the whole of it:
+ * replies are read with poll() and hiredis's reader, so a peer trickling
+ * bytes cannot hold us. SIGPIPE is blocked per thread around the
+ * conversation; no process-wide handler is installed. Details never contain
+ * the password.
+ */
+#ifndef RI_SESSION_H
+#define RI_SESSION_H
 
+#include <hiredis/hiredis.h>
 #include <pthread.h>
-#include "base/clock.h"
-#include "net/probe.h"
 
+#include "model/observation.h"
+
+#define SESSION_MAX_COMMANDS 4
 
 enum phase { PH_DNS = 0, PH_CONNECT, PH_AUTH, PH_QUERY };
-extern const char *const probe_phase_names[];  /* indexed by enum phase */
+extern const char *const session_phase_names[]; /* indexed by enum phase */
 
-/* Where a running probe is, so that an abandoned one can be reported by
- * phase. mu is NULL for probes on the calling thread. */
+/* Where a running session is, so that an abandoned one can be reported by
+ * phase. mu is NULL for sessions on the calling thread. */
 struct tracker {
     pthread_mutex_t *mu;
     int *phase;
-    char *addr;   /* 64 bytes */
+    char *addr; /* 64 bytes */
 };
 
-/* Probe one peer, started at t0, reporting its phase through tr (may be NULL). */
-void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, double t0,
-                         const struct tracker *tr);
-void probe_sentinel_tracked(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
-                            const struct tracker *tr);
+struct session;
 
-/* Reset everything but ordinal, host and port. */
-void probe_clear_redis(struct redis_obs *r);
-void probe_clear_sentinel(struct sentinel_obs *so);
+/* Reads the replies of a conversation into obs; returns its outcome. */
+typedef enum outcome (*session_fill_fn)(struct session *s, void *obs, redisReply **rep);
+
+/* err_code (may be NULL) gets the first word of an error reply ("LOADING"). */
+void session_converse(struct peer_common *p, double t0, int timeout_ms, const char *user,
+                      const char *pass, const struct tracker *tr, int n, const char **argv[],
+                      const int argc[], session_fill_fn fill, void *obs, char err_code[32]);
+
+/* The human detail of the session's peer (scrubbed of the password). */
+void session_detail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A string reply (or RESP3 verbatim) with text. */
+int session_is_text(const redisReply *r);
+
+/* Keep what identifies the peer (ordinal, host, port), clear the rest. */
+void peer_clear(struct peer_common *p);
 
 #endif

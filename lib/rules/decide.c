@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules/decide.h"
 #include "rules/tally.h"
 
 struct rctx {

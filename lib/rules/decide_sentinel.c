@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules/decide.h"
 #include "rules/tally.h"
 
 /* T1: join what the other sentinels agree on, even a master we cannot see:

@@ -9,7 +9,7 @@ void failover_pace_init(struct failover_pace *p)
     p->leader_at = p->tried_at = -1e18;
 }
 
-int failover_names_self(const struct observations *o, const char *host, int port)
+static int names_host(const struct observations *o, const char *host, int port)
 {
     if (!host[0] || port != o->redis_port) return 0;
     if (host_equal(host, o->self_host)) return 1;
@@ -20,7 +20,7 @@ int failover_names_self(const struct observations *o, const char *host, int port
 static int names_self(const struct observations *o, int i)
 {
     const struct sentinel_obs *s = &o->sentinels[i];
-    return s->p.outcome == OUT_ANSWER && failover_names_self(o, s->master_host, s->master_port);
+    return s->p.outcome == OUT_ANSWER && names_host(o, s->master_host, s->master_port);
 }
 
 int failover_next(const struct observations *o, const struct failover_pace *p, double now_ms,
@@ -45,6 +45,6 @@ enum failover_verdict failover_check(const struct observations *o,
 {
     if (m->p.outcome != OUT_ANSWER) return FC_UNREACHABLE;
     if (strstr(m->flags, "failover_in_progress")) return FC_RUNNING;
-    if (!failover_names_self(o, m->master_host, m->master_port)) return FC_SWITCHED;
+    if (!names_host(o, m->master_host, m->master_port)) return FC_SWITCHED;
     return FC_ASK;
 }

@@ -49,8 +49,4 @@ enum failover_verdict {
 enum failover_verdict failover_check(const struct observations *o,
                                      const struct sentinel_master_obs *m);
 
-/* 1 when the sentinel names this pod (its host name, or an address that
- * obs_find_redis maps to this pod). */
-int failover_names_self(const struct observations *o, const char *host, int port);
-
 #endif

@@ -1,18 +1,18 @@
-/* prestop.c: the preStop handover as a pure step function (rules H and G
- * of docs/lifecycle.md). The command observes, calls prestop_next(),
- * carries out the step, updates the state, and observes again.
+/* handover.c: handing the master role over as a pure step function (rules
+ * H and G of docs/lifecycle.md; see handover.h).
  *
  * The order is what keeps acknowledged writes: pause writes first, let
  * every linked replica reach the paused offset, only then ask the sentinels
  * to fail over; unpause only once this server is a replica (a write that
  * lands then is refused with READONLY, never accepted and lost). */
+#include "rules/handover.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "rules/tally.h"
-#include "rules/health.h"
 
-static void step(struct prestop_decision *d, enum prestop_step s, int code, const char *rule,
+static void step(struct handover_decision *d, enum handover_step s, int code, const char *rule,
                  int target)
 {
     d->step = s;
@@ -62,24 +62,24 @@ static int linked_to_me(const struct observations *o, const struct redis_obs *r)
 
 /* Before the pause: is this pod a master the sentinels trust, with a
  * replica to hand over to? */
-static void before_pause(const struct prestop_obs *o, const struct ps_votes *v,
-                         struct prestop_decision *d)
+static void before_pause(const struct handover_obs *o, const struct ps_votes *v,
+                         struct handover_decision *d)
 {
     const struct observations *r = &o->round;
     const struct redis_obs *me = &r->redis[o->self];
     int maj = sentinel_majority(dec_n_sentinels(r));
     if (me->p.outcome != OUT_ANSWER) {
-        step(d, PS_DONE, CHECK_DOWN, "H1", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "H1", -1);
         dec_format(d->reason, "the local server does not answer (%s): nothing to hand over",
                    outcome_name(me->p.outcome));
     } else if (me->role == ROLE_REPLICA) {
         step(d, PS_DONE, 0, "H2", -1);
         dec_format(d->reason, "replica: nothing to hand over");
     } else if (me->role != ROLE_MASTER) {
-        step(d, PS_DONE, CHECK_DOWN, "H1", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "H1", -1);
         dec_format(d->reason, "the local server answers with an unknown role");
     } else if (v->answered == 0) {
-        step(d, PS_DONE, CHECK_DOWN, "H3", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "H3", -1);
         dec_format(d->reason, "no sentinel answers: cannot fail over, leaving the master writable");
     } else if (v->peer_votes >= maj) {
         step(d, PS_DONE, 0, "H4", -1);
@@ -95,7 +95,7 @@ static void before_pause(const struct prestop_obs *o, const struct ps_votes *v,
         for (int i = 0; i < dec_n_redis(r); i++)
             if (i != o->self && linked_to_me(r, &r->redis[i])) linked++;
         if (linked == 0) {
-            step(d, PS_DONE, CHECK_DOWN, "H6", -1);
+            step(d, PS_DONE, EX_UNAVAILABLE, "H6", -1);
             dec_format(d->reason, "no replica is linked to this master: nothing to hand over to");
         } else {
             step(d, PS_PAUSE, 0, "H7", -1);
@@ -106,8 +106,8 @@ static void before_pause(const struct prestop_obs *o, const struct ps_votes *v,
 }
 
 /* Paused, no failover accepted yet: wait for the replicas, then ask. */
-static void before_failover(const struct prestop_obs *o, const struct ps_votes *v,
-                            struct prestop_decision *d)
+static void before_failover(const struct handover_obs *o, const struct ps_votes *v,
+                            struct handover_decision *d)
 {
     const struct observations *r = &o->round;
     struct dec_list behind = {{0}, 0};
@@ -132,7 +132,7 @@ static void before_failover(const struct prestop_obs *o, const struct ps_votes *
         step(d, PS_WAIT, 0, "H8", -1);
         dec_format(d->reason, "paused at offset %lld, replicas caught up; no answering sentinel "
                    "names this master to ask for the failover", o->st.pause_offset);
-    } else if (o->st.failover_tried_at >= 0 && o->now_ms - o->st.failover_tried_at < PRESTOP_RETRY_MS) {
+    } else if (o->st.failover_tried_at >= 0 && o->now_ms - o->st.failover_tried_at < HANDOVER_RETRY_MS) {
         step(d, PS_WAIT, 0, "H8", -1);
         dec_format(d->reason, "the failover request was refused; asking again shortly");
     } else {
@@ -143,8 +143,8 @@ static void before_failover(const struct prestop_obs *o, const struct ps_votes *
 }
 
 /* The failover was accepted: follow it through. */
-static void after_failover(const struct prestop_obs *o, const struct ps_votes *v,
-                           struct prestop_decision *d)
+static void after_failover(const struct handover_obs *o, const struct ps_votes *v,
+                           struct handover_decision *d)
 {
     const struct observations *r = &o->round;
     const struct redis_obs *me = &r->redis[o->self];
@@ -178,19 +178,19 @@ static void after_failover(const struct prestop_obs *o, const struct ps_votes *v
     }
 }
 
-void prestop_next(const struct prestop_obs *o, struct prestop_decision *d)
+void handover_next(const struct handover_obs *o, struct handover_decision *d)
 {
     struct ps_votes v;
     memset(d, 0, sizeof *d);
     d->target = -1;
     if (o->self < 0 || o->self >= dec_n_redis(&o->round)) {
-        step(d, PS_DONE, CHECK_DOWN, "H1", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "H1", -1);
         dec_format(d->reason, "this pod is not one of the configured redis pods");
         return;
     }
     ps_count(&o->round, o->self, &v);
     if (o->now_ms >= o->bound_ms) {
-        step(d, PS_DONE, CHECK_DOWN, "H16", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "H16", -1);
         dec_format(d->reason, "prestop-timeout (%.0f ms) reached %s", o->bound_ms,
                    !o->st.paused ? "before pausing" : !o->st.failover_sent ? "before the failover"
                                                                           : "before the handover");
@@ -203,8 +203,8 @@ void prestop_next(const struct prestop_obs *o, struct prestop_decision *d)
     }
 }
 
-void prestop_sentinel_next(const struct sentinel_master_obs *own, double now_ms, double bound_ms,
-                           struct prestop_decision *d)
+void handover_sentinel_next(const struct sentinel_master_obs *own, double now_ms, double bound_ms,
+                            struct handover_decision *d)
 {
     memset(d, 0, sizeof *d);
     d->target = -1;
@@ -214,7 +214,7 @@ void prestop_sentinel_next(const struct sentinel_master_obs *own, double now_ms,
                    : own->p.outcome == OUT_NIL_MASTER ? "not monitoring the master group"
                    : "the sentinel does not answer: nothing to wait for");
     } else if (now_ms >= bound_ms) {
-        step(d, PS_DONE, CHECK_DOWN, "G3", -1);
+        step(d, PS_DONE, EX_UNAVAILABLE, "G3", -1);
         dec_format(d->reason, "prestop-timeout (%.0f ms) reached while leading a failover",
                    bound_ms);
     } else {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/decide.h"
+#include "rules/tally.h"
 
 static int names_server(const struct sentinel_obs *s, const struct redis_obs *r,
                         const char *own_host, int port) {

@@ -13,6 +13,7 @@
 #define RI_ROUTER_H
 
 #include <stddef.h>
+
 #include "model/observation.h"
 
 struct router_verdict {

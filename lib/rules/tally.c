@@ -1,101 +1,14 @@
-/* decide_common.c: the helpers both decisions share: vote tallies, peer
- * predicates, master selection and the reason/warning lists. Pure: no I/O,
- * no clock, no globals (see decide.h). */
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-
+/* tally.c: vote tallies, peer predicates and master selection, shared by
+ * both decisions and the lifecycle verdicts (see tally.h). Pure. */
 #include "rules/tally.h"
 
-const char *action_name(enum action a)
-{
-    static const char *const names[ACT__COUNT] = {
-        "wait", "master", "follow", "failover", "promote", "monitor",
-    };
-    return (unsigned)a < ACT__COUNT ? names[a] : "unknown";
-}
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 int sentinel_majority(int n)
 {
     return n < 0 ? 1 : n / 2 + 1;
-}
-
-/* Truncation is acceptable in a human sentence, but it should be visible. */
-DEC_FMT(2, 0)
-static void vput(char *buf, const char *fmt, va_list ap)
-{
-    int n = vsnprintf(buf, DEC_REASON_MAX, fmt, ap);
-    if (n < 0)
-        snprintf(buf, DEC_REASON_MAX, "(unformattable reason)");
-    else if (n >= DEC_REASON_MAX)
-        memcpy(buf + DEC_REASON_MAX - 4, "...", 4);
-}
-
-void dec_format(char buf[DEC_REASON_MAX], const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vput(buf, fmt, ap);
-    va_end(ap);
-}
-
-void dec_reason(struct decision *d, const char *fmt, ...)
-{
-    if (d->n_reasons >= DEC_MAX_REASONS)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vput(d->reasons[d->n_reasons++], fmt, ap);
-    va_end(ap);
-}
-
-void dec_warn(struct decision *d, const char *fmt, ...)
-{
-    if (d->n_warnings >= DEC_MAX_REASONS)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vput(d->warnings[d->n_warnings++], fmt, ap);
-    va_end(ap);
-}
-
-void dec_list_add(struct dec_list *l, const char *fmt, ...)
-{
-    size_t len = strlen(l->buf);
-    if (len + 1 >= sizeof l->buf)
-        return;
-    if (l->n > 0) {
-        snprintf(l->buf + len, sizeof l->buf - len, ", ");
-        len = strlen(l->buf);
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(l->buf + len, sizeof l->buf - len, fmt, ap);
-    va_end(ap);
-    l->n++;
-}
-
-static void copy_host(char dst[OBS_HOST_MAX], const char *src)
-{
-    size_t n = src ? strnlen(src, OBS_HOST_MAX - 1) : 0;
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
-void dec_set(struct decision *d, enum action a, const char *rule,
-             const struct observations *o, int peer, const char *host, int port)
-{
-    d->action = a;
-    d->rule = rule;
-    d->peer_index = peer;
-    if (peer >= 0) {
-        host = o->redis[peer].p.host;
-        port = o->redis[peer].p.port;
-    }
-    copy_host(d->host, host);
-    d->port = port;
 }
 
 static int clamp(int n)
@@ -138,31 +51,9 @@ int dec_sentinel_unknown(const struct sentinel_obs *s)
     }
 }
 
-int dec_label_len(const char *host)
-{
-    size_t n = strnlen(host, OBS_HOST_MAX);
-    size_t digits = strspn(host, "0123456789.");
-    if (n == 0 || digits == n || strchr(host, ':'))
-        return (int)n;          /* an IP address: the whole of it */
-    const char *dot = strchr(host, '.');
-    return dot && dot != host ? (int)(dot - host) : (int)n;
-}
-
 int dec_group_len(const struct vote_group *g)
 {
     return g->peer >= 0 ? dec_label_len(g->host) : (int)strnlen(g->host, OBS_HOST_MAX);
-}
-
-void dec_describe(const struct redis_obs *r, char *buf, size_t size)
-{
-    if (r->role == ROLE_INIT) {
-        char h[96];
-        history_describe(&r->hist, h, sizeof h);
-        snprintf(buf, size, "deciding, %s, history %s", r->init_has_data ? "holds data" : "empty", h);
-        return;
-    }
-    snprintf(buf, size, "keys %lld, offset %lld, replicas %d%s", r->keys, r->offset,
-             r->connected_replicas, r->loading ? ", loading" : "");
 }
 
 static int find_group(const struct tally *t, int peer, const char *host, int port)
@@ -194,7 +85,7 @@ void dec_tally(const struct observations *o, struct tally *t)
             g = t->n_groups++;
             struct vote_group *v = &t->groups[g];
             v->peer = peer;
-            copy_host(v->host, peer >= 0 ? o->redis[peer].p.host : s->master_host);
+            snprintf(v->host, sizeof v->host, "%s", peer >= 0 ? o->redis[peer].p.host : s->master_host);
             v->port = peer >= 0 ? o->redis[peer].p.port : s->master_port;
         }
         t->groups[g].count++;
@@ -291,13 +182,4 @@ void dec_context(const struct observations *o, struct decision *d, const char *m
     dec_reason(d, "redis pods: %d configured: %s", nr, nr ? rcl.buf : "none");
     if (missing.n)
         dec_reason(d, "no answer from %s", missing.buf);
-}
-
-int decision_settled(const struct decision *d)
-{
-    static const char *const settled_rules[] = {"S5", "T1"};
-    if (!d->rule) return 0;
-    for (size_t i = 0; i < sizeof settled_rules / sizeof settled_rules[0]; i++)
-        if (strcmp(d->rule, settled_rules[i]) == 0) return 1;
-    return 0;
 }

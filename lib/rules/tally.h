@@ -1,16 +1,19 @@
-/* decide_int.h: helpers shared by decide.c (redis-init rules) and
- * decide_sentinel.c (sentinel-init rules). Not a public interface: include
- * decide.h everywhere else. */
-#ifndef RI_DECIDE_INT_H
-#define RI_DECIDE_INT_H
+/* tally.h: counting what a round saw: the sentinels' votes, which peers
+ * hold data or are unknown, the master to follow, and the context
+ * sentences of a decision. Shared by both decisions (decide.c,
+ * decide_sentinel.c) and the lifecycle verdicts (health.c, handover.c).
+ * Pure. */
+#ifndef RI_TALLY_H
+#define RI_TALLY_H
 
 #include <stddef.h>
-#include "rules/decide.h"
 
-#define DEC_FMT(a, b) __attribute__((format(printf, a, b)))
+#include "model/observation.h"
+#include "rules/decision.h"
+#include "rules/explain.h"
 
-/* Print a peer by its first DNS label: "%.*s", DEC_PEER(r). */
-#define DEC_PEER(r) dec_label_len((r)->p.host), (r)->p.host
+/* Majority of n configured sentinels: n/2 + 1. */
+int sentinel_majority(int n);
 
 /* Sentinels that named the same master, whichever spelling they used: a
  * name and an IP that obs_find_redis maps to the same pod are one group. */
@@ -31,13 +34,6 @@ struct tally {
     struct vote_group groups[OBS_MAX_PEERS];
     int best;                    /* group with most votes (first on ties), -1 if none */
 };
-
-/* A bounded ", "-separated list for reasons; silently truncated. */
-struct dec_list {
-    char buf[DEC_REASON_MAX];
-    int n;
-};
-void dec_list_add(struct dec_list *l, const char *fmt, ...) DEC_FMT(2, 3);
 
 /* Counts clamped to [0, OBS_MAX_PEERS]: a corrupt count must not read past
  * the arrays. */
@@ -60,13 +56,6 @@ int dec_sentinel_unknown(const struct sentinel_obs *s);
 /* Sort key for "lowest ordinal": unknown ordinals (-1) after every real one. */
 int dec_ord_key(int ordinal);
 
-/* Length of host to print in reasons: its first DNS label, or all of it for
- * an IP address. */
-int dec_label_len(const char *host);
-
-/* "keys 12, offset 340, replicas 2" (+ ", loading"). */
-void dec_describe(const struct redis_obs *r, char *buf, size_t size);
-
 /* The answered master to follow or monitor among redis peers (skip: index to
  * ignore, -1 for none): data holders first, then most connected replicas,
  * highest offset, lowest ordinal, lowest index. -1 if no peer claims
@@ -77,18 +66,6 @@ int dec_pick_master(const struct observations *o, int skip, int *n_claims,
 /* Split-brain warning for answered masters other than skip_a/skip_b. */
 void dec_warn_other_masters(const struct observations *o, struct decision *d,
                             int skip_a, int skip_b, const char *context);
-
-/* The ordered reason/warning lists; full lists drop further entries (the
- * decisive reason is always added first). */
-void dec_reason(struct decision *d, const char *fmt, ...) DEC_FMT(2, 3);
-/* A sentence into a DEC_REASON_MAX buffer, truncation marked with "...". */
-void dec_format(char buf[DEC_REASON_MAX], const char *fmt, ...) DEC_FMT(2, 3);
-void dec_warn(struct decision *d, const char *fmt, ...) DEC_FMT(2, 3);
-
-/* Set action, rule and target (peer >= 0 copies its host and port,
- * otherwise host/port, which may be NULL/0). */
-void dec_set(struct decision *d, enum action a, const char *rule,
-             const struct observations *o, int peer, const char *host, int port);
 
 /* Context reasons after the decisive one: outcome counts per role and the
  * peers that did not answer. majority_note: "majority 2". */

@@ -148,7 +148,7 @@ dk_base_image() {
     done
     ((${#srcs[@]})) || dk_die "no apt sources on this machine"
     # A suite the machine's sources do not name (trixie on bookworm): the
-    # same mirror, that suite (field notes section 8).
+    # same mirror, that suite (docs/servers.md).
     if ! grep -qE "^[^#]*[[:space:]]$suite([[:space:]]|$)" "${srcs[@]}"; then
         mirror=$(dk_debian_mirror) || dk_die "no Debian mirror in the apt sources for $suite"
         mkdir -p "$DK_RUN/apt"

@@ -7,7 +7,7 @@
 # master, it is the promoted pod (the newest history, rule B4; the others
 # wait for it, B9), and no acknowledged write is lost. Before the history
 # rules, the old master won by the old B4 and every write after the failover
-# was gone (issue 7).
+# was gone (docs/resilience.md).
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fault suite (issue 7): each case runs the WAIT 1 writer through the
+# The fault suite (docs/resilience.md): each case runs the WAIT 1 writer through the
 # master the sentinels name and checks that every acknowledged write
 # survives; each reports writes issued / acknowledged / lost, the longest
 # write gap and the time to a new master (docs/resilience.md has a run).

@@ -5,7 +5,7 @@
 #  1. With its data (PVC kept): it must be master again (rule S1), replicas
 #     and sentinels find it at its new IP, no write lost.
 #  2. With an EMPTY data dir (volume lost): it must NOT start as master (the
-#     replicas would resync to nothing, field notes #26114); it asks the
+#     replicas would resync to nothing, bitnami/charts#26114); it asks the
 #     sentinels to fail over to a replica holding the data and follows it.
 # The WAIT 1 writer runs through both: no acknowledged write is lost.
 set -euo pipefail

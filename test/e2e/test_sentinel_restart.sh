@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A sentinel pod is re-created: new IP, empty conf dir (emptyDir), so
 # sentinel-init writes a fresh sentinel.conf. Its myid must be stable per pod
-# (field notes #6): the other sentinels must still count 2 peers, not 3 (a
+# (render_sentinel_myid, engine/render.h: Sentinel never forgets an old id,
+# so a new one per restart would drift the counts): the other sentinels must still count 2 peers, not 3 (a
 # forgotten-but-never-removed old id skews the quorum). All sentinels reach
 # it at its new IP and keep naming the same master.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Webdis (seed 001's HTTP API) behind the master router, with its own ACL
+# Webdis (the HTTP API of docs/connecting.md) behind the master router, with its own ACL
 # user: webdis.json from `redis-init webdis`, Webdis 0.1.22 from a Debian
 # trixie root filesystem in a pod of its own, curl from an application pod.
 #  1. SET then GET over HTTP; the data is on the master.
@@ -7,7 +7,7 @@
 #     Webdis's Redis user could not run them anyway (NOPERM).
 #  3. The master pod is killed: SET then GET over HTTP work again through the
 #     router, on the new master.
-#  4. A direct write to a replica is refused (read-only), as seed 001 shows.
+#  4. A direct write to a replica is refused (read-only).
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"

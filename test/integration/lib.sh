@@ -53,7 +53,7 @@ wait_for() {
     done
 }
 
-# Secrets JSON (seed 000 format) built with jq so any byte is encoded right.
+# Secrets JSON ({"data": {...}}, docs/configuration.md) built with jq so any byte is encoded right.
 # Usage: make_secrets FILE admin_pw replica_pw sentinel_pw sync_pw service_pw
 make_secrets() {
     jq -n --arg a "$2" --arg r "$3" --arg s "$4" --arg y "$5" --arg v "$6" '{data: {

@@ -7,7 +7,7 @@
 case ${1:-plain} in
 plain)
     ADMIN=admin-pass REPL=replica-pass SENT=sentinel-pass SYNC=sync-pass SVC=api_pass ;;
-tricky)  # every character class the field notes say broke the bash scripts
+tricky)  # every character class that broke the bash scripts (docs/configuration.md)
     ADMIN="a b\"c'd\\e #\$!()%&/=; x"
     REPL="-leading dash \"dq\" 'sq' \\\\ back"
     SENT="ünïcødé 日本 🔑 %s%n \$(id)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The beacon (lib/beacon.h): while `redis-init run` waits for a safe
+# The beacon (lib/net/beacon.h): while `redis-init run` waits for a safe
 # decision, it answers a discovery probe on the redis port with its data
 # and recorded history, and nothing else; when run gives up (exit 69) the
 # port is free again. Here pod-1 holds data and every peer is down, so it

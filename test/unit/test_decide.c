@@ -31,6 +31,7 @@
 #include "checkmain.h"
 #include "tokens.h"
 #include "rules/decide.h"
+#include "rules/tally.h"
 
 /* Rows leave the trailing self_hist out when they have no record. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

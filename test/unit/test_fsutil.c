@@ -32,14 +32,15 @@ static void put(const char *name, const char *text) {
 }
 
 static void expect(const char *name, const char *text, mode_t mode) {
-    char p[128], *data;
-    size_t len;
+    char p[128];
+    struct file_data f;
     ri_err e = {0};
     struct stat st;
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    ck_assert_msg(fs_read_file(p, 1 << 20, &data, &len, &e) == 0, "%s", e.msg);
-    ck_assert_str_eq(data, text);
-    free(data);
+    ck_assert_msg(fs_read_file(p, NULL, 1 << 20, 0, &f, &e) == 0, "%s", e.msg);
+    ck_assert_str_eq(f.data, text);
+    ck_assert_uint_eq(f.len, strlen(text));
+    fs_file_free(&f);
     ck_assert_int_eq(stat(p, &st), 0);
     if (mode) ck_assert_int_eq(st.st_mode & 07777, mode);
 }
@@ -104,16 +105,48 @@ START_TEST(missing_dir_is_cantcreat) {
 }
 END_TEST
 
-START_TEST(read_errors) {
+/* The one reader: every input gets the same rules and the same codes. */
+static const struct {
+    const char *name;    /* file under dir ("" = dir itself); "fifo" is made a FIFO */
+    const char *content; /* NULL: leave it as it is */
+    size_t max;
+    const char *what;
+    int code;
+    const char *msg;     /* substring of the message (dir replaced by "D") */
+} reads[] = {
+    {"none", NULL, 100, "settings", EX_NOINPUT, "cannot read settings D/none: No such file or directory"},
+    {"", NULL, 100, "secrets", EX_NOINPUT, "cannot read secrets D: Is a directory"},
+    {"fifo", NULL, 100, NULL, EX_NOINPUT, "cannot read D/fifo: not a regular file"},
+    {"big", "0123456789", 5, "template", EX_DATAERR, "D/big: larger than 5 bytes"},
+    {"big", "0123456789", 9, NULL, EX_DATAERR, "D/big: larger than 9 bytes"},
+    {"big", "0123456789", 10, NULL, 0, NULL},
+    {"empty", "", 10, NULL, 0, NULL},
+    {"one", "x", 1 << 20, NULL, 0, NULL},
+};
+
+START_TEST(read_rules) {
     ri_err e = {0};
-    char p[96], *data;
-    size_t len;
-    snprintf(p, sizeof p, "%s/none", dir);
-    ck_assert_int_eq(fs_read_file(p, 100, &data, &len, &e), EX_NOINPUT);
-    ck_assert_int_eq(fs_read_file(dir, 100, &data, &len, &e), EX_NOINPUT);  /* a directory */
-    put("big", "0123456789");
-    snprintf(p, sizeof p, "%s/big", dir);
-    ck_assert_int_eq(fs_read_file(p, 5, &data, &len, &e), EX_DATAERR);
+    char p[128], want[256];
+    struct file_data f;
+    snprintf(p, sizeof p, "%s%s%s", dir, reads[_i].name[0] ? "/" : "", reads[_i].name);
+    if (strcmp(reads[_i].name, "fifo") == 0) {
+        unlink(p);
+        ck_assert_int_eq(mkfifo(p, 0600), 0);
+    }
+    if (reads[_i].content) put(reads[_i].name, reads[_i].content);
+    int rc = fs_read_file(p, reads[_i].what, reads[_i].max, _i % 2 ? FS_WIPE : 0, &f, &e);
+    ck_assert_msg(rc == reads[_i].code, "row %d: rc %d (%s)", _i, rc, e.msg);
+    if (rc == 0) {
+        ck_assert_uint_eq(f.len, strlen(reads[_i].content));
+        ck_assert_str_eq(f.data, reads[_i].content);
+        ck_assert_uint_ge(f.cap, f.len + 1);
+        fs_file_free(&f);
+        ck_assert_ptr_null(f.data);
+        return;
+    }
+    const char *m = reads[_i].msg, *d = strchr(m, 'D');
+    snprintf(want, sizeof want, "%.*s%s%s", (int)(d - m), m, dir, d + 1);
+    ck_assert_str_eq(e.msg, want);
 }
 END_TEST
 
@@ -145,7 +178,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, replaces_existing_files);
     tcase_add_test(tc, failure_leaves_old_files_untouched);
     tcase_add_test(tc, missing_dir_is_cantcreat);
-    tcase_add_test(tc, read_errors);
+    tcase_add_loop_test(tc, read_rules, 0, (int)(sizeof reads / sizeof reads[0]));
     tcase_add_test(tc, join_and_absolute);
     suite_add_tcase(s, tc);
     return s;

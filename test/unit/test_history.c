@@ -1,5 +1,5 @@
-/* test_history.c: replication histories (lib/history.h) and the beacon's
- * INFO text (lib/beacon.h), table-driven.
+/* test_history.c: replication histories (lib/model/history.h) and the beacon's
+ * INFO text (lib/net/beacon.h), table-driven.
  *
  * A history is written "ID@OFF" with an optional "<PID@POFF" parent and a
  * trailing "*" when recorded as master: "b@500<a@400*". IDs are one letter,

@@ -19,7 +19,9 @@
 
 #include "checkmain.h"
 #include "tokens.h"
+#include "rules/handover.h"
 #include "rules/health.h"
+#include "rules/tally.h"
 
 #define NPEER 3
 #define RHOST "redis-%d.redis.ns.svc.cluster.local"
@@ -77,18 +79,18 @@ static const struct {
     int code;
     const char *rule;
 } alive_rows[] = {
-    {"answer", "", CHECK_PASS, "L1"},
-    {"error", "LOADING", CHECK_PASS, "L2"},
-    {"error", "BUSY", CHECK_PASS, "L2"},
-    {"error", "MASTERDOWN", CHECK_PASS, "L2"},
-    {"auth-failed", "LOADING", CHECK_PASS, "L2"},   /* AUTH itself answered LOADING: alive */
-    {"auth-failed", "WRONGPASS", CHECK_AUTH, "L3"},
-    {"auth-failed", "NOPERM", CHECK_AUTH, "L3"},
-    {"error", "ERR", CHECK_DOWN, "L4"},
-    {"refused", "", CHECK_DOWN, "L4"},
-    {"timeout", "", CHECK_DOWN, "L4"},
-    {"not-found", "", CHECK_DOWN, "L4"},
-    {"error", "", CHECK_DOWN, "L4"},
+    {"answer", "", HEALTH_PASS, "L1"},
+    {"error", "LOADING", HEALTH_PASS, "L2"},
+    {"error", "BUSY", HEALTH_PASS, "L2"},
+    {"error", "MASTERDOWN", HEALTH_PASS, "L2"},
+    {"auth-failed", "LOADING", HEALTH_PASS, "L2"},   /* AUTH itself answered LOADING: alive */
+    {"auth-failed", "WRONGPASS", HEALTH_AUTH, "L3"},
+    {"auth-failed", "NOPERM", HEALTH_AUTH, "L3"},
+    {"error", "ERR", HEALTH_DOWN, "L4"},
+    {"refused", "", HEALTH_DOWN, "L4"},
+    {"timeout", "", HEALTH_DOWN, "L4"},
+    {"not-found", "", HEALTH_DOWN, "L4"},
+    {"error", "", HEALTH_DOWN, "L4"},
 };
 
 START_TEST(alive)
@@ -97,7 +99,7 @@ START_TEST(alive)
     struct verdict v;
     snprintf(p.err_code, sizeof p.err_code, "%s", alive_rows[_i].err);
     snprintf(p.detail, sizeof p.detail, "detail");
-    check_alive(&p, &v);
+    health_alive(&p, &v);
     ck_assert_int_eq(v.code, alive_rows[_i].code);
     ck_assert_str_eq(v.rule, alive_rows[_i].rule);
     ck_assert(v.reason[0]);
@@ -114,38 +116,38 @@ static const struct {
     const char *rule, *reason;
     int settled;
 } ready_rows[] = {
-    {"down: refused", "refused", {"=me", "=me", "=me"}, CHECK_DOWN, "R1", "does not answer", 1},
-    {"down: timeout", "timeout", {"=me", "=me", "=me"}, CHECK_DOWN, "R1", "timeout", 1},
-    {"auth refused", "auth-failed", {"=me", "=me", "=me"}, CHECK_AUTH, "R1", "refused the probe user", 1},
-    {"local outstanding", "not-awaited", {"=me", "=me", "=me"}, CHECK_DOWN, "R1", "not-awaited", 0},
-    {"loading replica", "L R m1 up", {"=1", "=1", "=1"}, CHECK_NOT_READY, "R2", "loading", 1},
-    {"loading master", "L M", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R2", "loading", 1},
-    {"replica link down", "R m1 down", {"=1", "=1", "=1"}, CHECK_NOT_READY, "R3", "link down", 1},
-    {"replica syncing", "R m1 down sync", {"=1", "=1", "=1"}, CHECK_NOT_READY, "R4", "full sync", 1},
-    {"replica syncing, link up", "R m1 up sync", {"=1", "=1", "=1"}, CHECK_NOT_READY, "R4", "full sync", 1},
-    {"replica linked", "R m1 up o5", {"=1", "=1", "=1"}, CHECK_PASS, "R5", "link up", 1},
-    {"replica ignores sentinels", "R m1 up", {"timeout", "timeout", "timeout"}, CHECK_PASS, "R5", "", 1},
-    {"unknown role", "?", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6", "unknown role", 1},
-    {"still deciding (beacon)", "I", {"=me", "=me", "=me"}, CHECK_NOT_READY, "R6",
+    {"down: refused", "refused", {"=me", "=me", "=me"}, HEALTH_DOWN, "R1", "does not answer", 1},
+    {"down: timeout", "timeout", {"=me", "=me", "=me"}, HEALTH_DOWN, "R1", "timeout", 1},
+    {"auth refused", "auth-failed", {"=me", "=me", "=me"}, HEALTH_AUTH, "R1", "refused the probe user", 1},
+    {"local outstanding", "not-awaited", {"=me", "=me", "=me"}, HEALTH_DOWN, "R1", "not-awaited", 0},
+    {"loading replica", "L R m1 up", {"=1", "=1", "=1"}, HEALTH_NOT_READY, "R2", "loading", 1},
+    {"loading master", "L M", {"=me", "=me", "=me"}, HEALTH_NOT_READY, "R2", "loading", 1},
+    {"replica link down", "R m1 down", {"=1", "=1", "=1"}, HEALTH_NOT_READY, "R3", "link down", 1},
+    {"replica syncing", "R m1 down sync", {"=1", "=1", "=1"}, HEALTH_NOT_READY, "R4", "full sync", 1},
+    {"replica syncing, link up", "R m1 up sync", {"=1", "=1", "=1"}, HEALTH_NOT_READY, "R4", "full sync", 1},
+    {"replica linked", "R m1 up o5", {"=1", "=1", "=1"}, HEALTH_PASS, "R5", "link up", 1},
+    {"replica ignores sentinels", "R m1 up", {"timeout", "timeout", "timeout"}, HEALTH_PASS, "R5", "", 1},
+    {"unknown role", "?", {"=me", "=me", "=me"}, HEALTH_NOT_READY, "R6", "unknown role", 1},
+    {"still deciding (beacon)", "I", {"=me", "=me", "=me"}, HEALTH_NOT_READY, "R6",
      "still deciding", 1},
-    {"master, all name it", "M", {"=me", "=me", "=me"}, CHECK_PASS, "R7", "3 of 3", 1},
-    {"master, majority, one dead", "M", {"=me", "=me", "timeout"}, CHECK_PASS, "R7", "2 of 3", 1},
-    {"master, majority formed early", "M", {"=me", "=me", "not-awaited"}, CHECK_PASS, "R7", "", 1},
-    {"stale master", "M", {"=1", "=1", "=me"}, CHECK_NOT_READY, "R8", "stale master: 2 of 3", 1},
-    {"stale master, one dead", "M", {"=2", "timeout", "=2"}, CHECK_NOT_READY, "R8", "redis-2", 1},
-    {"stale, formed early", "M", {"=1", "=1", "not-awaited"}, CHECK_NOT_READY, "R8", "", 1},
-    {"bootstrap: sentinels refused", "M", {"refused", "refused", "not-found"}, CHECK_PASS, "R9", "no sentinel", 1},
-    {"sentinels time out", "M", {"timeout", "timeout", "timeout"}, CHECK_NOT_READY, "R10", "stale", 1},
-    {"one down, two time out", "M", {"refused", "timeout", "timeout"}, CHECK_NOT_READY, "R10", "1 down", 1},
-    {"minority names me", "M", {"=me", "refused", "refused"}, CHECK_NOT_READY, "R10", "only 1 of 3", 1},
-    {"split vote", "M", {"=me", "=1", "timeout"}, CHECK_NOT_READY, "R10", "only 1 of 3", 1},
-    {"nil masters", "M", {"nil", "nil", "nil"}, CHECK_NOT_READY, "R10", "3 answered", 1},
-    {"auth failures", "M", {"auth-failed", "auth-failed", "auth-failed"}, CHECK_NOT_READY, "R10", "", 1},
-    {"outstanding may decide", "M", {"=me", "refused", "not-awaited"}, CHECK_NOT_READY, "R10", "", 0},
-    {"outstanding, none yet", "M", {"not-awaited", "not-awaited", "not-awaited"}, CHECK_NOT_READY, "R10", "", 0},
+    {"master, all name it", "M", {"=me", "=me", "=me"}, HEALTH_PASS, "R7", "3 of 3", 1},
+    {"master, majority, one dead", "M", {"=me", "=me", "timeout"}, HEALTH_PASS, "R7", "2 of 3", 1},
+    {"master, majority formed early", "M", {"=me", "=me", "not-awaited"}, HEALTH_PASS, "R7", "", 1},
+    {"stale master", "M", {"=1", "=1", "=me"}, HEALTH_NOT_READY, "R8", "stale master: 2 of 3", 1},
+    {"stale master, one dead", "M", {"=2", "timeout", "=2"}, HEALTH_NOT_READY, "R8", "redis-2", 1},
+    {"stale, formed early", "M", {"=1", "=1", "not-awaited"}, HEALTH_NOT_READY, "R8", "", 1},
+    {"bootstrap: sentinels refused", "M", {"refused", "refused", "not-found"}, HEALTH_PASS, "R9", "no sentinel", 1},
+    {"sentinels time out", "M", {"timeout", "timeout", "timeout"}, HEALTH_NOT_READY, "R10", "stale", 1},
+    {"one down, two time out", "M", {"refused", "timeout", "timeout"}, HEALTH_NOT_READY, "R10", "1 down", 1},
+    {"minority names me", "M", {"=me", "refused", "refused"}, HEALTH_NOT_READY, "R10", "only 1 of 3", 1},
+    {"split vote", "M", {"=me", "=1", "timeout"}, HEALTH_NOT_READY, "R10", "only 1 of 3", 1},
+    {"nil masters", "M", {"nil", "nil", "nil"}, HEALTH_NOT_READY, "R10", "3 answered", 1},
+    {"auth failures", "M", {"auth-failed", "auth-failed", "auth-failed"}, HEALTH_NOT_READY, "R10", "", 1},
+    {"outstanding may decide", "M", {"=me", "refused", "not-awaited"}, HEALTH_NOT_READY, "R10", "", 0},
+    {"outstanding, none yet", "M", {"not-awaited", "not-awaited", "not-awaited"}, HEALTH_NOT_READY, "R10", "", 0},
 };
 
-static void ready_obs(struct redis_check_obs *o, const char *local, const char *const sent[NPEER])
+static void ready_obs(struct redis_health_obs *o, const char *local, const char *const sent[NPEER])
 {
     memset(o, 0, sizeof *o);
     parse_redis(&o->local, 0, local);
@@ -157,17 +159,17 @@ static void ready_obs(struct redis_check_obs *o, const char *local, const char *
 
 START_TEST(redis_ready)
 {
-    static struct redis_check_obs o;
+    static struct redis_health_obs o;
     struct verdict v;
     ready_obs(&o, ready_rows[_i].local, ready_rows[_i].sent);
-    check_redis_ready(&o, &v);
+    health_redis_ready(&o, &v);
     ck_assert_msg(v.code == ready_rows[_i].code, "%s: code %d, want %d (%s)", ready_rows[_i].name,
                   v.code, ready_rows[_i].code, v.reason);
     ck_assert_msg(strcmp(v.rule, ready_rows[_i].rule) == 0, "%s: rule %s, want %s",
                   ready_rows[_i].name, v.rule, ready_rows[_i].rule);
     ck_assert_msg(strstr(v.reason, ready_rows[_i].reason), "%s: reason '%s' lacks '%s'",
                   ready_rows[_i].name, v.reason, ready_rows[_i].reason);
-    ck_assert_int_eq(check_redis_settled(&o), ready_rows[_i].settled);
+    ck_assert_int_eq(health_redis_settled(&o), ready_rows[_i].settled);
 }
 END_TEST
 
@@ -176,16 +178,16 @@ END_TEST
 START_TEST(settled_is_final)
 {
     static const char *const outcomes[] = {"=me", "=1", "=2", "nil", "refused", "timeout"};
-    static struct redis_check_obs o;
+    static struct redis_health_obs o;
     struct verdict want, got;
     if (!ready_rows[_i].settled) return;
     ready_obs(&o, ready_rows[_i].local, ready_rows[_i].sent);
-    check_redis_ready(&o, &want);
+    health_redis_ready(&o, &want);
     for (int k = 0; k < 6; k++) {
         for (int i = 0; i < NPEER; i++)
             if (strcmp(ready_rows[_i].sent[i], "not-awaited") == 0)
                 parse_sentinel(&o.sentinels[i], i, outcomes[k]);
-        check_redis_ready(&o, &got);
+        health_redis_ready(&o, &got);
         ck_assert_msg(got.code == want.code, "%s: outstanding -> %s changes the verdict",
                       ready_rows[_i].name, outcomes[k]);
     }
@@ -201,23 +203,23 @@ static const struct {
     int replicas, others, code;
     const char *rule;
 } sent_rows[] = {
-    {"down", "refused", "-", 0, 0, CHECK_DOWN, "Q1"},
-    {"timeout", "timeout", "-", 0, 0, CHECK_DOWN, "Q1"},
-    {"auth refused", "auth-failed", "-", 0, 0, CHECK_AUTH, "Q1"},
-    {"not monitoring", "nil", "-", 0, 0, CHECK_NOT_READY, "Q2"},
-    {"master does not answer", "answer", "refused", 2, 2, CHECK_NOT_READY, "Q3"},
-    {"master is a replica", "answer", "R m1 up", 2, 2, CHECK_NOT_READY, "Q3"},
-    {"knows no replicas yet", "answer", "M c2", 0, 2, CHECK_NOT_READY, "Q4"},
-    {"knows one of two replicas", "answer", "M c2", 1, 2, CHECK_NOT_READY, "Q4"},
-    {"knows its peers by config but reaches none", "answer", "M c2", 2, 0, CHECK_NOT_READY, "Q5"},
-    {"one peer is enough for 3", "answer", "M c2", 2, 1, CHECK_PASS, "Q6"},
-    {"all known", "answer", "M c2", 2, 2, CHECK_PASS, "Q6"},
-    {"a down replica it still knows", "answer", "M c1", 2, 2, CHECK_PASS, "Q6"},
+    {"down", "refused", "-", 0, 0, HEALTH_DOWN, "Q1"},
+    {"timeout", "timeout", "-", 0, 0, HEALTH_DOWN, "Q1"},
+    {"auth refused", "auth-failed", "-", 0, 0, HEALTH_AUTH, "Q1"},
+    {"not monitoring", "nil", "-", 0, 0, HEALTH_NOT_READY, "Q2"},
+    {"master does not answer", "answer", "refused", 2, 2, HEALTH_NOT_READY, "Q3"},
+    {"master is a replica", "answer", "R m1 up", 2, 2, HEALTH_NOT_READY, "Q3"},
+    {"knows no replicas yet", "answer", "M c2", 0, 2, HEALTH_NOT_READY, "Q4"},
+    {"knows one of two replicas", "answer", "M c2", 1, 2, HEALTH_NOT_READY, "Q4"},
+    {"knows its peers by config but reaches none", "answer", "M c2", 2, 0, HEALTH_NOT_READY, "Q5"},
+    {"one peer is enough for 3", "answer", "M c2", 2, 1, HEALTH_PASS, "Q6"},
+    {"all known", "answer", "M c2", 2, 2, HEALTH_PASS, "Q6"},
+    {"a down replica it still knows", "answer", "M c1", 2, 2, HEALTH_PASS, "Q6"},
 };
 
 START_TEST(sentinel_ready)
 {
-    static struct sentinel_check_obs o;
+    static struct sentinel_health_obs o;
     struct verdict v;
     memset(&o, 0, sizeof o);
     o.n_sentinels = 3;
@@ -231,7 +233,7 @@ START_TEST(sentinel_ready)
     o.own.reachable_sentinels = sent_rows[_i].others;
     if (strcmp(sent_rows[_i].master, "-") == 0) o.master.p.outcome = OUT_ERROR;
     else parse_redis(&o.master, 0, sent_rows[_i].master);
-    check_sentinel_ready(&o, &v);
+    health_sentinel_ready(&o, &v);
     ck_assert_msg(v.code == sent_rows[_i].code && strcmp(v.rule, sent_rows[_i].rule) == 0,
                   "%s: %d %s, want %d %s (%s)", sent_rows[_i].name, v.code, v.rule,
                   sent_rows[_i].code, sent_rows[_i].rule, v.reason);
@@ -241,7 +243,7 @@ END_TEST
 /* Five sentinels: a majority is 3, so two other sentinels are needed. */
 START_TEST(sentinel_ready_five)
 {
-    static struct sentinel_check_obs o;
+    static struct sentinel_health_obs o;
     struct verdict v;
     memset(&o, 0, sizeof o);
     o.n_sentinels = 5;
@@ -251,10 +253,10 @@ START_TEST(sentinel_ready_five)
     parse_redis(&o.master, 0, "M c0");
     o.own.num_other_sentinels = 4;
     o.own.reachable_sentinels = 1;
-    check_sentinel_ready(&o, &v);
+    health_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q5");
     o.own.reachable_sentinels = 2;
-    check_sentinel_ready(&o, &v);
+    health_sentinel_ready(&o, &v);
     ck_assert_str_eq(v.rule, "Q6");
 }
 END_TEST
@@ -275,7 +277,7 @@ struct ps_row {
     int unpaused;
     const char *redis[NPEER];     /* redis-0 is this pod */
     const char *sent[NPEER];
-    enum prestop_step step;
+    enum handover_step step;
     int code;
     const char *rule;
     int target;
@@ -283,14 +285,14 @@ struct ps_row {
 
 static const struct ps_row ps_rows[] = {
     /* before the pause */
-    {"local down", 0, 0, -1, 0, -1, 0, {"refused", "R m0 up", "R m0 up"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H1", -1},
+    {"local down", 0, 0, -1, 0, -1, 0, {"refused", "R m0 up", "R m0 up"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H1", -1},
     {"replica", 0, 0, -1, 0, -1, 0, {"R m1 up", "M", "R m1 up"}, {"=1", "=1", "=1"}, PS_DONE, 0, "H2", -1},
-    {"unknown role", 0, 0, -1, 0, -1, 0, {"?", "R m0 up", "R m0 up"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H1", -1},
-    {"no sentinel answers", 0, 0, -1, 0, -1, 0, {"M", "R m0 up", "R m0 up"}, {"refused", "timeout", "not-found"}, PS_DONE, CHECK_DOWN, "H3", -1},
+    {"unknown role", 0, 0, -1, 0, -1, 0, {"?", "R m0 up", "R m0 up"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H1", -1},
+    {"no sentinel answers", 0, 0, -1, 0, -1, 0, {"M", "R m0 up", "R m0 up"}, {"refused", "timeout", "not-found"}, PS_DONE, HEALTH_DOWN, "H3", -1},
     {"stale master", 0, 0, -1, 0, -1, 0, {"M", "M", "R m1 up"}, {"=1", "=1", "=me"}, PS_DONE, 0, "H4", -1},
     {"no majority yet", 0, 0, -1, 0, -1, 0, {"M", "R m0 up", "R m0 up"}, {"=me", "timeout", "nil"}, PS_WAIT, 0, "H5", -1},
-    {"no linked replica", 0, 0, -1, 0, -1, 0, {"M", "R m0 down", "refused"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H6", -1},
-    {"replicas of another", 0, 0, -1, 0, -1, 0, {"M", "R m2 up", "M"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H6", -1},
+    {"no linked replica", 0, 0, -1, 0, -1, 0, {"M", "R m0 down", "refused"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H6", -1},
+    {"replicas of another", 0, 0, -1, 0, -1, 0, {"M", "R m2 up", "M"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H6", -1},
     {"pause", 0, 0, -1, 0, -1, 0, {"M o10", "R m0 up o10", "R m0 down"}, {"=me", "=me", "timeout"}, PS_PAUSE, 0, "H7", -1},
     /* paused */
     {"offset unknown", 5, 1, -1, 0, -1, 0, {"M o10", "R m0 up o10", "R m0 up o10"}, {"=me", "=me", "=me"}, PS_WAIT, 0, "H8", -1},
@@ -310,20 +312,20 @@ static const struct ps_row ps_rows[] = {
     {"handed over", 1000, 1, 100, 1, 800, 1, {"R m1 up o100", "M o120", "R m1 up o120"}, {"=1", "=1", "timeout"}, PS_DONE, 0, "H15", 1},
     {"handed over, local gone", 1000, 1, 100, 1, 800, 1, {"refused", "M o120", "R m1 up o120"}, {"=1", "=1", "=1"}, PS_DONE, 0, "H15", 1},
     /* the bound */
-    {"timeout before pause", BOUND, 0, -1, 0, -1, 0, {"M", "R m0 up", "R m0 up"}, {"=me", "timeout", "timeout"}, PS_DONE, CHECK_DOWN, "H16", -1},
-    {"timeout paused", BOUND + 1, 1, 100, 0, -1, 0, {"M o100", "R m0 up o90", "R m0 up o90"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H16", -1},
-    {"timeout after failover", BOUND, 1, 100, 1, 800, 0, {"M o100", "R m0 up o100", "R m0 up o100"}, {"=me", "=me", "=me"}, PS_DONE, CHECK_DOWN, "H16", -1},
+    {"timeout before pause", BOUND, 0, -1, 0, -1, 0, {"M", "R m0 up", "R m0 up"}, {"=me", "timeout", "timeout"}, PS_DONE, HEALTH_DOWN, "H16", -1},
+    {"timeout paused", BOUND + 1, 1, 100, 0, -1, 0, {"M o100", "R m0 up o90", "R m0 up o90"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H16", -1},
+    {"timeout after failover", BOUND, 1, 100, 1, 800, 0, {"M o100", "R m0 up o100", "R m0 up o100"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H16", -1},
 };
 
 START_TEST(prestop_rows)
 {
-    static struct prestop_obs o;
+    static struct handover_obs o;
     const struct ps_row *r = &ps_rows[_i];
-    struct prestop_decision d;
+    struct handover_decision d;
     memset(&o, 0, sizeof o);
     o.now_ms = r->now;
     o.bound_ms = BOUND;
-    o.st = (struct prestop_state){r->paused, r->pause_off, r->failover_sent, r->tried_at, r->unpaused};
+    o.st = (struct handover_state){r->paused, r->pause_off, r->failover_sent, r->tried_at, r->unpaused};
     o.self = 0;
     o.round.redis_port = 6379;
     o.round.self_ordinal = 0;
@@ -335,7 +337,7 @@ START_TEST(prestop_rows)
     }
     /* This pod is probed by loopback in prestop: its slot does not carry its name. */
     snprintf(o.round.redis[0].p.host, sizeof o.round.redis[0].p.host, "127.0.0.1");
-    prestop_next(&o, &d);
+    handover_next(&o, &d);
     ck_assert_msg(d.step == r->step && d.code == r->code && strcmp(d.rule, r->rule) == 0 &&
                       d.target == r->target,
                   "%s: step %d code %d rule %s target %d, want %d %d %s %d (%s)", r->name, d.step,
@@ -351,7 +353,7 @@ END_TEST
 static const struct {
     const char *outcome, *flags;
     double now;
-    enum prestop_step step;
+    enum handover_step step;
     int code;
     const char *rule;
 } sps_rows[] = {
@@ -360,17 +362,17 @@ static const struct {
     {"nil", "", 0, PS_DONE, 0, "G1"},
     {"refused", "", 0, PS_DONE, 0, "G1"},
     {"answer", "master,s_down,o_down,failover_in_progress", 10, PS_WAIT, 0, "G2"},
-    {"answer", "master,failover_in_progress", BOUND, PS_DONE, CHECK_DOWN, "G3"},
+    {"answer", "master,failover_in_progress", BOUND, PS_DONE, HEALTH_DOWN, "G3"},
 };
 
 START_TEST(sentinel_prestop)
 {
     struct sentinel_master_obs own;
-    struct prestop_decision d;
+    struct handover_decision d;
     memset(&own, 0, sizeof own);
     own.p.outcome = parse_outcome(sps_rows[_i].outcome);
     snprintf(own.flags, sizeof own.flags, "%s", sps_rows[_i].flags);
-    prestop_sentinel_next(&own, sps_rows[_i].now, BOUND, &d);
+    handover_sentinel_next(&own, sps_rows[_i].now, BOUND, &d);
     ck_assert_int_eq(d.step, sps_rows[_i].step);
     ck_assert_int_eq(d.code, sps_rows[_i].code);
     ck_assert_str_eq(d.rule, sps_rows[_i].rule);
@@ -379,10 +381,10 @@ END_TEST
 
 START_TEST(kind_names)
 {
-    ck_assert_str_eq(probe_kind_name(PROBE_READINESS), "readiness");
-    ck_assert_str_eq(probe_kind_name(PROBE_LIVENESS), "liveness");
-    ck_assert_str_eq(probe_kind_name(PROBE_STARTUP), "startup");
-    ck_assert_str_eq(probe_kind_name((enum probe_kind)9), "unknown");
+    ck_assert_str_eq(health_kind_name(HEALTH_READINESS), "readiness");
+    ck_assert_str_eq(health_kind_name(HEALTH_LIVENESS), "liveness");
+    ck_assert_str_eq(health_kind_name(HEALTH_STARTUP), "startup");
+    ck_assert_str_eq(health_kind_name((enum health_kind)9), "unknown");
 }
 END_TEST
 

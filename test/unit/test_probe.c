@@ -7,7 +7,9 @@
 #define _GNU_SOURCE   /* RTLD_NEXT, for the slow-resolver stand-in below (test only) */
 #include "checkmain.h"
 #include "net/dns.h"
+#include "net/admin.h"
 #include "net/probe.h"
+#include "net/round.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -579,24 +581,25 @@ START_TEST(test_actions) {
     ck_assert(servers_ok);
     ri_err e = {0};
     char code[32];
-    ck_assert_int_eq(probe_sentinel_failover("127.0.0.1", p_sentinel, "admin", "wrong" ADMIN_PASS, "mymaster",
-                                             TIMEOUT_MS, code, &e), EX_UNAVAILABLE);
+    struct admin_conn wrong = {"127.0.0.1", p_sentinel, "admin", "wrong" ADMIN_PASS, TIMEOUT_MS};
+    struct admin_conn sentinel = {"127.0.0.1", p_sentinel, "admin", ADMIN_PASS, TIMEOUT_MS};
+    struct admin_conn closed = {"127.0.0.1", p_closed, "admin", ADMIN_PASS, TIMEOUT_MS};
+    struct admin_conn as_probe = {"127.0.0.1", p_replica, "probe", PROBE_PASS, TIMEOUT_MS};
+    struct admin_conn replica = {"127.0.0.1", p_replica, "admin", ADMIN_PASS, TIMEOUT_MS};
+    ck_assert_int_eq(admin_failover(&wrong, "mymaster", code, &e), EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "auth-failed"));
     ck_assert_str_eq(code, "WRONGPASS");
     no_secret(e.msg);
-    ck_assert_int_eq(probe_sentinel_failover("127.0.0.1", p_sentinel, "admin", ADMIN_PASS, "nosuch",
-                                             TIMEOUT_MS, code, &e), EX_UNAVAILABLE);
+    ck_assert_int_eq(admin_failover(&sentinel, "nosuch", code, &e), EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "SENTINEL FAILOVER"));
     ck_assert_str_eq(code, "ERR");   /* "ERR No such master with that name" */
-    ck_assert_int_eq(probe_replicaof_no_one("127.0.0.1", p_closed, "admin", ADMIN_PASS, TIMEOUT_MS, &e),
-                     EX_UNAVAILABLE);
+    ck_assert_int_eq(admin_promote(&closed, &e), EX_UNAVAILABLE);
     ck_assert_ptr_nonnull(strstr(e.msg, "refused"));
-    ck_assert_int_eq(probe_replicaof_no_one("127.0.0.1", p_replica, "probe", PROBE_PASS, TIMEOUT_MS, &e),
-                     EX_UNAVAILABLE);   /* the probe user may not */
+    ck_assert_int_eq(admin_promote(&as_probe, &e), EX_UNAVAILABLE);   /* the probe user may not */
     ck_assert_ptr_nonnull(strstr(e.msg, "NOPERM"));
     no_secret(e.msg);
     memset(&e, 0, sizeof e);
-    ck_assert_int_eq(probe_replicaof_no_one("127.0.0.1", p_replica, "admin", ADMIN_PASS, TIMEOUT_MS, &e), 0);
+    ck_assert_int_eq(admin_promote(&replica, &e), 0);
     struct probe_config pc = cfg();
     struct redis_obs r = {.p = {.host = "127.0.0.1", .port = p_replica}};
     probe_redis(&pc, &r);

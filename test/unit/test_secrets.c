@@ -17,7 +17,7 @@ static const char *fixture(const char *name) {
     return buf;
 }
 
-/* The values printed in seed 000. */
+/* The values of test/fixtures/seed000-config.json, the bash scripts' config.json. */
 static const struct { const char *key, *val; } seed_values[] = {
     {"REPLICA_USERNAME", "replica-user"},   {"REPLICA_PASSWORD", "replica-pass"},
     {"SENTINEL_USERNAME", "sentinel-user"}, {"SENTINEL_PASSWORD", "sentinel-pass"},

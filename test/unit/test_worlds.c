@@ -1,4 +1,5 @@
-/* test_worlds.c: the exhaustive check of decide_redis() (issue 7, item 2).
+/* test_worlds.c: the exhaustive check of decide_redis() (docs/decision.md,
+ * "The exhaustive check").
  * Every world of a 3-redis-pod, 3-sentinel cluster is enumerated; in each,
  * every pod that is deciding (running redis-init now) decides from what it
  * can observe, and the invariants below hold over the world's decisions.
@@ -46,7 +47,7 @@
  *  (4) progress: when every pod is up, the sentinels are all down or a
  *      majority names one pod, the reported histories are rankable and some
  *      pod is deciding, some decision is not WAIT (progress_applies());
- *  (5) from issue 7 item 1 (guard D): a pod holding data never FOLLOWs an
+ *  (5) guard D (docs/decision.md): a pod holding data never FOLLOWs an
  *      answering master whose history neither contains its data nor
  *      supersedes its line (that one is Sentinel's own loss).
  * A class of worlds where a rule fails an invariant is never skipped: it is
@@ -67,6 +68,7 @@
 
 #include "checkmain.h"
 #include "rules/decide.h"
+#include "rules/tally.h"
 
 #define NPOD 3
 #define NSENT 3

@@ -1,8 +1,7 @@
-/* test_discover.c: discover_check_member(), table-driven: a pod that would
+/* test_derive.c: settings_require_member(), table-driven: a pod that would
  * act must be one of the configured members (the StatefulSet scaled
  * without the settings is EX_CONFIG, before any probe or write). */
 #include "checkmain.h"
-#include "engine/boot.h"
 #include "config/settings.h"
 
 #include <string.h>
@@ -36,14 +35,14 @@ START_TEST(test_member) {
     ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "t", "cluster", "sentinel-replicas", cases[_i].sentinel_n, &e), 0);
     ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "t", "redis", "min-replicas-to-write", "0", &e), 0);
     ck_assert_msg(settings_finish(&s, &e) == 0, "%s", e.msg);
-    int rc = discover_check_member(&s, cases[_i].is_sentinel, &e);
+    int rc = settings_require_member(&s, cases[_i].is_sentinel, &e);
     ck_assert_msg(rc == cases[_i].code, "%s: rc %d, want %d (%s)", cases[_i].pod, rc, cases[_i].code, e.msg);
     if (cases[_i].msg) ck_assert_msg(strstr(e.msg, cases[_i].msg), "%s: message %s", cases[_i].pod, e.msg);
 }
 END_TEST
 
 static Suite *make_suite(void) {
-    Suite *su = suite_create("discover");
+    Suite *su = suite_create("derive");
     TCase *tc = tcase_create("member");
     tcase_add_loop_test(tc, test_member, 0, NELEM(cases));
     suite_add_tcase(su, tc);

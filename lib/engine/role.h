@@ -1,0 +1,36 @@
+/* role.h: configuring this pod, what `render` and `run` do before `run`
+ * starts the server: the role, taken from an override on the command line
+ * (--master, --replica-of, --monitor) or decided by the boot loop (boot.h,
+ * with its actions), then the files written atomically (render.h).
+ *
+ * Before anything is probed or written, the pod must be one of the
+ * configured members (settings_require_member()). conf_path gets the main
+ * config file's path. */
+#ifndef RI_ROLE_H
+#define RI_ROLE_H
+
+#include <stddef.h>
+
+#include "config/secrets.h"
+#include "config/settings.h"
+
+enum role_override {
+    OVERRIDE_NONE = 0,
+    OVERRIDE_MASTER, /* --master */
+    OVERRIDE_FOLLOW, /* --replica-of HOST[:PORT] (redis-init), --monitor HOST[:PORT] (sentinel-init) */
+};
+
+struct role_request {
+    int is_sentinel;
+    enum role_override override;
+    const char *target; /* OVERRIDE_FOLLOW: "HOST[:PORT]" */
+};
+
+int role_configure(const struct settings *s, const struct secrets *sec,
+                   const struct role_request *rq, char *conf_path, size_t conf_len, ri_err *e);
+
+/* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or
+ * EX_USAGE. */
+int role_split_hostport(const char *arg, int default_port, char *host, size_t hostlen, int *port);
+
+#endif
