@@ -139,6 +139,7 @@ lint:
 	@tools/check-layers.sh
 	@tools/check-size.sh
 	@out=$$(test/lint/test_check_layers.sh) || { echo "$$out"; exit 1; }; echo "$$out" | tail -1
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMATTED) && echo "clang-format: ok ($(words $(FORMATTED)) files)"
 format:
 	$(CLANG_FORMAT) -i $(FORMATTED)
 

@@ -11,12 +11,19 @@ int main(int argc, char **argv) {
            "struct tmpl_builtin_entry { const char *name; const char *text; size_t len; };\n");
     for (int i = 1; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
-        if (!f) { perror(argv[i]); return 1; }
+        if (!f) {
+            perror(argv[i]);
+            return 1;
+        }
         printf("static const char tmpl_%d[] = {", i);
-        int c; size_t n = 0;
+        int c;
+        size_t n = 0;
         while ((c = fgetc(f)) != EOF) printf("%s%d,", (n++ % 20) ? "" : "\n ", c);
         printf("0};\n");
-        if (ferror(f)) { perror(argv[i]); return 1; }
+        if (ferror(f)) {
+            perror(argv[i]);
+            return 1;
+        }
         fclose(f);
     }
     printf("const struct tmpl_builtin_entry tmpl_builtin_table[] = {\n");

@@ -36,7 +36,7 @@ static int unescape(const char **p) {
         return h * 16 + l;
     }
     case '\0': return -1;
-    default: return (unsigned char)c;  /* \" \\ \$ \# \' \<space> ... */
+    default: return (unsigned char)c; /* \" \\ \$ \# \' \<space> ... */
     }
 }
 
@@ -46,7 +46,11 @@ int haproxy_unquote(const char *word, char *out, size_t outlen) {
     for (const char *p = word; *p;) {
         int ch;
         if (quote == '\'') {
-            if (*p == '\'') { quote = 0; p++; continue; }
+            if (*p == '\'') {
+                quote = 0;
+                p++;
+                continue;
+            }
             ch = (unsigned char)*p++;
         } else if (*p == '\\') {
             p++;
@@ -56,9 +60,9 @@ int haproxy_unquote(const char *word, char *out, size_t outlen) {
             p++;
             continue;
         } else if (!quote && (*p == ' ' || *p == '\t' || *p == '#')) {
-            return -1;  /* a second word or a comment */
+            return -1; /* a second word or a comment */
         } else if (quote == '"' && *p == '$') {
-            return -1;  /* an environment variable would be expanded */
+            return -1; /* an environment variable would be expanded */
         } else {
             ch = (unsigned char)*p++;
         }

@@ -14,14 +14,13 @@
 #define RI_OK 0
 
 typedef struct ri_err {
-    int code;          /* sysexits code, 0 when no error */
-    char msg[512];     /* single line, no trailing newline */
+    int code;      /* sysexits code, 0 when no error */
+    char msg[512]; /* single line, no trailing newline */
 } ri_err;
 
 /* Format msg (printf-style), set e->code = code, and return code.
  * Newlines in the result are replaced by spaces. e may be NULL. */
-int ri_fail(ri_err *e, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int ri_fail(ri_err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefix an existing message: "<prefix>: <old msg>". Returns e->code. */
 int ri_prefix(ri_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -85,10 +85,10 @@ int fs_read_file(const char *path, const char *what, size_t max, int flags, stru
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return read_fail(path, what, errno, e);
     struct stat st;
-    int err = fstat(fd, &st) != 0      ? errno
-              : S_ISDIR(st.st_mode)    ? EISDIR
-              : !S_ISREG(st.st_mode)   ? -1
-                                       : 0;
+    int err = fstat(fd, &st) != 0    ? errno
+              : S_ISDIR(st.st_mode)  ? EISDIR
+              : !S_ISREG(st.st_mode) ? -1
+                                     : 0;
     if (err) {
         close(fd);
         if (err > 0) return read_fail(path, what, err, e);
@@ -148,13 +148,14 @@ static int write_all(int fd, const char *p, size_t n) {
 }
 
 /* Write one temp file next to its target; on failure nothing is left. */
-static int write_temp(const char *dir, const struct out_file *f, char *tmp, size_t tmplen, ri_err *e) {
+static int write_temp(const char *dir, const struct out_file *f, char *tmp, size_t tmplen,
+                      ri_err *e) {
     char name[NAME_MAX + 1];
     int n = snprintf(name, sizeof name, ".%s.tmp.%ld", f->name, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof name)
         return ri_fail(e, EX_CANTCREAT, "file name too long: %.64s...", f->name);
     if (fs_join(tmp, tmplen, dir, name, e)) return e->code;
-    unlink(tmp);  /* a leftover of a killed earlier run with our pid */
+    unlink(tmp); /* a leftover of a killed earlier run with our pid */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, f->mode);
     if (fd < 0) {
         int err = errno;
@@ -201,7 +202,8 @@ int fs_write_files(const char *dir, const struct out_file *files, int n, ri_err 
         char target[PATH_MAX];
         if ((rc = fs_join(target, sizeof target, dir, files[i].name, e)) != 0 ||
             rename(tmps[i], target) != 0) {
-            if (rc == 0) rc = ri_fail(e, EX_IOERR, "cannot rename into %s: %s", target, strerror(errno));
+            if (rc == 0)
+                rc = ri_fail(e, EX_IOERR, "cannot rename into %s: %s", target, strerror(errno));
             for (int j = i; j < n; j++) unlink(tmps[j]);
             return rc;
         }

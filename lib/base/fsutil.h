@@ -12,22 +12,23 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+
 #include "base/err.h"
 
 struct out_file {
-    const char *name;     /* file name inside dir */
+    const char *name; /* file name inside dir */
     const char *data;
     size_t len;
-    mode_t mode;          /* 0600 for anything holding a secret or hash */
+    mode_t mode; /* 0600 for anything holding a secret or hash */
 };
 
 int fs_write_files(const char *dir, const struct out_file *files, int n, ri_err *e);
 
 /* A whole file in memory, from fs_read_file(). */
 struct file_data {
-    char *data;  /* NUL-terminated (a NUL inside is the caller's to judge) */
+    char *data; /* NUL-terminated (a NUL inside is the caller's to judge) */
     size_t len;
-    size_t cap;  /* bytes allocated: what fs_file_free() wipes */
+    size_t cap; /* bytes allocated: what fs_file_free() wipes */
     int wipe;
 };
 

@@ -26,9 +26,15 @@ static void put_value(FILE *f, const char *v) {
     int plain = *v != '\0';
     for (const char *p = v; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) { plain = 0; break; }
+        if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) {
+            plain = 0;
+            break;
+        }
     }
-    if (plain) { fputs(v, f); return; }
+    if (plain) {
+        fputs(v, f);
+        return;
+    }
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
         if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);

@@ -152,14 +152,13 @@ static const char *scan_single(const char *p, struct tok *t) {
 static const char *scan_arg(const char *p, struct tok *t) {
     for (;;) {
         switch (*p) {
-        case ' ': case '\n': case '\r': case '\t':
-            return p + 1;
-        case '\0':
-            return p;
-        case '"':
-            return scan_double(p + 1, t);
-        case '\'':
-            return scan_single(p + 1, t);
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t': return p + 1;
+        case '\0': return p;
+        case '"': return scan_double(p + 1, t);
+        case '\'': return scan_single(p + 1, t);
         default:
             if (tok_put(t, *p) < 0) return NULL;
             p++;

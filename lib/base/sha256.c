@@ -42,11 +42,23 @@ static void compress(uint32_t h[8], const unsigned char blk[64]) {
         uint32_t S0 = ror(a, 2) ^ ror(a, 13) ^ ror(a, 22);
         uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
         uint32_t t2 = S0 + maj;
-        k = g; g = f; f = e; e = d + t1;
-        d = c; c = b; b = a; a = t1 + t2;
+        k = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-    h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += k;
     /* The schedule is derived from secret input (HMAC keys, passwords). */
     volatile uint32_t *vw = w;
     for (int i = 0; i < 64; i++) vw[i] = 0;
@@ -121,10 +133,8 @@ void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
                  unsigned char out[32]) {
     unsigned char k[64] = {0}, pad[64], inner[32];
     sha256_ctx c;
-    if (keylen > 64)
-        sha256(key, keylen, k);
-    else if (keylen)
-        memcpy(k, key, keylen);
+    if (keylen > 64) sha256(key, keylen, k);
+    else if (keylen) memcpy(k, key, keylen);
 
     for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x36;
     sha256_init(&c);

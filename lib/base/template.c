@@ -19,7 +19,7 @@
 
 struct entry {
     char *name;
-    char *value;                /* NULL for a list */
+    char *value; /* NULL for a list */
     struct tmpl_ctx **items;
     size_t nitems;
 };
@@ -29,7 +29,9 @@ struct tmpl_ctx {
     size_t n, cap;
 };
 
-struct tmpl_ctx *tmpl_ctx_new(void) { return calloc(1, sizeof(struct tmpl_ctx)); }
+struct tmpl_ctx *tmpl_ctx_new(void) {
+    return calloc(1, sizeof(struct tmpl_ctx));
+}
 
 static void wipe_str(char *s) {
     if (!s) return;
@@ -59,8 +61,7 @@ void tmpl_ctx_free(struct tmpl_ctx *c) {
 
 static struct entry *find(const struct tmpl_ctx *c, const char *name, size_t nlen) {
     for (size_t i = 0; i < c->n; i++)
-        if (strlen(c->e[i].name) == nlen && memcmp(c->e[i].name, name, nlen) == 0)
-            return &c->e[i];
+        if (strlen(c->e[i].name) == nlen && memcmp(c->e[i].name, name, nlen) == 0) return &c->e[i];
     return NULL;
 }
 
@@ -139,9 +140,9 @@ enum tk { T_TEXT, T_VAR, T_SECTION, T_INVERTED, T_CLOSE };
 
 struct token {
     enum tk kind;
-    size_t off, len;  /* the text, or the tag's name, in src */
+    size_t off, len; /* the text, or the tag's name, in src */
     int line;
-    size_t match;     /* sections: index of the close; close: of the open */
+    size_t match; /* sections: index of the close; close: of the open */
 };
 
 struct parser {
@@ -156,8 +157,8 @@ struct parser {
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
 static int is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
@@ -346,8 +347,7 @@ static int render_range(struct parser *p, size_t i, size_t end, const struct sco
             break;
         case T_VAR:
             if (!en) return perr(p, t->line, "unknown variable '%s'", shown(p, t, nm));
-            if (!en->value)
-                return perr(p, t->line, "'%s' is a list, not a value", shown(p, t, nm));
+            if (!en->value) return perr(p, t->line, "'%s' is a list, not a value", shown(p, t, nm));
             if (buf_appends(out, en->value)) return oom(p);
             break;
         case T_SECTION:
@@ -370,8 +370,7 @@ static int render_range(struct parser *p, size_t i, size_t end, const struct sco
             }
             i = t->match;
             break;
-        case T_CLOSE:  /* unreachable: sections jump past their close */
-            break;
+        case T_CLOSE: /* unreachable: sections jump past their close */ break;
         }
     }
     return 0;

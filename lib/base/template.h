@@ -26,12 +26,13 @@
 #define RI_TEMPLATE_H
 
 #include <stddef.h>
+
 #include "base/buf.h"
 #include "base/err.h"
 
 #define TMPL_MAX_DEPTH 8
 
-struct tmpl_ctx;  /* a map of name -> string value | list of tmpl_ctx */
+struct tmpl_ctx; /* a map of name -> string value | list of tmpl_ctx */
 
 struct tmpl_ctx *tmpl_ctx_new(void);
 /* Set name to a copy of value (replaces a value or a list of that name).
@@ -49,8 +50,8 @@ int tmpl_set_list(struct tmpl_ctx *c, const char *name);
 void tmpl_ctx_free(struct tmpl_ctx *c);
 
 /* Render src (len bytes) against c, appending to out. */
-int tmpl_render(const char *src, size_t len, const char *origin,
-                const struct tmpl_ctx *c, struct buf *out, ri_err *e);
+int tmpl_render(const char *src, size_t len, const char *origin, const struct tmpl_ctx *c,
+                struct buf *out, ri_err *e);
 
 /* Built-in templates, compiled in by tools/embed.c from templates/.
  * name is the file name without ".tmpl" (e.g. "redis.conf"). NULL if none. */

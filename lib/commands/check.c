@@ -27,6 +27,6 @@ const struct command command_check = {
     .run = run_check,
     .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_HEALTH_KIND,
     .summary = {"a Kubernetes probe: --readiness (default), --liveness, --startup",
-     "a Kubernetes probe: --readiness (default), --liveness, --startup"},
+                "a Kubernetes probe: --readiness (default), --liveness, --startup"},
     .usage = usage,
 };

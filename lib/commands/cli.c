@@ -19,9 +19,9 @@ extern char **environ;
 
 /* The order of the command list in --help. */
 static const struct command *const commands[] = {
-    &command_render, &command_discover, &command_run,    &command_check,
-    &command_prestop, &command_install, &command_router, &command_router_check,
-    &command_webdis, &command_help,     &command_version,
+    &command_render,  &command_discover, &command_run,     &command_check,
+    &command_prestop, &command_install,  &command_router,  &command_router_check,
+    &command_webdis,  &command_help,     &command_version,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -29,7 +29,9 @@ const struct command *cli_find(const char *name) {
     static const struct {
         const char *alias;
         const struct command *cmd;
-    } aliases[] = {{"--help", &command_help}, {"-h", &command_help}, {"--version", &command_version},
+    } aliases[] = {{"--help", &command_help},
+                   {"-h", &command_help},
+                   {"--version", &command_version},
                    {"-V", &command_version}};
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(name, commands[i]->name) == 0) return commands[i];
@@ -107,8 +109,16 @@ const struct command command_version = {.name = "version", .run = run_version, .
  * ------------------------------------------------------------------------ */
 
 enum {
-    OPT_SET = 256, OPT_MASTER, OPT_REPLICA_OF, OPT_MONITOR, OPT_JSON, OPT_ONCE, OPT_ALL,
-    OPT_READINESS, OPT_LIVENESS, OPT_STARTUP
+    OPT_SET = 256,
+    OPT_MASTER,
+    OPT_REPLICA_OF,
+    OPT_MONITOR,
+    OPT_JSON,
+    OPT_ONCE,
+    OPT_ALL,
+    OPT_READINESS,
+    OPT_LIVENESS,
+    OPT_STARTUP
 };
 
 static const struct option long_opts[] = {
@@ -134,7 +144,8 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int misuse(const struct cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int misuse(const struct cli_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int misuse(const struct cli_opts *o, const char *fmt, ...) {
     va_list ap;
     fprintf(stderr, "%s: ", o->prog);
@@ -156,7 +167,8 @@ static int add_set(struct cli_opts *o, const char *section, const char *key, con
 }
 
 static int set_override(struct cli_opts *o, enum role_override ov, const char *target) {
-    if (o->override != OVERRIDE_NONE) return misuse(o, "only one of --master, --replica-of, --monitor");
+    if (o->override != OVERRIDE_NONE)
+        return misuse(o, "only one of --master, --replica-of, --monitor");
     o->override = ov;
     o->override_target = target;
     return 0;
@@ -226,7 +238,8 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
         return 0;
     }
     if (nargs > 0) return misuse(o, "unexpected argument '%s'", args[0]);
-    if (!(fl & TAKES_OVERRIDE) && o->override) return misuse(o, "%s takes no role override", cmd->name);
+    if (!(fl & TAKES_OVERRIDE) && o->override)
+        return misuse(o, "%s takes no role override", cmd->name);
     if (!(fl & TAKES_HEALTH_KIND) && o->health_set)
         return misuse(o, "--readiness, --liveness and --startup are check options");
     if (!(fl & TAKES_REPORT) && (o->json || o->once || o->all))
@@ -238,7 +251,8 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     memset(o, 0, sizeof *o);
     o->kind = kind;
     o->prog = kind == KIND_SENTINEL ? "sentinel-init" : "redis-init";
-    if (argc < 2) return misuse(o, "missing command (render, discover, run, check, prestop or install)");
+    if (argc < 2)
+        return misuse(o, "missing command (render, discover, run, check, prestop or install)");
     const struct command *cmd = cli_find(argv[1]);
     if (!cmd) return misuse(o, "unknown command '%s'", argv[1]);
     o->cmd = cmd;

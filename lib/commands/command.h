@@ -25,7 +25,8 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 #define TAKES_REPORT      0x10 /* --json, --once, --all */
 #define TAKES_HEALTH_KIND 0x20 /* --readiness, --liveness, --startup */
 #define TAKES_DIR         0x40 /* one operand DIR, and none of the settings options */
-#define QUIET_ANSWER      0x80 /* run every second by HAProxy: warnings only unless -v, and its
+#define QUIET_ANSWER                                                                               \
+    0x80 /* run every second by HAProxy: warnings only unless -v, and its
                                   "no" (EX_UNAVAILABLE) is an answer, logged at debug */
 
 #define CLI_MAX_SETS 64
@@ -35,16 +36,16 @@ struct command;
 /* The command line, parsed (cli_parse()). */
 struct cli_opts {
     enum ri_kind kind;
-    const char *prog;                /* "redis-init" / "sentinel-init" */
-    const struct command *cmd;       /* what to run */
-    const struct command *help_for;  /* help: the command asked about, NULL for all */
+    const char *prog;               /* "redis-init" / "sentinel-init" */
+    const struct command *cmd;      /* what to run */
+    const struct command *help_for; /* help: the command asked about, NULL for all */
     int verbose, quiet, json, once, all;
-    enum health_kind health;         /* check: --readiness (default), --liveness, --startup */
-    int health_set;                  /* a health kind flag was given */
-    enum role_override override;     /* render, run */
-    const char *override_target;     /* HOST[:PORT] of --replica-of / --monitor */
-    const char *dir;                 /* install DIR */
-    const char *config_path;         /* -c, else $REDIS_INIT_CONFIG */
+    enum health_kind health;     /* check: --readiness (default), --liveness, --startup */
+    int health_set;              /* a health kind flag was given */
+    enum role_override override; /* render, run */
+    const char *override_target; /* HOST[:PORT] of --replica-of / --monitor */
+    const char *dir;             /* install DIR */
+    const char *config_path;     /* -c, else $REDIS_INIT_CONFIG */
     /* flags that map onto settings keys, applied last (highest precedence) */
     int n_sets;
     struct {

@@ -41,6 +41,6 @@ const struct command command_discover = {
     .run = run_discover,
     .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_REPORT,
     .summary = {"ask every peer, print what they said and the decision; write nothing",
-     "ask every peer, print what they said and the decision; write nothing"},
+                "ask every peer, print what they said and the decision; write nothing"},
     .usage = usage,
 };

@@ -2,22 +2,26 @@
 #include "commands/help.h"
 
 void help_settings_options(FILE *f, const struct cli_opts *o) {
-    fprintf(f,
-            "  -c, --config FILE        settings INI file            (env REDIS_INIT_CONFIG)\n"
-            "  -s, --secrets PATH       secrets: JSON file or directory (env REDIS_INIT_SECRETS)\n"
-            "  -o, --out DIR            where config files are written (env REDIS_INIT_CONF_DIR)\n"
-            "%s"
-            "  -t, --templates DIR      use DIR/<name>.tmpl instead of the built-in templates\n"
-            "      --set SECTION.KEY=VALUE  any setting (repeatable), e.g. --set discovery.deadline=30000\n"
-            "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
-            o->kind == KIND_SENTINEL ? ""
-                                     : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n");
+    fprintf(
+        f,
+        "  -c, --config FILE        settings INI file            (env REDIS_INIT_CONFIG)\n"
+        "  -s, --secrets PATH       secrets: JSON file or directory (env REDIS_INIT_SECRETS)\n"
+        "  -o, --out DIR            where config files are written (env REDIS_INIT_CONF_DIR)\n"
+        "%s"
+        "  -t, --templates DIR      use DIR/<name>.tmpl instead of the built-in templates\n"
+        "      --set SECTION.KEY=VALUE  any setting (repeatable), e.g. --set "
+        "discovery.deadline=30000\n"
+        "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
+        o->kind == KIND_SENTINEL
+            ? ""
+            : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n");
 }
 
 void help_override_options(FILE *f, const struct cli_opts *o) {
-    fputs(o->kind == KIND_SENTINEL ? "      --monitor HOST[:PORT]   monitor this master, skip discovery\n"
-                                   : "      --master             this pod is the master, skip discovery\n"
-                                     "      --replica-of HOST[:PORT] replicate from HOST, skip discovery\n",
+    fputs(o->kind == KIND_SENTINEL
+              ? "      --monitor HOST[:PORT]   monitor this master, skip discovery\n"
+              : "      --master             this pod is the master, skip discovery\n"
+                "      --replica-of HOST[:PORT] replicate from HOST, skip discovery\n",
           f);
 }
 
@@ -31,7 +35,8 @@ void help_report_options(FILE *f) {
 
 void help_health_options(FILE *f) {
     fputs("      --readiness          may traffic go to this pod (the default)\n"
-          "      --liveness           is the server alive (LOADING, BUSY, MASTERDOWN count as alive)\n"
+          "      --liveness           is the server alive (LOADING, BUSY, MASTERDOWN count as "
+          "alive)\n"
           "      --startup            has the server started (loading allowed)\n",
           f);
 }

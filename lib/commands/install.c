@@ -38,15 +38,16 @@ static int run_install(struct invocation *inv, ri_err *e) {
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {
-    fprintf(f,
-            "Usage: %s install DIR\n\n"
-            "Copy this program into DIR as redis-init and sentinel-init (mode 0755,\n"
-            "atomically: temp file, fsync, rename). For an init container whose image has\n"
-            "no shell: DIR is the volume (an emptyDir) the Redis container mounts.\n"
-            "Needs no settings and no secrets; running it again is harmless.\n"
-            "Exit 73 when DIR is missing or not writable.\n\nOptions:\n"
-            "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
-            o->prog);
+    fprintf(
+        f,
+        "Usage: %s install DIR\n\n"
+        "Copy this program into DIR as redis-init and sentinel-init (mode 0755,\n"
+        "atomically: temp file, fsync, rename). For an init container whose image has\n"
+        "no shell: DIR is the volume (an emptyDir) the Redis container mounts.\n"
+        "Needs no settings and no secrets; running it again is harmless.\n"
+        "Exit 73 when DIR is missing or not writable.\n\nOptions:\n"
+        "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
+        o->prog);
 }
 
 const struct command command_install = {
@@ -54,6 +55,6 @@ const struct command command_install = {
     .run = run_install,
     .flags = TAKES_DIR,
     .summary = {"copy this program into DIR as redis-init and sentinel-init",
-     "copy this program into DIR as redis-init and sentinel-init"},
+                "copy this program into DIR as redis-init and sentinel-init"},
     .usage = usage,
 };

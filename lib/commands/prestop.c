@@ -30,6 +30,6 @@ const struct command command_prestop = {
     .run = run_prestop,
     .flags = NEEDS_SETTINGS | NEEDS_SECRETS,
     .summary = {"the preStop hook: hand the master role over before stopping",
-     "the preStop hook: hand the master role over before stopping"},
+                "the preStop hook: hand the master role over before stopping"},
     .usage = usage,
 };

@@ -30,6 +30,6 @@ const struct command command_render = {
     .run = run_render,
     .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE,
     .summary = {"decide the role (or take it from an override), write redis.conf and users.acl",
-     "decide the role (or take it from an override), write sentinel.conf and users.acl"},
+                "decide the role (or take it from an override), write sentinel.conf and users.acl"},
     .usage = usage,
 };

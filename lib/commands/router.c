@@ -1,9 +1,10 @@
 /* router.c: `router`: write the master router's HAProxy files
  * (engine/router.h). It loads the secrets only to fail now, not in every
  * health check later, when the file the check will read is unreadable. */
+#include "engine/router.h"
+
 #include "commands/command.h"
 #include "commands/help.h"
-#include "engine/router.h"
 
 static int run_router(struct invocation *inv, ri_err *e) { return router_render(inv->s, e); }
 

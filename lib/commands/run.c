@@ -52,6 +52,6 @@ const struct command command_run = {
     .run = run_run,
     .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE,
     .summary = {"render, then exec redis-server or valkey-server on the generated file",
-     "render, then exec redis-sentinel or valkey-sentinel on the generated file"},
+                "render, then exec redis-sentinel or valkey-sentinel on the generated file"},
     .usage = usage,
 };

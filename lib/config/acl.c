@@ -66,8 +66,7 @@ int acl_check_rules(const char *user, const char *rules, ri_err *e) {
         const char *why = forbidden(p, n);
         if (why && strchr("><#!", p[0]))
             return ri_fail(e, EX_CONFIG, "user %s: rule %s", user, why);
-        if (why)
-            return ri_fail(e, EX_CONFIG, "user %s: rule '%.*s' %s", user, (int)n, p, why);
+        if (why) return ri_fail(e, EX_CONFIG, "user %s: rule '%.*s' %s", user, (int)n, p, why);
         p += n;
     }
     return 0;
@@ -102,8 +101,7 @@ static const char *token(const char *p, const char **start, size_t *len) {
 
 int acl_parse_user(const char *v, struct acl_extra_user *u, ri_err *e) {
     char why[128];
-    if (validate_line(v, why, sizeof why))
-        return ri_fail(e, EX_CONFIG, "%s", why);
+    if (validate_line(v, why, sizeof why)) return ri_fail(e, EX_CONFIG, "%s", why);
     const char *name, *key, *rules;
     size_t nl, kl;
     const char *p = token(token(v, &name, &nl), &key, &kl);
@@ -121,7 +119,8 @@ int acl_parse_user(const char *v, struct acl_extra_user *u, ri_err *e) {
     for (size_t i = 0; key_ok && i < kl; i++)
         key_ok = isalnum((unsigned char)key[i]) || key[i] == '-' || key[i] == '_' || key[i] == '.';
     if (!key_ok)
-        return ri_fail(e, EX_CONFIG, "user %s: SECRET_KEY must be 1..%zu letters, digits, '-', '_' or '.'",
+        return ri_fail(e, EX_CONFIG,
+                       "user %s: SECRET_KEY must be 1..%zu letters, digits, '-', '_' or '.'",
                        u->name, sizeof u->secret_key - 1);
     memcpy(u->secret_key, key, kl);
     u->secret_key[kl] = '\0';

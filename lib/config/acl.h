@@ -8,42 +8,47 @@
 #define RI_ACL_H
 
 #include <stddef.h>
+
 #include "base/err.h"
 
-#define ACL_NAME_MAX  64   /* user names and secret keys of [acl] user */
+#define ACL_NAME_MAX  64 /* user names and secret keys of [acl] user */
 #define ACL_RULES_MAX 1024
 
 /* An [acl] user line of the settings: "NAME SECRET_KEY RULES...". */
 struct acl_extra_user {
-    char name[ACL_NAME_MAX];        /* ACL user name */
-    char secret_key[ACL_NAME_MAX];  /* key in the secrets input holding its password */
-    char rules[ACL_RULES_MAX];      /* ACL rules, e.g. "~app:* +@read" (no passwords) */
+    char name[ACL_NAME_MAX];       /* ACL user name */
+    char secret_key[ACL_NAME_MAX]; /* key in the secrets input holding its password */
+    char rules[ACL_RULES_MAX];     /* ACL rules, e.g. "~app:* +@read" (no passwords) */
 };
 
 /* Rules on redis pods. */
-#define ACL_RULES_ADMIN    "~* &* +@all"
-#define ACL_RULES_REPLICA  "resetchannels -@all +psync +replconf +ping"
-#define ACL_RULES_SENTINEL "resetchannels &__sentinel__:hello -@all +multi +slaveof +ping +exec " \
-                           "+subscribe +config|rewrite +role +publish +info +client|setname "   \
-                           "+client|kill +script|kill"
+#define ACL_RULES_ADMIN   "~* &* +@all"
+#define ACL_RULES_REPLICA "resetchannels -@all +psync +replconf +ping"
+#define ACL_RULES_SENTINEL                                                                         \
+    "resetchannels &__sentinel__:hello -@all +multi +slaveof +ping +exec "                         \
+    "+subscribe +config|rewrite +role +publish +info +client|setname "                             \
+    "+client|kill +script|kill"
 /* +info: ioredis (and others) check role:master in INFO after connecting,
  * so a client never writes to a stale master; INFO holds no secret. */
-#define ACL_RULES_SERVICE  "~* &* +@all -@admin -@dangerous +info"
-#define ACL_RULES_PROBE    "resetchannels -@all +ping +info"
+#define ACL_RULES_SERVICE "~* &* +@all -@admin -@dangerous +info"
+#define ACL_RULES_PROBE   "resetchannels -@all +ping +info"
 /* Webdis's user (docs/connecting.md): exactly the commands its HTTP ACL
  * allows (webdis.json is rendered from the same list), so Redis refuses
  * what a Webdis misconfiguration would let through. PING: Webdis's own. */
-#define WEBDIS_COMMANDS    "GET SET DEL EXISTS EXPIRE TTL INCR INCRBY DECR MGET MSET STRLEN APPEND " \
-                           "HGET HSET HGETALL HDEL HKEYS LPUSH RPUSH LPOP RPOP LRANGE LLEN "       \
-                           "SADD SREM SMEMBERS SISMEMBER ZADD ZRANGE ZREM XADD XRANGE XLEN TYPE PING"
+#define WEBDIS_COMMANDS                                                                            \
+    "GET SET DEL EXISTS EXPIRE TTL INCR INCRBY DECR MGET MSET STRLEN APPEND "                      \
+    "HGET HSET HGETALL HDEL HKEYS LPUSH RPUSH LPOP RPOP LRANGE LLEN "                              \
+    "SADD SREM SMEMBERS SISMEMBER ZADD ZRANGE ZREM XADD XRANGE XLEN TYPE PING"
 #define ACL_RULES_WEBDIS_BASE "resetchannels ~* -@all"
 /* Rules on sentinels. */
 /* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT
  * SETNAME on every link, and the failover vote. */
-#define ACL_RULES_SENTINEL_PEER   "resetchannels &__sentinel__:hello -@all +ping +publish " \
-                                  "+client|setname +sentinel|is-master-down-by-addr"
+#define ACL_RULES_SENTINEL_PEER                                                                    \
+    "resetchannels &__sentinel__:hello -@all +ping +publish "                                      \
+    "+client|setname +sentinel|is-master-down-by-addr"
 /* `check` and `prestop` on the pod's own sentinel: its view of the group. */
-#define ACL_RULES_SENTINEL_PROBE  "resetchannels -@all +ping +sentinel|master +sentinel|replicas +sentinel|sentinels"
+#define ACL_RULES_SENTINEL_PROBE                                                                   \
+    "resetchannels -@all +ping +sentinel|master +sentinel|replicas +sentinel|sentinels"
 /* What Sentinel-aware client libraries send (docs/connecting.md): the handshake, the read-only SENTINEL listings and
  * lookups, and SUBSCRIBE / PSUBSCRIBE to the event channels (+switch-master
  * and the rest; Lettuce uses PSUBSCRIBE *, hence &*: on a sentinel every
@@ -51,20 +56,22 @@ struct acl_extra_user {
  * Nothing that changes Sentinel state. CLIENT SETINFO (Redis 7.2+) is left
  * out: Redis 7.0 refuses to load an ACL file naming a subcommand it does
  * not know; clients that send it ignore its error. */
-#define ACL_RULES_SENTINEL_CLIENT "resetchannels &* -@all +ping +auth +hello +client|setname "      \
-                                  "+subscribe +psubscribe +unsubscribe +punsubscribe "             \
-                                  "+sentinel|get-master-addr-by-name +sentinel|masters "           \
-                                  "+sentinel|master +sentinel|replicas +sentinel|slaves "          \
-                                  "+sentinel|sentinels"
+#define ACL_RULES_SENTINEL_CLIENT                                                                  \
+    "resetchannels &* -@all +ping +auth +hello +client|setname "                                   \
+    "+subscribe +psubscribe +unsubscribe +punsubscribe "                                           \
+    "+sentinel|get-master-addr-by-name +sentinel|masters "                                         \
+    "+sentinel|master +sentinel|replicas +sentinel|slaves "                                        \
+    "+sentinel|sentinels"
 /* Valkey 8 Sentinel also answers the same lookups under "primary" names
  * (src/commands/sentinel-get-primary-addr-by-name.json, sentinel-primary.json,
  * sentinel-primaries.json, sentinel-is-primary-down-by-addr.json). Each is a
  * subcommand of its own, so +sentinel|master does not allow SENTINEL PRIMARY;
  * Redis knows none of them and refuses a users.acl naming them
  * (docs/servers.md). Appended on the valkey flavour only. */
-#define ACL_RULES_SENTINEL_CLIENT_VALKEY " +sentinel|get-primary-addr-by-name +sentinel|primaries " \
-                                         "+sentinel|primary"
-#define ACL_RULES_SENTINEL_PEER_VALKEY   " +sentinel|is-primary-down-by-addr"
+#define ACL_RULES_SENTINEL_CLIENT_VALKEY                                                           \
+    " +sentinel|get-primary-addr-by-name +sentinel|primaries "                                     \
+    "+sentinel|primary"
+#define ACL_RULES_SENTINEL_PEER_VALKEY " +sentinel|is-primary-down-by-addr"
 
 /* ACL_RULES_WEBDIS_BASE plus "+cmd" (lower case) for each of
  * WEBDIS_COMMANDS, into out. 0, or -1 if it does not fit. */

@@ -40,7 +40,9 @@ int settings_host(const struct settings *s, const char *service, int i, char *ou
     vals[3] = s->domain;
     for (const char *p = s->host_pattern; *p && o < sizeof buf - 1;) {
         size_t j = 0;
-        while (*p == '{' && j < 4 && strncmp(p, validate_placeholders[j], strlen(validate_placeholders[j])) != 0) j++;
+        while (*p == '{' && j < 4 &&
+               strncmp(p, validate_placeholders[j], strlen(validate_placeholders[j])) != 0)
+            j++;
         if (*p == '{' && j < 4) {
             o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", vals[j]);
             p += strlen(validate_placeholders[j]);
@@ -53,7 +55,8 @@ int settings_host(const struct settings *s, const char *service, int i, char *ou
     const char *why = i < 0 ? "negative member number" : validate_dns_name_why(buf);
     if (!why && (o >= outlen || o > SET_HOST_MAX - 1)) why = "too long";
     if (why)
-        return ri_fail(e, EX_CONFIG, "[cluster] host-pattern: \"%s\" gives \"%.60s%s\" for member %d of %s: %s",
+        return ri_fail(e, EX_CONFIG,
+                       "[cluster] host-pattern: \"%s\" gives \"%.60s%s\" for member %d of %s: %s",
                        s->host_pattern, buf, o > 60 ? "..." : "", i, service, why);
     memcpy(out, buf, o + 1);
     return 0;
@@ -74,8 +77,9 @@ static int finish_identity(struct settings *s, ri_err *e) {
         if (gethostname(host, sizeof host - 1) == 0 && host[0]) {
             host[SET_HOST_MAX - 1] = '\0';
             if (validate_dns_name(host, why, sizeof why))
-                return ri_fail(e, EX_CONFIG, "[cluster] pod-name: the host name \"%s\" %s; set POD_NAME",
-                               host, why);
+                return ri_fail(e, EX_CONFIG,
+                               "[cluster] pod-name: the host name \"%s\" %s; set POD_NAME", host,
+                               why);
             snprintf(s->pod_name, sizeof s->pod_name, "%s", host);
         }
     }
@@ -88,9 +92,11 @@ int settings_finish(struct settings *s, ri_err *e) {
     if (rc) return rc;
     /* Program names follow the flavour unless set explicitly. */
     if (!s->redis_server_bin[0])
-        snprintf(s->redis_server_bin, sizeof s->redis_server_bin, "%s", settings_server_program(s->flavour, 0));
+        snprintf(s->redis_server_bin, sizeof s->redis_server_bin, "%s",
+                 settings_server_program(s->flavour, 0));
     if (!s->redis_sentinel_bin[0])
-        snprintf(s->redis_sentinel_bin, sizeof s->redis_sentinel_bin, "%s", settings_server_program(s->flavour, 1));
+        snprintf(s->redis_sentinel_bin, sizeof s->redis_sentinel_bin, "%s",
+                 settings_server_program(s->flavour, 1));
     char why[300];
     if (s->quorum > s->sentinel_replicas) {
         snprintf(why, sizeof why, "%d is more than sentinel-replicas (%d, from %s)", s->quorum,
@@ -100,9 +106,11 @@ int settings_finish(struct settings *s, ri_err *e) {
     s->quorum = settings_quorum(s);
     if (s->min_replicas_to_write < 0) s->min_replicas_to_write = s->redis_replicas > 1;
     if (s->min_replicas_to_write > s->redis_replicas - 1) {
-        snprintf(why, sizeof why,
-                 "%d is more than the %d replica(s) that redis-replicas = %d gives: the master could "
-                 "never accept a write", s->min_replicas_to_write, s->redis_replicas - 1, s->redis_replicas);
+        snprintf(
+            why, sizeof why,
+            "%d is more than the %d replica(s) that redis-replicas = %d gives: the master could "
+            "never accept a write",
+            s->min_replicas_to_write, s->redis_replicas - 1, s->redis_replicas);
         return fail_key(s, e, "redis", "min-replicas-to-write", why);
     }
     if (s->deadline_ms < s->probe_timeout_ms) {
@@ -119,7 +127,8 @@ int settings_finish(struct settings *s, ri_err *e) {
      * give valid names fails here rather than in the middle of discovery. */
     char host[SET_HOST_MAX];
     if ((rc = settings_host(s, s->redis_service, s->redis_replicas - 1, host, sizeof host, e)) ||
-        (rc = settings_host(s, s->sentinel_service, s->sentinel_replicas - 1, host, sizeof host, e)))
+        (rc =
+             settings_host(s, s->sentinel_service, s->sentinel_replicas - 1, host, sizeof host, e)))
         return ri_prefix(e, "%s", s->where_[set_find_key("cluster", "host-pattern")]);
     return 0;
 }
@@ -128,11 +137,13 @@ int settings_quorum(const struct settings *s) {
     return s->quorum > 0 ? s->quorum : s->sentinel_replicas / 2 + 1;
 }
 
-int settings_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e) {
+int settings_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen,
+                      ri_err *e) {
     if (s->ordinal < 0)
-        return ri_fail(e, EX_CONFIG,
-                       "pod name \"%s\" has no -N ordinal suffix: set POD_NAME or [cluster] pod-name",
-                       s->pod_name);
+        return ri_fail(
+            e, EX_CONFIG,
+            "pod name \"%s\" has no -N ordinal suffix: set POD_NAME or [cluster] pod-name",
+            s->pod_name);
     return settings_host(s, is_sentinel ? s->sentinel_service : s->redis_service, s->ordinal, out,
                          outlen, e);
 }

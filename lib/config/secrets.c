@@ -19,18 +19,18 @@
 #include "base/fsutil.h"
 #include "base/sha256.h"
 
-#define SECRETS_MAX_BYTES (1u << 20) /* a Kubernetes Secret is at most 1 MiB too */
-#define SECRETS_MAX_KEYS  256
-#define SECRETS_KEY_MAX   253        /* Kubernetes Secret key length limit */
-#define USERNAME_MAX      64
+#define SECRETS_MAX_BYTES  (1u << 20) /* a Kubernetes Secret is at most 1 MiB too */
+#define SECRETS_MAX_KEYS   256
+#define SECRETS_KEY_MAX    253 /* Kubernetes Secret key length limit */
+#define USERNAME_MAX       64
 #define PROBE_DEFAULT_USER "redis-init-probe"
 #define PROBE_HMAC_MSG     "redis-init probe v1"
 
 struct secret {
     char *key;
-    char *val;         /* NUL-terminated copy; NULL when bad */
+    char *val; /* NUL-terminated copy; NULL when bad */
     size_t len;
-    const char *bad;   /* why the value is unusable (directory format), or NULL */
+    const char *bad; /* why the value is unusable (directory format), or NULL */
 };
 
 struct secrets {
@@ -205,7 +205,7 @@ static long strip_comments(const char *in, size_t len, char *out, int *line, int
  * '}' or ']' (in place). ",,}" and "{,}" stay, for jansson to point at. */
 static void strip_trailing_commas(char *t, size_t len) {
     int in_str = 0;
-    char last = 0;  /* last significant character outside strings */
+    char last = 0; /* last significant character outside strings */
     for (size_t i = 0; i < len; i++) {
         if (in_str) {
             if (t[i] == '\\') i++;
@@ -265,9 +265,10 @@ static int take_members(struct secrets *s, json_t *obj, ri_err *e) {
         const char *v = json_string_value(val);
         size_t len = json_string_length(val);
         if (memchr(v, '\0', len))
-            return ri_fail(e, EX_DATAERR,
-                           "%s: key %s: contains a NUL byte, which Redis cannot store in a config value",
-                           s->origin, key);
+            return ri_fail(
+                e, EX_DATAERR,
+                "%s: key %s: contains a NUL byte, which Redis cannot store in a config value",
+                s->origin, key);
         int rc = add(s, key, v, len, NULL, e);
         if (rc) return rc;
     }
@@ -286,9 +287,11 @@ static int take_root(struct secrets *s, json_t *root, ri_err *e) {
         if (strcmp(key, "data") == 0) continue;
         char shown[80];
         printable(key, strlen(key), shown, sizeof shown);
-        return ri_fail(e, EX_DATAERR,
-                       "%s: unexpected top-level key \"%s\" beside \"data\" (plain values expected, "
-                       "not a Kubernetes Secret manifest)", s->origin, shown);
+        return ri_fail(
+            e, EX_DATAERR,
+            "%s: unexpected top-level key \"%s\" beside \"data\" (plain values expected, "
+            "not a Kubernetes Secret manifest)",
+            s->origin, shown);
     }
     return take_members(s, data, e);
 }
@@ -361,16 +364,17 @@ static int load_entry(struct secrets *s, const char *dir, const char *name, ri_e
     /* A dangling link (a key being removed while kubelet swaps ..data)
      * is a missing key, reported only if someone asks for it. */
     if (stat(path, &st) != 0) return errno == ENOENT ? 0 : read_fail(path, errno, e);
-    if (!S_ISREG(st.st_mode)) return 0;  /* ..data and other directories, sockets, FIFOs */
-    if (!valid_key(name, strlen(name))) return 0;  /* cannot be a key we look up */
+    if (!S_ISREG(st.st_mode)) return 0;           /* ..data and other directories, sockets, FIFOs */
+    if (!valid_key(name, strlen(name))) return 0; /* cannot be a key we look up */
     struct file_data f;
     int rc = fs_read_file(path, "secrets", SECRETS_MAX_BYTES, FS_WIPE, &f, e);
     if (rc) return rc;
     size_t len = f.len;
     if (len > 0 && f.data[len - 1] == '\n') len--;
     if (len > 0 && f.data[len - 1] == '\r' && f.data[len] == '\n') len--;
-    const char *bad = memchr(f.data, '\0', len) ? "contains a NUL byte, which Redis cannot store in a config value"
-                                                : NULL;
+    const char *bad = memchr(f.data, '\0', len)
+                          ? "contains a NUL byte, which Redis cannot store in a config value"
+                          : NULL;
     rc = add(s, name, f.data, len, bad, e);
     fs_file_free(&f);
     return rc;
@@ -385,11 +389,10 @@ static int load_dir(struct secrets *s, const char *path, ri_err *e) {
     struct dirent *de;
     errno = 0;
     while (!rc && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.') continue;  /* ., .., ..data, ..2024_01_01_... */
+        if (de->d_name[0] == '.') continue; /* ., .., ..data, ..2024_01_01_... */
         if (n == sizeof names / sizeof names[0])
             rc = ri_fail(e, EX_DATAERR, "%s: more than %d keys", path, SECRETS_MAX_KEYS);
-        else if (!(names[n++] = strdup(de->d_name)))
-            n--, rc = oom(e);
+        else if (!(names[n++] = strdup(de->d_name))) n--, rc = oom(e);
     }
     if (!rc && errno) rc = read_fail(path, errno, e);
     closedir(d);
@@ -459,13 +462,15 @@ static int check_username(const struct secrets *s, const char *key, const char *
     for (size_t i = 0; ok && i < len; i++)
         ok = (unsigned char)v[i] >= 0x21 && (unsigned char)v[i] <= 0x7e;
     if (!ok)
-        return ri_fail(e, EX_DATAERR,
-                       "%s: key %s: a user name must be 1..%d printable ASCII characters without spaces",
-                       secrets_origin(s), key, USERNAME_MAX);
+        return ri_fail(
+            e, EX_DATAERR,
+            "%s: key %s: a user name must be 1..%d printable ASCII characters without spaces",
+            secrets_origin(s), key, USERNAME_MAX);
     return 0;
 }
 
-int secrets_require_username(const struct secrets *s, const char *key, const char **val, ri_err *e) {
+int secrets_require_username(const struct secrets *s, const char *key, const char **val,
+                             ri_err *e) {
     const char *v;
     int rc = secrets_require(s, key, &v, e);
     if (rc) return rc;
@@ -506,8 +511,7 @@ int secrets_probe_credentials(const struct secrets *s, char *user, size_t userle
     const char *admin;
     if ((rc = secrets_require(s, SECRET_ADMIN_PASS, &admin, e)))
         return ri_prefix(e, "deriving the probe password (no %s given)", SECRET_PROBE_PASS);
-    if (passlen < 65)
-        return ri_fail(e, EX_SOFTWARE, "probe password buffer too small");
+    if (passlen < 65) return ri_fail(e, EX_SOFTWARE, "probe password buffer too small");
     unsigned char mac[32];
     hmac_sha256(admin, strlen(admin), PROBE_HMAC_MSG, sizeof PROBE_HMAC_MSG - 1, mac);
     hex_encode(mac, sizeof mac, pass);

@@ -18,32 +18,33 @@
 #define RI_SECRETS_H
 
 #include <stddef.h>
+
 #include "base/err.h"
 
 /* The keys of that config.json (docs/configuration.md, "Secrets"). */
-#define SECRET_REPLICA_USER    "REPLICA_USERNAME"
-#define SECRET_REPLICA_PASS    "REPLICA_PASSWORD"
-#define SECRET_SENTINEL_USER   "SENTINEL_USERNAME"
-#define SECRET_SENTINEL_PASS   "SENTINEL_PASSWORD"
-#define SECRET_SYNC_USER       "SENTINEL_SYNC_USERNAME"
-#define SECRET_SYNC_PASS       "SENTINEL_SYNC_PASSWORD"
-#define SECRET_ADMIN_USER      "ADMIN_USERNAME"
-#define SECRET_ADMIN_PASS      "ADMIN_PASSWORD"
-#define SECRET_SERVICE_USER    "SERVICE_USERNAME"
-#define SECRET_SERVICE_PASS    "SERVICE_PASSWORD"
-#define SECRET_DEFAULT_PASS    "DEFAULT_USER_PASS"
+#define SECRET_REPLICA_USER  "REPLICA_USERNAME"
+#define SECRET_REPLICA_PASS  "REPLICA_PASSWORD"
+#define SECRET_SENTINEL_USER "SENTINEL_USERNAME"
+#define SECRET_SENTINEL_PASS "SENTINEL_PASSWORD"
+#define SECRET_SYNC_USER     "SENTINEL_SYNC_USERNAME"
+#define SECRET_SYNC_PASS     "SENTINEL_SYNC_PASSWORD"
+#define SECRET_ADMIN_USER    "ADMIN_USERNAME"
+#define SECRET_ADMIN_PASS    "ADMIN_PASSWORD"
+#define SECRET_SERVICE_USER  "SERVICE_USERNAME"
+#define SECRET_SERVICE_PASS  "SERVICE_PASSWORD"
+#define SECRET_DEFAULT_PASS  "DEFAULT_USER_PASS"
 /* Optional: the least-privilege user redis-init probes redis pods with
  * (INFO, PING only). Defaults: name "redis-init-probe", password derived from
  * ADMIN_PASSWORD (see secrets_probe_credentials). */
-#define SECRET_PROBE_USER      "PROBE_USERNAME"
-#define SECRET_PROBE_PASS      "PROBE_PASSWORD"
+#define SECRET_PROBE_USER "PROBE_USERNAME"
+#define SECRET_PROBE_PASS "PROBE_PASSWORD"
 
 /* Optional: Webdis's user on redis pods, created only when WEBDIS_PASSWORD
  * is set (WEBDIS_USERNAME defaults to "webdis"); `redis-init webdis` needs
  * it. */
-#define SECRET_WEBDIS_USER     "WEBDIS_USERNAME"
-#define SECRET_WEBDIS_PASS     "WEBDIS_PASSWORD"
-#define WEBDIS_DEFAULT_USER    "webdis"
+#define SECRET_WEBDIS_USER  "WEBDIS_USERNAME"
+#define SECRET_WEBDIS_PASS  "WEBDIS_PASSWORD"
+#define WEBDIS_DEFAULT_USER "webdis"
 
 struct secrets;
 
@@ -51,8 +52,8 @@ struct secrets;
 int secrets_load(struct secrets **out, const char *path, ri_err *e);
 
 /* Parse JSON text; origin is the name used in messages (usually the path). */
-int secrets_parse_json(struct secrets **out, const char *text, size_t len,
-                       const char *origin, ri_err *e);
+int secrets_parse_json(struct secrets **out, const char *text, size_t len, const char *origin,
+                       ri_err *e);
 
 /* The value of key or NULL. *len (optional) gets its length. */
 const char *secrets_get(const struct secrets *s, const char *key, size_t *len);
@@ -69,8 +70,8 @@ int secrets_require_username(const struct secrets *s, const char *key, const cha
  * The derived password is hex(HMAC-SHA256(key = ADMIN_PASSWORD,
  * "redis-init probe v1")): every pod computes the same one. user and pass
  * must hold SET_NAME_MAX and 65 bytes; pass may also be longer if given. */
-int secrets_probe_credentials(const struct secrets *s, char *user, size_t userlen,
-                              char *pass, size_t passlen, ri_err *e);
+int secrets_probe_credentials(const struct secrets *s, char *user, size_t userlen, char *pass,
+                              size_t passlen, ri_err *e);
 
 /* Where it came from, for messages. */
 const char *secrets_origin(const struct secrets *s);

@@ -16,13 +16,13 @@
 #include "config/settings_int.h"
 #include "config/validate.h"
 
-#define MS_MAX 86400000  /* one day: keeps ms arithmetic far from INT_MAX */
+#define MS_MAX 86400000 /* one day: keeps ms arithmetic far from INT_MAX */
 
 #define OFF(f) offsetof(struct settings, f)
-#define STR(sec, name, f, chk, alias, def) \
-    {sec, name, K_STR, OFF(f), sizeof(((struct settings *)0)->f), 0, 0, 0, chk, alias, def}
-#define INT(sec, name, f, lo, hi, alias, def) \
-    {sec, name, K_INT, OFF(f), 0, 0, lo, hi, NULL, alias, def}
+#define STR(sec, name, f, chk, alias, def)                                                         \
+    { sec, name, K_STR, OFF(f), sizeof(((struct settings *)0)->f), 0, 0, 0, chk, alias, def }
+#define INT(sec, name, f, lo, hi, alias, def)                                                      \
+    { sec, name, K_INT, OFF(f), 0, 0, lo, hi, NULL, alias, def }
 
 /* Order = INI order = dump order = docs order. */
 const struct key_def set_keys[] = {
@@ -32,7 +32,8 @@ const struct key_def set_keys[] = {
     STR("cluster", "namespace", namespace_, validate_label_or_empty, "POD_NAMESPACE", ""),
     STR("cluster", "domain", domain, validate_dns_name, NULL, "cluster.local"),
     STR("cluster", "redis-service", redis_service, validate_label, NULL, "redis-cluster-server"),
-    STR("cluster", "sentinel-service", sentinel_service, validate_label, NULL, "redis-cluster-sentinel"),
+    STR("cluster", "sentinel-service", sentinel_service, validate_label, NULL,
+        "redis-cluster-sentinel"),
     INT("cluster", "redis-replicas", redis_replicas, 1, SET_MAX_REPLICAS, NULL, "3"),
     INT("cluster", "sentinel-replicas", sentinel_replicas, 1, SET_MAX_REPLICAS, NULL, "3"),
     INT("cluster", "redis-port", redis_port, 1, 65535, NULL, "6379"),
@@ -53,15 +54,19 @@ const struct key_def set_keys[] = {
     {"redis", "persistence", K_PERSIST, OFF(persistence), 0, 0, 0, 0, NULL, NULL, "hybrid"},
     STR("redis", "save", save, validate_save, NULL, "3600 1 300 100 60 10000"),
     STR("redis", "appendfsync", appendfsync, validate_appendfsync, NULL, "everysec"),
-    INT("redis", "min-replicas-to-write", min_replicas_to_write, -1, SET_MAX_REPLICAS - 1, NULL, "-1"),
+    INT("redis", "min-replicas-to-write", min_replicas_to_write, -1, SET_MAX_REPLICAS - 1, NULL,
+        "-1"),
     INT("redis", "min-replicas-max-lag", min_replicas_max_lag, 1, 86400, NULL, "5"),
     INT("redis", "replica-priority", replica_priority, 0, INT_MAX, NULL, "100"),
-    {"redis", "loadmodule", K_LIST, OFF(loadmodule), 0, OFF(n_loadmodule), 0, 0, validate_loadmodule, NULL, ""},
-    {"redis", "directive", K_LIST, OFF(directive), 0, OFF(n_directive), 0, 0, validate_directive, NULL, ""},
+    {"redis", "loadmodule", K_LIST, OFF(loadmodule), 0, OFF(n_loadmodule), 0, 0,
+     validate_loadmodule, NULL, ""},
+    {"redis", "directive", K_LIST, OFF(directive), 0, OFF(n_directive), 0, 0, validate_directive,
+     NULL, ""},
 
     INT("sentinel", "quorum", quorum, 0, SET_MAX_REPLICAS, "SENTINEL_QUORUM", "0"),
     INT("sentinel", "down-after", down_after_ms, 1, MS_MAX, "SENTINEL_DOWN_AFTER", "10000"),
-    INT("sentinel", "failover-timeout", failover_timeout_ms, 1, MS_MAX, "SENTINEL_FAILOVER", "180000"),
+    INT("sentinel", "failover-timeout", failover_timeout_ms, 1, MS_MAX, "SENTINEL_FAILOVER",
+        "180000"),
     INT("sentinel", "parallel-syncs", parallel_syncs, 1, SET_MAX_REPLICAS, NULL, "1"),
 
     INT("discovery", "probe-timeout", probe_timeout_ms, 1, MS_MAX, NULL, "1000"),
@@ -85,8 +90,8 @@ const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings *)0)->origin_),
                "origin_ must have a slot per key");
 
-static const char *const sections[] = {"server", "cluster", "paths", "redis", "sentinel", "discovery", "lifecycle",
-                                        "acl", "router", "webdis"};
+static const char *const sections[] = {"server",    "cluster",   "paths", "redis",  "sentinel",
+                                       "discovery", "lifecycle", "acl",   "router", "webdis"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
 
@@ -143,7 +148,8 @@ static int parse_int(const char *v, long *out) {
 }
 
 static int parse_bool(const char *v) {
-    static const char *const yes[] = {"yes", "on", "true", "1"}, *const no[] = {"no", "off", "false", "0"};
+    static const char *const yes[] = {"yes", "on", "true", "1"}, *const no[] = {"no", "off",
+                                                                                "false", "0"};
     for (int i = 0; i < 4; i++) {
         if (strcasecmp(v, yes[i]) == 0) return 1;
         if (strcasecmp(v, no[i]) == 0) return 0;
@@ -176,7 +182,8 @@ static int check_value(const struct key_def *k, const char *where, const char *v
         return 0;
     case K_BOOL:
         if ((*num = parse_bool(v)) < 0) {
-            snprintf(why, sizeof why, "\"%.40s\" is not a boolean (yes/no, on/off, true/false, 1/0)", v);
+            snprintf(why, sizeof why,
+                     "\"%.40s\" is not a boolean (yes/no, on/off, true/false, 1/0)", v);
             return bad_value(e, where, k, why);
         }
         return 0;
@@ -217,7 +224,9 @@ static void store(struct settings *s, const struct key_def *k, const char *v, lo
     case K_PERSIST: *(enum persistence *)f = (enum persistence)num; break;
     case K_FLAVOUR: *(enum flavour *)f = (enum flavour)num; break;
     case K_STR: snprintf(f, k->size, "%s", v); break;
-    case K_LIST: snprintf(((char (*)[SET_LINE_MAX])f)[(*count_of(s, k))++], SET_LINE_MAX, "%s", v); break;
+    case K_LIST:
+        snprintf(((char(*)[SET_LINE_MAX])f)[(*count_of(s, k))++], SET_LINE_MAX, "%s", v);
+        break;
     case K_USERS: ((struct acl_extra_user *)f)[(*count_of(s, k))++] = *u; break;
     }
 }
@@ -264,10 +273,12 @@ void settings_init(struct settings *s) {
 
 /* Every value is checked, even one that a higher origin already overrode:
  * a broken line in the INI file is an error whatever the environment says. */
-int settings_set(struct settings *s, enum set_origin origin, const char *where,
-                 const char *section, const char *key, const char *value, ri_err *e) {
-    if (!section || !key || !value) return ri_fail(e, EX_SOFTWARE, "%s: settings_set: NULL argument", where);
-    if (!set_known_section(section)) return ri_fail(e, EX_CONFIG, "%s: unknown section [%s]", where, section);
+int settings_set(struct settings *s, enum set_origin origin, const char *where, const char *section,
+                 const char *key, const char *value, ri_err *e) {
+    if (!section || !key || !value)
+        return ri_fail(e, EX_SOFTWARE, "%s: settings_set: NULL argument", where);
+    if (!set_known_section(section))
+        return ri_fail(e, EX_CONFIG, "%s: unknown section [%s]", where, section);
     int idx = set_find_key(section, key);
     if (idx < 0) return ri_fail(e, EX_CONFIG, "%s: unknown key [%s] %s", where, section, key);
     const struct key_def *k = &set_keys[idx];
@@ -310,13 +321,21 @@ void settings_dump(const struct settings *s, void (*line)(void *ctx, const char 
         int n = *(const int *)(const void *)((const char *)s + k->count_off);
         switch (k->type) {
         case K_STR: dump_line(line, ctx, k, f); break;
-        case K_INT: snprintf(v, sizeof v, "%d", *(const int *)f); dump_line(line, ctx, k, v); break;
+        case K_INT:
+            snprintf(v, sizeof v, "%d", *(const int *)f);
+            dump_line(line, ctx, k, v);
+            break;
         case K_BOOL: dump_line(line, ctx, k, *(const int *)f ? "on" : "off"); break;
-        case K_PERSIST: dump_line(line, ctx, k, persist_names[*(const enum persistence *)f & 3]); break;
-        case K_FLAVOUR: dump_line(line, ctx, k, flavour_names[*(const enum flavour *)f == FLAVOUR_VALKEY]); break;
+        case K_PERSIST:
+            dump_line(line, ctx, k, persist_names[*(const enum persistence *)f & 3]);
+            break;
+        case K_FLAVOUR:
+            dump_line(line, ctx, k, flavour_names[*(const enum flavour *)f == FLAVOUR_VALKEY]);
+            break;
         case K_LIST:
             if (n == 0) dump_line(line, ctx, k, "");
-            for (int j = 0; j < n; j++) dump_line(line, ctx, k, ((const char (*)[SET_LINE_MAX])f)[j]);
+            for (int j = 0; j < n; j++)
+                dump_line(line, ctx, k, ((const char(*)[SET_LINE_MAX])f)[j]);
             break;
         case K_USERS:
             if (n == 0) dump_line(line, ctx, k, "");

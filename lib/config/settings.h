@@ -19,87 +19,97 @@
 #define RI_SETTINGS_H
 
 #include <stddef.h>
+
 #include "base/err.h"
 #include "config/acl.h"
 
-#define SET_NAME_MAX     64    /* service names, master-name, namespace, users */
-#define SET_HOST_MAX     254   /* a DNS name */
+#define SET_NAME_MAX     64  /* service names, master-name, namespace, users */
+#define SET_HOST_MAX     254 /* a DNS name */
 #define SET_PATH_MAX     1024
-#define SET_LINE_MAX     1024  /* one loadmodule / directive / user value */
+#define SET_LINE_MAX     1024 /* one loadmodule / directive / user value */
 #define SET_LIST_MAX     32
-#define SET_MAX_REPLICAS 64    /* upper bound of redis-replicas and sentinel-replicas */
+#define SET_MAX_REPLICAS 64 /* upper bound of redis-replicas and sentinel-replicas */
 
 enum set_origin { ORIGIN_DEFAULT = 0, ORIGIN_INI, ORIGIN_ENV, ORIGIN_FLAG };
 
 enum persistence { PERSIST_HYBRID = 0, PERSIST_AOF, PERSIST_RDB, PERSIST_NONE };
-
 
 /* The server the pods run (docs/servers.md). */
 enum flavour { FLAVOUR_REDIS = 0, FLAVOUR_VALKEY };
 
 struct settings {
     /* [server] */
-    enum flavour flavour;                 /* flavour = redis|valkey, default redis */
+    enum flavour flavour; /* flavour = redis|valkey, default redis */
 
     /* [cluster] */
-    char master_name[SET_NAME_MAX];       /* master-name, default "mymaster" */
-    char namespace_[SET_NAME_MAX];        /* namespace, default $POD_NAMESPACE else "default" */
-    char domain[SET_HOST_MAX];            /* domain, default "cluster.local" */
-    char redis_service[SET_NAME_MAX];     /* redis-service, default "redis-cluster-server" */
-    char sentinel_service[SET_NAME_MAX];  /* sentinel-service, default "redis-cluster-sentinel" */
-    int redis_replicas;                   /* redis-replicas, default 3 */
-    int sentinel_replicas;                /* sentinel-replicas, default 3 */
-    int redis_port;                       /* redis-port, default 6379 */
-    int sentinel_port;                    /* sentinel-port, default 26379 */
-    char host_pattern[SET_HOST_MAX];      /* host-pattern, default "{service}-{i}.{service}.{namespace}.svc.{domain}" */
-    char pod_name[SET_HOST_MAX];          /* pod-name, default $POD_NAME else gethostname() */
-    int ordinal;                          /* derived: the -N suffix of pod_name; -1 if none */
+    char master_name[SET_NAME_MAX];      /* master-name, default "mymaster" */
+    char namespace_[SET_NAME_MAX];       /* namespace, default $POD_NAMESPACE else "default" */
+    char domain[SET_HOST_MAX];           /* domain, default "cluster.local" */
+    char redis_service[SET_NAME_MAX];    /* redis-service, default "redis-cluster-server" */
+    char sentinel_service[SET_NAME_MAX]; /* sentinel-service, default "redis-cluster-sentinel" */
+    int redis_replicas;                  /* redis-replicas, default 3 */
+    int sentinel_replicas;               /* sentinel-replicas, default 3 */
+    int redis_port;                      /* redis-port, default 6379 */
+    int sentinel_port;                   /* sentinel-port, default 26379 */
+    char host_pattern
+        [SET_HOST_MAX]; /* host-pattern, default "{service}-{i}.{service}.{namespace}.svc.{domain}" */
+    char pod_name[SET_HOST_MAX]; /* pod-name, default $POD_NAME else gethostname() */
+    int ordinal;                 /* derived: the -N suffix of pod_name; -1 if none */
 
     /* [paths] */
-    char conf_dir[SET_PATH_MAX];          /* conf-dir (--out, REDIS_INIT_CONF_DIR), default "/conf" */
-    char secrets_path[SET_PATH_MAX];      /* secrets (--secrets, REDIS_INIT_SECRETS), default "/src/config.json" */
-    char templates_dir[SET_PATH_MAX];     /* templates (--templates), default "" = built in */
-    char redis_server_bin[SET_PATH_MAX];  /* redis-server, default "" = the flavour's: redis-server / valkey-server (PATH lookup) */
-    char redis_sentinel_bin[SET_PATH_MAX];/* redis-sentinel, default "" = the flavour's: redis-sentinel / valkey-sentinel */
-    char redis_init_bin[SET_PATH_MAX];    /* redis-init, default "" = this binary: what HAProxy's check runs */
+    char conf_dir[SET_PATH_MAX]; /* conf-dir (--out, REDIS_INIT_CONF_DIR), default "/conf" */
+    char secrets_path
+        [SET_PATH_MAX]; /* secrets (--secrets, REDIS_INIT_SECRETS), default "/src/config.json" */
+    char templates_dir[SET_PATH_MAX]; /* templates (--templates), default "" = built in */
+    char redis_server_bin
+        [SET_PATH_MAX]; /* redis-server, default "" = the flavour's: redis-server / valkey-server (PATH lookup) */
+    char redis_sentinel_bin
+        [SET_PATH_MAX]; /* redis-sentinel, default "" = the flavour's: redis-sentinel / valkey-sentinel */
+    char redis_init_bin
+        [SET_PATH_MAX]; /* redis-init, default "" = this binary: what HAProxy's check runs */
 
     /* [redis] */
-    char data_dir[SET_PATH_MAX];          /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */
-    char bind[SET_LINE_MAX];              /* bind, default "* -::*" */
-    enum persistence persistence;         /* persistence = hybrid|aof|rdb|none, default hybrid */
-    char save[SET_LINE_MAX];              /* save, default "3600 1 300 100 60 10000" */
-    char appendfsync[16];                 /* appendfsync = always|everysec|no, default everysec */
-    int min_replicas_to_write;            /* min-replicas-to-write, default -1 = auto (1 if redis-replicas > 1, else 0) */
-    int min_replicas_max_lag;             /* min-replicas-max-lag (s), default 5 */
-    int replica_priority;                 /* replica-priority, default 100 */
-    char loadmodule[SET_LIST_MAX][SET_LINE_MAX]; int n_loadmodule;  /* loadmodule (repeatable): "PATH [ARGS]" */
-    char directive[SET_LIST_MAX][SET_LINE_MAX];  int n_directive;   /* directive (repeatable): "NAME VALUE..." passed through */
+    char data_dir[SET_PATH_MAX];  /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */
+    char bind[SET_LINE_MAX];      /* bind, default "* -::*" */
+    enum persistence persistence; /* persistence = hybrid|aof|rdb|none, default hybrid */
+    char save[SET_LINE_MAX];      /* save, default "3600 1 300 100 60 10000" */
+    char appendfsync[16];         /* appendfsync = always|everysec|no, default everysec */
+    int min_replicas_to_write; /* min-replicas-to-write, default -1 = auto (1 if redis-replicas > 1, else 0) */
+    int min_replicas_max_lag; /* min-replicas-max-lag (s), default 5 */
+    int replica_priority;     /* replica-priority, default 100 */
+    char loadmodule[SET_LIST_MAX][SET_LINE_MAX];
+    int n_loadmodule; /* loadmodule (repeatable): "PATH [ARGS]" */
+    char directive[SET_LIST_MAX][SET_LINE_MAX];
+    int n_directive; /* directive (repeatable): "NAME VALUE..." passed through */
 
     /* [sentinel] */
-    int quorum;                           /* quorum, default 0 = auto (sentinel-replicas/2 + 1) */
-    int down_after_ms;                    /* down-after (ms), default 10000; env SENTINEL_DOWN_AFTER */
-    int failover_timeout_ms;              /* failover-timeout (ms), default 180000; env SENTINEL_FAILOVER */
-    int parallel_syncs;                   /* parallel-syncs, default 1 */
+    int quorum;              /* quorum, default 0 = auto (sentinel-replicas/2 + 1) */
+    int down_after_ms;       /* down-after (ms), default 10000; env SENTINEL_DOWN_AFTER */
+    int failover_timeout_ms; /* failover-timeout (ms), default 180000; env SENTINEL_FAILOVER */
+    int parallel_syncs;      /* parallel-syncs, default 1 */
 
     /* [discovery] */
-    int probe_timeout_ms;                 /* probe-timeout (ms), default 1000 */
-    int deadline_ms;                      /* deadline (ms), default 60000: whole decision */
-    int round_interval_ms;                /* round-interval (ms), default 1000 */
-    int dns_wait_ms;                      /* dns-wait (ms), default 30000: wait for own name */
-    int fresh_start_wait_ms;              /* fresh-start-wait (ms), default 15000: B10 */
+    int probe_timeout_ms;    /* probe-timeout (ms), default 1000 */
+    int deadline_ms;         /* deadline (ms), default 60000: whole decision */
+    int round_interval_ms;   /* round-interval (ms), default 1000 */
+    int dns_wait_ms;         /* dns-wait (ms), default 30000: wait for own name */
+    int fresh_start_wait_ms; /* fresh-start-wait (ms), default 15000: B10 */
 
     /* [lifecycle] */
-    int check_timeout_ms;                 /* check-timeout (ms), default 500: one whole `check` */
-    int prestop_timeout_ms;               /* prestop-timeout (ms), default 20000: one whole `prestop` */
+    int check_timeout_ms;   /* check-timeout (ms), default 500: one whole `check` */
+    int prestop_timeout_ms; /* prestop-timeout (ms), default 20000: one whole `prestop` */
 
     /* [acl] */
-    int default_user_on;                  /* default-user = off|on, default off */
-    struct acl_extra_user users[SET_LIST_MAX]; int n_users;  /* user (repeatable): "NAME SECRET_KEY RULES..." */
+    int default_user_on; /* default-user = off|on, default off */
+    struct acl_extra_user users[SET_LIST_MAX];
+    int n_users; /* user (repeatable): "NAME SECRET_KEY RULES..." */
 
     /* [router], [webdis] (docs/connecting.md) */
-    char router_service[SET_NAME_MAX];    /* service, default "redis-cluster-router": the router's Service */
-    char router_host[SET_HOST_MAX];       /* host, default "" = <service>.<namespace>.svc.<domain>: what Webdis connects to */
-    int webdis_port;                      /* port, default 7379 */
+    char router_service
+        [SET_NAME_MAX]; /* service, default "redis-cluster-router": the router's Service */
+    char router_host
+        [SET_HOST_MAX]; /* host, default "" = <service>.<namespace>.svc.<domain>: what Webdis connects to */
+    int webdis_port; /* port, default 7379 */
 
     /* bookkeeping, indexed internally by key: the origin of each value and
      * where it came from ("settings.ini:12", "env X", "flag --set", "default"),
@@ -113,8 +123,8 @@ void settings_init(struct settings *s);
 /* Set one key. section/key as in the INI file ("cluster", "master-name").
  * where: human description of the origin for messages, e.g.
  * "settings.ini:12", "env REDIS_INIT_SENTINEL_QUORUM", "flag --set". */
-int settings_set(struct settings *s, enum set_origin origin, const char *where,
-                 const char *section, const char *key, const char *value, ri_err *e);
+int settings_set(struct settings *s, enum set_origin origin, const char *where, const char *section,
+                 const char *key, const char *value, ri_err *e);
 
 /* Parse an INI file with inih. Unknown sections and keys are errors.
  * Lines may be up to 4000 bytes; ';' after whitespace starts a comment;
@@ -153,12 +163,13 @@ int settings_quorum(const struct settings *s);
 /* Host name of member i of a service ("redis" or "sentinel" service name),
  * by expanding host_pattern: {service} {i} {namespace} {domain}.
  * Returns 0, or EX_CONFIG if the result does not fit / is not a valid name. */
-int settings_host(const struct settings *s, const char *service, int i,
-                  char *out, size_t outlen, ri_err *e);
+int settings_host(const struct settings *s, const char *service, int i, char *out, size_t outlen,
+                  ri_err *e);
 
 /* This pod's own host name (on the redis or the sentinel service). EX_CONFIG
  * when the pod name has no ordinal. */
-int settings_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen, ri_err *e);
+int settings_own_host(const struct settings *s, int is_sentinel, char *out, size_t outlen,
+                      ri_err *e);
 
 /* Write every key with its effective value, one "section.key = value" line
  * each (the tests read settings back through it). */

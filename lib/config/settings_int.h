@@ -23,13 +23,13 @@ struct key_def {
     const char *section;
     const char *name;
     enum key_type type;
-    size_t off;          /* field offset in struct settings */
-    size_t size;         /* K_STR: buffer size */
-    size_t count_off;    /* K_LIST/K_USERS: offset of the int count */
-    int min, max;        /* K_INT range */
-    validate_fn check;   /* K_STR, K_LIST: NULL = any single line */
-    const char *alias;   /* environment alias, or NULL */
-    const char *def;     /* default, as it would be written in the INI file */
+    size_t off;        /* field offset in struct settings */
+    size_t size;       /* K_STR: buffer size */
+    size_t count_off;  /* K_LIST/K_USERS: offset of the int count */
+    int min, max;      /* K_INT range */
+    validate_fn check; /* K_STR, K_LIST: NULL = any single line */
+    const char *alias; /* environment alias, or NULL */
+    const char *def;   /* default, as it would be written in the INI file */
 };
 
 extern const struct key_def set_keys[];

@@ -1,17 +1,16 @@
 /* settings_load.c: the three sources above the defaults. Each one only
  * turns its syntax into settings_set() calls; checking happens there. */
-#include "config/settings.h"
-
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/fsutil.h"
+#include "config/settings.h"
 #include "config/settings_int.h"
 
 #define INI_MAX_BYTES (1u << 20)
-#define INI_LINE_MAX  4000   /* > SET_LINE_MAX plus a key name and spaces */
+#define INI_LINE_MAX  4000 /* > SET_LINE_MAX plus a key name and spaces */
 
 /* ---------------------------------------------------------------------------
  * INI
@@ -39,7 +38,7 @@ static int check_section_line(struct ini_state *st, const char *line, size_t len
     while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
     if (i >= len || line[i] != '[') return 0;
     const char *name = line + i + 1, *end = memchr(name, ']', len - i - 1);
-    if (!end) return 0;  /* inih reports the syntax error */
+    if (!end) return 0; /* inih reports the syntax error */
     char sec[64];
     size_t n = (size_t)(end - name);
     if (n >= sizeof sec || (memcpy(sec, name, n), sec[n] = '\0', !set_known_section(sec))) {
@@ -57,7 +56,8 @@ static char *read_line(char *str, int num, void *stream) {
     size_t n = nl ? (size_t)(nl - line) + 1 : st->len - st->pos;
     st->lineno++;
     if (n + 1 > (size_t)num) {
-        ri_fail(st->e, EX_CONFIG, "%s:%d: line longer than %d bytes", st->origin, st->lineno, num - 2);
+        ri_fail(st->e, EX_CONFIG, "%s:%d: line longer than %d bytes", st->origin, st->lineno,
+                num - 2);
         st->failed = 1;
         return NULL;
     }
@@ -122,7 +122,8 @@ int settings_parse_ini(struct settings *s, const char *text, size_t len, const c
     if (st.failed) return e ? e->code : EX_CONFIG;
     if (r == -2) return ri_fail(e, EX_OSERR, "%s: out of memory", origin);
     if (r > 0)
-        return ri_fail(e, EX_CONFIG, "%s:%d: syntax error: expected [section], key = value or a ; comment",
+        return ri_fail(e, EX_CONFIG,
+                       "%s:%d: syntax error: expected [section], key = value or a ; comment",
                        origin, r);
     return 0;
 }
@@ -179,13 +180,14 @@ static int env_apply(struct settings *s, const struct key_def *k, const char *na
  * REDIS_INIT_SENTINEL_PORT. Such names are not our typos. */
 static int looks_like_service_link(const char *rest) {
     return strstr(rest, "SERVICE_HOST") || strstr(rest, "SERVICE_PORT") ||
-           strcmp(rest, "PORT") == 0 || strncmp(rest, "PORT_", 5) == 0 ||
-           strstr(rest, "_PORT_") || (strlen(rest) >= 5 && strcmp(rest + strlen(rest) - 5, "_PORT") == 0);
+           strcmp(rest, "PORT") == 0 || strncmp(rest, "PORT_", 5) == 0 || strstr(rest, "_PORT_") ||
+           (strlen(rest) >= 5 && strcmp(rest + strlen(rest) - 5, "_PORT") == 0);
 }
 
 /* REDIS_INIT_<KNOWN SECTION>_<unknown key> is a typo: report it. */
 static int env_check_unknown(char *const *envp, ri_err *e) {
-    static const char *const secs[] = {"SERVER_", "CLUSTER_", "PATHS_", "REDIS_", "SENTINEL_", "DISCOVERY_", "ACL_"};
+    static const char *const secs[] = {"SERVER_",   "CLUSTER_",   "PATHS_", "REDIS_",
+                                       "SENTINEL_", "DISCOVERY_", "ACL_"};
     for (char *const *p = envp; p && *p; p++) {
         if (strncmp(*p, "REDIS_INIT_", 11) != 0) continue;
         const char *rest = *p + 11, *eq = strchr(rest, '=');
@@ -205,7 +207,8 @@ static int env_check_unknown(char *const *envp, ri_err *e) {
                 known = strcmp(want, name) == 0;
             }
             if (!known && !looks_like_service_link(name + 11 + sl))
-                return ri_fail(e, EX_CONFIG, "env %s: no such setting (see docs/configuration.md)", name);
+                return ri_fail(e, EX_CONFIG, "env %s: no such setting (see docs/configuration.md)",
+                               name);
         }
     }
     return 0;
@@ -239,7 +242,8 @@ int settings_set_arg(struct settings *s, const char *arg, ri_err *e) {
     char section[32], key[64], where[128];
     size_t sl = (size_t)(dot - arg), kl = (size_t)(eq - dot - 1);
     if (sl >= sizeof section || kl >= sizeof key)
-        return ri_fail(e, EX_CONFIG, "flag --set %.*s: unknown key", (int)(eq - arg > 100 ? 100 : eq - arg), arg);
+        return ri_fail(e, EX_CONFIG, "flag --set %.*s: unknown key",
+                       (int)(eq - arg > 100 ? 100 : eq - arg), arg);
     memcpy(section, arg, sl);
     section[sl] = '\0';
     memcpy(key, dot + 1, kl);

@@ -56,7 +56,9 @@ const char *validate_dns_name_why(const char *v) {
         const char *dot = strchr(p, '.');
         size_t n = dot ? (size_t)(dot - p) : strlen(p);
         if (n > 63) return "a label is longer than 63 bytes";
-        if (!label_ok(p, n)) return "a label is empty, or not letters, digits, '-' and '_' starting and ending with a letter or digit";
+        if (!label_ok(p, n))
+            return "a label is empty, or not letters, digits, '-' and '_' starting and ending with "
+                   "a letter or digit";
         if (!dot) return NULL;
         p = dot + 1;
     }
@@ -101,9 +103,13 @@ int validate_host_pattern(const char *v, char *why, size_t whylen) {
     for (const char *p = v; *p;) {
         if (*p == '{') {
             size_t j = 0;
-            while (j < 4 && strncmp(p, validate_placeholders[j], strlen(validate_placeholders[j])) != 0) j++;
+            while (j < 4 &&
+                   strncmp(p, validate_placeholders[j], strlen(validate_placeholders[j])) != 0)
+                j++;
             if (j == 4)
-                return WHY("unknown placeholder at \"%.20s\": use {service}, {i}, {namespace}, {domain}", p);
+                return WHY(
+                    "unknown placeholder at \"%.20s\": use {service}, {i}, {namespace}, {domain}",
+                    p);
             has_i |= j == 1;
             p += strlen(validate_placeholders[j]);
             continue;
@@ -149,14 +155,16 @@ int validate_loadmodule(const char *v, char *why, size_t whylen) {
 
 /* Directives redis-init writes itself (or that would break what it writes),
  * with the setting to use instead. */
-static const struct { const char *name, *instead; } managed[] = {
+static const struct {
+    const char *name, *instead;
+} managed[] = {
     {"aclfile", "users come from the secrets and [acl] user"},
     {"user", "use [acl] user"},
     {"requirepass", "passwords come from the secrets"},
     {"masteruser", "comes from REPLICA_USERNAME"},
     {"masterauth", "comes from REPLICA_PASSWORD"},
-    {"primaryuser", "comes from REPLICA_USERNAME"},   /* Valkey 8's name for masteruser */
-    {"primaryauth", "comes from REPLICA_PASSWORD"},   /* Valkey 8's name for masterauth */
+    {"primaryuser", "comes from REPLICA_USERNAME"}, /* Valkey 8's name for masteruser */
+    {"primaryauth", "comes from REPLICA_PASSWORD"}, /* Valkey 8's name for masterauth */
     {"dir", "use [redis] dir"},
     {"port", "use [cluster] redis-port"},
     {"bind", "use [redis] bind"},

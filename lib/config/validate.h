@@ -12,18 +12,18 @@
 typedef int (*validate_fn)(const char *v, char *why, size_t whylen);
 
 int validate_master_name(const char *v, char *why, size_t whylen);
-int validate_label(const char *v, char *why, size_t whylen);          /* one DNS label ('_' allowed) */
+int validate_label(const char *v, char *why, size_t whylen); /* one DNS label ('_' allowed) */
 int validate_label_or_empty(const char *v, char *why, size_t whylen);
-int validate_dns_name(const char *v, char *why, size_t whylen);       /* labels, <= 253 bytes */
+int validate_dns_name(const char *v, char *why, size_t whylen); /* labels, <= 253 bytes */
 int validate_host_or_empty(const char *v, char *why, size_t whylen);
-int validate_host_pattern(const char *v, char *why, size_t whylen);   /* placeholders, {i} required */
+int validate_host_pattern(const char *v, char *why, size_t whylen); /* placeholders, {i} required */
 int validate_path(const char *v, char *why, size_t whylen);
 int validate_path_or_empty(const char *v, char *why, size_t whylen);
-int validate_line(const char *v, char *why, size_t whylen);           /* printable ASCII, one line */
-int validate_save(const char *v, char *why, size_t whylen);           /* "" or "<seconds> <changes>" pairs */
+int validate_line(const char *v, char *why, size_t whylen); /* printable ASCII, one line */
+int validate_save(const char *v, char *why, size_t whylen); /* "" or "<seconds> <changes>" pairs */
 int validate_appendfsync(const char *v, char *why, size_t whylen);
 int validate_loadmodule(const char *v, char *why, size_t whylen);
-int validate_directive(const char *v, char *why, size_t whylen);      /* not one redis-init manages */
+int validate_directive(const char *v, char *why, size_t whylen); /* not one redis-init manages */
 
 /* NULL when v is a valid DNS name, else why not. */
 const char *validate_dns_name_why(const char *v);

@@ -11,8 +11,8 @@
 
 /* Ask the sentinel failover_next() picks, if its own state still calls for
  * it (failover.h), and note what happened in the pace. */
-void act_failover(const struct settings *s, const struct secrets *sec,
-                  const struct observations *o, struct failover_pace *pace) {
+void act_failover(const struct settings *s, const struct secrets *sec, const struct observations *o,
+                  struct failover_pace *pace) {
     double now = mono_ms();
     int i = failover_next(o, pace, now, s->failover_timeout_ms);
     if (i < 0) return;
@@ -38,8 +38,7 @@ void act_failover(const struct settings *s, const struct secrets *sec,
         log_warn("could not read the sentinel's state before the failover request", "sentinel",
                  so->p.host, "error", m.p.detail, NULL);
         return;
-    case FC_ASK:
-        break;
+    case FC_ASK: break;
     }
     ri_err e = {0};
     char code[32];

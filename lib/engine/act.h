@@ -20,8 +20,8 @@
 
 #define ACT_PROMOTE_INTERVAL_MS 10000.0
 
-void act_failover(const struct settings *s, const struct secrets *sec,
-                  const struct observations *o, struct failover_pace *pace);
+void act_failover(const struct settings *s, const struct secrets *sec, const struct observations *o,
+                  struct failover_pace *pace);
 
 /* last_ms: when the last accepted request was sent (mono ms; -1e18 none);
  * updated when this one is accepted. */

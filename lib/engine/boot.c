@@ -86,8 +86,9 @@ static void wait_own_name(const struct settings *s, struct boot_result *r, doubl
 }
 
 /* The loop proper: observe, decide, act, until a final decision. */
-static int rounds(const struct settings *s, const struct secrets *sec, const struct probe_config *pc,
-                  int flags, double start, struct boot_result *r, ri_err *e) {
+static int rounds(const struct settings *s, const struct secrets *sec,
+                  const struct probe_config *pc, int flags, double start, struct boot_result *r,
+                  ri_err *e) {
     int act = flags & BOOT_ACT, rc;
     double deadline = start + s->deadline_ms, first_round = mono_ms(), last_promote = -1e18;
     char last_wait[DEC_REASON_MAX] = "";

@@ -14,7 +14,7 @@
 #include "net/probe.h"
 #include "net/round.h"
 
-#define ROUND_GAP_MS 50     /* between observations while waiting */
+#define ROUND_GAP_MS 50 /* between observations while waiting */
 
 struct handover_run {
     const struct settings *s;
@@ -27,15 +27,13 @@ struct handover_run {
 
 static double elapsed(const struct handover_run *r) { return mono_ms() - r->t0; }
 
-static int time_left(const struct handover_run *r)
-{
+static int time_left(const struct handover_run *r) {
     double left = r->s->prestop_timeout_ms - elapsed(r);
     return left < 1 ? 1 : (int)left;
 }
 
 /* The admin user's connection to the local server, bounded by what is left. */
-static void local_admin(const struct handover_run *r, struct admin_conn *c)
-{
+static void local_admin(const struct handover_run *r, struct admin_conn *c) {
     int t = r->s->check_timeout_ms < time_left(r) ? r->s->check_timeout_ms : time_left(r);
     c->host = LOCAL_HOST;
     c->port = r->s->redis_port;
@@ -44,8 +42,7 @@ static void local_admin(const struct handover_run *r, struct admin_conn *c)
     c->timeout_ms = t;
 }
 
-static void unpause(struct handover_run *r)
-{
+static void unpause(struct handover_run *r) {
     struct admin_conn c;
     ri_err e = {0};
     local_admin(r, &c);
@@ -58,8 +55,7 @@ static void unpause(struct handover_run *r)
     }
 }
 
-static void do_pause(struct handover_run *r)
-{
+static void do_pause(struct handover_run *r) {
     struct admin_conn c;
     char ms[24];
     int pause_ms = time_left(r);
@@ -80,8 +76,7 @@ static void do_pause(struct handover_run *r)
              log_int(off, r->po.st.pause_offset), NULL);
 }
 
-static void do_failover(struct handover_run *r, int sentinel)
-{
+static void do_failover(struct handover_run *r, int sentinel) {
     const struct sentinel_obs *so = &r->po.round.sentinels[sentinel];
     struct admin_conn c = {so->p.host, so->p.port, r->admin_user, r->admin_pass,
                            r->s->check_timeout_ms};
@@ -96,8 +91,7 @@ static void do_failover(struct handover_run *r, int sentinel)
     }
 }
 
-static void do_demote(struct handover_run *r, int peer)
-{
+static void do_demote(struct handover_run *r, int peer) {
     const struct redis_obs *m = &r->po.round.redis[peer];
     struct admin_conn c;
     ri_err e = {0};
@@ -111,8 +105,7 @@ static void do_demote(struct handover_run *r, int peer)
 }
 
 static int setup(struct handover_run *r, const struct settings *s, const struct secrets *sec,
-                 ri_err *e)
-{
+                 ri_err *e) {
     int rc;
     r->s = s;
     r->t0 = mono_ms();
@@ -123,11 +116,12 @@ static int setup(struct handover_run *r, const struct settings *s, const struct 
     if ((rc = secrets_require_username(sec, SECRET_ADMIN_USER, &r->admin_user, e)) ||
         (rc = secrets_require(sec, SECRET_ADMIN_PASS, &r->admin_pass, e)) ||
         (rc = plan_peers(s, 0, &r->po.round, e)) ||
-        (rc = plan_probe_config(s, sec, &r->pc, r->probe_user, sizeof r->probe_user,
-                                    r->probe_pass, sizeof r->probe_pass, e)))
+        (rc = plan_probe_config(s, sec, &r->pc, r->probe_user, sizeof r->probe_user, r->probe_pass,
+                                sizeof r->probe_pass, e)))
         return rc;
     if (s->ordinal < 0 || s->ordinal >= r->po.round.n_redis)
-        return ri_fail(e, EX_CONFIG, "pod \"%s\" (ordinal %d) is none of the %d configured redis pods",
+        return ri_fail(e, EX_CONFIG,
+                       "pod \"%s\" (ordinal %d) is none of the %d configured redis pods",
                        s->pod_name, s->ordinal, r->po.round.n_redis);
     /* Our own slot is probed too, by loopback; sentinels name us by self_host. */
     struct peer_common *me = &r->po.round.redis[s->ordinal].p;
@@ -136,8 +130,7 @@ static int setup(struct handover_run *r, const struct settings *s, const struct 
     return 0;
 }
 
-int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *e)
-{
+int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *e) {
     struct handover_run *r = calloc(1, sizeof *r);
     struct handover_decision d;
     char last[DEC_REASON_MAX] = "";
@@ -182,8 +175,7 @@ out:
     return rc;
 }
 
-int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_err *e)
-{
+int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_err *e) {
     char user[SET_NAME_MAX], pass[256];
     struct sentinel_master_obs own;
     struct handover_decision d;
@@ -196,7 +188,8 @@ int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_er
         snprintf(own.p.host, sizeof own.p.host, "%s", LOCAL_HOST);
         own.p.port = s->sentinel_port;
         probe_sentinel_master(&own, user, pass, s->master_name,
-                              left < s->check_timeout_ms ? (left < 1 ? 1 : (int)left) : s->check_timeout_ms);
+                              left < s->check_timeout_ms ? (left < 1 ? 1 : (int)left)
+                                                         : s->check_timeout_ms);
         handover_sentinel_next(&own, mono_ms() - t0, s->prestop_timeout_ms, &d);
         if (d.step == PS_DONE) {
             log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);

@@ -18,8 +18,7 @@ struct creds {
     char pass[256];
 };
 
-static int finish(enum health_kind kind, const struct verdict *v, ri_err *e)
-{
+static int finish(enum health_kind kind, const struct verdict *v, ri_err *e) {
     if (v->code == HEALTH_PASS) {
         log_debug("check passed", "probe", health_kind_name(kind), "rule", v->rule, "reason",
                   v->reason, NULL);
@@ -29,8 +28,7 @@ static int finish(enum health_kind kind, const struct verdict *v, ri_err *e)
                    v->reason);
 }
 
-static int left_ms(double deadline)
-{
+static int left_ms(double deadline) {
     double left = deadline - mono_ms();
     return left < 1 ? 1 : (int)left;
 }
@@ -39,8 +37,7 @@ static int left_ms(double deadline)
  * Liveness and startup: PING
  * ------------------------------------------------------------------------ */
 
-static int ping_local(int port, const struct creds *c, int timeout_ms, struct verdict *v)
-{
+static int ping_local(int port, const struct creds *c, int timeout_ms, struct verdict *v) {
     struct peer_common p;
     struct ping_obs po;
     plan_local(&p, port);
@@ -55,13 +52,12 @@ static int ping_local(int port, const struct creds *c, int timeout_ms, struct ve
  * ------------------------------------------------------------------------ */
 
 struct redis_round {
-    struct observations obs;        /* redis[0] = the local server */
+    struct observations obs; /* redis[0] = the local server */
     struct redis_health_obs view;
     int self_port;
 };
 
-static void round_view(const struct observations *o, struct redis_health_obs *v)
-{
+static void round_view(const struct observations *o, struct redis_health_obs *v) {
     v->local = o->redis[0];
     v->n_sentinels = o->n_sentinels;
     memcpy(v->sentinels, o->sentinels, sizeof v->sentinels);
@@ -69,17 +65,14 @@ static void round_view(const struct observations *o, struct redis_health_obs *v)
     v->self_port = o->redis_port;
 }
 
-static int redis_round_settled(const struct observations *so_far, void *ctx)
-{
+static int redis_round_settled(const struct observations *so_far, void *ctx) {
     struct redis_health_obs *v = ctx;
     round_view(so_far, v);
     return health_redis_settled(v);
 }
 
 static int redis_readiness(const struct settings *s, const struct secrets *sec,
-                                 const struct creds *c, int timeout_ms, struct verdict *v,
-                                 ri_err *e)
-{
+                           const struct creds *c, int timeout_ms, struct verdict *v, ri_err *e) {
     struct redis_round *rr = calloc(1, sizeof *rr);
     struct redis_health_obs *scratch = calloc(1, sizeof *scratch);
     struct probe_config pc;
@@ -88,7 +81,7 @@ static int redis_readiness(const struct settings *s, const struct secrets *sec,
     if (!rc) rc = plan_peers(s, 0, &rr->obs, e);
     if (!rc) rc = plan_probe_config(s, sec, &pc, pu, sizeof pu, pp, sizeof pp, e);
     if (!rc) {
-        rr->obs.n_redis = 1;          /* only the local server, by loopback */
+        rr->obs.n_redis = 1; /* only the local server, by loopback */
         plan_local(&rr->obs.redis[0].p, s->redis_port);
         pc.redis_user = c->user;
         pc.redis_pass = c->pass;
@@ -112,9 +105,8 @@ static int redis_readiness(const struct settings *s, const struct secrets *sec,
  * Sentinel readiness: its view of the group, then the master it names
  * ------------------------------------------------------------------------ */
 
-static int sentinel_readiness(const struct settings *s, const struct creds *c,
-                                    double deadline, struct verdict *v)
-{
+static int sentinel_readiness(const struct settings *s, const struct creds *c, double deadline,
+                              struct verdict *v) {
     struct sentinel_health_obs *o = calloc(1, sizeof *o);
     if (!o) return EX_OSERR;
     o->n_sentinels = s->sentinel_replicas;
@@ -122,8 +114,8 @@ static int sentinel_readiness(const struct settings *s, const struct creds *c,
     o->master.p.outcome = OUT_ERROR;
     probe_sentinel_master(&o->own, c->user, c->pass, s->master_name, left_ms(deadline));
     if (o->own.p.outcome == OUT_ANSWER) {
-        struct probe_config pc = {.timeout_ms = left_ms(deadline), .redis_user = c->user,
-                                  .redis_pass = c->pass};
+        struct probe_config pc = {
+            .timeout_ms = left_ms(deadline), .redis_user = c->user, .redis_pass = c->pass};
         memset(&o->master.p, 0, sizeof o->master.p);
         memcpy(o->master.p.host, o->own.master_host, sizeof o->master.p.host);
         o->master.p.port = o->own.master_port;
@@ -135,8 +127,7 @@ static int sentinel_readiness(const struct settings *s, const struct creds *c,
 }
 
 int health_probe(int is_sentinel, enum health_kind kind, const struct settings *s,
-                 const struct secrets *sec, ri_err *e)
-{
+                 const struct secrets *sec, ri_err *e) {
     double deadline = mono_ms() + s->check_timeout_ms;
     struct creds c;
     struct verdict v;
@@ -147,8 +138,7 @@ int health_probe(int is_sentinel, enum health_kind kind, const struct settings *
         ping_local(sent ? s->sentinel_port : s->redis_port, &c, s->check_timeout_ms, &v);
     else if (sent)
         rc = sentinel_readiness(s, &c, deadline, &v) ? ri_fail(e, EX_OSERR, "out of memory") : 0;
-    else
-        rc = redis_readiness(s, sec, &c, s->check_timeout_ms, &v, e);
+    else rc = redis_readiness(s, sec, &c, s->check_timeout_ms, &v, e);
     explicit_bzero(&c, sizeof c);
     return rc ? rc : finish(kind, &v, e);
 }

@@ -27,7 +27,8 @@ int plan_peers(const struct settings *s, int is_sentinel, struct observations *o
         return ri_fail(e, EX_CONFIG, "at most %d redis pods and %d sentinels", OBS_MAX_PEERS,
                        OBS_MAX_PEERS);
     int rc = 0;
-    if (s->ordinal >= 0) rc = settings_own_host(s, is_sentinel, o->self_host, sizeof o->self_host, e);
+    if (s->ordinal >= 0)
+        rc = settings_own_host(s, is_sentinel, o->self_host, sizeof o->self_host, e);
     for (int i = 0; !rc && i < o->n_redis; i++)
         rc = plan_peer(s, s->redis_service, i, s->redis_port, !is_sentinel && i == s->ordinal,
                        &o->redis[i].p, e);

@@ -7,7 +7,8 @@
 
 void record_refresh(const char *data_dir, const struct redis_obs *me) {
     if (me->p.outcome != OUT_ANSWER || me->loading || !me->hist.known) return;
-    if (me->role != ROLE_MASTER && !(me->role == ROLE_REPLICA && me->link_up && !me->sync_in_progress))
+    if (me->role != ROLE_MASTER &&
+        !(me->role == ROLE_REPLICA && me->link_up && !me->sync_in_progress))
         return;
     if (fs_is_dir(data_dir) != 1) return;
     struct history old, next;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/acl.h"
 #include "base/log.h"
 #include "base/quote.h"
 #include "base/sha256.h"
+#include "config/acl.h"
 
 #ifndef RI_VERSION
 #define RI_VERSION "dev"
@@ -86,15 +86,17 @@ struct acl_builder {
     const char *names[MAX_USERS];
     const char *keys[MAX_USERS];
     int n;
-    char probe_name[SET_NAME_MAX];   /* storage for the probe user's name */
+    char probe_name[SET_NAME_MAX]; /* storage for the probe user's name */
 };
 
 static int add_user_line(struct acl_builder *b, const char *name, const char *name_key,
                          const char *state, const char *auth, const char *rules, ri_err *e) {
     for (int i = 0; i < b->n; i++)
         if (strcmp(b->names[i], name) == 0)
-            return ri_fail(e, EX_DATAERR, "%s: user name \"%s\" of %s is also used by %s; each role needs its own user",
-                           secrets_origin(b->sec), name, name_key, b->keys[i]);
+            return ri_fail(
+                e, EX_DATAERR,
+                "%s: user name \"%s\" of %s is also used by %s; each role needs its own user",
+                secrets_origin(b->sec), name, name_key, b->keys[i]);
     if (b->n == MAX_USERS) return ri_fail(e, EX_CONFIG, "too many ACL users");
     b->names[b->n] = name;
     b->keys[b->n++] = name_key;
@@ -133,7 +135,8 @@ static int add_default_user(struct acl_builder *b, const struct settings *s, ri_
  * password may be derived, so it is wiped after hashing. */
 static int add_probe_user(struct acl_builder *b, const char *rules, ri_err *e) {
     char pass[256], hash[66];
-    int rc = secrets_probe_credentials(b->sec, b->probe_name, sizeof b->probe_name, pass, sizeof pass, e);
+    int rc = secrets_probe_credentials(b->sec, b->probe_name, sizeof b->probe_name, pass,
+                                       sizeof pass, e);
     if (!rc) {
         acl_hash(pass, strlen(pass), hash);
         rc = add_user_line(b, b->probe_name, SECRET_PROBE_USER, "on", hash, rules, e);
@@ -151,7 +154,8 @@ static int add_webdis_user(struct acl_builder *b, ri_err *e) {
     if (secrets_get(b->sec, SECRET_WEBDIS_USER, NULL) &&
         (rc = secrets_require_username(b->sec, SECRET_WEBDIS_USER, &name, e)))
         return rc;
-    if (acl_webdis_rules(rules, sizeof rules)) return ri_fail(e, EX_SOFTWARE, "webdis rules too long");
+    if (acl_webdis_rules(rules, sizeof rules))
+        return ri_fail(e, EX_SOFTWARE, "webdis rules too long");
     acl_hash(pass, strlen(pass), hash);
     return add_user_line(b, name, SECRET_WEBDIS_USER, "on", hash, rules, e);
 }
@@ -161,7 +165,8 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
     if ((rc = add_default_user(b, s, e)) ||
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
         (rc = add_secret_user(b, SECRET_REPLICA_USER, SECRET_REPLICA_PASS, ACL_RULES_REPLICA, e)) ||
-        (rc = add_secret_user(b, SECRET_SENTINEL_USER, SECRET_SENTINEL_PASS, ACL_RULES_SENTINEL, e)) ||
+        (rc = add_secret_user(b, SECRET_SENTINEL_USER, SECRET_SENTINEL_PASS, ACL_RULES_SENTINEL,
+                              e)) ||
         (rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, ACL_RULES_SERVICE, e)))
         return rc;
     if ((rc = add_probe_user(b, ACL_RULES_PROBE, e))) return rc;
@@ -184,7 +189,7 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
  * ------------------------------------------------------------------------ */
 
 int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
-                           struct buf *out, ri_err *e) {
+                    struct buf *out, ri_err *e) {
     char path[PATH_MAX], file[128];
     struct file_data text = {0};
     size_t len = 0;
@@ -272,7 +277,8 @@ static int redis_role(struct tmpl_ctx *c, const struct role_target *role, ri_err
         return oom(e);
     if (role->action == ACT_MASTER) return 0;
     if (role->action != ACT_FOLLOW)
-        return ri_fail(e, EX_SOFTWARE, "cannot render redis.conf for action %s", action_name(role->action));
+        return ri_fail(e, EX_SOFTWARE, "cannot render redis.conf for action %s",
+                       action_name(role->action));
     struct tmpl_ctx *it = tmpl_add_item(c, "replicaof");
     if (!it || tmpl_setf(it, "port", "%d", role->port)) return oom(e);
     return set_quoted(it, "host", role->host, e);
@@ -292,9 +298,8 @@ static int redis_context(struct tmpl_ctx *c, const struct settings *s, const str
         return oom(e);
     if ((rc = set_abs_path(c, "data_dir", s->data_dir, NULL, e)) ||
         (rc = set_abs_path(c, "aclfile", s->conf_dir, "users.acl", e)) ||
-        (rc = set_quoted(c, "announce_host", own, e)) ||
-        (rc = redis_persistence(c, s, e)) || (rc = redis_lists(c, s, e)) ||
-        (rc = redis_role(c, role, e)))
+        (rc = set_quoted(c, "announce_host", own, e)) || (rc = redis_persistence(c, s, e)) ||
+        (rc = redis_lists(c, s, e)) || (rc = redis_role(c, role, e)))
         return rc;
     const char *masteruser;
     if ((rc = secrets_require_username(sec, SECRET_REPLICA_USER, &masteruser, e)) ||
@@ -315,7 +320,10 @@ int render_redis(const struct settings *s, const struct secrets *sec,
     if (!rc) rc = render_template(s, "redis-users.acl", acl, &out->bufs[1], e);
     tmpl_ctx_free(conf);
     tmpl_ctx_free(acl);
-    if (rc) { rendered_free(out); return rc; }
+    if (rc) {
+        rendered_free(out);
+        return rc;
+    }
     add_file(out, "redis.conf", 0600);
     add_file(out, "users.acl", 0600);
     return 0;
@@ -356,7 +364,8 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     const char *user;
     int rc;
     if (role->action != ACT_MONITOR)
-        return ri_fail(e, EX_SOFTWARE, "cannot render sentinel.conf for action %s", action_name(role->action));
+        return ri_fail(e, EX_SOFTWARE, "cannot render sentinel.conf for action %s",
+                       action_name(role->action));
     /* Sentinel pings a master it just switched to only after its 1 s ping
      * period, and counts down-after from the switch (docs/resilience.md). */
     if (s->down_after_ms < 1500) {
@@ -394,16 +403,16 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
 
 static int build_sentinel_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
     int rc, vk = s->flavour == FLAVOUR_VALKEY;
-    const char *peer = vk ? ACL_RULES_SENTINEL_PEER ACL_RULES_SENTINEL_PEER_VALKEY : ACL_RULES_SENTINEL_PEER;
-    const char *client = vk ? ACL_RULES_SENTINEL_CLIENT ACL_RULES_SENTINEL_CLIENT_VALKEY
-                            : ACL_RULES_SENTINEL_CLIENT;
+    const char *peer =
+        vk ? ACL_RULES_SENTINEL_PEER ACL_RULES_SENTINEL_PEER_VALKEY : ACL_RULES_SENTINEL_PEER;
+    const char *client =
+        vk ? ACL_RULES_SENTINEL_CLIENT ACL_RULES_SENTINEL_CLIENT_VALKEY : ACL_RULES_SENTINEL_CLIENT;
     if ((rc = add_user_line(b, "default", "the built-in default user", "off", "resetpass",
                             "resetkeys resetchannels -@all", e)) ||
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
         (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, peer, e)))
         return rc;
-    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e)))
-        return rc;
+    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e))) return rc;
     return add_probe_user(b, ACL_RULES_SENTINEL_PROBE, e);
 }
 
@@ -419,7 +428,10 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
     if (!rc) rc = render_template(s, "sentinel-users.acl", acl, &out->bufs[1], e);
     tmpl_ctx_free(conf);
     tmpl_ctx_free(acl);
-    if (rc) { rendered_free(out); return rc; }
+    if (rc) {
+        rendered_free(out);
+        return rc;
+    }
     add_file(out, "sentinel.conf", 0600);
     add_file(out, "users.acl", 0600);
     return 0;

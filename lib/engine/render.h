@@ -14,11 +14,11 @@
 #ifndef RI_RENDER_H
 #define RI_RENDER_H
 
-#include "rules/decision.h"
 #include "base/fsutil.h"
+#include "base/template.h"
 #include "config/secrets.h"
 #include "config/settings.h"
-#include "base/template.h"
+#include "rules/decision.h"
 
 /* The role to write: ACT_MASTER, ACT_FOLLOW (host:port) for redis-init;
  * ACT_MONITOR (host:port) for sentinel-init. rule names the decision rule or

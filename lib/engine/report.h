@@ -6,14 +6,15 @@
 #define RI_REPORT_H
 
 #include <stdio.h>
-#include "engine/boot.h"
+
 #include "config/settings.h"
+#include "engine/boot.h"
 
 struct report_meta {
-    const char *program;       /* "redis-init" / "sentinel-init" */
+    const char *program; /* "redis-init" / "sentinel-init" */
     const struct settings *s;
-    int exit_code;             /* what the command will exit with */
-    const char *error;         /* the error line when not decided, else NULL */
+    int exit_code;     /* what the command will exit with */
+    const char *error; /* the error line when not decided, else NULL */
 };
 
 void report_text(FILE *f, const struct report_meta *m, const struct boot_result *r);

@@ -20,7 +20,7 @@ int role_split_hostport(const char *arg, int default_port, char *host, size_t ho
         arg++;
     } else {
         colon = strrchr(arg, ':');
-        if (colon && strchr(arg, ':') != colon) colon = NULL;  /* bare IPv6: no port */
+        if (colon && strchr(arg, ':') != colon) colon = NULL; /* bare IPv6: no port */
         end = colon ? colon : arg + strlen(arg);
     }
     size_t hl = (size_t)(end - arg);
@@ -65,8 +65,10 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
         t->rule = r->dec.rule;
         t->port = r->dec.port;
         snprintf(t->host, sizeof t->host, "%s", r->dec.host);
-        for (int i = 0; i < r->dec.n_warnings; i++) log_warn(r->dec.warnings[i], "rule", t->rule, NULL);
-        for (int i = 0; i < r->dec.n_reasons; i++) log_info("because", "reason", r->dec.reasons[i], NULL);
+        for (int i = 0; i < r->dec.n_warnings; i++)
+            log_warn(r->dec.warnings[i], "rule", t->rule, NULL);
+        for (int i = 0; i < r->dec.n_reasons; i++)
+            log_info("because", "reason", r->dec.reasons[i], NULL);
     }
     free(r);
     return rc;

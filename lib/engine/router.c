@@ -9,20 +9,22 @@
 #include <unistd.h>
 
 #include "base/cfgquote.h"
-#include "engine/plan.h"
 #include "base/fsutil.h"
 #include "base/log.h"
-#include "net/round.h"
+#include "base/template.h"
+#include "engine/plan.h"
 #include "engine/render.h"
+#include "net/round.h"
 #include "rules/router.h"
 #include "rules/tally.h"
-#include "base/template.h"
 
 #ifndef RI_VERSION
 #define RI_VERSION "dev"
 #endif
 
-static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while rendering the router"); }
+static int oom(ri_err *e) {
+    return ri_fail(e, EX_OSERR, "out of memory while rendering the router");
+}
 
 /* ---------------------------------------------------------------------------
  * Rendering
@@ -33,7 +35,8 @@ static int check_binary(const struct settings *s, char *out, size_t outlen, ri_e
     if (s->redis_init_bin[0]) return fs_absolute(s->redis_init_bin, out, outlen, e);
     ssize_t n = readlink("/proc/self/exe", out, outlen - 1);
     if (n <= 0 || (size_t)n >= outlen - 1)
-        return ri_fail(e, EX_CONFIG, "cannot tell where this redis-init binary is: set [paths] redis-init");
+        return ri_fail(e, EX_CONFIG,
+                       "cannot tell where this redis-init binary is: set [paths] redis-init");
     out[n] = '\0';
     return 0;
 }
@@ -44,7 +47,9 @@ static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) 
     if (rc) return rc;
     /* Written inside double quotes of an INI value: these would not read back. */
     if (strpbrk(secrets, "\";\r\n"))
-        return ri_fail(e, EX_CONFIG, "[paths] secrets \"%s\": the router check cannot use a path with '\"', ';' or a newline",
+        return ri_fail(e, EX_CONFIG,
+                       "[paths] secrets \"%s\": the router check cannot use a path with '\"', ';' "
+                       "or a newline",
                        secrets);
     if (tmpl_set(c, "namespace", s->namespace_) || tmpl_set(c, "domain", s->domain) ||
         tmpl_set(c, "redis_service", s->redis_service) ||
@@ -53,16 +58,18 @@ static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) 
         tmpl_setf(c, "sentinel_replicas", "%d", s->sentinel_replicas) ||
         tmpl_setf(c, "redis_port", "%d", s->redis_port) ||
         tmpl_setf(c, "sentinel_port", "%d", s->sentinel_port) ||
-        tmpl_set(c, "master_name", s->master_name) || tmpl_set(c, "host_pattern", s->host_pattern) ||
-        tmpl_set(c, "secrets", secrets) || tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms))
+        tmpl_set(c, "master_name", s->master_name) ||
+        tmpl_set(c, "host_pattern", s->host_pattern) || tmpl_set(c, "secrets", secrets) ||
+        tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms))
         return oom(e);
     return 0;
 }
 
-static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char *check_path, ri_err *e) {
+static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char *check_path,
+                       ri_err *e) {
     int rc;
-    if (tmpl_set_list(c, "servers") ||
-        tmpl_setf(c, "port", "%d", s->redis_port) || tmpl_set(c, "master_name", s->master_name) ||
+    if (tmpl_set_list(c, "servers") || tmpl_setf(c, "port", "%d", s->redis_port) ||
+        tmpl_set(c, "master_name", s->master_name) ||
         tmpl_setf(c, "sentinels", "%d", s->sentinel_replicas) ||
         tmpl_setf(c, "majority", "%d", sentinel_majority(s->sentinel_replicas)) ||
         tmpl_setf(c, "check_timeout", "%d", s->probe_timeout_ms + 500) ||
@@ -111,7 +118,9 @@ int router_render(const struct settings *s, ri_err *e) {
         };
         rc = fs_write_files(dir, f, 3, e);
     }
-    if (!rc) log_info("wrote router configuration", "dir", dir, "servers", log_int((char[24]){0}, s->redis_replicas), NULL);
+    if (!rc)
+        log_info("wrote router configuration", "dir", dir, "servers",
+                 log_int((char[24]){0}, s->redis_replicas), NULL);
     for (int i = 0; i < 3; i++) buf_free(&out[i]);
     tmpl_ctx_free(cfg);
     tmpl_ctx_free(ini);
@@ -128,17 +137,22 @@ static int server_ordinal(const struct settings *s, const char *name, ri_err *e)
     size_t n = strlen(s->redis_service);
     char *end;
     if (!name || strncmp(name, s->redis_service, n) != 0 || name[n] != '-' || !name[n + 1])
-        return ri_fail(e, EX_USAGE, "router-check: HAPROXY_SERVER_NAME \"%s\" is not a %s-N pod "
-                       "(run by HAProxy, see haproxy.cfg)", name ? name : "", s->redis_service), -1;
+        return ri_fail(e, EX_USAGE,
+                       "router-check: HAPROXY_SERVER_NAME \"%s\" is not a %s-N pod "
+                       "(run by HAProxy, see haproxy.cfg)",
+                       name ? name : "", s->redis_service),
+               -1;
     long i = strtol(name + n + 1, &end, 10);
     if (*end || i < 0 || i >= s->redis_replicas)
         return ri_fail(e, EX_USAGE, "router-check: server \"%s\" is not one of the %d redis pods",
-                       name, s->redis_replicas), -1;
+                       name, s->redis_replicas),
+               -1;
     return (int)i;
 }
 
 /* The sentinels as discovery plans them; one redis slot: the server HAProxy names. */
-static int plan(const struct settings *s, const char *addr, int port, struct observations *o, ri_err *e) {
+static int plan(const struct settings *s, const char *addr, int port, struct observations *o,
+                ri_err *e) {
     int rc = plan_peers(s, 0, o, e);
     if (rc) return rc;
     o->n_redis = 1;
@@ -155,7 +169,9 @@ int router_check(const struct settings *s, const struct secrets *sec, const char
     int ord = server_ordinal(s, name, e), port = port_s ? atoi(port_s) : 0;
     if (ord < 0) return e->code;
     if (!addr || !*addr || port < 1 || port > 65535)
-        return ri_fail(e, EX_USAGE, "router-check: HAPROXY_SERVER_ADDR / HAPROXY_SERVER_PORT not set (run by HAProxy)");
+        return ri_fail(
+            e, EX_USAGE,
+            "router-check: HAPROXY_SERVER_ADDR / HAPROXY_SERVER_PORT not set (run by HAProxy)");
     char own[SET_HOST_MAX], pu[SET_NAME_MAX], pp[256];
     struct probe_config pc;
     struct observations *o = calloc(1, sizeof *o);
@@ -167,7 +183,8 @@ int router_check(const struct settings *s, const struct secrets *sec, const char
     if (!rc) {
         struct router_verdict v;
         router_verdict(o, own, port, &v);
-        log_debug(v.up ? "route" : "do not route", "server", name, "addr", addr, "why", v.why, NULL);
+        log_debug(v.up ? "route" : "do not route", "server", name, "addr", addr, "why", v.why,
+                  NULL);
         if (!v.up) rc = ri_fail(e, EX_UNAVAILABLE, "%s: %s", name, v.why);
     }
     explicit_bzero(pp, sizeof pp);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/acl.h"
+#include "base/buf.h"
 #include "base/fsutil.h"
 #include "base/log.h"
-#include "base/buf.h"
+#include "config/acl.h"
 
 /* ["GET", "SET", ...] from WEBDIS_COMMANDS. */
 static json_t *allowed_commands(void) {
@@ -17,23 +17,27 @@ static json_t *allowed_commands(void) {
     json_t *a = json_array();
     for (const char *p = cmds; a && *p;) {
         size_t n = strcspn(p, " ");
-        if (json_array_append_new(a, json_stringn(p, n))) { json_decref(a); return NULL; }
+        if (json_array_append_new(a, json_stringn(p, n))) {
+            json_decref(a);
+            return NULL;
+        }
         p += n + (p[n] == ' ');
     }
     return a;
 }
 
-static json_t *webdis_doc(const struct settings *s, const char *host, const char *user, const char *pass) {
+static json_t *webdis_doc(const struct settings *s, const char *host, const char *user,
+                          const char *pass) {
     json_t *allow = allowed_commands();
     if (!allow) return NULL;
     /* Webdis applies every matching rule in order, the last one wins:
      * everything off, then the allow-list on. */
-    return json_pack("{s:s, s:i, s:[s,s], s:i, s:s, s:i, s:i, s:i, s:b, s:b, s:i, s:s, s:[{s:[s]}, {s:o}]}",
-                     "redis_host", host, "redis_port", s->redis_port, "redis_auth", user, pass,
-                     "database", 0, "http_host", "0.0.0.0", "http_port", s->webdis_port,
-                     "threads", 2, "pool_size", 10, "daemonize", 0, "websockets", 0,
-                     "verbosity", 3, "logfile", "/dev/stderr",
-                     "acl", "disabled", "*", "enabled", allow);
+    return json_pack(
+        "{s:s, s:i, s:[s,s], s:i, s:s, s:i, s:i, s:i, s:b, s:b, s:i, s:s, s:[{s:[s]}, {s:o}]}",
+        "redis_host", host, "redis_port", s->redis_port, "redis_auth", user, pass, "database", 0,
+        "http_host", "0.0.0.0", "http_port", s->webdis_port, "threads", 2, "pool_size", 10,
+        "daemonize", 0, "websockets", 0, "verbosity", 3, "logfile", "/dev/stderr", "acl",
+        "disabled", "*", "enabled", allow);
 }
 
 int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e) {
@@ -46,24 +50,28 @@ int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e
         return rc;
     /* Webdis reads a value that starts with '$' as the name of an environment variable. */
     if (user[0] == '$' || pass[0] == '$')
-        return ri_fail(e, EX_DATAERR, "%s: key %s: starts with '$', which Webdis reads as an environment "
-                       "variable name; choose one that does not", secrets_origin(sec),
+        return ri_fail(e, EX_DATAERR,
+                       "%s: key %s: starts with '$', which Webdis reads as an environment "
+                       "variable name; choose one that does not",
+                       secrets_origin(sec),
                        user[0] == '$' ? SECRET_WEBDIS_USER : SECRET_WEBDIS_PASS);
     /* [router] host (docker compose: the router's service name), else its Kubernetes Service. */
     int n = s->router_host[0] ? snprintf(host, sizeof host, "%s", s->router_host)
-                              : snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service, s->namespace_, s->domain);
+                              : snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service,
+                                         s->namespace_, s->domain);
     if (n < 0 || (size_t)n >= sizeof host || n > 253)
         return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",
                        s->router_service, s->namespace_, s->domain);
     if ((rc = fs_absolute(s->conf_dir, dir, sizeof dir, e))) return rc;
     json_t *doc = webdis_doc(s, host, user, pass);
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(doc);  /* jansson does not wipe: the password stays in freed heap until reused */
+    json_decref(doc); /* jansson does not wipe: the password stays in freed heap until reused */
     if (!text) return ri_fail(e, EX_OSERR, "out of memory building webdis.json");
     size_t len = strlen(text);
     struct buf b;
     buf_init(&b);
-    if (buf_append(&b, text, len) || buf_append(&b, "\n", 1)) rc = ri_fail(e, EX_OSERR, "out of memory");
+    if (buf_append(&b, text, len) || buf_append(&b, "\n", 1))
+        rc = ri_fail(e, EX_OSERR, "out of memory");
     explicit_bzero(text, len);
     free(text);
     if (!rc) {

@@ -21,17 +21,17 @@
 
 #include "base/err.h"
 
-#define HISTORY_FILE "redis-init.history"
+#define HISTORY_FILE   "redis-init.history"
 #define HISTORY_ID_MAX 41
 
 struct history {
-    int known;                        /* 0: nothing recorded or observed */
-    char id[HISTORY_ID_MAX];          /* head: replication id */
-    long long offset;                 /* ... and the offset reached on it */
-    char parent_id[HISTORY_ID_MAX];   /* the history the head continues, "" if none */
-    long long parent_offset;          /* ... up to this offset (-1 if none) */
-    int was_master;                   /* recorded or seen as the master of id */
-    long long written_ms;             /* wall clock of the record (0: live) */
+    int known;                      /* 0: nothing recorded or observed */
+    char id[HISTORY_ID_MAX];        /* head: replication id */
+    long long offset;               /* ... and the offset reached on it */
+    char parent_id[HISTORY_ID_MAX]; /* the history the head continues, "" if none */
+    long long parent_offset;        /* ... up to this offset (-1 if none) */
+    int was_master;                 /* recorded or seen as the master of id */
+    long long written_ms;           /* wall clock of the record (0: live) */
 };
 
 /* ---- pure ---- */
@@ -47,8 +47,7 @@ void history_from_live(struct history *h, int is_master, const char *replid, lon
  * id) that is a master still holds what old described: old's head becomes
  * the parent. A replica's data is its master's (it may have full-synced), so
  * its record is what it reports. */
-void history_refresh(const struct history *old, const struct history *live,
-                     struct history *out);
+void history_refresh(const struct history *old, const struct history *live, struct history *out);
 
 /* 1 when a continues b's line: a names b's id as its parent (a was promoted
  * from it, or restarted on it), so b is the older line. Unrelated ids prove
@@ -60,10 +59,10 @@ int history_continues(const struct history *a, const struct history *b);
 int history_contains(const struct history *a, const struct history *b);
 
 enum newest_verdict {
-    NEWEST_ONE = 0,       /* *pick is the newest */
-    NEWEST_NONE,          /* no candidate */
-    NEWEST_UNKNOWN,       /* a candidate has no known history: cannot rank it */
-    NEWEST_DIVERGED,      /* two lines that no record links: cannot rank them */
+    NEWEST_ONE = 0,  /* *pick is the newest */
+    NEWEST_NONE,     /* no candidate */
+    NEWEST_UNKNOWN,  /* a candidate has no known history: cannot rank it */
+    NEWEST_DIVERGED, /* two lines that no record links: cannot rank them */
 };
 
 /* The newest of n histories (the candidates that hold data). A history is
@@ -73,8 +72,8 @@ enum newest_verdict {
  * a prefix of the master's stream), then the highest offset, then the
  * lowest index. conflict_a/conflict_b: the two indexes that made the
  * verdict DIVERGED or the one that made it UNKNOWN (else -1). */
-enum newest_verdict history_newest(const struct history *h, int n, int *pick,
-                                   int *conflict_a, int *conflict_b);
+enum newest_verdict history_newest(const struct history *h, int n, int *pick, int *conflict_a,
+                                   int *conflict_b);
 
 /* "a1b2c3d4@1234 (from 9f8e7d6c@1000, master)" for reasons. */
 void history_describe(const struct history *h, char *buf, size_t size);

@@ -16,11 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define READ_MAX (1024 * 1024)   /* the preamble we need is far smaller */
+#define READ_MAX (1024 * 1024) /* the preamble we need is far smaller */
 
 enum {
-    OP_FUNCTION2 = 0xF5, OP_MODULE_AUX = 0xF7, OP_AUX = 0xFA,
-    OP_RESIZEDB = 0xFB, OP_SELECTDB = 0xFE, OP_EOF = 0xFF,
+    OP_FUNCTION2 = 0xF5,
+    OP_MODULE_AUX = 0xF7,
+    OP_AUX = 0xFA,
+    OP_RESIZEDB = 0xFB,
+    OP_SELECTDB = 0xFE,
+    OP_EOF = 0xFF,
 };
 
 struct cur {
@@ -69,7 +73,10 @@ static int cur_len(struct cur *c, uint64_t *v, int *enc) {
         if (b0 == 0x80) return cur_uint(c, 4, 1, v);
         if (b0 == 0x81) return cur_uint(c, 8, 1, v);
         return -1;
-    default: *enc = 1; *v = b0 & 0x3F; return 0;
+    default:
+        *enc = 1;
+        *v = b0 & 0x3F;
+        return 0;
     }
 }
 
@@ -118,7 +125,7 @@ static int cur_string(struct cur *c, char *out, size_t cap, int *got) {
         }
         return 0;
     }
-    if (n <= 2) {   /* int8, int16, int32, little endian, signed */
+    if (n <= 2) { /* int8, int16, int32, little endian, signed */
         unsigned bytes = 1u << n;
         if (cur_uint(c, bytes, 0, &x)) return -1;
         long long v = bytes == 1 ? (int8_t)x : bytes == 2 ? (int16_t)x : (int32_t)x;
@@ -128,7 +135,7 @@ static int cur_string(struct cur *c, char *out, size_t cap, int *got) {
         }
         return 0;
     }
-    if (n != 3) return -1;   /* unknown encoding */
+    if (n != 3) return -1; /* unknown encoding */
     if (cur_len(c, &clen, &enc) || enc) return -1;
     if (cur_len(c, &n, &enc) || enc) return -1;
     size_t at = c->pos;
@@ -160,8 +167,7 @@ static int read_aux(struct cur *c, struct rdb_info *out) {
     if (!gk || !gv) return 0;
     if (strcmp(key, "repl-id") == 0 && strlen(val) < sizeof out->replid)
         memcpy(out->replid, val, strlen(val) + 1);
-    else if (strcmp(key, "repl-offset") == 0)
-        out->offset = parse_offset(val);
+    else if (strcmp(key, "repl-offset") == 0) out->offset = parse_offset(val);
     return 0;
 }
 
@@ -193,7 +199,7 @@ void rdb_inspect(const unsigned char *buf, size_t len, struct rdb_info *out) {
         unsigned op;
         uint64_t a, b;
         int enc;
-        if (cur_byte(&c, &op)) return;   /* truncated before a decision */
+        if (cur_byte(&c, &op)) return; /* truncated before a decision */
         if (op == OP_AUX) {
             if (read_aux(&c, out)) return;
         } else if (op == OP_RESIZEDB) {
@@ -218,7 +224,7 @@ void rdb_inspect(const unsigned char *buf, size_t len, struct rdb_info *out) {
 
 struct acc {
     struct local_data *out;
-    time_t repl_mtime;      /* mtime of the file replid/offset came from */
+    time_t repl_mtime; /* mtime of the file replid/offset came from */
     int have_repl;
 };
 
@@ -228,7 +234,10 @@ static void note(struct acc *a, const char *fmt, ...) {
     char *s = a->out->summary;
     size_t used = strlen(s);
     if (used + 3 >= sizeof a->out->summary) return;
-    if (used) { strcpy(s + used, "; "); used += 2; }
+    if (used) {
+        strcpy(s + used, "; ");
+        used += 2;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(s + used, sizeof a->out->summary - used, fmt, ap);
@@ -237,7 +246,7 @@ static void note(struct acc *a, const char *fmt, ...) {
 
 struct head {
     unsigned char *buf;
-    size_t n;          /* bytes read (<= READ_MAX) */
+    size_t n; /* bytes read (<= READ_MAX) */
     off_t size;
     time_t mtime;
 };
@@ -252,21 +261,33 @@ static int read_head(const char *path, struct head *h) {
     int err = 0;
     if (fstat(fd, &st) != 0) err = errno;
     else if (!S_ISREG(st.st_mode)) err = EINVAL;
-    if (err) { close(fd); return err; }
+    if (err) {
+        close(fd);
+        return err;
+    }
     h->size = st.st_size;
     h->mtime = st.st_mtime;
     size_t want = st.st_size > READ_MAX ? READ_MAX : (size_t)st.st_size;
     h->buf = malloc(want ? want : 1);
-    if (!h->buf) { close(fd); return ENOMEM; }
+    if (!h->buf) {
+        close(fd);
+        return ENOMEM;
+    }
     while (h->n < want) {
         ssize_t r = read(fd, h->buf + h->n, want - h->n);
         if (r < 0 && errno == EINTR) continue;
-        if (r < 0) { err = errno; break; }
-        if (r == 0) break;   /* shrank under us: inspect what we have */
+        if (r < 0) {
+            err = errno;
+            break;
+        }
+        if (r == 0) break; /* shrank under us: inspect what we have */
         h->n += (size_t)r;
     }
     close(fd);
-    if (err) { free(h->buf); h->buf = NULL; }
+    if (err) {
+        free(h->buf);
+        h->buf = NULL;
+    }
     return err;
 }
 
@@ -291,7 +312,10 @@ static int open_failed(struct acc *a, const char *label, int err) {
 static void inspect_rdb(struct acc *a, const char *path, const char *label) {
     struct head h;
     int err = read_head(path, &h);
-    if (err) { open_failed(a, label, err); return; }
+    if (err) {
+        open_failed(a, label, err);
+        return;
+    }
     if (h.size == 0) {
         note(a, "%s: %s", label, "empty file");
     } else {
@@ -299,8 +323,10 @@ static void inspect_rdb(struct acc *a, const char *path, const char *label) {
         rdb_inspect(h.buf, h.n, &ri);
         take_repl(a, &ri, h.mtime);
         if (ri.has_keys) a->out->has_data = 1;
-        note(a, "%s: %s", label, !ri.valid ? "unrecognised, counted as data"
-                                 : ri.has_keys ? "keys" : "no keys");
+        note(a, "%s: %s", label,
+             !ri.valid     ? "unrecognised, counted as data"
+             : ri.has_keys ? "keys"
+                           : "no keys");
     }
     free(h.buf);
 }
@@ -309,7 +335,10 @@ static void inspect_rdb(struct acc *a, const char *path, const char *label) {
 static void inspect_aof(struct acc *a, const char *path, const char *label) {
     struct head h;
     int err = read_head(path, &h);
-    if (err) { open_failed(a, label, err); return; }
+    if (err) {
+        open_failed(a, label, err);
+        return;
+    }
     const char *what = "empty file";
     if (h.size > 0 && rdb_magic_version(h.buf, h.n) >= 0) {
         struct rdb_info ri;
@@ -379,7 +408,7 @@ static void manifest_entry(struct acc *a, const char *aofdir, const char *name, 
     char path[4096], label[300];
     struct stat st;
     snprintf(label, sizeof label, AOF_DIR "/%s", name);
-    if (type == 'h') return;   /* history: already superseded, about to be deleted */
+    if (type == 'h') return; /* history: already superseded, about to be deleted */
     if (!name[0] || strchr(name, '/') || join(path, sizeof path, aofdir, name)) {
         a->out->has_data = 1;
         note(a, "%s: %s", label, "unusual file name, counted as data");
@@ -419,7 +448,8 @@ static int scan_aof_dir(struct acc *a, const char *aofdir, ri_err *e) {
 static int inspect_aof_dir(struct acc *a, const char *dir, ri_err *e) {
     char aofdir[4096], mpath[4096];
     struct stat st;
-    if (join(aofdir, sizeof aofdir, dir, AOF_DIR) || join(mpath, sizeof mpath, aofdir, AOF_MANIFEST))
+    if (join(aofdir, sizeof aofdir, dir, AOF_DIR) ||
+        join(mpath, sizeof mpath, aofdir, AOF_MANIFEST))
         return ri_fail(e, EX_IOERR, "%s: path too long", dir);
     if (stat(aofdir, &st) != 0) {
         if (errno == ENOENT) return 0;
@@ -435,12 +465,15 @@ static int inspect_aof_dir(struct acc *a, const char *dir, ri_err *e) {
     if (err == ENOENT) return scan_aof_dir(a, aofdir, e);
     if (err) return open_failed(a, AOF_DIR "/" AOF_MANIFEST, err), 0;
     char *text = malloc(h.n + 1), *save = NULL, *line;
-    if (!text) { free(h.buf); return ri_fail(e, EX_OSERR, "out of memory"); }
+    if (!text) {
+        free(h.buf);
+        return ri_fail(e, EX_OSERR, "out of memory");
+    }
     memcpy(text, h.buf, h.n);
     text[h.n] = '\0';
     free(h.buf);
     int entries = 0;
-    if (strlen(text) != h.n) {   /* NUL bytes: not a manifest Redis wrote */
+    if (strlen(text) != h.n) { /* NUL bytes: not a manifest Redis wrote */
         a->out->has_data = 1;
         note(a, "%s: %s", AOF_DIR "/" AOF_MANIFEST, "binary content, counted as data");
     }
@@ -452,7 +485,10 @@ static int inspect_aof_dir(struct acc *a, const char *dir, ri_err *e) {
             note(a, "%s: %s", AOF_DIR "/" AOF_MANIFEST, "unparsable line, counted as data");
             break;
         }
-        if (r == 1) { entries++; manifest_entry(a, aofdir, name, type); }
+        if (r == 1) {
+            entries++;
+            manifest_entry(a, aofdir, name, type);
+        }
     }
     free(text);
     if (!entries) note(a, "%s: %s", AOF_DIR "/" AOF_MANIFEST, "lists no files");
@@ -471,12 +507,14 @@ int localdata_inspect(const char *dir, struct local_data *out, ri_err *e) {
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) return ri_fail(e, EX_IOERR, "data dir %s: not a directory", dir);
-    DIR *d = opendir(dir);   /* proves we can list it, not just stat it */
+    DIR *d = opendir(dir); /* proves we can list it, not just stat it */
     if (!d) return ri_fail(e, EX_IOERR, "data dir %s: %s", dir, strerror(errno));
     closedir(d);
-    if (join(path, sizeof path, dir, "dump.rdb")) return ri_fail(e, EX_IOERR, "data dir %s: path too long", dir);
+    if (join(path, sizeof path, dir, "dump.rdb"))
+        return ri_fail(e, EX_IOERR, "data dir %s: path too long", dir);
     inspect_rdb(&a, path, "dump.rdb");
-    if (join(path, sizeof path, dir, "appendonly.aof")) return ri_fail(e, EX_IOERR, "data dir %s: path too long", dir);
+    if (join(path, sizeof path, dir, "appendonly.aof"))
+        return ri_fail(e, EX_IOERR, "data dir %s: path too long", dir);
     inspect_aof(&a, path, "appendonly.aof");
     int rc = inspect_aof_dir(&a, dir, e);
     if (rc) return rc;

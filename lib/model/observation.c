@@ -6,12 +6,11 @@
 #include <string.h>
 
 static const char *const outcome_names[OUT__COUNT] = {
-    [OUT_ANSWER] = "answer",       [OUT_NIL_MASTER] = "nil-master",
-    [OUT_NOT_FOUND] = "not-found", [OUT_DNS_FAILURE] = "dns-failure",
-    [OUT_REFUSED] = "refused",     [OUT_TIMEOUT] = "timeout",
+    [OUT_ANSWER] = "answer",           [OUT_NIL_MASTER] = "nil-master",
+    [OUT_NOT_FOUND] = "not-found",     [OUT_DNS_FAILURE] = "dns-failure",
+    [OUT_REFUSED] = "refused",         [OUT_TIMEOUT] = "timeout",
     [OUT_AUTH_FAILED] = "auth-failed", [OUT_ERROR] = "error",
-    [OUT_NOT_AWAITED] = "not-awaited",
-    [OUT_SELF] = "self",
+    [OUT_NOT_AWAITED] = "not-awaited", [OUT_SELF] = "self",
 };
 
 const char *outcome_name(enum outcome o) {
@@ -24,9 +23,7 @@ int outcome_is_unknown(enum outcome o) {
            o == OUT_NOT_AWAITED;
 }
 
-int outcome_is_down(enum outcome o) {
-    return o == OUT_NOT_FOUND || o == OUT_REFUSED;
-}
+int outcome_is_down(enum outcome o) { return o == OUT_NOT_FOUND || o == OUT_REFUSED; }
 
 const char *role_name(enum role r) {
     switch (r) {
@@ -56,8 +53,14 @@ int host_equal(const char *a, const char *b) {
 /* Parse a numeric IPv4/IPv6 literal into a comparable binary form, so that
  * "::1" and "0:0::1" (or differently written v6 addresses) compare equal. */
 static int parse_ip(const char *s, int *family, unsigned char bin[16]) {
-    if (inet_pton(AF_INET, s, bin) == 1) { *family = AF_INET; return 1; }
-    if (inet_pton(AF_INET6, s, bin) == 1) { *family = AF_INET6; return 1; }
+    if (inet_pton(AF_INET, s, bin) == 1) {
+        *family = AF_INET;
+        return 1;
+    }
+    if (inet_pton(AF_INET6, s, bin) == 1) {
+        *family = AF_INET6;
+        return 1;
+    }
     return 0;
 }
 
@@ -81,7 +84,8 @@ int obs_find_redis(const struct observations *o, const char *host, int port) {
     if (!parse_ip(host, &fam, bin)) return -1;
     for (int i = 0; i < n; i++) {
         const struct peer_common *p = &o->redis[i].p;
-        if (p->outcome == OUT_ANSWER && p->port == port && p->addr[0] && ip_equal(fam, bin, p->addr))
+        if (p->outcome == OUT_ANSWER && p->port == port && p->addr[0] &&
+            ip_equal(fam, bin, p->addr))
             return i;
     }
     return -1;

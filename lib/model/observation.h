@@ -13,17 +13,17 @@
 /* Every way a probe can end. Kept distinct on purpose: a timeout is not
  * "no master", and a refused connection is not a DNS failure. */
 enum outcome {
-    OUT_ANSWER = 0,   /* answered; see the role-specific fields */
-    OUT_NIL_MASTER,   /* sentinel answered: it does not know the master group */
-    OUT_NOT_FOUND,    /* DNS: the name does not exist (no pod, or not yet published) */
-    OUT_DNS_FAILURE,  /* DNS: server failure or no answer */
-    OUT_REFUSED,      /* TCP: connection refused (nothing listening) */
-    OUT_TIMEOUT,      /* no answer within the probe timeout, in any phase */
-    OUT_AUTH_FAILED,  /* WRONGPASS, NOAUTH or NOPERM */
-    OUT_ERROR,        /* anything else: unreachable network, protocol error */
-    OUT_NOT_AWAITED,  /* still running when the decision had already settled
+    OUT_ANSWER = 0,  /* answered; see the role-specific fields */
+    OUT_NIL_MASTER,  /* sentinel answered: it does not know the master group */
+    OUT_NOT_FOUND,   /* DNS: the name does not exist (no pod, or not yet published) */
+    OUT_DNS_FAILURE, /* DNS: server failure or no answer */
+    OUT_REFUSED,     /* TCP: connection refused (nothing listening) */
+    OUT_TIMEOUT,     /* no answer within the probe timeout, in any phase */
+    OUT_AUTH_FAILED, /* WRONGPASS, NOAUTH or NOPERM */
+    OUT_ERROR,       /* anything else: unreachable network, protocol error */
+    OUT_NOT_AWAITED, /* still running when the decision had already settled
                          (decision_settled()); as unknown as a timeout */
-    OUT_SELF,         /* this pod: not probed */
+    OUT_SELF,        /* this pod: not probed */
     OUT__COUNT
 };
 
@@ -43,15 +43,15 @@ int outcome_is_down(enum outcome o);
 /* ROLE_INIT: no server runs yet; redis-init, still deciding, answered
  * through its beacon (lib/beacon.h) with its recorded history. */
 enum role { ROLE_UNKNOWN = 0, ROLE_MASTER, ROLE_REPLICA, ROLE_INIT };
-const char *role_name(enum role r);  /* "unknown", "master", "replica", "init" */
+const char *role_name(enum role r); /* "unknown", "master", "replica", "init" */
 
 struct peer_common {
     int ordinal;
-    char host[OBS_HOST_MAX];   /* the DNS name probed */
+    char host[OBS_HOST_MAX]; /* the DNS name probed */
     int port;
-    char addr[64];             /* resolved address, "" if none */
+    char addr[64]; /* resolved address, "" if none */
     enum outcome outcome;
-    char detail[160];          /* human detail for non-answers ("connect: timeout after 1000 ms") */
+    char detail[160]; /* human detail for non-answers ("connect: timeout after 1000 ms") */
     double elapsed_ms;
 };
 
@@ -59,18 +59,18 @@ struct redis_obs {
     struct peer_common p;
     /* valid when p.outcome == OUT_ANSWER */
     enum role role;
-    char master_host[OBS_HOST_MAX];  /* replicas: master_host from INFO */
+    char master_host[OBS_HOST_MAX]; /* replicas: master_host from INFO */
     int master_port;
-    int link_up;                     /* replicas: master_link_status:up */
-    int sync_in_progress;            /* replicas: master_sync_in_progress:1 (a full sync runs) */
-    char replid[41], replid2[41];    /* master_replid, master_replid2 */
-    long long offset;                /* master_repl_offset */
-    long long second_offset;         /* second_repl_offset (-1 if none) */
-    int connected_replicas;          /* connected_slaves */
-    long long keys;                  /* sum of keys over INFO keyspace */
-    int loading;                     /* INFO persistence loading:1 */
-    int init_has_data;               /* ROLE_INIT: its data dir holds data */
-    struct history hist;             /* live (master/replica) or recorded (init) */
+    int link_up;                  /* replicas: master_link_status:up */
+    int sync_in_progress;         /* replicas: master_sync_in_progress:1 (a full sync runs) */
+    char replid[41], replid2[41]; /* master_replid, master_replid2 */
+    long long offset;             /* master_repl_offset */
+    long long second_offset;      /* second_repl_offset (-1 if none) */
+    int connected_replicas;       /* connected_slaves */
+    long long keys;               /* sum of keys over INFO keyspace */
+    int loading;                  /* INFO persistence loading:1 */
+    int init_has_data;            /* ROLE_INIT: its data dir holds data */
+    struct history hist;          /* live (master/replica) or recorded (init) */
 };
 
 struct sentinel_obs {
@@ -83,31 +83,31 @@ struct sentinel_obs {
 /* A sentinel's own view of the master group (SENTINEL MASTER <group>), for
  * `check` and `prestop`. */
 struct sentinel_master_obs {
-    struct peer_common p;            /* the sentinel asked */
+    struct peer_common p; /* the sentinel asked */
     /* valid when p.outcome == OUT_ANSWER */
-    char master_host[OBS_HOST_MAX];  /* "ip" field: the host name with announce-hostnames */
+    char master_host[OBS_HOST_MAX]; /* "ip" field: the host name with announce-hostnames */
     int master_port;
-    char flags[128];                 /* "master", "master,s_down,failover_in_progress", ... */
-    int num_replicas;                /* num-slaves: replicas it knows */
-    int num_other_sentinels;         /* num-other-sentinels (configured known peers count) */
-    int reachable_replicas;          /* SENTINEL REPLICAS: neither s_down nor disconnected */
-    int reachable_sentinels;         /* SENTINEL SENTINELS: likewise: peers that can vote */
+    char flags[128];         /* "master", "master,s_down,failover_in_progress", ... */
+    int num_replicas;        /* num-slaves: replicas it knows */
+    int num_other_sentinels; /* num-other-sentinels (configured known peers count) */
+    int reachable_replicas;  /* SENTINEL REPLICAS: neither s_down nor disconnected */
+    int reachable_sentinels; /* SENTINEL SENTINELS: likewise: peers that can vote */
     int quorum;
 };
 
 /* Everything the decision needs, all by value. */
 struct observations {
-    int is_sentinel;                 /* deciding for sentinel-init (1) or redis-init (0) */
-    int self_ordinal;                /* -1 when the pod name has no ordinal */
-    char self_host[OBS_HOST_MAX];    /* own host name (redis or sentinel service) */
+    int is_sentinel;              /* deciding for sentinel-init (1) or redis-init (0) */
+    int self_ordinal;             /* -1 when the pod name has no ordinal */
+    char self_host[OBS_HOST_MAX]; /* own host name (redis or sentinel service) */
     int redis_port;
-    struct local_data self_data;     /* redis-init only */
-    struct history self_hist;        /* redis-init: the record, else the RDB's aux fields */
-    long long waited_ms;             /* since this pod's first round (0 in the first) */
-    long long fresh_start_wait_ms;   /* [discovery] fresh-start-wait (rule B10) */
-    int n_sentinels;                 /* configured sentinels (entries below) */
+    struct local_data self_data;   /* redis-init only */
+    struct history self_hist;      /* redis-init: the record, else the RDB's aux fields */
+    long long waited_ms;           /* since this pod's first round (0 in the first) */
+    long long fresh_start_wait_ms; /* [discovery] fresh-start-wait (rule B10) */
+    int n_sentinels;               /* configured sentinels (entries below) */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];
-    int n_redis;                     /* configured redis pods */
+    int n_redis; /* configured redis pods */
     struct redis_obs redis[OBS_MAX_PEERS];
 };
 

@@ -30,7 +30,8 @@ int admin_call(const struct admin_conn *c, int argc, const char **argv, const ch
                    outcome_name(p.outcome), p.detail);
 }
 
-int admin_failover(const struct admin_conn *c, const char *master_name, char err_code[32], ri_err *e) {
+int admin_failover(const struct admin_conn *c, const char *master_name, char err_code[32],
+                   ri_err *e) {
     const char *argv[3] = {"SENTINEL", "FAILOVER", master_name ? master_name : ""};
     return admin_call(c, 3, argv, "SENTINEL FAILOVER", err_code, e);
 }

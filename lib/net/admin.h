@@ -24,10 +24,11 @@ int admin_call(const struct admin_conn *c, int argc, const char **argv, const ch
                char err_code[32], ri_err *e);
 
 int admin_failover(const struct admin_conn *c, const char *master_name, char err_code[32],
-                   ri_err *e);                                              /* SENTINEL FAILOVER <group> */
-int admin_promote(const struct admin_conn *c, ri_err *e);                  /* REPLICAOF NO ONE */
-int admin_follow(const struct admin_conn *c, const char *host, int port, ri_err *e);  /* REPLICAOF host port */
-int admin_pause_writes(const struct admin_conn *c, int ms, ri_err *e);     /* CLIENT PAUSE ms WRITE */
-int admin_unpause(const struct admin_conn *c, ri_err *e);                  /* CLIENT UNPAUSE */
+                   ri_err *e);                            /* SENTINEL FAILOVER <group> */
+int admin_promote(const struct admin_conn *c, ri_err *e); /* REPLICAOF NO ONE */
+int admin_follow(const struct admin_conn *c, const char *host, int port,
+                 ri_err *e);                                           /* REPLICAOF host port */
+int admin_pause_writes(const struct admin_conn *c, int ms, ri_err *e); /* CLIENT PAUSE ms WRITE */
+int admin_unpause(const struct admin_conn *c, ri_err *e);              /* CLIENT UNPAUSE */
 
 #endif

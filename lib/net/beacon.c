@@ -8,8 +8,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,22 +22,22 @@
 
 #define MAX_LISTEN 8
 #define MAX_CONN   32
-#define IN_MAX     2048       /* a probe's pipeline is far smaller */
+#define IN_MAX     2048 /* a probe's pipeline is far smaller */
 #define MAX_ARGS   4
-#define IDLE_S     5          /* a probe needs milliseconds; free the slot */
+#define IDLE_S     5 /* a probe needs milliseconds; free the slot */
 #define INIT_ERR   "-INIT redis-init is deciding this pod's role; no server runs yet\r\n"
 
 struct conn {
     int fd;
     int authed;
-    time_t seen;                  /* last byte received: idle ones are closed */
+    time_t seen; /* last byte received: idle ones are closed */
     size_t len;
     char in[IN_MAX];
 };
 
 struct beacon {
     pthread_t thread;
-    int wake[2];                  /* stop: a byte on wake[1] */
+    int wake[2]; /* stop: a byte on wake[1] */
     int n_listen, listen[MAX_LISTEN];
     struct conn conns[MAX_CONN];
     char user[128], pass[256];
@@ -50,9 +50,8 @@ struct beacon {
  * ------------------------------------------------------------------------ */
 
 /* Append to buf; 0 when it does not fit. */
-__attribute__((format(printf, 4, 5)))
-static int put(char *buf, size_t size, size_t *n, const char *fmt, ...)
-{
+__attribute__((format(printf, 4, 5))) static int put(char *buf, size_t size, size_t *n,
+                                                     const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(buf + *n, size - *n, fmt, ap);
@@ -63,18 +62,15 @@ static int put(char *buf, size_t size, size_t *n, const char *fmt, ...)
 }
 
 int beacon_info_text(char *buf, size_t size, const char *section, int has_data,
-                     const struct history *h)
-{
+                     const struct history *h) {
     int all = !section || !strcasecmp(section, "all") || !strcasecmp(section, "everything") ||
               !strcasecmp(section, "default");
     size_t n = 0;
     buf[0] = '\0';
     int ok = 1;
 #define PUT(...) (ok = ok && put(buf, size, &n, __VA_ARGS__))
-    if (all || !strcasecmp(section, "server"))
-        PUT("# Server\r\nredis_init_beacon:1\r\n");
-    if (all || !strcasecmp(section, "persistence"))
-        PUT("# Persistence\r\nloading:0\r\n");
+    if (all || !strcasecmp(section, "server")) PUT("# Server\r\nredis_init_beacon:1\r\n");
+    if (all || !strcasecmp(section, "persistence")) PUT("# Persistence\r\nloading:0\r\n");
     if (all || !strcasecmp(section, "replication")) {
         PUT("# Replication\r\nrole:redis-init\r\nri_has_data:%d\r\n", has_data ? 1 : 0);
         if (h->known) {
@@ -85,17 +81,15 @@ int beacon_info_text(char *buf, size_t size, const char *section, int has_data,
                     h->parent_offset);
         }
     }
-    if (all || !strcasecmp(section, "keyspace"))
-        PUT("# Keyspace\r\n");
+    if (all || !strcasecmp(section, "keyspace")) PUT("# Keyspace\r\n");
 #undef PUT
     return ok ? (int)n : -1;
 }
 
-static void send_all(int fd, const char *p, size_t n)
-{
+static void send_all(int fd, const char *p, size_t n) {
     while (n > 0) {
         ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-        if (k <= 0) return;    /* the peer went away; its probe reports that */
+        if (k <= 0) return; /* the peer went away; its probe reports that */
         p += k;
         n -= (size_t)k;
     }
@@ -104,18 +98,15 @@ static void send_all(int fd, const char *p, size_t n)
 static void send_str(int fd, const char *s) { send_all(fd, s, strlen(s)); }
 
 /* Constant time in the length of the secret we hold. */
-static int secret_equal(const char *given, size_t glen, const char *ours)
-{
+static int secret_equal(const char *given, size_t glen, const char *ours) {
     size_t olen = strlen(ours);
     unsigned char diff = (unsigned char)(glen != olen);
-    for (size_t i = 0; i < olen; i++)
-        diff |= (unsigned char)(ours[i] ^ (i < glen ? given[i] : 0));
+    for (size_t i = 0; i < olen; i++) diff |= (unsigned char)(ours[i] ^ (i < glen ? given[i] : 0));
     return diff == 0;
 }
 
 /* 1: close the connection after this reply. */
-static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t *alen)
-{
+static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t *alen) {
     if (argc == 0) return 0;
     if (!strcasecmp(argv[0], "AUTH") && (argc == 2 || argc == 3)) {
         const char *user = argc == 3 ? argv[1] : "default";
@@ -126,8 +117,9 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
             return 0;
         }
         c->authed = secret_equal(argv[argc - 1], alen[argc - 1], b->pass);
-        send_str(c->fd, c->authed ? "+OK\r\n"
-                 : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        send_str(c->fd, c->authed
+                            ? "+OK\r\n"
+                            : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         return 0;
     }
     if (!strcasecmp(argv[0], "QUIT")) {
@@ -140,7 +132,8 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
             return 0;
         }
         char text[1024], head[32];
-        int n = beacon_info_text(text, sizeof text, argc == 2 ? argv[1] : NULL, b->has_data, &b->hist);
+        int n =
+            beacon_info_text(text, sizeof text, argc == 2 ? argv[1] : NULL, b->has_data, &b->hist);
         if (n < 0) n = 0;
         snprintf(head, sizeof head, "$%d\r\n", n);
         send_str(c->fd, head);
@@ -157,8 +150,7 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
  * ------------------------------------------------------------------------ */
 
 /* Parse one request at c->in; returns bytes used, 0 if incomplete, -1 bad. */
-static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen)
-{
+static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen) {
     char *p = c->in, *end = c->in + c->len;
     *argc = 0;
     if (p[0] != '*') {
@@ -188,7 +180,7 @@ static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen)
         if (len < 0 || len > IN_MAX) return -1;
         p = nl + 1;
         if (end - p < len + 2) return 0;
-        p[len] = '\0';          /* over the \r */
+        p[len] = '\0'; /* over the \r */
         argv[i] = p;
         alen[i] = (size_t)len;
         p += len + 2;
@@ -197,17 +189,18 @@ static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen)
     return p - c->in;
 }
 
-static void conn_close(struct conn *c)
-{
+static void conn_close(struct conn *c) {
     close(c->fd);
     memset(c, 0, sizeof *c);
     c->fd = -1;
 }
 
-static void conn_readable(struct beacon *b, struct conn *c)
-{
+static void conn_readable(struct beacon *b, struct conn *c) {
     ssize_t k = recv(c->fd, c->in + c->len, sizeof c->in - 1 - c->len, 0);
-    if (k <= 0) { conn_close(c); return; }
+    if (k <= 0) {
+        conn_close(c);
+        return;
+    }
     c->seen = time(NULL);
     c->len += (size_t)k;
     for (;;) {
@@ -224,12 +217,14 @@ static void conn_readable(struct beacon *b, struct conn *c)
         int done = reply(b, c, argc, argv, alen);
         memmove(c->in, c->in + used, c->len - (size_t)used);
         c->len -= (size_t)used;
-        if (done) { conn_close(c); return; }
+        if (done) {
+            conn_close(c);
+            return;
+        }
     }
 }
 
-static void accept_one(struct beacon *b, int lfd)
-{
+static void accept_one(struct beacon *b, int lfd) {
     int fd = accept(lfd, NULL, NULL);
     if (fd < 0) return;
     fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -239,11 +234,10 @@ static void accept_one(struct beacon *b, int lfd)
             b->conns[i].seen = time(NULL);
             return;
         }
-    close(fd);                   /* full: the prober retries next round */
+    close(fd); /* full: the prober retries next round */
 }
 
-static void *serve(void *arg)
-{
+static void *serve(void *arg) {
     struct beacon *b = arg;
     struct pollfd pfd[1 + MAX_LISTEN + MAX_CONN];
     int who[1 + MAX_LISTEN + MAX_CONN];
@@ -277,8 +271,7 @@ static void *serve(void *arg)
  * Start and stop
  * ------------------------------------------------------------------------ */
 
-static int listen_on(const char *addr, int port)
-{
+static int listen_on(const char *addr, int port) {
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM};
     struct addrinfo *res = NULL;
     char ports[8];
@@ -297,8 +290,7 @@ static int listen_on(const char *addr, int port)
     return fd;
 }
 
-static void bind_all(struct beacon *b, const char *bind, int port)
-{
+static void bind_all(struct beacon *b, const char *bind, int port) {
     char list[1024];
     snprintf(list, sizeof list, "%s", bind);
     for (char *save = NULL, *tok = strtok_r(list, " ", &save); tok && b->n_listen < MAX_LISTEN;
@@ -315,8 +307,7 @@ static void bind_all(struct beacon *b, const char *bind, int port)
 }
 
 struct beacon *beacon_start(const char *bind, int port, const char *user, const char *pass,
-                            int has_data, const struct history *h)
-{
+                            int has_data, const struct history *h) {
     struct beacon *b = calloc(1, sizeof *b);
     if (!b) return NULL;
     for (int i = 0; i < MAX_CONN; i++) b->conns[i].fd = -1;
@@ -341,8 +332,7 @@ fail:
     return NULL;
 }
 
-void beacon_stop(struct beacon *b)
-{
+void beacon_stop(struct beacon *b) {
     if (!b) return;
     (void)!write(b->wake[1], "x", 1);
     pthread_join(b->thread, NULL);

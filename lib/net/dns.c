@@ -16,8 +16,9 @@
 #include "base/clock.h"
 
 static void numeric(const struct sockaddr *sa, char *out, size_t len) {
-    const void *a = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-                                              : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+    const void *a = sa->sa_family == AF_INET6
+                        ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                        : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
     if (!inet_ntop(sa->sa_family, a, out, (socklen_t)len)) out[0] = '\0';
 }
 
@@ -27,13 +28,13 @@ static int is_not_found(int rc) {
     if (rc == EAI_NODATA) return 1;
 #endif
 #ifdef EAI_ADDRFAMILY
-    if (rc == EAI_ADDRFAMILY) return 1;   /* name exists, no address of any family we take */
+    if (rc == EAI_ADDRFAMILY) return 1; /* name exists, no address of any family we take */
 #endif
     return 0;
 }
 
-enum outcome dns_resolve(const char *host, int port, struct resolved *r,
-                         char *detail, size_t detaillen) {
+enum outcome dns_resolve(const char *host, int port, struct resolved *r, char *detail,
+                         size_t detaillen) {
     memset(r, 0, sizeof *r);
     if (detaillen) detail[0] = '\0';
     if (!host || !*host) {
@@ -54,7 +55,8 @@ enum outcome dns_resolve(const char *host, int port, struct resolved *r,
             snprintf(detail, detaillen, "dns: name not found");
             return OUT_NOT_FOUND;
         }
-        snprintf(detail, detaillen, "dns: %s", rc == EAI_SYSTEM ? strerror(saved) : gai_strerror(rc));
+        snprintf(detail, detaillen, "dns: %s",
+                 rc == EAI_SYSTEM ? strerror(saved) : gai_strerror(rc));
         return OUT_DNS_FAILURE;
     }
     /* The resolvers already order answers by reachability (RFC 6724). */

@@ -11,18 +11,19 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+
 #include "model/observation.h"
 
 struct resolved {
     struct sockaddr_storage sa;
     socklen_t salen;
-    char addr[64];        /* numeric form, for reports */
+    char addr[64]; /* numeric form, for reports */
 };
 
 /* OUT_ANSWER with *r filled, OUT_NOT_FOUND (EAI_NONAME/EAI_NODATA), or
  * OUT_DNS_FAILURE (EAI_AGAIN, EAI_FAIL, anything else) with detail set. */
-enum outcome dns_resolve(const char *host, int port, struct resolved *r,
-                         char *detail, size_t detaillen);
+enum outcome dns_resolve(const char *host, int port, struct resolved *r, char *detail,
+                         size_t detaillen);
 
 /* Poll until host resolves or timeout_ms passes (every 200 ms). Returns
  * OUT_ANSWER or the last failure outcome. Used before a pod announces itself. */

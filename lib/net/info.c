@@ -53,7 +53,10 @@ static long long span_ll(struct span v, int *ok) {
     long long x = 0;
     *ok = 0;
     if (!v.p) return 0;
-    if (i < v.n && v.p[i] == '-') { neg = 1; i++; }
+    if (i < v.n && v.p[i] == '-') {
+        neg = 1;
+        i++;
+    }
     if (i == v.n) return 0;
     for (; i < v.n; i++) {
         unsigned d = (unsigned)(unsigned char)v.p[i] - '0';
@@ -93,12 +96,15 @@ static void apply_beacon_field(struct redis_obs *r, struct span k, struct span v
     long long x;
     struct history *h = &r->hist;
     if (key_is(k, "ri_has_data")) {
-        r->init_has_data = !val_is(v, "0");    /* anything but a clear 0 holds data */
+        r->init_has_data = !val_is(v, "0"); /* anything but a clear 0 holds data */
     } else if (key_is(k, "ri_replid")) {
         span_copy(h->id, sizeof h->id, v);
     } else if (key_is(k, "ri_offset")) {
         x = span_ll(v, &ok);
-        if (ok && x >= 0) { h->offset = x; h->known = h->id[0] != '\0'; }
+        if (ok && x >= 0) {
+            h->offset = x;
+            h->known = h->id[0] != '\0';
+        }
     } else if (key_is(k, "ri_parent_replid")) {
         span_copy(h->parent_id, sizeof h->parent_id, v);
     } else if (key_is(k, "ri_parent_offset")) {
@@ -159,7 +165,7 @@ int info_parse_replication(const char *text, struct redis_obs *r) {
         history_from_live(&r->hist, r->role == ROLE_MASTER, r->replid, r->offset, r->replid2,
                           r->second_offset);
     else if (r->role != ROLE_INIT || !r->hist.known) {
-        memset(&r->hist, 0, sizeof r->hist);   /* ri_ fields mean something only from a beacon */
+        memset(&r->hist, 0, sizeof r->hist); /* ri_ fields mean something only from a beacon */
         r->hist.parent_offset = -1;
     }
     if (r->role == ROLE_INIT && r->hist.parent_id[0] == '\0') r->hist.parent_offset = -1;

@@ -44,13 +44,14 @@ void probe_clear_sentinel(struct sentinel_obs *so) {
 }
 
 void probe_redis_tracked(const struct probe_config *cfg, struct redis_obs *r, double t0,
-                           const struct tracker *tr) {
+                         const struct tracker *tr) {
     static const char *repl[] = {"INFO", "replication"}, *pers[] = {"INFO", "persistence"},
                       *keys[] = {"INFO", "keyspace"};
     const char **argv[3] = {repl, pers, keys};
     const int argc[3] = {2, 2, 2};
     probe_clear_redis(r);
-    session_converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv, argc, fill_redis, r, NULL);
+    session_converse(&r->p, t0, cfg->timeout_ms, cfg->redis_user, cfg->redis_pass, tr, 3, argv,
+                     argc, fill_redis, r, NULL);
 }
 
 void probe_redis(const struct probe_config *cfg, struct redis_obs *r) {
@@ -67,7 +68,8 @@ static enum outcome fill_sentinel(struct session *s, void *obs, redisReply **rep
         return OUT_NIL_MASTER;
     }
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 || !session_is_text(rep->element[0])) {
-        session_detail(s, "query: unexpected reply to get-master-addr-by-name (type %d)", rep->type);
+        session_detail(s, "query: unexpected reply to get-master-addr-by-name (type %d)",
+                       rep->type);
         return OUT_ERROR;
     }
     const redisReply *h = rep->element[0], *pt = rep->element[1];
@@ -90,13 +92,14 @@ static enum outcome fill_sentinel(struct session *s, void *obs, redisReply **rep
 }
 
 void probe_sentinel_tracked(const struct probe_config *cfg, struct sentinel_obs *so, double t0,
-                              const struct tracker *tr) {
-    const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", cfg->master_name ? cfg->master_name : ""};
+                            const struct tracker *tr) {
+    const char *av[3] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME",
+                         cfg->master_name ? cfg->master_name : ""};
     const char **argv[1] = {av};
     const int argc[1] = {3};
     probe_clear_sentinel(so);
-    session_converse(&so->p, t0, cfg->timeout_ms, cfg->sentinel_user, cfg->sentinel_pass, tr, 1, argv, argc,
-             fill_sentinel, so, NULL);
+    session_converse(&so->p, t0, cfg->timeout_ms, cfg->sentinel_user, cfg->sentinel_pass, tr, 1,
+                     argv, argc, fill_sentinel, so, NULL);
 }
 
 void probe_sentinel(const struct probe_config *cfg, struct sentinel_obs *s) {
@@ -120,7 +123,8 @@ enum outcome probe_ping(struct peer_common *p, const char *user, const char *pas
     const int argc[1] = {1};
     peer_clear(p);
     err_code[0] = '\0';
-    session_converse(p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_pong, NULL, err_code);
+    session_converse(p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_pong, NULL,
+                     err_code);
     return p->outcome;
 }
 
@@ -148,7 +152,8 @@ static int count_reachable(const redisReply *rep) {
         if (e->type != REDIS_REPLY_ARRAY) return -1;
         for (size_t j = 0; j + 1 < e->elements; j += 2) {
             const redisReply *k = e->element[j], *v = e->element[j + 1];
-            if (!session_is_text(k) || !session_is_text(v) || strcmp(k->str, "flags") != 0) continue;
+            if (!session_is_text(k) || !session_is_text(v) || strcmp(k->str, "flags") != 0)
+                continue;
             if (!strstr(v->str, "s_down") && !strstr(v->str, "disconnected")) n++;
             break;
         }
@@ -178,11 +183,12 @@ static enum outcome fill_sentinel_master(struct session *s, void *obs, redisRepl
         else if (strcmp(k->str, "port") == 0) m->master_port = (int)reply_long(v);
         else if (strcmp(k->str, "flags") == 0) copy_text(m->flags, sizeof m->flags, v);
         else if (strcmp(k->str, "num-slaves") == 0) m->num_replicas = (int)reply_long(v);
-        else if (strcmp(k->str, "num-other-sentinels") == 0) m->num_other_sentinels = (int)reply_long(v);
+        else if (strcmp(k->str, "num-other-sentinels") == 0)
+            m->num_other_sentinels = (int)reply_long(v);
         else if (strcmp(k->str, "quorum") == 0) m->quorum = (int)reply_long(v);
     }
-    if (!m->master_host[0] || m->master_port <= 0 || m->master_port > 65535 || m->num_replicas < 0 ||
-        m->num_other_sentinels < 0) {
+    if (!m->master_host[0] || m->master_port <= 0 || m->master_port > 65535 ||
+        m->num_replicas < 0 || m->num_other_sentinels < 0) {
         session_detail(s, "query: SENTINEL MASTER: no usable ip, port or counts");
         return OUT_ERROR;
     }
@@ -201,9 +207,10 @@ void probe_sentinel_master(struct sentinel_master_obs *m, const char *user, cons
     memset(m, 0, sizeof *m);
     m->p = p;
     peer_clear(&m->p);
-    session_converse(&m->p, mono_ms(), timeout_ms, user, pass, NULL, 3, argv, argc, fill_sentinel_master, m,
-             err_code);
+    session_converse(&m->p, mono_ms(), timeout_ms, user, pass, NULL, 3, argv, argc,
+                     fill_sentinel_master, m, err_code);
     /* "ERR No such master with that name": it answered, and monitors nothing by that name. */
-    if (m->p.outcome == OUT_ERROR && strcmp(err_code, "ERR") == 0 && strstr(m->p.detail, "No such master"))
+    if (m->p.outcome == OUT_ERROR && strcmp(err_code, "ERR") == 0 &&
+        strstr(m->p.detail, "No such master"))
         m->p.outcome = OUT_NIL_MASTER;
 }

@@ -24,8 +24,8 @@
 struct probe_config {
     int timeout_ms;
     const char *master_name;
-    const char *redis_user, *redis_pass;        /* probe user on redis pods */
-    const char *sentinel_user, *sentinel_pass;  /* client user on sentinels */
+    const char *redis_user, *redis_pass;       /* probe user on redis pods */
+    const char *sentinel_user, *sentinel_pass; /* client user on sentinels */
     /* Optional. Called on the caller's thread each time probes finish, with
      * the round so far (probes still running shown as OUT_NOT_AWAITED).
      * Returning 1 ends the round at once; the probes still running keep

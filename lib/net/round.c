@@ -19,18 +19,18 @@
 struct slot {
     struct round *rd;
     int is_sentinel, idx;
-    int done, phase;       /* under rd->mu */
-    char addr[64];         /* under rd->mu */
+    int done, phase; /* under rd->mu */
+    char addr[64];   /* under rd->mu */
 };
 
 struct round {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    clockid_t clock;       /* the clock cv waits on */
-    int refs, pending;     /* under mu */
-    int finished;          /* under mu: probes done so far */
+    clockid_t clock;   /* the clock cv waits on */
+    int refs, pending; /* under mu */
+    int finished;      /* under mu: probes done so far */
     double t0;
-    struct probe_config cfg;   /* strings point into owned copies below */
+    struct probe_config cfg; /* strings point into owned copies below */
     char *owned[5];
     int nslots;
     struct slot slots[2 * OBS_MAX_PEERS];
@@ -40,12 +40,15 @@ struct round {
 
 static void wipe(char *p) {
     if (!p) return;
-    volatile char *v = p;   /* volatile: the store must not be elided */
+    volatile char *v = p; /* volatile: the store must not be elided */
     while (*v) *v++ = 0;
 }
 
 static void round_free(struct round *rd) {
-    for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
+    for (int i = 0; i < 5; i++) {
+        wipe(rd->owned[i]);
+        free(rd->owned[i]);
+    }
     pthread_cond_destroy(&rd->cv);
     pthread_mutex_destroy(&rd->mu);
     free(rd);
@@ -63,7 +66,7 @@ static void *worker(void *arg) {
     struct round *rd = sl->rd;
     struct tracker tr = {&rd->mu, &sl->phase, sl->addr};
     if (sl->is_sentinel) {
-        struct sentinel_obs so = rd->sentinels[sl->idx];   /* only we touch it until done */
+        struct sentinel_obs so = rd->sentinels[sl->idx]; /* only we touch it until done */
         probe_sentinel_tracked(&rd->cfg, &so, rd->t0, &tr);
         pthread_mutex_lock(&rd->mu);
         rd->sentinels[sl->idx] = so;
@@ -76,7 +79,7 @@ static void *worker(void *arg) {
     sl->done = 1;
     rd->pending--;
     rd->finished++;
-    pthread_cond_signal(&rd->cv);  /* every completion: the caller may settle early */
+    pthread_cond_signal(&rd->cv); /* every completion: the caller may settle early */
     round_release_locked(rd);
     return NULL;
 }
@@ -102,12 +105,19 @@ static struct round *round_new(const struct probe_config *cfg) {
     pthread_condattr_init(&ca);
     /* A monotonic wait is immune to clock steps (NTP at boot); glibc and
      * musl both support it. Fall back to the realtime clock otherwise. */
-    rd->clock = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+    rd->clock =
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
     if (pthread_mutex_init(&rd->mu, NULL) != 0) fail = 1;
-    else if (pthread_cond_init(&rd->cv, &ca) != 0) { pthread_mutex_destroy(&rd->mu); fail = 1; }
+    else if (pthread_cond_init(&rd->cv, &ca) != 0) {
+        pthread_mutex_destroy(&rd->mu);
+        fail = 1;
+    }
     pthread_condattr_destroy(&ca);
     if (fail) {
-        for (int i = 0; i < 5; i++) { wipe(rd->owned[i]); free(rd->owned[i]); }
+        for (int i = 0; i < 5; i++) {
+            wipe(rd->owned[i]);
+            free(rd->owned[i]);
+        }
         free(rd);
         return NULL;
     }
@@ -117,7 +127,9 @@ static struct round *round_new(const struct probe_config *cfg) {
 
 static void add_slots(struct round *rd, const struct observations *o) {
     int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
-    int ns = o->n_sentinels < 0 ? 0 : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_sentinels;
+    int ns = o->n_sentinels < 0               ? 0
+             : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS
+                                              : o->n_sentinels;
     for (int i = 0; i < nr; i++) {
         rd->redis[i] = o->redis[i];
         if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
@@ -137,7 +149,8 @@ static int start_threads(struct round *rd) {
     int err = pthread_attr_init(&at);
     if (err) return err;
     pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&at, 256 * 1024);   /* musl's default (128 KiB) is tight for getaddrinfo + hiredis */
+    pthread_attr_setstacksize(
+        &at, 256 * 1024); /* musl's default (128 KiB) is tight for getaddrinfo + hiredis */
     pthread_mutex_lock(&rd->mu);
     rd->pending = rd->nslots;
     for (int i = 0; i < rd->nslots; i++) {
@@ -164,7 +177,10 @@ static struct timespec deadline_at(clockid_t clk, int ms) {
     clock_gettime(clk, &ts);
     ts.tv_sec += ms / 1000;
     ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
     return ts;
 }
 
@@ -178,8 +194,8 @@ static void abandon(struct round *rd, const struct slot *sl, struct peer_common 
         snprintf(p->detail, sizeof p->detail, "%s: no answer after %.0f ms; decided without it",
                  session_phase_names[sl->phase], p->elapsed_ms);
     else
-        snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms", session_phase_names[sl->phase],
-                 rd->cfg.timeout_ms);
+        snprintf(p->detail, sizeof p->detail, "%s: no answer within %d ms",
+                 session_phase_names[sl->phase], rd->cfg.timeout_ms);
 }
 
 static void copy_out(struct round *rd, struct observations *o, int settled) {
@@ -202,15 +218,16 @@ static void copy_out(struct round *rd, struct observations *o, int settled) {
 /* Wait until every probe is done or the deadline passes; with a settled()
  * callback, also stop as soon as it says the round so far is enough.
  * Called and returns with rd->mu held. Returns 1 if settled early. */
-static int wait_round(struct round *rd, const struct probe_config *cfg, const struct observations *o,
-                      struct observations *scratch, const struct timespec *dl) {
+static int wait_round(struct round *rd, const struct probe_config *cfg,
+                      const struct observations *o, struct observations *scratch,
+                      const struct timespec *dl) {
     int seen = 0;
     while (rd->pending > 0) {
         if (scratch && rd->finished != seen) {
             seen = rd->finished;
             *scratch = *o;
             copy_out(rd, scratch, 1);
-            pthread_mutex_unlock(&rd->mu);  /* the decision may take a while; probes go on */
+            pthread_mutex_unlock(&rd->mu); /* the decision may take a while; probes go on */
             int done = cfg->settled(scratch, cfg->settled_ctx);
             pthread_mutex_lock(&rd->mu);
             if (done) return 1;
@@ -242,4 +259,3 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
     return 0;
 }
-

@@ -71,19 +71,17 @@ static void sigpipe_restore(const struct sigguard *g) {
 struct session {
     double t0;
     int budget_ms;
-    const char *pass;           /* only to scrub it from details */
+    const char *pass; /* only to scrub it from details */
     redisContext *c;
     char *detail;
     size_t dlen;
     const struct tracker *tr;
     enum phase phase;
     char addr[64];
-    char err_code[32];          /* first word of the last error reply ("LOADING") */
+    char err_code[32]; /* first word of the last error reply ("LOADING") */
 };
 
-static int left_ms(const struct session *s) {
-    return (int)(s->budget_ms - (mono_ms() - s->t0));
-}
+static int left_ms(const struct session *s) { return (int)(s->budget_ms - (mono_ms() - s->t0)); }
 
 void session_detail(struct session *s, const char *fmt, ...) {
     va_list ap;
@@ -92,7 +90,8 @@ void session_detail(struct session *s, const char *fmt, ...) {
     va_end(ap);
     /* Redis never echoes a password, but a detail is logged: make sure. */
     if (s->pass && *s->pass && strstr(s->detail, s->pass))
-        snprintf(s->detail, s->dlen, "%s: reply withheld (it contained the password)", session_phase_names[s->phase]);
+        snprintf(s->detail, s->dlen, "%s: reply withheld (it contained the password)",
+                 session_phase_names[s->phase]);
     for (char *p = s->detail; *p; p++)
         if (*p == '\r' || *p == '\n') *p = ' ';
 }
@@ -121,12 +120,21 @@ static enum outcome tcp_connect(struct session *s, const struct resolved *r, int
     else if (connect(fd, (const struct sockaddr *)&r->sa, r->salen) != 0) err = errno;
     while (err == EINPROGRESS || err == EINTR) {
         int left = left_ms(s);
-        if (left <= 0) { close(fd); return timed_out(s); }
+        if (left <= 0) {
+            close(fd);
+            return timed_out(s);
+        }
         struct pollfd pfd = {.fd = fd, .events = POLLOUT};
         int n = poll(&pfd, 1, left);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { err = errno; break; }
-        if (n == 0) { close(fd); return timed_out(s); }
+        if (n < 0) {
+            err = errno;
+            break;
+        }
+        if (n == 0) {
+            close(fd);
+            return timed_out(s);
+        }
         socklen_t el = sizeof err;
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0) err = errno;
     }
@@ -175,12 +183,14 @@ static enum outcome io_failure(struct session *s) {
     int e = errno;
     int err = s->c->err;
 #ifdef REDIS_ERR_TIMEOUT
-    if (err == REDIS_ERR_TIMEOUT) return timed_out(s);   /* hiredis 1.x */
+    if (err == REDIS_ERR_TIMEOUT) return timed_out(s); /* hiredis 1.x */
 #endif
     /* hiredis 0.14: SO_RCVTIMEO expiry surfaces as an I/O error with EAGAIN. */
-    if ((err == REDIS_ERR_IO && (e == EAGAIN || e == EWOULDBLOCK || e == ETIMEDOUT)) || left_ms(s) <= 0)
+    if ((err == REDIS_ERR_IO && (e == EAGAIN || e == EWOULDBLOCK || e == ETIMEDOUT)) ||
+        left_ms(s) <= 0)
         return timed_out(s);
-    if (err == REDIS_ERR_EOF) session_detail(s, "%s: connection closed by peer", session_phase_names[s->phase]);
+    if (err == REDIS_ERR_EOF)
+        session_detail(s, "%s: connection closed by peer", session_phase_names[s->phase]);
     else session_detail(s, "%s: %s", session_phase_names[s->phase], s->c->errstr);
     return OUT_ERROR;
 }
@@ -193,7 +203,8 @@ static int starts(const char *s, const char *prefix) {
 static enum outcome error_reply(struct session *s, const redisReply *rep, const char *what) {
     const char *m = rep->str ? rep->str : "";
     size_t w = strcspn(m, " \r\n");
-    snprintf(s->err_code, sizeof s->err_code, "%.*s", (int)(w < sizeof s->err_code ? w : sizeof s->err_code - 1), m);
+    snprintf(s->err_code, sizeof s->err_code, "%.*s",
+             (int)(w < sizeof s->err_code ? w : sizeof s->err_code - 1), m);
     session_detail(s, "%s: %.*s", what, 120, m);
     if (starts(m, "WRONGPASS") || starts(m, "NOAUTH") || starts(m, "NOPERM") ||
         starts(m, "ERR invalid password") || starts(m, "ERR AUTH"))
@@ -227,7 +238,10 @@ static enum outcome get_reply(struct session *s, redisReply **rep) {
     }
     while (done) {
         if (redisGetReplyFromReader(s->c, &r) != REDIS_OK) return io_failure(s);
-        if (r) { *rep = r; return OUT_ANSWER; }
+        if (r) {
+            *rep = r;
+            return OUT_ANSWER;
+        }
         if ((w = wait_fd(s, POLLIN)) != 0) break;
         errno = 0;
         if (redisBufferRead(s->c) != REDIS_OK) return io_failure(s);
@@ -266,13 +280,17 @@ static enum outcome sess_run(struct session *s, const char *user, int n, const c
         if ((o = get_reply(s, &replies[i])) != OUT_ANSWER) break;
         if (replies[i]->type == REDIS_REPLY_ERROR) {
             char what[64];
-            snprintf(what, sizeof what, "%s%s%s", argv[i][0], argc[i] > 1 ? " " : "", argc[i] > 1 ? argv[i][1] : "");
+            snprintf(what, sizeof what, "%s%s%s", argv[i][0], argc[i] > 1 ? " " : "",
+                     argc[i] > 1 ? argv[i][1] : "");
             o = error_reply(s, replies[i], what);
         }
     }
     if (o != OUT_ANSWER)
         for (int i = 0; i < n; i++)
-            if (replies[i]) { freeReplyObject(replies[i]); replies[i] = NULL; }
+            if (replies[i]) {
+                freeReplyObject(replies[i]);
+                replies[i] = NULL;
+            }
     return o;
 }
 
@@ -290,13 +308,13 @@ static void sess_init(struct session *s, double t0, int timeout_ms, const char *
 }
 
 static void sess_close(struct session *s) {
-    if (s->c) redisFree(s->c);   /* closes the socket too */
+    if (s->c) redisFree(s->c); /* closes the socket too */
     s->c = NULL;
 }
 
 int session_is_text(const redisReply *r) {
 #ifdef REDIS_REPLY_VERB
-    if (r->type == REDIS_REPLY_VERB) return 1;   /* RESP3 in hiredis 1.x; we speak RESP2 */
+    if (r->type == REDIS_REPLY_VERB) return 1; /* RESP3 in hiredis 1.x; we speak RESP2 */
 #endif
     return r->type == REDIS_REPLY_STRING && r->str;
 }
@@ -311,12 +329,11 @@ void peer_clear(struct peer_common *p) {
     p->port = keep.port;
 }
 
-
 /* One whole probe of p: open, pipeline AUTH + n commands, let fill() read
  * the replies, close; p gets outcome, detail, addr and elapsed time. */
-void session_converse(struct peer_common *p, double t0, int timeout_ms, const char *user, const char *pass,
-                     const struct tracker *tr, int n, const char **argv[], const int argc[], session_fill_fn fill,
-                     void *obs, char err_code[32]) {
+void session_converse(struct peer_common *p, double t0, int timeout_ms, const char *user,
+                      const char *pass, const struct tracker *tr, int n, const char **argv[],
+                      const int argc[], session_fill_fn fill, void *obs, char err_code[32]) {
     struct sigguard g;
     sigpipe_block(&g);
     struct session s;

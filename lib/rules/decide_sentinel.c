@@ -10,12 +10,11 @@
  * a sentinel that disagrees with its group would only add noise to its
  * quorum. */
 static void rule_t1(const struct observations *o, struct decision *d, const struct tally *t,
-                    int n_peers, int majority)
-{
+                    int n_peers, int majority) {
     const struct vote_group *g = &t->groups[t->best];
     char who[DEC_REASON_MAX];
-    dec_format(who, "%d of %d peer sentinels name %.*s:%d", g->count, n_peers,
-             dec_group_len(g), g->host, g->port);
+    dec_format(who, "%d of %d peer sentinels name %.*s:%d", g->count, n_peers, dec_group_len(g),
+               g->host, g->port);
     dec_set(d, ACT_MONITOR, "T1", o, g->peer, g->host, g->port);
     dec_reason(d, "%s (majority of the peers %d): monitoring it", who, majority);
     if (g->peer < 0)
@@ -25,9 +24,8 @@ static void rule_t1(const struct observations *o, struct decision *d, const stru
 }
 
 /* T2: no agreement among the peers; take the master the redis pods show. */
-static void rule_t2(const struct observations *o, struct decision *d, const struct tally *t,
-                    int m, int n_claims, const struct dec_list *claims)
-{
+static void rule_t2(const struct observations *o, struct decision *d, const struct tally *t, int m,
+                    int n_claims, const struct dec_list *claims) {
     const struct redis_obs *r = &o->redis[m];
     char desc[96];
     dec_describe(r, desc, sizeof desc);
@@ -38,22 +36,22 @@ static void rule_t2(const struct observations *o, struct decision *d, const stru
             dec_warn(d, "%d peer sentinels name %.*s:%d instead", t->groups[g].count,
                      dec_group_len(&t->groups[g]), t->groups[g].host, t->groups[g].port);
     dec_set(d, ACT_MONITOR, "T2", o, m, NULL, 0);
-    dec_reason(d, "no majority of peer sentinels names a master; %.*s:%d answers as master (%s): "
-               "monitoring it", DEC_PEER(r), r->p.port, desc);
+    dec_reason(d,
+               "no majority of peer sentinels names a master; %.*s:%d answers as master (%s): "
+               "monitoring it",
+               DEC_PEER(r), r->p.port, desc);
 }
 
-void decide_sentinel(const struct observations *o, struct decision *d)
-{
+void decide_sentinel(const struct observations *o, struct decision *d) {
     memset(d, 0, sizeof *d);
     d->action = ACT_WAIT;
     d->peer_index = -1;
 
     struct tally t;
-    dec_tally(o, &t);  /* skips our own slot (OUT_SELF) */
+    dec_tally(o, &t); /* skips our own slot (OUT_SELF) */
     int n = dec_n_sentinels(o), n_peers = 0;
     for (int i = 0; i < n; i++)
-        if (o->sentinels[i].p.outcome != OUT_SELF)
-            n_peers++;
+        if (o->sentinels[i].p.outcome != OUT_SELF) n_peers++;
     int majority = sentinel_majority(n_peers);
 
     struct dec_list claims = {{0}, 0};
@@ -65,8 +63,10 @@ void decide_sentinel(const struct observations *o, struct decision *d)
         rule_t2(o, d, &t, m, n_claims, &claims);
     } else {
         dec_set(d, ACT_WAIT, "T3", o, -1, NULL, 0);
-        dec_reason(d, "no majority of the %d peer sentinels names a master and no redis pod "
-                   "answers as master: waiting for a redis server", n_peers);
+        dec_reason(d,
+                   "no majority of the %d peer sentinels names a master and no redis pod "
+                   "answers as master: waiting for a redis server",
+                   n_peers);
     }
 
     char note[48];

@@ -12,7 +12,7 @@
 
 #include "model/observation.h"
 
-#define DEC_FMT(a, b) __attribute__((format(printf, a, b)))
+#define DEC_FMT(a, b)  __attribute__((format(printf, a, b)))
 #define DEC_REASON_MAX 240
 
 /* A sentence into a DEC_REASON_MAX buffer. */

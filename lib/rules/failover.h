@@ -28,10 +28,10 @@
 #define FAILOVER_RETRY_MS 1000.0
 
 struct failover_pace {
-    int leader;          /* sentinel that took a request or runs a failover, -1 none */
-    double leader_at;    /* last time it did (ms, mono clock) */
-    int skipped;         /* last sentinel that refused or did not answer, -1 none */
-    double tried_at;     /* last attempt of any outcome */
+    int leader;       /* sentinel that took a request or runs a failover, -1 none */
+    double leader_at; /* last time it did (ms, mono clock) */
+    int skipped;      /* last sentinel that refused or did not answer, -1 none */
+    double tried_at;  /* last attempt of any outcome */
 };
 
 void failover_pace_init(struct failover_pace *p);
@@ -41,10 +41,10 @@ int failover_next(const struct observations *o, const struct failover_pace *p, d
                   double patience_ms);
 
 enum failover_verdict {
-    FC_ASK,          /* names this pod, no failover running: send SENTINEL FAILOVER */
-    FC_RUNNING,      /* its failover runs: wait for it */
-    FC_SWITCHED,     /* it names another master now: the next round follows it */
-    FC_UNREACHABLE,  /* no usable answer */
+    FC_ASK,         /* names this pod, no failover running: send SENTINEL FAILOVER */
+    FC_RUNNING,     /* its failover runs: wait for it */
+    FC_SWITCHED,    /* it names another master now: the next round follows it */
+    FC_UNREACHABLE, /* no usable answer */
 };
 enum failover_verdict failover_check(const struct observations *o,
                                      const struct sentinel_master_obs *m);

@@ -13,27 +13,24 @@
 #include "rules/tally.h"
 
 static void step(struct handover_decision *d, enum handover_step s, int code, const char *rule,
-                 int target)
-{
+                 int target) {
     d->step = s;
     d->code = code;
     d->rule = rule;
     d->target = target;
 }
 
-static int is_me(const struct observations *o, const char *host, int port)
-{
+static int is_me(const struct observations *o, const char *host, int port) {
     return port == o->redis_port && host_equal(host, o->self_host);
 }
 
 /* Sentinel votes: for this pod, and the redis peer most sentinels name. */
 struct ps_votes {
     int me, first_me, answered;
-    int peer, peer_votes;              /* best other pod (-1 none) and its votes */
+    int peer, peer_votes; /* best other pod (-1 none) and its votes */
 };
 
-static void ps_count(const struct observations *o, int self, struct ps_votes *v)
-{
+static void ps_count(const struct observations *o, int self, struct ps_votes *v) {
     int votes[OBS_MAX_PEERS] = {0};
     int n = dec_n_sentinels(o), nr = dec_n_redis(o);
     memset(v, 0, sizeof *v);
@@ -51,11 +48,13 @@ static void ps_count(const struct observations *o, int self, struct ps_votes *v)
         if (p >= 0 && p != self) votes[p]++;
     }
     for (int p = 0; p < nr; p++)
-        if (votes[p] > v->peer_votes) { v->peer_votes = votes[p]; v->peer = p; }
+        if (votes[p] > v->peer_votes) {
+            v->peer_votes = votes[p];
+            v->peer = p;
+        }
 }
 
-static int linked_to_me(const struct observations *o, const struct redis_obs *r)
-{
+static int linked_to_me(const struct observations *o, const struct redis_obs *r) {
     return r->p.outcome == OUT_ANSWER && r->role == ROLE_REPLICA && r->link_up &&
            is_me(o, r->master_host, r->master_port);
 }
@@ -63,8 +62,7 @@ static int linked_to_me(const struct observations *o, const struct redis_obs *r)
 /* Before the pause: is this pod a master the sentinels trust, with a
  * replica to hand over to? */
 static void before_pause(const struct handover_obs *o, const struct ps_votes *v,
-                         struct handover_decision *d)
-{
+                         struct handover_decision *d) {
     const struct observations *r = &o->round;
     const struct redis_obs *me = &r->redis[o->self];
     int maj = sentinel_majority(dec_n_sentinels(r));
@@ -83,13 +81,16 @@ static void before_pause(const struct handover_obs *o, const struct ps_votes *v,
         dec_format(d->reason, "no sentinel answers: cannot fail over, leaving the master writable");
     } else if (v->peer_votes >= maj) {
         step(d, PS_DONE, 0, "H4", -1);
-        dec_format(d->reason, "%d of %d sentinels name %.*s: this is not the sentinels' master, "
-                   "nothing to hand over", v->peer_votes, dec_n_sentinels(r),
-                   DEC_PEER(&r->redis[v->peer]));
+        dec_format(d->reason,
+                   "%d of %d sentinels name %.*s: this is not the sentinels' master, "
+                   "nothing to hand over",
+                   v->peer_votes, dec_n_sentinels(r), DEC_PEER(&r->redis[v->peer]));
     } else if (v->me < maj) {
         step(d, PS_WAIT, 0, "H5", -1);
-        dec_format(d->reason, "waiting for a sentinel majority to name this master (%d of %d, "
-                   "majority %d)", v->me, dec_n_sentinels(r), maj);
+        dec_format(d->reason,
+                   "waiting for a sentinel majority to name this master (%d of %d, "
+                   "majority %d)",
+                   v->me, dec_n_sentinels(r), maj);
     } else {
         int linked = 0;
         for (int i = 0; i < dec_n_redis(r); i++)
@@ -99,16 +100,17 @@ static void before_pause(const struct handover_obs *o, const struct ps_votes *v,
             dec_format(d->reason, "no replica is linked to this master: nothing to hand over to");
         } else {
             step(d, PS_PAUSE, 0, "H7", -1);
-            dec_format(d->reason, "master named by %d of %d sentinels, %d linked replica(s): "
-                       "pausing writes", v->me, dec_n_sentinels(r), linked);
+            dec_format(d->reason,
+                       "master named by %d of %d sentinels, %d linked replica(s): "
+                       "pausing writes",
+                       v->me, dec_n_sentinels(r), linked);
         }
     }
 }
 
 /* Paused, no failover accepted yet: wait for the replicas, then ask. */
 static void before_failover(const struct handover_obs *o, const struct ps_votes *v,
-                            struct handover_decision *d)
-{
+                            struct handover_decision *d) {
     const struct observations *r = &o->round;
     struct dec_list behind = {{0}, 0};
     int linked = 0;
@@ -130,9 +132,12 @@ static void before_failover(const struct handover_obs *o, const struct ps_votes 
                    o->st.pause_offset, behind.n ? behind.buf : "none linked");
     } else if (v->first_me < 0) {
         step(d, PS_WAIT, 0, "H8", -1);
-        dec_format(d->reason, "paused at offset %lld, replicas caught up; no answering sentinel "
-                   "names this master to ask for the failover", o->st.pause_offset);
-    } else if (o->st.failover_tried_at >= 0 && o->now_ms - o->st.failover_tried_at < HANDOVER_RETRY_MS) {
+        dec_format(d->reason,
+                   "paused at offset %lld, replicas caught up; no answering sentinel "
+                   "names this master to ask for the failover",
+                   o->st.pause_offset);
+    } else if (o->st.failover_tried_at >= 0 &&
+               o->now_ms - o->st.failover_tried_at < HANDOVER_RETRY_MS) {
         step(d, PS_WAIT, 0, "H8", -1);
         dec_format(d->reason, "the failover request was refused; asking again shortly");
     } else {
@@ -144,12 +149,12 @@ static void before_failover(const struct handover_obs *o, const struct ps_votes 
 
 /* The failover was accepted: follow it through. */
 static void after_failover(const struct handover_obs *o, const struct ps_votes *v,
-                           struct handover_decision *d)
-{
+                           struct handover_decision *d) {
     const struct observations *r = &o->round;
     const struct redis_obs *me = &r->redis[o->self];
     int maj = sentinel_majority(dec_n_sentinels(r));
-    if (me->p.outcome == OUT_ANSWER && me->role == ROLE_REPLICA && o->st.paused && !o->st.unpaused) {
+    if (me->p.outcome == OUT_ANSWER && me->role == ROLE_REPLICA && o->st.paused &&
+        !o->st.unpaused) {
         step(d, PS_UNPAUSE, 0, "H10", -1);
         dec_format(d->reason, "this server is a replica now: unpausing (writes get READONLY)");
         return;
@@ -160,26 +165,30 @@ static void after_failover(const struct handover_obs *o, const struct ps_votes *
         dec_format(d->reason, "waiting for the sentinels to promote a replica");
     } else if (p->offset < o->st.pause_offset) {
         step(d, PS_WAIT, 0, "H12", v->peer);
-        dec_format(d->reason, "%.*s answers as master at offset %lld, behind the paused offset "
-                   "%lld: not handing over to it", DEC_PEER(p), p->offset, o->st.pause_offset);
+        dec_format(d->reason,
+                   "%.*s answers as master at offset %lld, behind the paused offset "
+                   "%lld: not handing over to it",
+                   DEC_PEER(p), p->offset, o->st.pause_offset);
     } else if (me->p.outcome == OUT_ANSWER && me->role == ROLE_MASTER) {
         step(d, PS_DEMOTE, 0, "H13", v->peer);
         dec_format(d->reason, "%.*s is master at offset %lld (paused at %lld): following it",
                    DEC_PEER(p), p->offset, o->st.pause_offset);
     } else if (v->peer_votes < maj) {
         step(d, PS_WAIT, 0, "H14", v->peer);
-        dec_format(d->reason, "waiting for a sentinel majority to name %.*s (%d of %d, majority "
-                   "%d)", DEC_PEER(p), v->peer_votes, dec_n_sentinels(r), maj);
+        dec_format(d->reason,
+                   "waiting for a sentinel majority to name %.*s (%d of %d, majority "
+                   "%d)",
+                   DEC_PEER(p), v->peer_votes, dec_n_sentinels(r), maj);
     } else {
         step(d, PS_DONE, 0, "H15", v->peer);
-        dec_format(d->reason, "handed over: %d of %d sentinels name %.*s, master at offset %lld "
-                   ">= %lld", v->peer_votes, dec_n_sentinels(r), DEC_PEER(p), p->offset,
-                   o->st.pause_offset);
+        dec_format(d->reason,
+                   "handed over: %d of %d sentinels name %.*s, master at offset %lld "
+                   ">= %lld",
+                   v->peer_votes, dec_n_sentinels(r), DEC_PEER(p), p->offset, o->st.pause_offset);
     }
 }
 
-void handover_next(const struct handover_obs *o, struct handover_decision *d)
-{
+void handover_next(const struct handover_obs *o, struct handover_decision *d) {
     struct ps_votes v;
     memset(d, 0, sizeof *d);
     d->target = -1;
@@ -192,8 +201,9 @@ void handover_next(const struct handover_obs *o, struct handover_decision *d)
     if (o->now_ms >= o->bound_ms) {
         step(d, PS_DONE, EX_UNAVAILABLE, "H16", -1);
         dec_format(d->reason, "prestop-timeout (%.0f ms) reached %s", o->bound_ms,
-                   !o->st.paused ? "before pausing" : !o->st.failover_sent ? "before the failover"
-                                                                          : "before the handover");
+                   !o->st.paused          ? "before pausing"
+                   : !o->st.failover_sent ? "before the failover"
+                                          : "before the handover");
     } else if (!o->st.paused) {
         before_pause(o, &v, d);
     } else if (!o->st.failover_sent) {
@@ -204,15 +214,16 @@ void handover_next(const struct handover_obs *o, struct handover_decision *d)
 }
 
 void handover_sentinel_next(const struct sentinel_master_obs *own, double now_ms, double bound_ms,
-                            struct handover_decision *d)
-{
+                            struct handover_decision *d) {
     memset(d, 0, sizeof *d);
     d->target = -1;
     if (own->p.outcome != OUT_ANSWER || !strstr(own->flags, "failover_in_progress")) {
         step(d, PS_DONE, 0, "G1", -1);
-        dec_format(d->reason, "%s", own->p.outcome == OUT_ANSWER ? "not leading a failover"
-                   : own->p.outcome == OUT_NIL_MASTER ? "not monitoring the master group"
-                   : "the sentinel does not answer: nothing to wait for");
+        dec_format(d->reason, "%s",
+                   own->p.outcome == OUT_ANSWER ? "not leading a failover"
+                   : own->p.outcome == OUT_NIL_MASTER
+                       ? "not monitoring the master group"
+                       : "the sentinel does not answer: nothing to wait for");
     } else if (now_ms >= bound_ms) {
         step(d, PS_DONE, EX_UNAVAILABLE, "G3", -1);
         dec_format(d->reason, "prestop-timeout (%.0f ms) reached while leading a failover",

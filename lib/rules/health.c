@@ -7,22 +7,19 @@
 
 #include "rules/tally.h"
 
-const char *health_kind_name(enum health_kind k)
-{
+const char *health_kind_name(enum health_kind k) {
     static const char *const names[] = {"readiness", "liveness", "startup"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }
 
-static void set_verdict(struct verdict *v, int code, const char *rule)
-{
+static void set_verdict(struct verdict *v, int code, const char *rule) {
     v->code = code;
     v->rule = rule;
 }
 
 /* The local server did not answer: down, or its probe user was refused. */
 static void not_answered(struct verdict *v, const char *rule, const struct peer_common *p,
-                         const char *what)
-{
+                         const char *what) {
     int auth = p->outcome == OUT_AUTH_FAILED;
     set_verdict(v, auth ? HEALTH_AUTH : HEALTH_DOWN, rule);
     dec_format(v->reason, "%s %s (%s: %s)", what,
@@ -34,8 +31,7 @@ static void not_answered(struct verdict *v, const char *rule, const struct peer_
  * Liveness and startup
  * ------------------------------------------------------------------------ */
 
-void health_alive(const struct ping_obs *p, struct verdict *v)
-{
+void health_alive(const struct ping_obs *p, struct verdict *v) {
     static const char *const alive_errors[] = {"LOADING", "BUSY", "MASTERDOWN"};
     memset(v, 0, sizeof *v);
     if (p->outcome == OUT_ANSWER) {
@@ -65,23 +61,32 @@ void health_alive(const struct ping_obs *p, struct verdict *v)
 
 struct votes {
     int me, best_other, answered, down, pending;
-    const struct sentinel_obs *other;   /* a sentinel of the largest other group */
+    const struct sentinel_obs *other; /* a sentinel of the largest other group */
 };
 
-static int names_same(const struct sentinel_obs *a, const struct sentinel_obs *b)
-{
+static int names_same(const struct sentinel_obs *a, const struct sentinel_obs *b) {
     return a->master_port == b->master_port && host_equal(a->master_host, b->master_host);
 }
 
-static void count_votes(const struct redis_health_obs *o, struct votes *t)
-{
-    int n = o->n_sentinels < 0 ? 0 : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_sentinels;
+static void count_votes(const struct redis_health_obs *o, struct votes *t) {
+    int n = o->n_sentinels < 0               ? 0
+            : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS
+                                             : o->n_sentinels;
     memset(t, 0, sizeof *t);
     for (int i = 0; i < n; i++) {
         const struct sentinel_obs *s = &o->sentinels[i];
-        if (s->p.outcome == OUT_NOT_AWAITED) { t->pending++; continue; }
-        if (outcome_is_down(s->p.outcome)) { t->down++; continue; }
-        if (s->p.outcome == OUT_NIL_MASTER) { t->answered++; continue; }
+        if (s->p.outcome == OUT_NOT_AWAITED) {
+            t->pending++;
+            continue;
+        }
+        if (outcome_is_down(s->p.outcome)) {
+            t->down++;
+            continue;
+        }
+        if (s->p.outcome == OUT_NIL_MASTER) {
+            t->answered++;
+            continue;
+        }
         if (s->p.outcome != OUT_ANSWER) continue;
         t->answered++;
         if (s->master_port == o->self_port && host_equal(s->master_host, o->self_host)) {
@@ -91,12 +96,14 @@ static void count_votes(const struct redis_health_obs *o, struct votes *t)
         int same = 0;
         for (int j = 0; j < n; j++)
             if (o->sentinels[j].p.outcome == OUT_ANSWER && names_same(&o->sentinels[j], s)) same++;
-        if (same > t->best_other) { t->best_other = same; t->other = s; }
+        if (same > t->best_other) {
+            t->best_other = same;
+            t->other = s;
+        }
     }
 }
 
-static void ready_master(const struct redis_health_obs *o, struct verdict *v)
-{
+static void ready_master(const struct redis_health_obs *o, struct verdict *v) {
     struct votes t;
     int maj = sentinel_majority(o->n_sentinels);
     count_votes(o, &t);
@@ -116,14 +123,14 @@ static void ready_master(const struct redis_health_obs *o, struct verdict *v)
                    o->n_sentinels);
     } else {
         set_verdict(v, HEALTH_NOT_READY, "R10");
-        dec_format(v->reason, "master, but only %d of %d sentinels name it (majority %d; %d "
-                   "answered, %d down, the rest unknown): it may be a stale master", t.me,
-                   o->n_sentinels, maj, t.answered, t.down);
+        dec_format(v->reason,
+                   "master, but only %d of %d sentinels name it (majority %d; %d "
+                   "answered, %d down, the rest unknown): it may be a stale master",
+                   t.me, o->n_sentinels, maj, t.answered, t.down);
     }
 }
 
-void health_redis_ready(const struct redis_health_obs *o, struct verdict *v)
-{
+void health_redis_ready(const struct redis_health_obs *o, struct verdict *v) {
     const struct redis_obs *r = &o->local;
     memset(v, 0, sizeof *v);
     if (r->p.outcome != OUT_ANSWER) {
@@ -148,7 +155,7 @@ void health_redis_ready(const struct redis_health_obs *o, struct verdict *v)
     } else if (r->role == ROLE_INIT) {
         set_verdict(v, HEALTH_NOT_READY, "R6");
         dec_format(v->reason, "no server yet: redis-init is still deciding this pod's role "
-                   "(its beacon answered)");
+                              "(its beacon answered)");
     } else if (r->role != ROLE_MASTER) {
         set_verdict(v, HEALTH_NOT_READY, "R6");
         dec_format(v->reason, "answers with an unknown role");
@@ -157,8 +164,7 @@ void health_redis_ready(const struct redis_health_obs *o, struct verdict *v)
     }
 }
 
-int health_redis_settled(const struct redis_health_obs *o)
-{
+int health_redis_settled(const struct redis_health_obs *o) {
     const struct redis_obs *r = &o->local;
     if (r->p.outcome == OUT_NOT_AWAITED) return 0;
     if (r->p.outcome != OUT_ANSWER || r->role != ROLE_MASTER || r->loading) return 1;
@@ -173,8 +179,7 @@ int health_redis_settled(const struct redis_health_obs *o)
  * Sentinel readiness
  * ------------------------------------------------------------------------ */
 
-void health_sentinel_ready(const struct sentinel_health_obs *o, struct verdict *v)
-{
+void health_sentinel_ready(const struct sentinel_health_obs *o, struct verdict *v) {
     const struct sentinel_master_obs *s = &o->own;
     const struct redis_obs *m = &o->master;
     int need = sentinel_majority(o->n_sentinels) - 1;
@@ -201,12 +206,16 @@ void health_sentinel_ready(const struct sentinel_health_obs *o, struct verdict *
                    m->connected_replicas);
     } else if (s->reachable_sentinels < need) {
         set_verdict(v, HEALTH_NOT_READY, "Q5");
-        dec_format(v->reason, "reaches %d other sentinel(s), needs %d (majority %d of %d) to vote "
-                   "in a failover", s->reachable_sentinels, need, need + 1, o->n_sentinels);
+        dec_format(v->reason,
+                   "reaches %d other sentinel(s), needs %d (majority %d of %d) to vote "
+                   "in a failover",
+                   s->reachable_sentinels, need, need + 1, o->n_sentinels);
     } else {
         set_verdict(v, HEALTH_PASS, "Q6");
-        dec_format(v->reason, "monitors %.*s:%d (master) with %d replica(s) and %d other sentinel(s) "
-                   "in reach", dec_label_len(s->master_host), s->master_host, s->master_port,
+        dec_format(v->reason,
+                   "monitors %.*s:%d (master) with %d replica(s) and %d other sentinel(s) "
+                   "in reach",
+                   dec_label_len(s->master_host), s->master_host, s->master_port,
                    s->reachable_replicas, s->reachable_sentinels);
     }
 }

@@ -28,15 +28,15 @@ const char *health_kind_name(enum health_kind k);
 #define HEALTH_AUTH      EX_NOPERM      /* 77: the probe user was refused */
 
 struct verdict {
-    int code;                       /* HEALTH_* */
-    const char *rule;               /* "L1", "R5", "Q2", ...; static */
+    int code;         /* HEALTH_* */
+    const char *rule; /* "L1", "R5", "Q2", ...; static */
     char reason[DEC_REASON_MAX];
 };
 
 /* What AUTH + PING on the local server gave (probe_ping). */
 struct ping_obs {
     enum outcome outcome;
-    char err_code[32];              /* "LOADING", "BUSY", "MASTERDOWN", ... or "" */
+    char err_code[32]; /* "LOADING", "BUSY", "MASTERDOWN", ... or "" */
     char detail[160];
 };
 
@@ -47,10 +47,10 @@ void health_alive(const struct ping_obs *p, struct verdict *v);
 
 /* Redis readiness (R1-R10). */
 struct redis_health_obs {
-    struct redis_obs local;          /* INFO of the pod's own server */
-    char self_host[OBS_HOST_MAX];    /* the name sentinels know this pod by */
+    struct redis_obs local;       /* INFO of the pod's own server */
+    char self_host[OBS_HOST_MAX]; /* the name sentinels know this pod by */
     int self_port;
-    int n_sentinels;                 /* configured */
+    int n_sentinels; /* configured */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];
 };
 void health_redis_ready(const struct redis_health_obs *o, struct verdict *v);
@@ -61,9 +61,9 @@ int health_redis_settled(const struct redis_health_obs *o);
 
 /* Sentinel readiness (Q1-Q6): it could take part in a failover now. */
 struct sentinel_health_obs {
-    struct sentinel_master_obs own;  /* SENTINEL MASTER <group> on the local sentinel */
-    struct redis_obs master;         /* INFO of the master it names (p.outcome OUT_ERROR if not asked) */
-    int n_sentinels;                 /* configured, this one included */
+    struct sentinel_master_obs own; /* SENTINEL MASTER <group> on the local sentinel */
+    struct redis_obs master; /* INFO of the master it names (p.outcome OUT_ERROR if not asked) */
+    int n_sentinels;         /* configured, this one included */
 };
 void health_sentinel_ready(const struct sentinel_health_obs *o, struct verdict *v);
 

@@ -19,9 +19,11 @@ void router_verdict(const struct observations *o, const char *own_host, int port
     const struct redis_obs *r = &o->redis[0];
     memset(v, 0, sizeof *v);
     v->majority = sentinel_majority(o->n_sentinels);
-    for (int i = 0; i < o->n_sentinels; i++) v->named += names_server(&o->sentinels[i], r, own_host, port);
+    for (int i = 0; i < o->n_sentinels; i++)
+        v->named += names_server(&o->sentinels[i], r, own_host, port);
     if (r->p.outcome != OUT_ANSWER) {
-        snprintf(v->why, sizeof v->why, "no answer: %s (%s)", outcome_name(r->p.outcome), r->p.detail);
+        snprintf(v->why, sizeof v->why, "no answer: %s (%s)", outcome_name(r->p.outcome),
+                 r->p.detail);
     } else if (r->role != ROLE_MASTER) {
         snprintf(v->why, sizeof v->why, "role %s, not master", role_name(r->role));
     } else if (v->named < v->majority) {
@@ -29,6 +31,7 @@ void router_verdict(const struct observations *o, const char *own_host, int port
                  v->named, o->n_sentinels, v->majority);
     } else {
         v->up = 1;
-        snprintf(v->why, sizeof v->why, "master, named by %d of %d sentinels", v->named, o->n_sentinels);
+        snprintf(v->why, sizeof v->why, "master, named by %d of %d sentinels", v->named,
+                 o->n_sentinels);
     }
 }

@@ -17,10 +17,10 @@
 #include "model/observation.h"
 
 struct router_verdict {
-    int up;             /* 1: route to it */
-    int named;          /* sentinels that name it */
-    int majority;       /* how many must */
-    char why[200];      /* one line for humans */
+    int up;        /* 1: route to it */
+    int named;     /* sentinels that name it */
+    int majority;  /* how many must */
+    char why[200]; /* one line for humans */
 };
 
 /* o->redis[0] is the server as probed at its routing address (p.addr or

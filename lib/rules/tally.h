@@ -18,8 +18,8 @@ int sentinel_majority(int n);
 /* Sentinels that named the same master, whichever spelling they used: a
  * name and an IP that obs_find_redis maps to the same pod are one group. */
 struct vote_group {
-    int peer;                    /* index in observations.redis, -1 if not a pod */
-    char host[OBS_HOST_MAX];     /* the pod's own host name when peer >= 0 */
+    int peer;                /* index in observations.redis, -1 if not a pod */
+    char host[OBS_HOST_MAX]; /* the pod's own host name when peer >= 0 */
     int port;
     int count;
 };
@@ -29,10 +29,10 @@ struct vote_group {
 int dec_group_len(const struct vote_group *g);
 
 struct tally {
-    int n_votes;                 /* sentinels that named some master */
+    int n_votes; /* sentinels that named some master */
     int n_groups;
     struct vote_group groups[OBS_MAX_PEERS];
-    int best;                    /* group with most votes (first on ties), -1 if none */
+    int best; /* group with most votes (first on ties), -1 if none */
 };
 
 /* Counts clamped to [0, OBS_MAX_PEERS]: a corrupt count must not read past
@@ -60,12 +60,11 @@ int dec_ord_key(int ordinal);
  * ignore, -1 for none): data holders first, then most connected replicas,
  * highest offset, lowest ordinal, lowest index. -1 if no peer claims
  * master. *n_claims counts the claimants, names lists them. */
-int dec_pick_master(const struct observations *o, int skip, int *n_claims,
-                    struct dec_list *names);
+int dec_pick_master(const struct observations *o, int skip, int *n_claims, struct dec_list *names);
 
 /* Split-brain warning for answered masters other than skip_a/skip_b. */
-void dec_warn_other_masters(const struct observations *o, struct decision *d,
-                            int skip_a, int skip_b, const char *context);
+void dec_warn_other_masters(const struct observations *o, struct decision *d, int skip_a,
+                            int skip_b, const char *context);
 
 /* Context reasons after the decisive one: outcome counts per role and the
  * peers that did not answer. majority_note: "majority 2". */

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     text[size] = '\0';
 
     struct redis_obs r;
-    memset(&r, 0xA5, sizeof r);   /* every answer field must be reset */
+    memset(&r, 0xA5, sizeof r); /* every answer field must be reset */
     int rc = info_parse_replication(text, &r);
     if (rc != 0 && rc != -1) abort();
     if (r.role != ROLE_UNKNOWN && r.role != ROLE_MASTER && r.role != ROLE_REPLICA) abort();

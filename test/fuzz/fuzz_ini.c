@@ -13,7 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct settings A, B;
 
-struct dump { char *buf; size_t len, cap; };
+struct dump {
+    char *buf;
+    size_t len, cap;
+};
 
 static void collect(void *ctx, const char *text) {
     struct dump *d = ctx;

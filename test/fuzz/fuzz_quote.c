@@ -47,7 +47,7 @@ static void resplit(const char *line) {
     char *joined = malloc(cap), *w = joined;
     if (!joined) abort();
     for (int i = 0; i < n; i++) {
-        if (memchr(args[i], '\0', lens[i])) continue;  /* "\x00" splits but cannot be quoted */
+        if (memchr(args[i], '\0', lens[i])) continue; /* "\x00" splits but cannot be quoted */
         int q = conf_quote(args[i], lens[i], w, cap - (size_t)(w - joined));
         if (q < 0) abort();
         w += q;

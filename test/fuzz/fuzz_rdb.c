@@ -32,8 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(&full, size);
     inspect(data, size / 2, &half);
     check(&half, size / 2);
-    if (half.valid && (full.valid != half.valid || full.has_keys != half.has_keys || full.end != half.end ||
-                       full.offset != half.offset || strcmp(full.replid, half.replid) != 0))
+    if (half.valid &&
+        (full.valid != half.valid || full.has_keys != half.has_keys || full.end != half.end ||
+         full.offset != half.offset || strcmp(full.replid, half.replid) != 0))
         abort();
     return 0;
 }

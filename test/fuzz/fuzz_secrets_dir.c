@@ -67,7 +67,10 @@ static int parse(const uint8_t *data, size_t size, struct entry *ents) {
 static void write_entry(const struct entry *e) {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, e->name);
-    if (strcmp(e->name, "..data") == 0) { mkdir(p, 0700); return; }  /* Secret mounts' timestamped dir */
+    if (strcmp(e->name, "..data") == 0) {
+        mkdir(p, 0700);
+        return;
+    } /* Secret mounts' timestamped dir */
     int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) return;
     if (e->len && write(fd, e->content, e->len) != (ssize_t)e->len) abort();
@@ -78,7 +81,7 @@ static void write_entry(const struct entry *e) {
 static void check_value(const struct secrets *s, const struct entry *e) {
     size_t len = 0;
     const char *v = secrets_get(s, e->name, &len);
-    if (!v) return;  /* skipped (dot-file) or only an error when used */
+    if (!v) return; /* skipped (dot-file) or only an error when used */
     if (strlen(v) != len || len > e->len || memcmp(v, e->content, len) != 0) abort();
     size_t cut = e->len - len;
     if (cut > 2) abort();
@@ -103,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     for (int i = 0; i < n; i++) {
-        int overwritten = 0;  /* a later entry with the same name wrote the file last */
+        int overwritten = 0; /* a later entry with the same name wrote the file last */
         for (int j = i + 1; j < n; j++) overwritten |= strcmp(ents[i].name, ents[j].name) == 0;
         if (!overwritten) check_value(s, &ents[i]);
     }

@@ -17,9 +17,8 @@ static struct tmpl_ctx *context(void) {
     if (c) return c;
     c = tmpl_ctx_new();
     if (!c) abort();
-    int rc = tmpl_set(c, "name", "redis") | tmpl_set(c, "port", "6379") |
-             tmpl_set(c, "empty", "") | tmpl_set(c, "x", "\"quoted \\x00\"") |
-             tmpl_set_list(c, "none");
+    int rc = tmpl_set(c, "name", "redis") | tmpl_set(c, "port", "6379") | tmpl_set(c, "empty", "") |
+             tmpl_set(c, "x", "\"quoted \\x00\"") | tmpl_set_list(c, "none");
     for (int i = 0; i < 2; i++) {
         struct tmpl_ctx *u = tmpl_add_item(c, "users");
         if (!u) abort();

@@ -33,23 +33,27 @@ struct opts {
     const char *user, *pass;
 };
 
-static redisContext *connect_auth(const char *host, int port, const struct opts *o)
-{
+static redisContext *connect_auth(const char *host, int port, const struct opts *o) {
     struct timeval tv = {0, 500 * 1000};
     redisContext *c = redisConnectWithTimeout(host, port, tv);
-    if (!c || c->err) { if (c) redisFree(c); return NULL; }
+    if (!c || c->err) {
+        if (c) redisFree(c);
+        return NULL;
+    }
     struct timeval rt = {2, 0};
     redisSetTimeout(c, rt);
     redisReply *r = redisCommand(c, "AUTH %s %s", o->user, o->pass);
     int ok = r && r->type == REDIS_REPLY_STATUS;
     if (r) freeReplyObject(r);
-    if (!ok) { redisFree(c); return NULL; }
+    if (!ok) {
+        redisFree(c);
+        return NULL;
+    }
     return c;
 }
 
 /* The master the first answering sentinel names; 0 on success. */
-static int find_master(const struct opts *o, char *host, size_t hlen, int *port)
-{
+static int find_master(const struct opts *o, char *host, size_t hlen, int *port) {
     char list[4096];
     snprintf(list, sizeof list, "%s", o->sentinels);
     for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -71,8 +75,7 @@ static int find_master(const struct opts *o, char *host, size_t hlen, int *port)
     return -1;
 }
 
-static redisContext *connect_master(const struct opts *o)
-{
+static redisContext *connect_master(const struct opts *o) {
     char host[256];
     int port;
     if (find_master(o, host, sizeof host, &port) != 0) return NULL;
@@ -81,15 +84,21 @@ static redisContext *connect_master(const struct opts *o)
 
 static int stop_requested(const struct opts *o) { return access(o->stop, F_OK) == 0; }
 
-static int run_write(const struct opts *o)
-{
+static int run_write(const struct opts *o) {
     FILE *acked = fopen(o->acked, "w");
-    if (!acked) { perror(o->acked); return 2; }
+    if (!acked) {
+        perror(o->acked);
+        return 2;
+    }
     long long issued = 0, n_acked = 0, errors = 0;
     double last_ack = mono_ms(), max_gap = 0;
     redisContext *c = NULL;
     while (!stop_requested(o)) {
-        if (!c && !(c = connect_master(o))) { errors++; sleep_ms(20); continue; }
+        if (!c && !(c = connect_master(o))) {
+            errors++;
+            sleep_ms(20);
+            continue;
+        }
         long long n = ++issued;
         redisReply *r = redisCommand(c, "SET %s:%lld %lld", o->prefix, n, n);
         int ok = r && r->type == REDIS_REPLY_STATUS;
@@ -107,7 +116,7 @@ static int run_write(const struct opts *o)
             }
             if (r) freeReplyObject(r);
         }
-        if (!ok) {   /* READONLY, NOREPLICAS, a closed connection: find the master again */
+        if (!ok) { /* READONLY, NOREPLICAS, a closed connection: find the master again */
             errors++;
             redisFree(c);
             c = NULL;
@@ -116,21 +125,32 @@ static int run_write(const struct opts *o)
     }
     if (c) redisFree(c);
     fclose(acked);
-    printf("issued=%lld acked=%lld max_gap_ms=%.0f errors=%lld\n", issued, n_acked, max_gap, errors);
+    printf("issued=%lld acked=%lld max_gap_ms=%.0f errors=%lld\n", issued, n_acked, max_gap,
+           errors);
     return 0;
 }
 
-static int run_verify(const struct opts *o)
-{
+static int run_verify(const struct opts *o) {
     FILE *acked = fopen(o->acked, "r");
-    if (!acked) { perror(o->acked); return 2; }
+    if (!acked) {
+        perror(o->acked);
+        return 2;
+    }
     redisContext *c = NULL;
     for (int i = 0; i < 50 && !(c = connect_master(o)); i++) sleep_ms(100);
-    if (!c) { fprintf(stderr, "ri-writer: no master to verify against\n"); fclose(acked); return 2; }
+    if (!c) {
+        fprintf(stderr, "ri-writer: no master to verify against\n");
+        fclose(acked);
+        return 2;
+    }
     long long n, verified = 0, lost = 0;
     while (fscanf(acked, "%lld", &n) == 1) {
         redisReply *r = redisCommand(c, "GET %s:%lld", o->prefix, n);
-        if (!r) { fprintf(stderr, "ri-writer: connection lost while verifying\n"); lost = -1; break; }
+        if (!r) {
+            fprintf(stderr, "ri-writer: connection lost while verifying\n");
+            lost = -1;
+            break;
+        }
         if (r->type == REDIS_REPLY_STRING && atoll(r->str) == n) verified++;
         else {
             if (lost < 5) fprintf(stderr, "ri-writer: lost %s:%lld\n", o->prefix, n);
@@ -144,10 +164,12 @@ static int run_verify(const struct opts *o)
     return lost == 0 ? 0 : 1;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     struct opts o = {.wait_ms = 1000};
-    if (argc < 2) { fprintf(stderr, "usage: ri-writer write|verify OPTIONS\n"); return 64; }
+    if (argc < 2) {
+        fprintf(stderr, "usage: ri-writer write|verify OPTIONS\n");
+        return 64;
+    }
     const char *mode = argv[1];
     int c;
     optind = 2;
