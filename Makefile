@@ -199,7 +199,7 @@ k8s:
 	@test/k8s/run.sh
 	@test/k8s/test_kubelet.sh
 
-test: all unit fuzz-regress san integration e2e e2e-static matrix docker k8s
+test: all unit fuzz-regress san integration e2e e2e-static matrix docker k8s bench-smoke
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread
@@ -222,6 +222,16 @@ fuzz-regress: $(FUZZ_BIN)
 
 bench: $(BINS) $(TOOLS)
 	@out=bench/results/$$(date +%Y%m%d-%H%M%S); BENCH_OUT=$$out bench/run.sh && BENCH_OUT=$$out bench/lifecycle.sh
+
+# The benchmark, once per row: it must complete and its output verify
+# (bench_verify, lc_verify). Part of make test, so it cannot rot; the
+# figures of docs/performance.md come from a full `make bench`.
+bench-smoke: $(BINS) $(TOOLS)
+	@out=$$(mktemp -d /tmp/ri-bench-smoke.XXXXXX); \
+	  BENCH_OUT=$$out BENCH_RUNS=1 bench/run.sh >$$out/run.log 2>&1 && \
+	  BENCH_OUT=$$out BENCH_CHECK_RUNS=1 BENCH_PRESTOP_RUNS=1 bench/lifecycle.sh >$$out/lifecycle.log 2>&1 && \
+	  { grep -h 'verify:' $$out/run.log $$out/lifecycle.log; rm -rf $$out; } || \
+	  { tail -30 $$out/run.log $$out/lifecycle.log 2>/dev/null; echo "bench-smoke FAILED (logs in $$out)"; exit 1; }
 
 # Only the lifecycle part (check latency, prestop switchover).
 bench-lifecycle: $(BINS) $(TOOLS)

@@ -56,7 +56,7 @@ bench_check() {
     local codes
     codes=$(jq -r '.results[0].exit_codes | group_by(.) | map("\(.[0])x\(length)") | join(",")' "$json")
     printf 'check\t%s\t%s\t%s\n' "$label" "$(lc_stats "$json" 0)" "$codes" >>"$OUT/lifecycle.tsv"
-    log "check $label: $(lc_stats "$json" 0) (median p99 min max ms), exit codes $codes"
+    bench_log "check $label: $(lc_stats "$json" 0) (median p99 min max ms), exit codes $codes"
 }
 
 # One planned switchover under the writer: gap, prestop time, lost.
@@ -73,7 +73,7 @@ bench_switchover() {
     writer_verify "sw$k"
     printf 'switchover\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$m" "$WRITER_GAP_MS" "$took" "$WRITER_ACKED" 0 \
         >>"$OUT/lifecycle.tsv"
-    log "switchover $k from $m: gap $WRITER_GAP_MS ms, prestop $took ms, acked $WRITER_ACKED, lost 0"
+    bench_log "switchover $k from $m: gap $WRITER_GAP_MS ms, prestop $took ms, acked $WRITER_ACKED, lost 0"
     wait_healthy 60 || die "not healthy after switchover $k: $E2E_WHY"
 }
 
@@ -100,6 +100,31 @@ lc_report() {
         mp=$(awk -F'\t' '$1 == "switchover" {print $5}' "$f" | sort -n | lc_median)
         printf '\nMedian of %s: longest write gap %s ms, prestop %s ms.\n' "$n" "$mg" "$mp"
     } | tee "$OUT/lifecycle.md"
+}
+
+# lc_verify: lifecycle.tsv holds the seven check rows with numbers and the
+# exit codes each must have (every run passes, but with two of three
+# sentinels dead, where the bound is reached: 75), and PRESTOP_RUNS
+# switchovers that lost nothing.
+lc_verify() {
+    local f=$OUT/lifecycle.tsv bad=0 label want
+    for label in replica-readiness master-readiness sentinel-readiness master-liveness \
+        master-readiness-dead-sentinel replica-readiness-dead-sentinel master-readiness-two-dead-sentinels; do
+        want=0
+        [[ $label == master-readiness-two-dead-sentinels ]] && want=75
+        awk -F'\t' -v l="$label" -v w="$want" '
+            function num(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
+            $1 == "check" && $2 == l { seen = 1; if (!(num($3) && num($4) && num($5) && num($6))) bad = "not a number"
+                                        else if ($7 !~ "^" w "x[0-9]+$") bad = "exit codes " $7 }
+            END { if (!seen) bad = "missing"; if (bad) { print bad; exit 1 } }' "$f" >"$OUT/verify.err" ||
+            { bench_log "verify: check $label: $(cat "$OUT/verify.err")"; bad=$((bad + 1)); }
+    done
+    awk -F'\t' -v runs="$PRESTOP_RUNS" '
+        $1 == "switchover" { n++; if (!($4 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ && $6 ~ /^[0-9]+$/ && $7 == 0)) bad = $0 }
+        END { if (n != runs) bad = n " switchovers, want " runs; if (bad) { print bad; exit 1 } }' "$f" >"$OUT/verify.err" ||
+        { bench_log "verify: switchover: $(cat "$OUT/verify.err")"; bad=$((bad + 1)); }
+    ((bad == 0)) || die "lifecycle output does not verify ($bad problem(s)); see $OUT"
+    bench_log "verify: $f complete (7 checks, $PRESTOP_RUNS switchover(s), 0 lost)"
 }
 
 lc_main() {
@@ -139,6 +164,7 @@ lc_main() {
     for ((k = 1; k <= PRESTOP_RUNS; k++)); do bench_switchover "$k"; done
     teardown
     lc_report
+    lc_verify
 }
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then lc_main "$@"; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh: decision time of `redis-init discover` beside a bash +
-# redis-cli implementation of seed 000's algorithm (bench/baseline/), on the
+# redis-cli implementation of the bash boot script's algorithm (bench/baseline/), on the
 # same local cluster in the same run; plus binary sizes and peak RSS.
 # `make bench` runs it (root: network namespaces). Results: docs/performance.md.
 #
@@ -55,7 +55,7 @@ export E2E_PLAIN_SECRETS=1 E2E_PROBE_TIMEOUT=$PROBE_MS E2E_SENTINEL_N=3 E2E_DOWN
 # shellcheck source=test/e2e/lib.sh
 source "$REPO_DIR/test/e2e/lib.sh"
 
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+bench_log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # ---------------------------------------------------------------- checks
 
@@ -122,24 +122,14 @@ binary_info() {
 
 # ---------------------------------------------------------------- cluster
 
-# render_pod NAME BIN ARGS...: `BIN render` as the pod's init container would
-# run it, with the given role override.
-render_pod() {
-    local name=$1 bin=$2; shift 2
-    local -a flags envv
-    mapfile -t flags < <(ri_flags "$name")
-    mapfile -t envv < <(pod_env "$name")
-    pod_exec "$name" env -i "${envv[@]}" "$(ri_bin "$bin")" render "${flags[@]}" "$@" \
-        >>"$(e2e_pod_dir "$name")/log" 2>&1 ||
-        die "$bin render $* failed for $name: $(tail -n 3 "$(e2e_pod_dir "$name")/log")"
-}
-
 # BENCH_WHY: the last reason bench_healthy failed.
 BENCH_WHY=
 bwhy() { BENCH_WHY=$*; return 1; }
 
-# bench_healthy N: server-0 is master with its N-2 replicas online, every
-# sentinel names it, sees the 2 others and the N-2 replicas.
+# bench_healthy N: server-0 is master with its N-2 replicas online; every
+# sentinel names it, sees the 2 others, and knows the N-1 replicas that
+# sentinel-init configures (known-replica lines name every member, the
+# booting pod included: it is known, and down).
 bench_healthy() {
     local n=$1 m mf v s i
     m=$(redis_pod 0)
@@ -155,21 +145,23 @@ bench_healthy() {
         v=$(sentinel_master_field "$s" num-other-sentinels)
         [[ $v == 2 ]] || bwhy "$s: num-other-sentinels '$v', want 2" || return 1
         v=$(sentinel_master_field "$s" num-slaves)
-        [[ $v == $((n - 2)) ]] || bwhy "$s: num-slaves '$v', want $((n - 2))" || return 1
+        [[ $v == $((n - 1)) ]] || bwhy "$s: num-slaves '$v', want $((n - 1))" || return 1
     done
     BENCH_WHY=
 }
 
-# cluster_up N: the pods, the confs, the processes; returns when healthy.
-cluster_up() {
+# bench_cluster N: the e2e harness's pods (test/e2e/lib.sh), configured with
+# role overrides rather than discovery, and every process but the booting
+# pod's started; returns when bench_healthy.
+bench_cluster() {
     local n=$1 i m mf name
     for ((i = 0; i < n; i++)); do pod_create "$(redis_pod "$i")"; done
     for ((i = 0; i < 3; i++)); do pod_create "$(sentinel_pod "$i")"; done
     m=$(redis_pod 0)
     mf=$(pod_fqdn "$m")
-    render_pod "$m" redis-init --master
-    for ((i = 1; i < n - 1; i++)); do render_pod "$(redis_pod "$i")" redis-init --replica-of "$mf"; done
-    for ((i = 0; i < 3; i++)); do render_pod "$(sentinel_pod "$i")" sentinel-init --monitor "$mf"; done
+    pod_render "$m" redis-init --master
+    for ((i = 1; i < n - 1; i++)); do pod_render "$(redis_pod "$i")" redis-init --replica-of "$mf"; done
+    for ((i = 0; i < 3; i++)); do pod_render "$(sentinel_pod "$i")" sentinel-init --monitor "$mf"; done
     for ((i = 0; i < n - 1; i++)); do
         name=$(redis_pod "$i")
         pod_spawn "$name" redis-server "$(e2e_pod_dir "$name")/conf/redis.conf"
@@ -179,12 +171,9 @@ cluster_up() {
         name=$(sentinel_pod "$i")
         pod_spawn "$name" redis-sentinel "$(e2e_pod_dir "$name")/conf/sentinel.conf"
     done
-    local end=$((SECONDS + 120))
-    until bench_healthy "$n"; do
-        ((SECONDS < end)) || die "cluster of $n not healthy after 120 s: $BENCH_WHY"
-        sleep 0.5
-    done
-    log "cluster N=$n healthy (master $mf)"
+    wait_until 120 "cluster of $n healthy" bench_healthy "$n" ||
+        die "cluster of $n not healthy after 120 s: $BENCH_WHY"
+    bench_log "cluster N=$n healthy (master $mf)"
 }
 
 # ---------------------------------------------------------------- cutting peers off
@@ -258,7 +247,7 @@ exit_codes() {
 }
 
 # run_scenario N SCENARIO: cut its peers off, check, measure, restore.
-# Tools: redis-init, the baseline (secrets from seed 000's config.json with
+# Tools: redis-init, the baseline (secrets from the bash scripts' config.json with
 # jq) and, when healthy (where jq's start-up is a large part of the total),
 # the baseline reading a secrets directory instead (baseline-nojq).
 run_scenario() {
@@ -297,14 +286,14 @@ run_scenario() {
             decs[i]=$(head -n 1 "$dir/${names[i]}.out")
         fi
         decs[i]="${decs[i]} (exit $rc)"
-        log "N=$n $scen: ${names[i]}: ${decs[i]}$( ((i == 0)) && echo "; peers: $o_out; its own elapsed_ms $o_int")"
+        bench_log "N=$n $scen: ${names[i]}: ${decs[i]}$( ((i == 0)) && echo "; peers: $o_out; its own elapsed_ms $o_int")"
         rc=0
         # shellcheck disable=SC2086
         in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/${names[i]}.rss" ${cmds[i]} >/dev/null 2>&1 || true
         rss[i]=$(tail -n 1 "$dir/${names[i]}.rss" 2>/dev/null) || rss[i]="?"
     done
 
-    log "N=$n $scen: hyperfine, $RUNS runs each"
+    bench_log "N=$n $scen: hyperfine, $RUNS runs each"
     local -a hf=()
     for i in "${!names[@]}"; do hf+=(-n "${names[i]}" "${cmds[i]}"); done
     # In the background, so that a TERM or INT trap runs at once instead of
@@ -347,16 +336,13 @@ bench_size() {
     unset E2E_RUN_DIR E2E_RUN_ID
     cluster_create
     secrets_dir
-    log "N=$n: run $E2E_RUN_ID in $E2E_RUN_DIR"
-    cluster_up "$n"
+    bench_log "N=$n: run $E2E_RUN_ID in $E2E_RUN_DIR"
+    bench_cluster "$n"
     for scen in $SCENARIOS; do
         run_scenario "$n" "$scen"
         # A peer that was cut off must be back in the cluster before the next scenario.
-        local end=$((SECONDS + 90))
-        until bench_healthy "$n"; do
-            ((SECONDS < end)) || die "cluster of $n not healthy again after $scen: $BENCH_WHY"
-            sleep 0.5
-        done
+        wait_until 90 "cluster of $n healthy after $scen" bench_healthy "$n" ||
+            die "cluster of $n not healthy again after $scen: $BENCH_WHY"
     done
     teardown
 }
@@ -403,17 +389,56 @@ print_report() {
     } | tee "$OUT/table.md"
 }
 
+# bench_verify: summary.tsv holds every row the run promised, each with
+# numbers where numbers belong; redis-init exited 0 every time and followed
+# server-0: by S5 where a sentinel majority answers, by P1 where two of the
+# three sentinels are cut off. `make bench-smoke` (part of
+# `make test`) relies on it to fail when the output stops parsing.
+bench_verify() {
+    local f=$OUT/summary.tsv n scen tool want=0 row bad=0
+    for n in $SIZES; do
+        for scen in $SCENARIOS; do
+            for tool in redis-init baseline $([[ $scen == healthy ]] && echo baseline-nojq); do
+                want=$((want + 1))
+                row=$(awk -F'\t' -v n="$n" -v s="$scen" -v t="$tool" '$1 == n && $2 == s && $3 == t' "$f")
+                if [[ -z $row ]]; then
+                    bench_log "verify: no row for N=$n $scen $tool"
+                    bad=$((bad + 1))
+                    continue
+                fi
+                local rule=S5
+                [[ $scen == down-s0s1 ]] && rule=P1
+                awk -F'\t' -v runs="$RUNS" -v rule="$rule" '
+                    function num(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
+                    !(num($4) && num($5) && num($6) && num($7) && num($8) && num($10)) { print "not a number"; exit 1 }
+                    $3 == "redis-init" && $9 != "0x" runs { print "exit codes " $9; exit 1 }
+                    $3 == "redis-init" && $11 !~ "^follow redis-cluster-server-0\\..* \\(" rule "\\) \\(exit 0\\)$" { print "decision " $11 ", want " rule; exit 1 }
+                ' <<<"$row" >"$OUT/verify.err" || {
+                    bench_log "verify: N=$n $scen $tool: $(cat "$OUT/verify.err")"
+                    bad=$((bad + 1))
+                }
+            done
+        done
+    done
+    local have
+    have=$(wc -l <"$f")
+    ((have == want)) || { bench_log "verify: $have rows, want $want"; bad=$((bad + 1)); }
+    ((bad == 0)) || die "bench output does not verify ($bad problem(s)); see $OUT"
+    bench_log "verify: $want rows of $f, all complete"
+}
+
 main() {
     bench_need
     mkdir -p "$OUT"
     : >"$OUT/summary.tsv"
     machine_info
     binary_info
-    log "results in $OUT"
+    bench_log "results in $OUT"
     local n
     for n in $SIZES; do bench_size "$n"; done
     printf 'loadavg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.tsv"
     print_report
+    bench_verify
 }
 
 # Sourcing (for experiments) defines the functions without running.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# redis-boot.sh: the role decision of seed 000's redis-server boot script,
+# redis-boot.sh: the role decision of the bash redis-server boot script that
+# redis-init replaces (the design of docs/decision.md's "Why"),
 # written the way such bash + redis-cli init scripts are written, as the
 # baseline of the discovery benchmark (bench/run.sh). Not production code.
 #
-# Seed 000's algorithm, sequential:
+# That script's algorithm, sequential:
 #   1. ask each sentinel in turn `SENTINEL get-master-addr-by-name`; the first
 #      one that names a master wins;
 #   2. else ask each other redis pod in turn `INFO replication`; the first
@@ -20,7 +21,7 @@
 #
 # Environment (as the init container would get it):
 #   POD_NAME          e.g. redis-cluster-server-2 (ordinal = -N suffix)
-#   SECRETS_FILE      seed 000's config.json ({"data": {...}}), read with jq
+#   SECRETS_FILE      the scripts' config.json ({"data": {...}}), read with jq
 #   NAMESPACE DOMAIN REDIS_SVC SENTINEL_SVC REDIS_N SENTINEL_N
 #   REDIS_PORT SENTINEL_PORT MASTER_NAME PROBE_TIMEOUT_MS
 # Passwords reach redis-cli through REDISCLI_AUTH, never argv.

@@ -29,7 +29,6 @@ DOCKERD_BIN=${DOCKERD_BIN:-/usr/sbin/dockerd}
 DK_TIMEOUT=${DK_TIMEOUT:-300}                 # s, any one docker command
 
 dk_log() { printf '[docker %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-dk_die() { printf '[docker] FATAL: %s\n' "$*" >&2; exit 1; }
 
 # dk ARGS...: the docker CLI against the private engine, bounded in time.
 dk() {
@@ -39,27 +38,25 @@ dk() {
 
 # ---------------------------------------------------------------- results
 
-# "  ok"/"  FAIL" lines, and "docker: N passed, M failed" from finish.
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); printf '  ok    %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf '  FAIL  %s\n' "$*"; }
-check() {  # check DESCRIPTION CMD...
-    local what=$1; shift
-    if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi
-}
-finish() {
-    echo "docker: $PASS passed, $FAIL failed"
-    ((FAIL == 0))
-}
-wait_for() {  # wait_for SECONDS CMD...
-    local end=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do ((SECONDS < end)) || return 1; sleep 0.5; done
+# ok, fail, check, summary, wait_for, die: test/lib/assert.sh ("docker: N
+# passed, M failed" from `summary docker`).
+TEST_TAG=docker
+# shellcheck source=../lib/assert.sh
+. "$DK_LIB_DIR/../lib/assert.sh"
+
+# dk_cli CONTAINER PORT USER PASSWORD ARGS...: redis-cli inside a container,
+# raw output without CRs; the password travels in the environment (the
+# docker CLI passes the name only). A failure is in the output.
+dk_cli() {
+    local cn=$1 port=$2 user=$3
+    REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$cn" timeout 10 redis-cli --no-auth-warning --raw \
+        -p "$port" --user "$user" "${@:5}" 2>&1 | tr -d '\r' || true
 }
 
 # ---------------------------------------------------------------- engine
 
 dk_engine_start() {
-    [[ -x $DOCKERD_BIN && -x $DOCKER_BIN ]] || dk_die "dockerd/docker not found (Debian package docker.io)"
+    [[ -x $DOCKERD_BIN && -x $DOCKER_BIN ]] || die "dockerd/docker not found (Debian package docker.io)"
     # Short path: the exec root holds unix sockets (108-byte limit).
     DK_RUN=$(mktemp -d /tmp/ri-dk.XXXXXX)
     mkdir -p "$DK_RUN/cli"
@@ -77,7 +74,7 @@ dk_engine_start() {
     until dk version >/dev/null 2>&1; do
         if ! kill -0 "$DK_DOCKERD_PID" 2>/dev/null || ((SECONDS >= end)); then
             tail -20 "$DK_RUN/dockerd.log" >&2
-            dk_die "dockerd did not come up (log above)"
+            die "dockerd did not come up (log above)"
         fi
         sleep 0.2
     done
@@ -146,11 +143,11 @@ dk_base_image() {
     for s in "${sources[@]}"; do
         [[ -s $s && $(basename "$s") != redis-init-deb-src.* ]] && srcs+=("$s")
     done
-    ((${#srcs[@]})) || dk_die "no apt sources on this machine"
+    ((${#srcs[@]})) || die "no apt sources on this machine"
     # A suite the machine's sources do not name (trixie on bookworm): the
     # same mirror, that suite (docs/servers.md).
     if ! grep -qE "^[^#]*[[:space:]]$suite([[:space:]]|$)" "${srcs[@]}"; then
-        mirror=$(dk_debian_mirror) || dk_die "no Debian mirror in the apt sources for $suite"
+        mirror=$(dk_debian_mirror) || die "no Debian mirror in the apt sources for $suite"
         mkdir -p "$DK_RUN/apt"
         echo "deb $mirror $suite main" >"$DK_RUN/apt/$suite.list"
         srcs=("$DK_RUN/apt/$suite.list")
@@ -165,12 +162,12 @@ dk_base_image() {
         # The sources go in as files (one per argument), never from stdin.
         timeout -k 10 900 mmdebstrap --quiet --variant=minbase --format=tar "${inc[@]}" \
             "$suite" "$tar.tmp" "${srcs[@]}" </dev/null ||
-            { rm -f "$tar.tmp"; dk_die "mmdebstrap failed for $name"; }
+            { rm -f "$tar.tmp"; die "mmdebstrap failed for $name"; }
         mv "$tar.tmp" "$tar"
     fi
     local c ch=()
     for c in "${changes[@]}"; do ch+=(--change "$c"); done
-    dk import "${ch[@]}" "$tar" "$name" >/dev/null || dk_die "docker import $tar as $name failed"
+    dk import "${ch[@]}" "$tar" "$name" >/dev/null || die "docker import $tar as $name failed"
     dk_log "image $name from $(basename "$tar") ($(du -m "$tar" | cut -f1) MB)"
 }
 
@@ -192,7 +189,7 @@ dk_stand_in() {
         return 0
     ctx=$(mktemp -d "$DK_RUN/ctx.XXXXXX")
     printf 'FROM %s\n%s\nLABEL %s="%s"\n' "$base" "$lines" "$DK_STAND_IN_LABEL" "$name" >"$ctx/Dockerfile"
-    dk build -q --network none -t "$name" "$ctx" >/dev/null || dk_die "building the stand-in $name failed"
+    dk build -q --network none -t "$name" "$ctx" >/dev/null || die "building the stand-in $name failed"
     rm -rf "$ctx"
     dk_log "stand-in $name (FROM $base)"
 }
@@ -258,7 +255,7 @@ dk_build_image() {
 # dkc ARGS...: Debian's docker-compose (1.29) against the private engine,
 # bounded in time; COMPOSE_* variables come from the caller.
 dkc() {
-    command -v docker-compose >/dev/null 2>&1 || dk_die "docker-compose is missing (Debian package docker-compose)"
+    command -v docker-compose >/dev/null 2>&1 || die "docker-compose is missing (Debian package docker-compose)"
     DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" \
         timeout -k 10 "$DK_TIMEOUT" docker-compose "$@"
 }
@@ -268,5 +265,5 @@ dkc() {
 # engine's embedded DNS by name and --network-alias.
 dk_network() {
     dk network create --internal --driver bridge --subnet "$2" "$1" >/dev/null ||
-        dk_die "docker network create $1 failed"
+        die "docker network create $1 failed"
 }

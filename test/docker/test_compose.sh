@@ -37,7 +37,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; 
 
 dk_engine_start
 dk_stack_images
-dk_build_image "$IMAGE" || dk_die "docker build of ./Dockerfile failed"
+dk_build_image "$IMAGE" || die "docker build of ./Dockerfile failed"
 
 # ---------------------------------------------------------------- project
 # The project directory holds what a user puts next to the compose file:
@@ -99,7 +99,7 @@ dk_test_cleanup() {
 # ---------------------------------------------------------------- 1. up
 t_up=$(date +%s.%N)
 if compose up -d >"$DK_RUN/up.log" 2>&1; then ok "docker-compose up -d"; else
-    fail "docker-compose up -d"; tail -30 "$DK_RUN/up.log"; finish; fi
+    fail "docker-compose up -d"; tail -30 "$DK_RUN/up.log"; summary docker; fi
 seed_rc=$(dk inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$(c seed)")
 check "seed: installed the binaries and exited 0 ($seed_rc)" test "$seed_rc" = "exited 0"
 REDIS=(redis-0 redis-1 redis-2) SENTINELS=(sentinel-0 sentinel-1 sentinel-2)
@@ -112,15 +112,8 @@ else
 fi
 
 # ---------------------------------------------------------------- 2. roles
-# rcli CONTAINER PORT USER PASSWORD ARGS...: redis-cli inside a container;
-# the password travels in the environment (the docker CLI passes the name).
-rcli() {
-    local cn=$1 port=$2 user=$3
-    REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$cn" timeout 10 redis-cli --no-auth-warning --raw -p "$port" \
-        --user "$user" "${@:5}" 2>&1 | tr -d '\r' || true   # a failure is in the output
-}
-admin() { rcli "$(c "$1")" 6379 admin "$PW_ADMIN" "${@:2}"; }
-sadmin() { rcli "$(c "$1")" 26379 admin "$PW_ADMIN" "${@:2}"; }
+admin() { dk_cli "$(c "$1")" 6379 admin "$PW_ADMIN" "${@:2}"; }
+sadmin() { dk_cli "$(c "$1")" 26379 admin "$PW_ADMIN" "${@:2}"; }
 field() { sed -n "s/^$1://p"; }
 role() { admin "$1" INFO replication | field role; }
 master() {  # the one member that answers role:master (none or several: fail)
@@ -154,7 +147,7 @@ check "sentinel-0 sees 2 other sentinels and 2 replicas" test \
 net=${proj}_redis-init
 dk run -d --name "$proj-client" --network "$net" --dns "$subnet.53" --read-only --user 999:0 --cap-drop ALL \
     --entrypoint sleep redis:7.0 infinity >/dev/null
-svc() { rcli "$proj-client" 6379 api_service "$PW_SERVICE" -h router "$@"; }
+svc() { dk_cli "$proj-client" 6379 api_service "$PW_SERVICE" -h router "$@"; }
 run_id() { admin "$1" INFO server | field run_id; }
 routed() { [[ $(svc INFO server | field run_id) == "$(run_id "$1")" ]]; }
 check "the router reaches the master $M0 (run_id)" wait_for 20 routed "$M0"
@@ -261,7 +254,7 @@ check "its connection points at the router as the user redisinsight" \
     jq -e '.[0] | .host == "router" and .port == 6379 and .username == "redisinsight"' "$pdir/secrets/redisinsight.json"
 check "no password in the rendered insight configuration" test -z "$(leaks "$(ins config 2>&1)")"
 # The user itself, live through the router.
-insight() { rcli "$proj-client" 6379 redisinsight "$PW_INSIGHT" -h router "$@"; }
+insight() { dk_cli "$proj-client" 6379 redisinsight "$PW_INSIGHT" -h router "$@"; }
 if [[ -n $M1 ]]; then
     svc HSET h f v >/dev/null
     for cmd in "PING" "INFO keyspace" "DBSIZE" "SCAN 0" "TYPE h" "TTL h" "MEMORY USAGE h" "HGETALL h" \
@@ -295,4 +288,4 @@ check "docker-compose.valkey.yml changes only the members' image (valkey/valkey:
     python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" "$pdir/config-base.yml" "$pdir/config-valkey.yml"
 
 echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), total $((SECONDS - t_start)) s"
-finish
+summary docker

@@ -30,7 +30,7 @@ if dk_build_image "$IMAGE" "$SOURCE"; then
     ok "docker build of ./Dockerfile ($((SECONDS - t0)) s)"
 else
     fail "docker build of ./Dockerfile"
-    finish
+    summary docker
 fi
 
 # ---------------------------------------------------------------- 2. contents
@@ -145,14 +145,7 @@ pod redis-cluster-sentinel-0 redis-cluster-sentinel conf-sentinel "" \
 pod redis-cluster-server-0 redis-cluster-server conf-redis data-redis \
     --entrypoint /redis-init/redis-init redis:7.0 run -d /data
 
-# rcli CONTAINER PORT USER PASSWORD ARGS...: redis-cli inside the container;
-# the password travels in the environment (the docker CLI passes the name).
-rcli() {
-    local c=$1 port=$2 user=$3
-    REDISCLI_AUTH=$4 dk exec -e REDISCLI_AUTH "$c" redis-cli --no-auth-warning --raw -p "$port" \
-        --user "$user" "${@:5}" 2>&1
-}
-serves() { [[ $(rcli redis-cluster-server-0 6379 api_service "$pw_service" PING) == PONG ]]; }
+serves() { [[ $(dk_cli redis-cluster-server-0 6379 api_service "$pw_service" PING) == PONG ]]; }
 if wait_for 60 serves; then
     ok "redis-0 runs the seeded redis-init run and serves (PING as api_service)"
 else
@@ -160,18 +153,18 @@ else
     dk logs redis-cluster-server-0 2>&1 | tail -20
     dk logs redis-cluster-sentinel-0 2>&1 | tail -10
 fi
-check "SET as the service user" test "$(rcli redis-cluster-server-0 6379 api_service "$pw_service" SET k v1)" = OK
-check "GET returns it" test "$(rcli redis-cluster-server-0 6379 api_service "$pw_service" GET k)" = v1
+check "SET as the service user" test "$(dk_cli redis-cluster-server-0 6379 api_service "$pw_service" SET k v1)" = OK
+check "GET returns it" test "$(dk_cli redis-cluster-server-0 6379 api_service "$pw_service" GET k)" = v1
 default_off() { [[ $(dk exec redis-cluster-server-0 redis-cli --raw PING 2>&1) == *NOAUTH* ]]; }
 check "the default user is off (NOAUTH)" default_off
 logs_have() { local out; out=$(dk logs "$1" 2>&1); [[ $out == *"$2"* ]]; }
 check "redis-0 bootstrapped by rule B5" logs_have redis-cluster-server-0 "rule=B5"
-role=$(rcli redis-cluster-server-0 6379 admin "$pw_admin" ROLE | head -1)
+role=$(dk_cli redis-cluster-server-0 6379 admin "$pw_admin" ROLE | head -1)
 check "redis-0 is master ($role)" test "$role" = master
 pid1=$(dk exec redis-cluster-server-0 cat /proc/1/status | awk '/^Name:/ {n=$2} /^Uid:/ {u=$2} END {print n, u}')
 check "PID 1 is redis-server as UID $APP_UID ($pid1)" test "$pid1" = "redis-server $APP_UID"
 monitors() {
-    [[ $(rcli redis-cluster-sentinel-0 26379 admin "$pw_admin" SENTINEL get-master-addr-by-name mymaster | head -1) == "$REDIS_FQDN" ]]
+    [[ $(dk_cli redis-cluster-sentinel-0 26379 admin "$pw_admin" SENTINEL get-master-addr-by-name mymaster | head -1) == "$REDIS_FQDN" ]]
 }
 check "the sentinel runs the seeded sentinel-init run and monitors $REDIS_FQDN" wait_for 60 monitors
 check "the sentinel chose it by rule T2" logs_have redis-cluster-sentinel-0 "rule=T2"
@@ -195,4 +188,4 @@ fi
 dk rm -f redis-cluster-server-0 redis-cluster-sentinel-0 >/dev/null
 dk network rm "$net" >/dev/null
 echo "docker: total $((SECONDS - t_start)) s"
-finish
+summary docker

@@ -65,12 +65,12 @@ step_partition_master() {
     pod_partition "$old" "${peers[@]}"
     wait_failover "$old" 30
     fenced() { [[ $(rcli "$old" SET fence-probe 1 2>&1) == *NOREPLICAS* ]]; }
-    wait_until 10 "$old fenced" fenced || fail "step partition: $old accepts writes $((SECONDS - t0)) s after the cut"
+    wait_until 10 "$old fenced" fenced || fail_test "step partition: $old accepts writes $((SECONDS - t0)) s after the cut"
     pod_heal "$old"
 }
 step_switchover() {
     local m; m=$(current_master)
-    pod_ri "$m" prestop >/dev/null 2>&1 || fail "step switchover: prestop on $m failed"
+    pod_ri "$m" prestop >/dev/null 2>&1 || fail_test "step switchover: prestop on $m failed"
 }
 step_power_loss() {
     segment_stopped=1
@@ -97,8 +97,8 @@ while ((SECONDS < t_end)); do
     e2e_log "chaos step $k: $s"
     t0=$SECONDS
     "step_$s"
-    wait_healthy 90 || fail "step $k ($s): not healthy: $E2E_WHY"
-    wait_until 10 "exactly one pod takes writes" one_writer || fail "step $k ($s): not exactly one writable pod"
+    wait_healthy 90 || fail_test "step $k ($s): not healthy: $E2E_WHY"
+    wait_until 10 "exactly one pod takes writes" one_writer || fail_test "step $k ($s): not exactly one writable pod"
     if ((segment_stopped)); then
         writer_verify "c$segment"
         new_segment

@@ -22,13 +22,13 @@ up_is_live() {
     cluster_attach "$E2E_UP_DIR" 2>/dev/null && ip netns list | awk '{print $1}' | grep -qx "$E2E_NETNS"
 }
 
-cmd_up() {
+do_up() {
     if up_is_live; then
         echo "a cluster is already up (run $E2E_RUN_ID in $E2E_UP_DIR); 'make down' first" >&2
         exit 1
     fi
     # Leftovers of a run that died without teardown.
-    if [[ -f $E2E_UP_DIR/state ]]; then cmd_down; fi
+    if [[ -f $E2E_UP_DIR/state ]]; then do_down; fi
     rm -rf "$E2E_UP_DIR"
     E2E_RUN_DIR=$E2E_UP_DIR
     cluster_create # the trap tears everything down if bring-up fails
@@ -66,7 +66,7 @@ Tear down with: make down
 EOF
 }
 
-cmd_down() {
+do_down() {
     if ! cluster_attach "$E2E_UP_DIR" 2>/dev/null; then
         echo "no cluster state in $E2E_UP_DIR; nothing to tear down"
         return 0
@@ -75,7 +75,7 @@ cmd_down() {
     echo "cluster $E2E_RUN_ID torn down"
 }
 
-cmd_status() {
+do_status() {
     up_is_live || { echo "no cluster up (state dir $E2E_UP_DIR)"; exit 1; }
     echo "cluster $E2E_RUN_ID in $E2E_UP_DIR"
     cluster_status
@@ -83,8 +83,8 @@ cmd_status() {
 }
 
 case ${1:-} in
-    up) cmd_up ;;
-    down) cmd_down ;;
-    status) cmd_status ;;
+    up) do_up ;;
+    down) do_down ;;
+    status) do_status ;;
     *) usage ;;
 esac

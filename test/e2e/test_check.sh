@@ -22,7 +22,7 @@ mkdir -p "$(e2e_pod_dir "$r2")"
 printf '%s\n' --set 'redis.directive=key-load-delay 250' \
     --set 'redis.directive=loading-process-events-interval-bytes 1024' >"$(e2e_pod_dir "$r2")/extra-flags"
 start_cluster_ordered
-wait_healthy 60 || fail "cluster not healthy after start: $E2E_WHY"
+wait_healthy 60 || fail_test "cluster not healthy after start: $E2E_WHY"
 assert_master "$r0"
 
 # ---- healthy: everything passes
@@ -37,10 +37,10 @@ e2e_log "healthy: every pod passes readiness, liveness and startup"
 # ---- a replica whose link to the master is down: wrong masterauth, link cut
 rcli "$r1" CONFIG SET masterauth wrong-password >/dev/null
 rcli "$r1" CLIENT KILL TYPE master >/dev/null
-wait_until 10 "$r1 link down (R3)" check_says "$r1" 75 R3 || fail "$r1 with its link down: $(cat "$E2E_RUN_DIR/check.err")"
+wait_until 10 "$r1 link down (R3)" check_says "$r1" 75 R3 || fail_test "$r1 with its link down: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$r1" 0 --liveness
 jq -j .data.REPLICA_PASSWORD "$E2E_RUN_DIR/secrets.json" | rcli "$r1" -x CONFIG SET masterauth >/dev/null
-wait_until 15 "$r1 ready again" check_says "$r1" 0 R5 || fail "$r1 not ready after its link came back"
+wait_until 15 "$r1 ready again" check_says "$r1" 0 R5 || fail_test "$r1 not ready after its link came back"
 e2e_log "replica with its link down: R3, then ready"
 
 # ---- data on the master, for the sync and loading cases
@@ -55,43 +55,43 @@ rcli "$r0" CONFIG SET rdb-key-save-delay 200 >/dev/null
 stop_pod "$r1" 5
 rm -rf "$(e2e_pod_dir "$r1")/data" && mkdir -p "$(e2e_pod_dir "$r1")/data"
 start_redis_pod 1
-wait_until 30 "$r1 in a full sync (R4)" check_says "$r1" 75 R4 || fail "$r1 never reported its full sync: $(cat "$E2E_RUN_DIR/check.err")"
+wait_until 30 "$r1 in a full sync (R4)" check_says "$r1" 75 R4 || fail_test "$r1 never reported its full sync: $(cat "$E2E_RUN_DIR/check.err")"
 rcli "$r0" CONFIG SET rdb-key-save-delay 0 >/dev/null
-wait_until 30 "$r1 ready after the sync" check_says "$r1" 0 R5 || fail "$r1 not ready after its full sync"
+wait_until 30 "$r1 ready after the sync" check_says "$r1" 0 R5 || fail_test "$r1 not ready after its full sync"
 e2e_log "replica in a full sync: R4, then ready"
 
 # ---- a loading server: redis-2 restarts and loads 20000 keys slowly
 # The keys go into the AOF's base RDB, whose loading key-load-delay slows.
 aof_rewritten() { [[ $(info_field "$r2" persistence aof_rewrite_in_progress) == 0 ]]; }
 rcli "$r2" BGREWRITEAOF >/dev/null
-wait_until 10 "$r2 AOF rewrite done" aof_rewritten || fail "$r2: AOF rewrite did not finish"
+wait_until 10 "$r2 AOF rewrite done" aof_rewritten || fail_test "$r2: AOF rewrite did not finish"
 stop_pod "$r2" 5
 start_redis_pod 2
-wait_until 30 "$r2 loading (R2)" check_says "$r2" 75 R2 || fail "$r2 never reported loading: $(cat "$E2E_RUN_DIR/check.err")"
+wait_until 30 "$r2 loading (R2)" check_says "$r2" 75 R2 || fail_test "$r2 never reported loading: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$r2" 0 --liveness
 assert_check "$r2" 0 --startup
-grep -q 'rule=L2' <(pod_ri "$r2" check --liveness -v 2>&1) || fail "$r2 liveness while loading is not L2 (LOADING counts as alive)"
-wait_until 30 "$r2 ready after loading" check_says "$r2" 0 R5 || fail "$r2 not ready after loading"
+grep -q 'rule=L2' <(pod_ri "$r2" check --liveness -v 2>&1) || fail_test "$r2 liveness while loading is not L2 (LOADING counts as alive)"
+wait_until 30 "$r2 ready after loading" check_says "$r2" 0 R5 || fail_test "$r2 not ready after loading"
 e2e_log "loading server: readiness R2, liveness and startup pass, then ready"
 
 # ---- no server running: fails fast, as down
 stop_pod "$r2" 5
 assert_check "$r2" 69
-grep -q 'rule R1)' "$E2E_RUN_DIR/check.err" || fail "readiness without a server: $(cat "$E2E_RUN_DIR/check.err")"
+grep -q 'rule R1)' "$E2E_RUN_DIR/check.err" || fail_test "readiness without a server: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$r2" 69 --liveness
-grep -q 'rule L4)' "$E2E_RUN_DIR/check.err" || fail "liveness without a server: $(cat "$E2E_RUN_DIR/check.err")"
+grep -q 'rule L4)' "$E2E_RUN_DIR/check.err" || fail_test "liveness without a server: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$s2" 0
 start_redis_pod 2
-wait_healthy 60 || fail "not healthy after $r2 came back: $E2E_WHY"
+wait_healthy 60 || fail_test "not healthy after $r2 came back: $E2E_WHY"
 e2e_log "no server running: R1 / L4 (exit 69)"
 
 # ---- a master the sentinel majority no longer names: redis-1 promoted by hand
 rcli "$r1" REPLICAOF NO ONE >/dev/null
 assert_check "$r1" 75
-grep -q 'rule R8)' "$E2E_RUN_DIR/check.err" || fail "rogue master: $(cat "$E2E_RUN_DIR/check.err")"
+grep -q 'rule R8)' "$E2E_RUN_DIR/check.err" || fail_test "rogue master: $(cat "$E2E_RUN_DIR/check.err")"
 e2e_log "stale master: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$r0" 0
-wait_healthy 60 || fail "the sentinels did not demote $r1: $E2E_WHY"
+wait_healthy 60 || fail_test "the sentinels did not demote $r1: $E2E_WHY"
 
 # ---- a sentinel before it knows its peers: the other two are stopped, and
 # sentinel-0 comes back with an empty conf dir.
@@ -99,16 +99,16 @@ stop_pod "$s1" 5
 stop_pod "$s2" 5
 pod_recreate_new_ip "$s0"
 start_sentinel_pod 0
-wait_until 20 "$s0 answers" check_says "$s0" 75 Q5 || fail "$s0 without peers: $(cat "$E2E_RUN_DIR/check.err")"
+wait_until 20 "$s0 answers" check_says "$s0" 75 Q5 || fail_test "$s0 without peers: $(cat "$E2E_RUN_DIR/check.err")"
 assert_check "$s0" 0 --liveness
 sleep 3
 assert_check "$s0" 75
 start_sentinel_pod 1
 start_sentinel_pod 2
-wait_until 30 "$s0 ready with its peers" check_says "$s0" 0 Q6 || fail "$s0 not ready with its peers back: $(cat "$E2E_RUN_DIR/check.err")"
+wait_until 30 "$s0 ready with its peers" check_says "$s0" 0 Q6 || fail_test "$s0 not ready with its peers back: $(cat "$E2E_RUN_DIR/check.err")"
 e2e_log "sentinel without peers: Q5, then ready"
 
-wait_healthy 60 || fail "not healthy at the end: $E2E_WHY"
+wait_healthy 60 || fail_test "not healthy at the end: $E2E_WHY"
 for p in "$r0" "$r1" "$r2" "$s0" "$s1" "$s2"; do assert_check "$p" 0; done
 assert_no_secret_leaks
 e2e_log "check OK"

@@ -24,10 +24,10 @@ JS=(node "$E2E_CLIENTS_DIR/sentinel_client.js")
 
 # 1. Probe: discovery, read/write, events, refusals.
 out=$(app_exec "$app" timeout 30 "${PY[@]}" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
-    fail "python probe through the sentinels failed: $out"
+    fail_test "python probe through the sentinels failed: $out"
 e2e_log "python probe: $out"
 out=$(app_exec "$app" timeout 30 "${JS[@]}" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
-    fail "ioredis probe through the sentinels failed: $out"
+    fail_test "ioredis probe through the sentinels failed: $out"
 e2e_log "ioredis probe: $out"
 
 # 2. Both clients running across a failover.
@@ -41,7 +41,7 @@ jspid=$!
 # status_ok C N: client C has done at least N successful write+read rounds.
 status_ok() { [[ -f $d/$1.status ]] && (($(jq -r .ok "$d/$1.status") >= $2)); }
 for c in py js; do
-    wait_until 30 "$c client writing" status_ok "$c" 20 || fail "$c client does not write: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
+    wait_until 30 "$c client writing" status_ok "$c" 20 || fail_test "$c client does not write: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
 done
 declare -A before=([py]=$(jq -r .ok "$d/py.status") [js]=$(jq -r .ok "$d/js.status"))
 
@@ -52,26 +52,26 @@ e2e_log "failed over: $old -> $new"
 # After the failover each client completes 20 more rounds against the new master.
 for c in py js; do
     wait_until 60 "$c client writing after failover" status_ok "$c" $((before[$c] + 40)) ||
-        fail "$c client stuck after failover: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
+        fail_test "$c client stuck after failover: $(cat "$d/$c.status" "$d/$c.out" 2>&1)"
 done
 m_py=$(jq -r .master "$d/py.status") m_js=$(jq -r .master "$d/js.status")
-[[ $m_py == "$(pod_fqdn "$new"):$E2E_REDIS_PORT" ]] || fail "python client's master is $m_py, want $new"
-[[ $m_js == "$(pod_ip "$new"):$E2E_REDIS_PORT" ]] || fail "ioredis client's master is $m_js, want $new ($(pod_ip "$new"))"
+[[ $m_py == "$(pod_fqdn "$new"):$E2E_REDIS_PORT" ]] || fail_test "python client's master is $m_py, want $new"
+[[ $m_js == "$(pod_ip "$new"):$E2E_REDIS_PORT" ]] || fail_test "ioredis client's master is $m_js, want $new ($(pod_ip "$new"))"
 touch "$d/stop"
-wait "$pypid" || fail "python client: $(cat "$d/py.out")"
-wait "$jspid" || fail "ioredis client: $(cat "$d/js.out")"
+wait "$pypid" || fail_test "python client: $(cat "$d/py.out")"
+wait "$jspid" || fail_test "ioredis client: $(cat "$d/js.out")"
 e2e_log "python: $(cat "$d/py.out")"
 e2e_log "ioredis: $(cat "$d/js.out")"
 for c in py js; do
-    jq -e '.n_missing == 0 and .acked > 0' "$d/$c.out" >/dev/null || fail "$c lost acknowledged writes: $(cat "$d/$c.out")"
+    jq -e '.n_missing == 0 and .acked > 0' "$d/$c.out" >/dev/null || fail_test "$c lost acknowledged writes: $(cat "$d/$c.out")"
 done
 jq -e --arg n "$(pod_fqdn "$new")" '[.switches[] | select(contains($n))] | length > 0' "$d/js.out" >/dev/null ||
-    fail "ioredis heard no +switch-master to $new: $(cat "$d/js.out")"
+    fail_test "ioredis heard no +switch-master to $new: $(cat "$d/js.out")"
 
 assert_no_secret_leaks
 for f in "$d"/*.out; do
     for pw in "$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json")" "$E2E_ADMIN_PASS"; do
-        ! grep -qF -- "$pw" "$f" || fail "a password appears in the output of $(basename "$f")"
+        ! grep -qF -- "$pw" "$f" || fail_test "a password appears in the output of $(basename "$f")"
     done
 done
 e2e_log "client libraries through sentinels across a failover OK"

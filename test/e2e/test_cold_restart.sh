@@ -41,7 +41,7 @@ for order in ${E2E_COLD_ORDERS:-parallel reverse ordered sentinels-first sentine
     w="r$round"
     writer_start "$w"
     sleep 1
-    old=$(current_master) || fail "round $round: not exactly one master"
+    old=$(current_master) || fail_test "round $round: not exactly one master"
     kill_pod "$old"
     wait_failover "$old" 30
     e2e_log "round $round ($order): $old killed, $PROMOTED promoted in $FAILOVER_MS ms"
@@ -54,21 +54,21 @@ for order in ${E2E_COLD_ORDERS:-parallel reverse ordered sentinels-first sentine
     first=$PROMOTED
     settled() { failed_over_from "$old" && [[ $(current_master) == "$PROMOTED" ]]; }
     wait_until 20 "one master that every sentinel names" settled ||
-        fail "round $round: no settled master before the outage"
+        fail_test "round $round: no settled master before the outage"
     newest=$PROMOTED
     [[ $newest == "$first" ]] || e2e_log "round $round: a second failover, $first -> $newest"
     power_loss
     writer_stop "$w"
-    ((WRITER_ACKED > 0)) || fail "round $round: no write acknowledged"
+    ((WRITER_ACKED > 0)) || fail_test "round $round: no write acknowledged"
     t0=$SECONDS
     restart_in_order "$order"
-    wait_healthy 90 || fail "round $round ($order): not healthy after the outage: $E2E_WHY"
+    wait_healthy 90 || fail_test "round $round ($order): not healthy after the outage: $E2E_WHY"
     m=$(current_master)
     e2e_log "round $round ($order): healthy in $((SECONDS - t0)) s, master $m"
     [[ $m == "$newest" ]] ||
-        fail "round $round ($order): $m is master, but $newest holds the newest history"
+        fail_test "round $round ($order): $m is master, but $newest holds the newest history"
     writer_verify "$w"
-    [[ $(since_outage "$m") == *"rule=B4"* ]] || fail "round $round: $m did not become master by B4"
+    [[ $(since_outage "$m") == *"rule=B4"* ]] || fail_test "round $round: $m did not become master by B4"
     e2e_log "round $round ($order): issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 gap=${WRITER_GAP_MS}ms"
 done
 assert_no_restarts

@@ -30,7 +30,7 @@ expect_outcomes() {  # WHAT JSON: the existing pods refused at their IPs, the re
     local want
     want=$(printf '%s\n' "r0 self -" "r1 refused $(pod_ip "$r1")" "r2 not-found -" \
         "s0 refused $(pod_ip "$s0")" "s1 not-found -" "s2 not-found -" | sort)
-    [[ $(outcomes "$2") == "$want" ]] || fail "$1: outcomes
+    [[ $(outcomes "$2") == "$want" ]] || fail_test "$1: outcomes
 $(outcomes "$2")
 want
 $want"
@@ -47,7 +47,7 @@ expect_outcomes "FQDNs" "$json"
 json=$(pod_discover "$r0" --once --all --set 'cluster.host-pattern={service}-{i}.{service}') || true
 expect_outcomes "short names through the search path" "$json"
 [[ $(jq -r '.redis[1].host' <<<"$json") == "$r1.$E2E_REDIS_SVC" ]] ||
-    fail "host-pattern not applied: $(jq -c '.redis[1]' <<<"$json")"
+    fail_test "host-pattern not applied: $(jq -c '.redis[1]' <<<"$json")"
 
 # A name that appears late: the one-pod cluster's pod 0 renders while its
 # own record is not published yet. It must wait for the name (its lookups
@@ -63,16 +63,16 @@ pod_exec "$r0" env -i "${envv[@]}" "$(ri_bin redis-init)" render "${flags[@]}" \
     --set discovery.dns-wait=20000 >"$dir/render.log" 2>&1 &
 render_pid=$!
 sleep 2
-kill -0 "$render_pid" 2>/dev/null || fail "render did not wait for its own name: $(cat "$dir/render.log")"
-[[ ! -e $dir/conf/redis.conf ]] || fail "render wrote redis.conf before its own name resolved"
+kill -0 "$render_pid" 2>/dev/null || fail_test "render did not wait for its own name: $(cat "$dir/render.log")"
+[[ ! -e $dir/conf/redis.conf ]] || fail_test "render wrote redis.conf before its own name resolved"
 grep -qF "config $(pod_fqdn "$r0") is NXDOMAIN" "$E2E_RUN_DIR/dns/dnsmasq.log" ||
-    fail "the held name was not looked up (and answered NXDOMAIN) while render waited"
+    fail_test "the held name was not looked up (and answered NXDOMAIN) while render waited"
 dns_release "$r0"
 rc=0; wait "$render_pid" || rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
-[[ $rc == 0 ]] || fail "render after the name appeared exited $rc: $(cat "$dir/render.log")"
-grep -q 'rule=B5' "$dir/render.log" || fail "render did not bootstrap by B5: $(cat "$dir/render.log")"
-[[ -s $dir/conf/redis.conf ]] || fail "no redis.conf after the name appeared"
-((ms >= 2000)) || fail "render finished in $ms ms, before the name was published"
+[[ $rc == 0 ]] || fail_test "render after the name appeared exited $rc: $(cat "$dir/render.log")"
+grep -q 'rule=B5' "$dir/render.log" || fail_test "render did not bootstrap by B5: $(cat "$dir/render.log")"
+[[ -s $dir/conf/redis.conf ]] || fail_test "no redis.conf after the name appeared"
+((ms >= 2000)) || fail_test "render finished in $ms ms, before the name was published"
 e2e_log "own name published late: render waited, then decided in $ms ms: $(grep -o 'rule=[A-Z0-9]*' "$dir/render.log" | head -1)"
 e2e_log "dns resolver OK"

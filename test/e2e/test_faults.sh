@@ -32,7 +32,7 @@ cluster_up
 report() {
     writer_stop "$1"
     writer_verify "$1"
-    ((WRITER_ACKED > 0)) || fail "$1: no write acknowledged"
+    ((WRITER_ACKED > 0)) || fail_test "$1: no write acknowledged"
     e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a} second_failovers=$SECOND_FAILOVERS"
 }
 
@@ -54,7 +54,7 @@ for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do stop_pod "$(sentinel_pod "$i")" 0;
 for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do start_sentinel_pod "$i"; done
 for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do
     wait_until 30 "$(sentinel_pod "$i") monitors" sentinel_ready "$(sentinel_pod "$i")" ||
-        fail "$(sentinel_pod "$i") does not monitor after its restart"
+        fail_test "$(sentinel_pod "$i") does not monitor after its restart"
 done
 sleep 2
 old=$(current_master)
@@ -76,13 +76,13 @@ t0=$SECONDS
 wait_failover "$old" 30
 # The isolated side: it refuses writes (NOREPLICAS) within the fencing bound.
 fenced() { [[ $(rcli "$old" SET fence-probe 1 2>&1) == *NOREPLICAS* ]]; }
-wait_until 10 "$old fenced" fenced || fail "partition: $old still accepts writes $((SECONDS - t0)) s after the cut"
+wait_until 10 "$old fenced" fenced || fail_test "partition: $old still accepts writes $((SECONDS - t0)) s after the cut"
 e2e_log "partition: $old fenced after $((SECONDS - t0)) s; $PROMOTED promoted"
 sleep 2
 pod_heal "$old"
 healed() { [[ $(redis_role "$old") == slave ]]; }
-wait_until 60 "$old demoted after the heal" healed || fail "partition: $old is still $(redis_role "$old") after the heal"
-wait_healthy 60 || fail "partition: not healthy after the heal: $E2E_WHY"
+wait_until 60 "$old demoted after the heal" healed || fail_test "partition: $old is still $(redis_role "$old") after the heal"
+wait_healthy 60 || fail_test "partition: not healthy after the heal: $E2E_WHY"
 assert_master "$PROMOTED"
 report partition "$FAILOVER_MS"
 
@@ -102,12 +102,12 @@ writer_stop wipe
 rm -rf "$(e2e_pod_dir "$r0")/data" && mkdir -p "$(e2e_pod_dir "$r0")/data"
 for i in $(seq 0 $((E2E_REDIS_N - 1))); do start_redis_pod "$i"; done
 for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do start_sentinel_pod "$i"; done
-wait_healthy 90 || fail "wipe: not healthy after the restart: $E2E_WHY"
-[[ $(current_master) == "$master" ]] || fail "wipe: $(current_master) is master, $master held the newest history"
+wait_healthy 90 || fail_test "wipe: not healthy after the restart: $E2E_WHY"
+[[ $(current_master) == "$master" ]] || fail_test "wipe: $(current_master) is master, $master held the newest history"
 writer_verify wipe
 e2e_log "RESULT wipe: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=n/a"
 n=$(rcli "$r0" DBSIZE | tr -d '\r')
-((n > 0)) || fail "wipe: $r0 did not resync (DBSIZE $n)"
+((n > 0)) || fail_test "wipe: $r0 did not resync (DBSIZE $n)"
 # ---- 6. a blackholed peer does not delay a restarting replica
 writer_start blackhole
 m=$(current_master)
@@ -120,12 +120,12 @@ stop_pod "$restarting" 0
 t0=$(date +%s%N)
 start_redis_pod "${restarting##*-}"
 wait_until 20 "$restarting ready" redis_ready "$restarting" ||
-    fail "blackhole: $restarting did not rejoin while $hole is blackholed"
+    fail_test "blackhole: $restarting did not rejoin while $hole is blackholed"
 e2e_log "blackhole: $restarting rejoined in $((($(date +%s%N) - t0) / 1000000)) ms with $hole blackholed"
 [[ $(info_field "$restarting" replication master_host) == "$(pod_fqdn "$m")" ]] ||
-    fail "blackhole: $restarting follows $(info_field "$restarting" replication master_host), not $m"
+    fail_test "blackhole: $restarting follows $(info_field "$restarting" replication master_host), not $m"
 pod_heal "$hole"
-wait_healthy 60 || fail "blackhole: not healthy after the heal: $E2E_WHY"
+wait_healthy 60 || fail_test "blackhole: not healthy after the heal: $E2E_WHY"
 report blackhole
 
 # ---- 7. a replica whose own name is published late
@@ -136,7 +136,7 @@ stop_pod "$late" 0
 dns_hold "$late"
 start_redis_pod "${late##*-}"
 sleep 3
-[[ $(redis_role "$late" 2>/dev/null || true) != master ]] || fail "late-dns: $late became master"
+[[ $(redis_role "$late" 2>/dev/null || true) != master ]] || fail_test "late-dns: $late became master"
 dns_release "$late"
 assert_rejoined "$late" "$m" 30
 report late-dns
@@ -149,14 +149,14 @@ for i in $(seq 0 $((E2E_SENTINEL_N - 1))); do
     id=$(rcli "$sp" SENTINEL myid | tr -d '\r')
     stop_pod "$sp"
     start_sentinel_pod "$i"
-    wait_until 30 "$sp monitors again" sentinel_ready "$sp" || fail "sentinel-restarts: $sp does not monitor"
-    [[ $(rcli "$sp" SENTINEL myid | tr -d '\r') == "$id" ]] || fail "sentinel-restarts: $sp came back with another myid"
+    wait_until 30 "$sp monitors again" sentinel_ready "$sp" || fail_test "sentinel-restarts: $sp does not monitor"
+    [[ $(rcli "$sp" SENTINEL myid | tr -d '\r') == "$id" ]] || fail_test "sentinel-restarts: $sp came back with another myid"
     for j in $(seq 0 $((E2E_SENTINEL_N - 1))); do
         c=$(counts "$(sentinel_pod "$j")")
-        [[ $c == "$want" ]] || fail "sentinel-restarts: $(sentinel_pod "$j") counts $c sentinels/replicas, want $want"
+        [[ $c == "$want" ]] || fail_test "sentinel-restarts: $(sentinel_pod "$j") counts $c sentinels/replicas, want $want"
     done
 done
-wait_healthy 60 || fail "sentinel-restarts: not healthy: $E2E_WHY"
+wait_healthy 60 || fail_test "sentinel-restarts: not healthy: $E2E_WHY"
 report sentinel-restarts
 assert_no_restarts
 e2e_log "fault suite OK"

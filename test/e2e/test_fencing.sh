@@ -14,9 +14,9 @@ E2E_DOWN_AFTER=60000
 cluster_up
 m=$(current_master)
 [[ $(info_field "$m" replication min_slaves_good_slaves) == 2 ]] ||
-    fail "$m does not count 2 good replicas before the cut"
+    fail_test "$m does not count 2 good replicas before the cut"
 [[ $(rcli "$m" CONFIG GET min-replicas-max-lag | tr -d '\r' | tail -1) == 5 ]] ||
-    fail "min-replicas-max-lag is not the default 5 s"
+    fail_test "min-replicas-max-lag is not the default 5 s"
 
 others=()
 for p in $(running_redis_pods); do [[ $p == "$m" ]] || others+=("$p"); done
@@ -32,18 +32,18 @@ for ((i = 0; i < 200; i++)); do
         fenced=$now
         break
     else
-        fail "unexpected reply while the master is cut off: $out"
+        fail_test "unexpected reply while the master is cut off: $out"
     fi
     sleep 0.1
 done
-[[ -n $fenced ]] || fail "the isolated master $m still accepted writes after 20 s"
+[[ -n $fenced ]] || fail_test "the isolated master $m still accepted writes after 20 s"
 e2e_log "isolated master $m: last write accepted at ${last_ok} ms, refused (NOREPLICAS) from ${fenced} ms after the cut"
-((fenced <= 7000)) || fail "fencing took $fenced ms, want <= min-replicas-max-lag + 2 s = 7000 ms"
-((last_ok >= 3000)) || fail "writes refused from $fenced ms, long before min-replicas-max-lag (5 s) could have passed"
+((fenced <= 7000)) || fail_test "fencing took $fenced ms, want <= min-replicas-max-lag + 2 s = 7000 ms"
+((last_ok >= 3000)) || fail_test "writes refused from $fenced ms, long before min-replicas-max-lag (5 s) could have passed"
 
 pod_heal "$m"
 ok_again() { [[ $(rcli "$m" SET fence:healed y 2>&1 | tr -d '\r') == OK ]]; }
-wait_until 20 "$m accepts writes again" ok_again || fail "$m does not accept writes after the heal"
-wait_healthy 60 || fail "not healthy after the heal: $E2E_WHY"
+wait_until 20 "$m accepts writes again" ok_again || fail_test "$m does not accept writes after the heal"
+wait_healthy 60 || fail_test "not healthy after the heal: $E2E_WHY"
 assert_master "$m"
 e2e_log "fencing OK"

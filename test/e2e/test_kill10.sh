@@ -13,7 +13,7 @@ cluster_up
 writer_start kill10
 times=()
 for i in $(seq 1 10); do
-    old=$(current_master) || fail "kill10 #$i: not exactly one master"
+    old=$(current_master) || fail_test "kill10 #$i: not exactly one master"
     t_kill=$(($(date +%s%N) / 1000000))
     kill_pod "$old"
     wait_failover "$old" 30

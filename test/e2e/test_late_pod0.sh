@@ -20,21 +20,21 @@ sleep 6
 for i in 1 2; do
     p=$(redis_pod "$i")
     out=$(rcli "$p" PING 2>&1 || true)
-    [[ $out == *"INIT redis-init is deciding"* ]] || fail "$p serves before pod 0 exists: $out"
+    [[ $out == *"INIT redis-init is deciding"* ]] || fail_test "$p serves before pod 0 exists: $out"
 done
 for i in 0 1 2; do
     p=$(sentinel_pod "$i")
-    ! rcli "$p" PING >/dev/null 2>&1 || fail "$p runs with no master to monitor"
+    ! rcli "$p" PING >/dev/null 2>&1 || fail_test "$p runs with no master to monitor"
 done
 rc=0
 json=$(pod_discover "$(redis_pod 2)" --set discovery.deadline=2000) || rc=$?
-[[ $rc == 69 ]] || fail "discover without any master exited $rc, want 69: $json"
+[[ $rc == 69 ]] || fail_test "discover without any master exited $rc, want 69: $json"
 jq -e '.decided == false and .decision.action == "wait" and (.decision.rule | startswith("B"))' >/dev/null <<<"$json" ||
-    fail "discover without any master: $(jq -c .decision <<<"$json")"
+    fail_test "discover without any master: $(jq -c .decision <<<"$json")"
 e2e_log "discover in $(redis_pod 2) meanwhile: $(jq -c '.decision | {action, rule}' <<<"$json")"
 
 start_redis_pod 0
-wait_healthy 90 || fail "cluster not healthy after pod 0 started: $E2E_WHY"
+wait_healthy 90 || fail_test "cluster not healthy after pod 0 started: $E2E_WHY"
 assert_master "$r0"
 write_keys late 10
 assert_keys_everywhere late 10

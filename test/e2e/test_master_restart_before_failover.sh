@@ -28,10 +28,10 @@ sleep 1
 pod_recreate_new_ip "$r0"
 t0=$SECONDS
 start_redis_pod 0
-wait_until 20 "$r0 ready" redis_ready "$r0" || fail "$r0 did not come back"
-[[ $(redis_role "$r0") == master ]] || fail "$r0 came back with its data as $(redis_role "$r0"), want master"
-wait_healthy 25 || fail "not healthy after the master came back with data: $E2E_WHY"
-((SECONDS - t0 < 30)) || fail "recovery took longer than down-after: the sentinels may have failed over"
+wait_until 20 "$r0 ready" redis_ready "$r0" || fail_test "$r0 did not come back"
+[[ $(redis_role "$r0") == master ]] || fail_test "$r0 came back with its data as $(redis_role "$r0"), want master"
+wait_healthy 25 || fail_test "not healthy after the master came back with data: $E2E_WHY"
+((SECONDS - t0 < 30)) || fail_test "recovery took longer than down-after: the sentinels may have failed over"
 assert_master "$r0"
 assert_keys_everywhere first 50
 write_keys second 20
@@ -45,13 +45,13 @@ named_master() {
     new_master=$(current_master) && [[ $new_master != "$r0" ]]
 }
 wait_until 25 "a replica to take over from the empty $r0" named_master ||
-    fail "no failover to a data-holding replica (current master: $(current_master || echo none))"
+    fail_test "no failover to a data-holding replica (current master: $(current_master || echo none))"
 took=$((SECONDS - t0))
-((took < 30)) || fail "failover only after down-after: $r0 did not ask for it"
+((took < 30)) || fail_test "failover only after down-after: $r0 did not ask for it"
 # Sentinel often aborts the first request (-failover-abort-no-good-slave:
 # the pod's new IP makes it reset the replicas' links a moment before it
 # selects one); redis-init asks the same sentinel again a second later.
-((took < 8)) || fail "empty $r0 handed over only after ${took}s, want < 8 s: was an aborted failover retried?"
+((took < 8)) || fail_test "empty $r0 handed over only after ${took}s, want < 8 s: was an aborted failover retried?"
 e2e_log "empty $r0 handed over to $new_master after ${took}s"
 assert_rejoined "$r0" "$new_master" 30
 assert_keys_everywhere first 50
@@ -60,10 +60,10 @@ grep -q 'rule=S2' "$(e2e_pod_dir "$r0")/log" || e2e_log "note: no rule=S2 line i
 # The empty pod's redis-init may have exited to retry after asking for the
 # failover; the others never restarted.
 for p in $(running_redis_pods) $(running_sentinel_pods); do
-    [[ $p == "$r0" ]] || [[ $(pod_restarts "$p") == 0 ]] || fail "$p restarted"
+    [[ $p == "$r0" ]] || [[ $(pod_restarts "$p") == 0 ]] || fail_test "$p restarted"
 done
 writer_stop restart
 writer_verify restart
-((WRITER_ACKED > 0)) || fail "no write acknowledged"
+((WRITER_ACKED > 0)) || fail_test "no write acknowledged"
 e2e_log "RESULT restart-before-failover: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS"
 e2e_log "master restart before failover OK"

@@ -12,28 +12,28 @@ cluster_create
 r0=$(redis_pod 0)
 
 start_redis_pod 0
-wait_until 60 "$r0 ready" redis_ready "$r0" || fail "$r0 did not become ready"
-[[ $(redis_role "$r0") == master ]] || fail "first pod $r0 did not start as master"
+wait_until 60 "$r0 ready" redis_ready "$r0" || fail_test "$r0 did not become ready"
+[[ $(redis_role "$r0") == master ]] || fail_test "first pod $r0 did not start as master"
 for i in 1 2; do
     p=$(redis_pod "$i")
     start_redis_pod "$i"
-    wait_until 60 "$p ready" redis_ready "$p" || fail "$p did not become ready"
-    [[ $(redis_role "$p") == slave ]] || fail "$p is not a replica"
+    wait_until 60 "$p ready" redis_ready "$p" || fail_test "$p did not become ready"
+    [[ $(redis_role "$p") == slave ]] || fail_test "$p is not a replica"
 done
 for i in 0 1 2; do
     p=$(sentinel_pod "$i")
     start_sentinel_pod "$i"
-    wait_until 60 "$p ready" sentinel_ready "$p" || fail "$p did not become ready"
+    wait_until 60 "$p ready" sentinel_ready "$p" || fail_test "$p did not become ready"
 done
 
-wait_healthy 60 || fail "cluster not healthy: $E2E_WHY"
+wait_healthy 60 || fail_test "cluster not healthy: $E2E_WHY"
 assert_master "$r0"
 for i in 0 1 2; do
     p=$(sentinel_pod "$i")
     addr=$(sentinel_master_addr "$p")
-    [[ $addr == "$(pod_fqdn "$r0") $E2E_REDIS_PORT" ]] || fail "$p names '$addr'"
-    [[ $(sentinel_master_field "$p" num-other-sentinels) == 2 ]] || fail "$p does not see 2 other sentinels"
-    [[ $(sentinel_master_field "$p" num-slaves) == 2 ]] || fail "$p does not see 2 replicas"
+    [[ $addr == "$(pod_fqdn "$r0") $E2E_REDIS_PORT" ]] || fail_test "$p names '$addr'"
+    [[ $(sentinel_master_field "$p" num-other-sentinels) == 2 ]] || fail_test "$p does not see 2 other sentinels"
+    [[ $(sentinel_master_field "$p" num-slaves) == 2 ]] || fail_test "$p does not see 2 replicas"
 done
 
 # Data written as admin on the master reaches every replica.
@@ -50,8 +50,8 @@ assert_discover_consistent "$(sentinel_pod 1)"
 # everywhere, no password on any command line or in any log.
 for p in $(running_redis_pods) $(running_sentinel_pods); do
     out=$(pod_exec "$p" timeout 5 redis-cli -p "$(pod_port "$p")" PING 2>&1 || true)
-    [[ $out != *PONG* ]] || fail "$p answers PING without authentication"
-    [[ $(rcli "$p" PING) == PONG ]] || fail "admin cannot PING $p"
+    [[ $out != *PONG* ]] || fail_test "$p answers PING without authentication"
+    [[ $(rcli "$p" PING) == PONG ]] || fail_test "admin cannot PING $p"
 done
 assert_no_secret_leaks
 assert_no_restarts

@@ -18,13 +18,13 @@ for i in 0 1 2; do
     start_sentinel_pod "$i"
 done
 
-wait_healthy 90 || fail "cluster not healthy: $E2E_WHY"
+wait_healthy 90 || fail_test "cluster not healthy: $E2E_WHY"
 m=$(current_master)
 e2e_log "master after parallel start: $m"
 # Stable: no second master appears a few seconds later.
 sleep 3
-cluster_healthy || fail "cluster became unhealthy after converging: $E2E_WHY"
-[[ $(current_master) == "$m" ]] || fail "master changed from $m to $(current_master)"
+cluster_healthy || fail_test "cluster became unhealthy after converging: $E2E_WHY"
+[[ $(current_master) == "$m" ]] || fail_test "master changed from $m to $(current_master)"
 
 write_keys parallel 20
 assert_keys_everywhere parallel 20

@@ -25,16 +25,16 @@ t0=$(date +%s%N)
 rc=0
 pod_ri "$old" prestop >>"$(e2e_pod_dir "$old")/log" 2>&1 || rc=$?
 took=$((($(date +%s%N) - t0) / 1000000))
-((rc == 0)) || fail "prestop on the master $old exited $rc (see its log)"
-new=$(current_master) || fail "not exactly one master after prestop"
-[[ $new != "$old" ]] || fail "prestop returned 0 but $old is still the master"
-[[ $(redis_role "$old") == slave ]] || fail "$old is $(redis_role "$old") after prestop, want a replica"
+((rc == 0)) || fail_test "prestop on the master $old exited $rc (see its log)"
+new=$(current_master) || fail_test "not exactly one master after prestop"
+[[ $new != "$old" ]] || fail_test "prestop returned 0 but $old is still the master"
+[[ $(redis_role "$old") == slave ]] || fail_test "$old is $(redis_role "$old") after prestop, want a replica"
 e2e_log "prestop handed $old over to $new in $took ms"
 sleep 2
 writer_stop switch
 writer_verify switch
 e2e_log "switchover: issued $WRITER_ISSUED, acknowledged $WRITER_ACKED, lost 0, longest write gap $WRITER_GAP_MS ms, prestop $took ms"
-((WRITER_GAP_MS < 2000)) || fail "write gap $WRITER_GAP_MS ms during a planned switchover, want < 2000 ms"
+((WRITER_GAP_MS < 2000)) || fail_test "write gap $WRITER_GAP_MS ms during a planned switchover, want < 2000 ms"
 # The kubelet now stops the container: the pod is deleted and re-created.
 pod_delete "$old"
 pod_create "$old"
@@ -47,24 +47,24 @@ replica=$(redis_pod 0)
 [[ $replica != "$new" ]] || replica=$(redis_pod 1)
 for p in "$replica" "$(sentinel_pod 1)"; do
     t0=$(date +%s%N)
-    out=$(pod_ri "$p" prestop 2>&1) || fail "prestop on $p exited non-zero: $out"
+    out=$(pod_ri "$p" prestop 2>&1) || fail_test "prestop on $p exited non-zero: $out"
     took=$((($(date +%s%N) - t0) / 1000000))
     printf '%s\n' "$out" >>"$(e2e_pod_dir "$p")/log"
-    ((took < 2000)) || fail "prestop on $p took $took ms, want at once"
-    grep -Eq 'rule=(H2|G1)' <<<"$out" || fail "prestop on $p: $out"
+    ((took < 2000)) || fail_test "prestop on $p took $took ms, want at once"
+    grep -Eq 'rule=(H2|G1)' <<<"$out" || fail_test "prestop on $p: $out"
     e2e_log "prestop on $p: $took ms ($(grep -o 'reason="[^"]*"' <<<"$out" | head -1))"
 done
 assert_master "$new"
-cluster_healthy || fail "prestop on a replica or a sentinel disturbed the cluster: $E2E_WHY"
+cluster_healthy || fail_test "prestop on a replica or a sentinel disturbed the cluster: $E2E_WHY"
 
 # ---- 2b. a sentinel leading a failover waits for it to finish (G2, then G1)
 s0=$(sentinel_pod 0)
 rcli "$s0" SENTINEL FAILOVER "$E2E_MASTER_NAME" >/dev/null
-out=$(pod_ri "$s0" prestop 2>&1) || fail "prestop on $s0 leading a failover exited non-zero: $out"
+out=$(pod_ri "$s0" prestop 2>&1) || fail_test "prestop on $s0 leading a failover exited non-zero: $out"
 printf '%s\n' "$out" >>"$(e2e_pod_dir "$s0")/log"
 grep -q 'rule=G2' <<<"$out" && grep -q 'rule=G1' <<<"$out" ||
-    fail "prestop on $s0 did not wait for the failover it leads: $out"
-wait_healthy 60 || fail "not healthy after the failover $s0 led: $E2E_WHY"
+    fail_test "prestop on $s0 did not wait for the failover it leads: $out"
+wait_healthy 60 || fail_test "not healthy after the failover $s0 led: $E2E_WHY"
 new=$(current_master)
 e2e_log "prestop on $s0 waited for its failover; master now $new"
 
@@ -74,11 +74,11 @@ t0=$(date +%s%N)
 rc=0
 pod_ri "$new" prestop --set lifecycle.prestop-timeout=3000 >>"$(e2e_pod_dir "$new")/log" 2>&1 || rc=$?
 took=$((($(date +%s%N) - t0) / 1000000))
-((rc == 69)) || fail "prestop with no sentinel exited $rc, want 69"
-((took < 4000)) || fail "prestop with no sentinel took $took ms, bound 3000 ms"
-grep -q 'rule H3' "$(e2e_pod_dir "$new")/log" || fail "prestop with no sentinel did not say why (rule H3)"
-[[ $(redis_role "$new") == master ]] || fail "$new is no longer master after a failed prestop"
-[[ $(rcli "$new" SET after-prestop yes | tr -d '\r') == OK ]] || fail "$new does not accept writes after a failed prestop"
+((rc == 69)) || fail_test "prestop with no sentinel exited $rc, want 69"
+((took < 4000)) || fail_test "prestop with no sentinel took $took ms, bound 3000 ms"
+grep -q 'rule H3' "$(e2e_pod_dir "$new")/log" || fail_test "prestop with no sentinel did not say why (rule H3)"
+[[ $(redis_role "$new") == master ]] || fail_test "$new is no longer master after a failed prestop"
+[[ $(rcli "$new" SET after-prestop yes | tr -d '\r') == OK ]] || fail_test "$new does not accept writes after a failed prestop"
 e2e_log "prestop with every sentinel down: exit 69 in $took ms, master writable"
 
 assert_no_secret_leaks

@@ -19,14 +19,14 @@ old_ip=$(pod_ip "$r2")
 pod_recreate_new_ip "$r2"
 start_redis_pod 2
 e2e_log "$r2: $old_ip -> $(pod_ip "$r2")"
-wait_until 60 "$r2 ready" redis_ready "$r2" || fail "$r2 did not rejoin after re-creation"
+wait_until 60 "$r2 ready" redis_ready "$r2" || fail_test "$r2 did not rejoin after re-creation"
 [[ $(info_field "$r2" replication master_host) == "$(pod_fqdn "$old_master")" ]] ||
-    fail "$r2 follows $(info_field "$r2" replication master_host), not $old_master by name"
+    fail_test "$r2 follows $(info_field "$r2" replication master_host), not $old_master by name"
 # The master lists it by name and online; sentinels re-resolve it (healthy
 # requires no replica flagged down).
 online() { rcli "$old_master" INFO replication | tr -d '\r' | grep -q "ip=$(pod_fqdn "$r2"),port=$E2E_REDIS_PORT,state=online"; }
-wait_until 30 "master lists $r2 online" online || fail "master does not list $r2 as online"
-wait_healthy 60 || fail "cluster not healthy after replica re-creation: $E2E_WHY"
+wait_until 30 "master lists $r2 online" online || fail_test "master does not list $r2 as online"
+wait_healthy 60 || fail_test "cluster not healthy after replica re-creation: $E2E_WHY"
 assert_master "$old_master"
 assert_keys_everywhere before 20
 write_keys middle 20

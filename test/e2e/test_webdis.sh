@@ -26,30 +26,30 @@ set_get() {  # set_get KEY VALUE: SET then GET over HTTP, exact JSON answers
     [[ $(http "SET/$1/$2") == '{"SET":[true,"OK"]}' ]] && [[ $(http "GET/$1") == "{\"GET\":\"$2\"}" ]]
 }
 wait_until 30 "webdis answers through the router" set_get probe ok ||
-    fail "webdis does not SET/GET: $(http "SET/probe/ok" 2>&1 || true) $(tail -5 "$(e2e_pod_dir "$(webdis_pod)")/log")"
+    fail_test "webdis does not SET/GET: $(http "SET/probe/ok" 2>&1 || true) $(tail -5 "$(e2e_pod_dir "$(webdis_pod)")/log")"
 
 # 1. SET then GET over HTTP, on the master.
 m0=$(current_master)
-set_get greeting hello || fail "SET/GET over HTTP failed"
-[[ $(rcli "$m0" GET greeting | tr -d '\r') == hello ]] || fail "the HTTP write is not on the master $m0"
-[[ $(http "HSET/h/f/v") == '{"HSET":1}' ]] || fail "HSET over HTTP: $(http HGET/h/f)"
-[[ $(http "HGET/h/f") == '{"HGET":"v"}' ]] || fail "HGET over HTTP: $(http HGET/h/f)"
+set_get greeting hello || fail_test "SET/GET over HTTP failed"
+[[ $(rcli "$m0" GET greeting | tr -d '\r') == hello ]] || fail_test "the HTTP write is not on the master $m0"
+[[ $(http "HSET/h/f/v") == '{"HSET":1}' ]] || fail_test "HSET over HTTP: $(http HGET/h/f)"
+[[ $(http "HGET/h/f") == '{"HGET":"v"}' ]] || fail_test "HGET over HTTP: $(http HGET/h/f)"
 
 # 2. Outside the allow-list: refused by Webdis's HTTP ACL ...
 for c in FLUSHALL "CONFIG/GET/dir" "KEYS/*" "DEBUG/SLEEP/0" "ACL/LIST" "SHUTDOWN" "EVAL/return%201/0" "SUBSCRIBE/x"; do
     code=$(http_code "$c")
-    [[ $code == 403 ]] || fail "webdis let $c through (HTTP $code): $(http "$c" 2>&1 || true)"
+    [[ $code == 403 ]] || fail_test "webdis let $c through (HTTP $code): $(http "$c" 2>&1 || true)"
 done
-[[ $(rcli "$m0" GET greeting | tr -d '\r') == hello ]] || fail "data gone after the refused commands"
+[[ $(rcli "$m0" GET greeting | tr -d '\r') == hello ]] || fail_test "data gone after the refused commands"
 # ... and by Redis for Webdis's own user.
 wuser=$(jq -r .data.WEBDIS_USERNAME "$E2E_RUN_DIR/secrets.json")
 wcli() { REDISCLI_AUTH="$(jq -r .data.WEBDIS_PASSWORD "$E2E_RUN_DIR/secrets.json")" \
     pod_exec "$app" timeout 5 redis-cli --no-auth-warning --user "$wuser" -h "$(router_host)" -p "$E2E_REDIS_PORT" "$@"; }
-[[ $(wcli GET greeting | tr -d '\r') == hello ]] || fail "the webdis user cannot GET through the router"
+[[ $(wcli GET greeting | tr -d '\r') == hello ]] || fail_test "the webdis user cannot GET through the router"
 for c in FLUSHALL "CONFIG GET dir" "SCAN 0" "CLIENT LIST" "ACL LIST"; do
     # shellcheck disable=SC2086 # the command's words
     out=$(wcli $c 2>&1 || true)
-    [[ $out == *NOPERM* ]] || fail "the webdis user may run $c: $out"
+    [[ $out == *NOPERM* ]] || fail_test "the webdis user may run $c: $out"
 done
 
 # 3. Failover: Webdis keeps working through the router.
@@ -57,16 +57,16 @@ pod_delete "$m0" --kill
 wait_failover "$m0" 60
 m1=$PROMOTED
 wait_until 30 "SET/GET over HTTP after the failover" set_get after-failover yes ||
-    fail "webdis does not SET/GET after the failover: $(http GET/after-failover 2>&1 || true)"
-[[ $(rcli "$m1" GET after-failover | tr -d '\r') == yes ]] || fail "the HTTP write after the failover is not on $m1"
-[[ $(http "GET/greeting") == '{"GET":"hello"}' ]] || fail "the write before the failover is gone"
+    fail_test "webdis does not SET/GET after the failover: $(http GET/after-failover 2>&1 || true)"
+[[ $(rcli "$m1" GET after-failover | tr -d '\r') == yes ]] || fail_test "the HTTP write after the failover is not on $m1"
+[[ $(http "GET/greeting") == '{"GET":"hello"}' ]] || fail_test "the write before the failover is gone"
 e2e_log "webdis: $m0 killed, HTTP SET/GET on $m1"
 
 # 4. A replica refuses writes.
 for p in $(running_redis_pods); do
     [[ $p == "$m1" ]] && continue
     out=$(svc_cli "$app" "$(pod_fqdn "$p")" "$E2E_REDIS_PORT" SET direct x 2>&1 || true)
-    [[ $out == READONLY* ]] || fail "a direct write to the replica $p was not refused: $out"
+    [[ $out == READONLY* ]] || fail_test "a direct write to the replica $p was not refused: $out"
 done
 assert_no_secret_leaks
 e2e_log "webdis OK"

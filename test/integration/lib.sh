@@ -6,7 +6,6 @@ set -euo pipefail
 
 BIN=${RI_BIN_DIR:-bin}
 BIN=$(cd "$BIN" && pwd)
-PASS=0 FAIL=0
 TMP=$(mktemp -d /tmp/ri-it.XXXXXX)
 PIDS=()
 
@@ -27,12 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ok()   { PASS=$((PASS + 1)); printf '  ok    %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf '  FAIL  %s\n' "$*"; }
-check() {  # check "description" command...
-    local what=$1; shift
-    if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi
-}
+# ok, fail, check, wait_for: test/lib/assert.sh.
+# shellcheck source=../lib/assert.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
 # A port free on every loopback address we use.
 free_port() {
@@ -44,14 +40,6 @@ free_port() {
     echo "no free port" >&2; return 1
 }
 
-# wait_for SECONDS command...: poll every 0.1 s, bounded.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
 
 # Secrets JSON ({"data": {...}}, docs/configuration.md) built with jq so any byte is encoded right.
 # Usage: make_secrets FILE admin_pw replica_pw sentinel_pw sync_pw service_pw
@@ -66,9 +54,9 @@ make_secrets() {
     chmod 600 "$1"
 }
 
-# rcli HOST PORT USER PASSWORD args...: redis-cli, password via the
-# environment (never argv), raw output.
-rcli() {
+# rcli_at HOST PORT USER PASSWORD args...: redis-cli, password via the
+# environment (never argv), raw output. (e2e's rcli_at POD takes a pod.)
+rcli_at() {
     local host=$1 port=$2 user=$3 pw=$4; shift 4
     REDISCLI_AUTH=$pw redis-cli --no-auth-warning --raw -h "$host" -p "$port" --user "$user" "$@" 2>&1
 }
@@ -86,9 +74,4 @@ start_bg() {
     local log=$1; shift
     "$@" >"$log" 2>&1 &
     PIDS+=("$!")
-}
-
-summary() {
-    echo "integration: $PASS passed, $FAIL failed"
-    [ "$FAIL" -eq 0 ]
 }

@@ -52,67 +52,67 @@ check "rendering twice gives byte-identical files" diff -r "$TMP/pod-2.before" "
 
 start_bg "$TMP/pod-1.log" "$SERVER" "$TMP/pod-1/conf/redis.conf"
 wait_for 10 redis-cli -h 127.0.0.1 -p "$P" PING || { cat "$TMP/pod-1.log"; fail "master starts"; }
-is_server() { rcli 127.0.0.1 "$1" admin "$ADMIN" INFO server | tr -d '\r' | grep -Eq "$RI_SERVER_VERSION"; }
+is_server() { rcli_at 127.0.0.1 "$1" admin "$ADMIN" INFO server | tr -d '\r' | grep -Eq "$RI_SERVER_VERSION"; }
 check "the master is $E2E_SERVER ($RI_SERVER_VERSION)" is_server "$P"
 # has WANT command...: the command's output contains WANT. (Captured first:
 # grep -q in a pipe may exit early and fail the pipe under pipefail.)
 has() { local want=$1 out; shift; out=$("$@" 2>&1) || true; grep -qF -- "$want" <<<"$out"; }
 check "fencing: master refuses writes with no replica (min-replicas-to-write)" \
-    has NOREPLICAS rcli 127.0.0.1 "$P" api_service "$SVC" SET k v
+    has NOREPLICAS rcli_at 127.0.0.1 "$P" api_service "$SVC" SET k v
 start_bg "$TMP/pod-2.log" "$SERVER" "$TMP/pod-2/conf/redis.conf"
-link_up() { rcli 127.0.0.2 "$P" admin "$ADMIN" INFO replication | grep -q 'master_link_status:up'; }
+link_up() { rcli_at 127.0.0.2 "$P" admin "$ADMIN" INFO replication | grep -q 'master_link_status:up'; }
 check "replica syncs through masteruser/masterauth" wait_for 15 link_up
 # The replica says "link up" a moment before the master counts it as a good
 # replica for min-replicas-to-write (once it is online and has ACKed; seen
 # once in four CI rehearsals). Writes before that get NOREPLICAS, which is
 # the fencing working, not the ACL under test.
-takes_writes() { has OK rcli 127.0.0.1 "$P" admin "$ADMIN" SET fencing-probe 1; }
+takes_writes() { has OK rcli_at 127.0.0.1 "$P" admin "$ADMIN" SET fencing-probe 1; }
 check "the master takes writes once it counts the replica" wait_for 10 takes_writes
 
-check "service user can SET"        has OK rcli 127.0.0.1 "$P" api_service "$SVC" SET greeting "hello world"
-check "service user can GET"        has "hello world" rcli 127.0.0.1 "$P" api_service "$SVC" GET greeting
-check "service user cannot FLUSHALL" has NOPERM rcli 127.0.0.1 "$P" api_service "$SVC" FLUSHALL
-check "service user cannot CONFIG"  has NOPERM rcli 127.0.0.1 "$P" api_service "$SVC" CONFIG GET dir
-check "admin can CONFIG GET"        has maxmemory rcli 127.0.0.1 "$P" admin "$ADMIN" CONFIG GET maxmemory
+check "service user can SET"        has OK rcli_at 127.0.0.1 "$P" api_service "$SVC" SET greeting "hello world"
+check "service user can GET"        has "hello world" rcli_at 127.0.0.1 "$P" api_service "$SVC" GET greeting
+check "service user cannot FLUSHALL" has NOPERM rcli_at 127.0.0.1 "$P" api_service "$SVC" FLUSHALL
+check "service user cannot CONFIG"  has NOPERM rcli_at 127.0.0.1 "$P" api_service "$SVC" CONFIG GET dir
+check "admin can CONFIG GET"        has maxmemory rcli_at 127.0.0.1 "$P" admin "$ADMIN" CONFIG GET maxmemory
 check "default user cannot run commands" has NOAUTH redis-cli -h 127.0.0.1 -p "$P" PING
-check "default user cannot log in"  has WRONGPASS rcli 127.0.0.1 "$P" default unused-default PING
-check "replica user cannot GET"     has NOPERM rcli 127.0.0.1 "$P" replica-user "$REPL" GET greeting
-check "sentinel user cannot GET"    has NOPERM rcli 127.0.0.1 "$P" sentinel-user "$SENT" GET greeting
-check "sentinel user can INFO"      has role:master rcli 127.0.0.1 "$P" sentinel-user "$SENT" INFO replication
-check "wrong password is refused"   has WRONGPASS rcli 127.0.0.1 "$P" admin "x$ADMIN" PING
-replicated() { [ "$(rcli 127.0.0.2 "$P" admin "$ADMIN" GET greeting)" = "hello world" ]; }
+check "default user cannot log in"  has WRONGPASS rcli_at 127.0.0.1 "$P" default unused-default PING
+check "replica user cannot GET"     has NOPERM rcli_at 127.0.0.1 "$P" replica-user "$REPL" GET greeting
+check "sentinel user cannot GET"    has NOPERM rcli_at 127.0.0.1 "$P" sentinel-user "$SENT" GET greeting
+check "sentinel user can INFO"      has role:master rcli_at 127.0.0.1 "$P" sentinel-user "$SENT" INFO replication
+check "wrong password is refused"   has WRONGPASS rcli_at 127.0.0.1 "$P" admin "x$ADMIN" PING
+replicated() { [ "$(rcli_at 127.0.0.2 "$P" admin "$ADMIN" GET greeting)" = "hello world" ]; }
 check "the write reached the replica" wait_for 10 replicated
 
 start_bg "$TMP/sent-1.log" "$SENTINEL" "$TMP/sent-1/conf/sentinel.conf"
 check "the sentinel is $E2E_SERVER" wait_for 10 is_server "$SP"
-sees_master() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL get-master-addr-by-name mymaster | head -1 | grep -qx 127.0.0.1; }
-sees_replica() { rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL replicas mymaster | grep -qx 127.0.0.2; }
-master_ok() { [ "$(rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL master mymaster | sed -n '/^flags$/{n;p}')" = master ]; }
+sees_master() { rcli_at 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL get-master-addr-by-name mymaster | head -1 | grep -qx 127.0.0.1; }
+sees_replica() { rcli_at 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL replicas mymaster | grep -qx 127.0.0.2; }
+master_ok() { [ "$(rcli_at 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL master mymaster | sed -n '/^flags$/{n;p}')" = master ]; }
 check "sentinel monitors the master" wait_for 10 sees_master
 check "sentinel found the replica through auth-user (INFO on the master)" wait_for 20 sees_replica
 check "sentinel sees the master healthy" wait_for 10 master_ok
 check "service user may look up the master on sentinel" \
-    has 127.0.0.1 rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-master-addr-by-name mymaster
+    has 127.0.0.1 rcli_at 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-master-addr-by-name mymaster
 # What Sentinel-aware clients send (docs/connecting.md) is allowed ...
 for c in "SENTINEL masters" "SENTINEL master mymaster" "SENTINEL replicas mymaster" \
          "SENTINEL slaves mymaster" "SENTINEL sentinels mymaster" "CLIENT SETNAME app" "PING"; do
     # shellcheck disable=SC2086 # the command's words
-    check "service user may send $c to sentinel" not_has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+    check "service user may send $c to sentinel" not_has NOPERM rcli_at 127.0.0.1 "$SP" api_service "$SVC" $c
 done
 # Valkey names the same lookups "primary" too (docs/servers.md); Redis
 # does not know them, so the valkey flavour alone allows them.
 if [ "$RI_SERVER_FLAVOUR" = valkey ]; then
     for c in "SENTINEL primaries" "SENTINEL primary mymaster" "SENTINEL get-primary-addr-by-name mymaster"; do
         # shellcheck disable=SC2086
-        check "service user may send $c to the Valkey sentinel" not_has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+        check "service user may send $c to the Valkey sentinel" not_has NOPERM rcli_at 127.0.0.1 "$SP" api_service "$SVC" $c
     done
     check "SENTINEL get-primary-addr-by-name names the master" \
-        has 127.0.0.1 rcli 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-primary-addr-by-name mymaster
+        has 127.0.0.1 rcli_at 127.0.0.1 "$SP" api_service "$SVC" SENTINEL get-primary-addr-by-name mymaster
 else
     check "Redis knows no SENTINEL primary (the valkey-only rules would not load)" \
-        has ERR rcli 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL primary mymaster
+        has ERR rcli_at 127.0.0.1 "$SP" admin "$ADMIN" SENTINEL primary mymaster
 fi
-check "service user may HELLO 3 on sentinel" has proto rcli 127.0.0.1 "$SP" api_service "$SVC" HELLO 3
+check "service user may HELLO 3 on sentinel" has proto rcli_at 127.0.0.1 "$SP" api_service "$SVC" HELLO 3
 # subscribed CHANNEL-OR-PATTERN CMD: the subscription is confirmed, not refused.
 subscribed() {
     local out
@@ -129,7 +129,7 @@ for c in "SENTINEL failover mymaster" "SENTINEL set mymaster quorum 2" "SENTINEL
          "SENTINEL simulate-failure crash-after-election" "CLIENT KILL ID 1" "PUBLISH +switch-master x" \
          "ACL LIST" "SHUTDOWN NOSAVE"; do
     # shellcheck disable=SC2086
-    check "service user is refused $c on sentinel" has NOPERM rcli 127.0.0.1 "$SP" api_service "$SVC" $c
+    check "service user is refused $c on sentinel" has NOPERM rcli_at 127.0.0.1 "$SP" api_service "$SVC" $c
 done
 check "default user cannot use sentinel" has NOAUTH redis-cli -h 127.0.0.1 -p "$SP" SENTINEL masters
 
@@ -162,6 +162,6 @@ check "sentinel prestop, no failover led: at once (G1)" says 0 "rule=G1" env POD
 check "master prestop without a sentinel majority: bounded, exit 69 (H16)" \
     says 69 "rule H16" env POD_NAME=pod-1 "$BIN/redis-init" prestop --set lifecycle.prestop-timeout=4000 \
     --set lifecycle.check-timeout=2000   # the one sentinel must not time out on a loaded machine (H3)
-check "master still writable after a failed prestop" has OK rcli 127.0.0.1 "$P" api_service "$SVC" SET after prestop
+check "master still writable after a failed prestop" has OK rcli_at 127.0.0.1 "$P" api_service "$SVC" SET after prestop
 
-summary
+summary integration

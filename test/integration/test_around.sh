@@ -67,4 +67,4 @@ check "the webdis user cannot flushall or config" sh -c "! grep '^user webdis ' 
 mkdir -p "$TMP/r2"
 POD_NAME=redis-cluster-server-0 "$BIN/redis-init" render --master -c "$TMP/settings.ini" -s "$TMP/s.json" -o "$TMP/r2" -d "$TMP/d" 2>/dev/null
 check "without WEBDIS_PASSWORD there is no webdis user" sh -c "test -s '$TMP/r2/users.acl' && ! grep -q '^user webdis ' '$TMP/r2/users.acl'"
-summary
+summary integration

@@ -61,4 +61,4 @@ expect 64 'replica-of' "bad --replica-of argument" -- "${good[@]}"
 ROLE=(--frobnicate)
 expect 64 'frobnicate' "unknown option" -- "${good[@]}"
 
-summary
+summary integration

@@ -31,7 +31,7 @@ ri() { POD_NAME=pod-1 "$BIN/redis-init" "$@" -c "$TMP/settings.ini" -s "$SECRETS
   echo "$rc" >"$TMP/run.rc" ) &
 PIDS+=("$!")
 
-probe() { rcli 127.0.4.1 "$P" probe 'probe "Q9" #' "$@"; }
+probe() { rcli_at 127.0.4.1 "$P" probe 'probe "Q9" #' "$@"; }
 check "the beacon answers the probe user while run waits" wait_for 5 probe INFO replication
 info=$(probe INFO replication | tr -d '\r')
 check "INFO: role:redis-init" grep -qx 'role:redis-init' <<<"$info"
@@ -42,9 +42,9 @@ check "INFO persistence: not loading" test "$(probe INFO persistence | tr -d '\r
 check "PING is refused with -INIT (a sentinel must not see a live server)" \
     grep -q '^INIT redis-init is deciding' <<<"$(probe PING)"
 check "any other command is refused with -INIT" grep -q '^INIT ' <<<"$(probe SET k v)"
-check "a wrong probe password: WRONGPASS" grep -q WRONGPASS <<<"$(rcli 127.0.4.1 "$P" probe wrong INFO)"
+check "a wrong probe password: WRONGPASS" grep -q WRONGPASS <<<"$(rcli_at 127.0.4.1 "$P" probe wrong INFO)"
 check "another user is not told its password is wrong (-INIT)" \
-    grep -q 'INIT redis-init is deciding' <<<"$(rcli 127.0.4.1 "$P" api_service svc-Q9 INFO)"
+    grep -q 'INIT redis-init is deciding' <<<"$(rcli_at 127.0.4.1 "$P" api_service svc-Q9 INFO)"
 check "INFO without AUTH: NOAUTH" grep -q NOAUTH <<<"$(redis-cli --raw -h 127.0.4.1 -p "$P" INFO 2>&1)"
 # A generous budget: under a loaded CI the default 500 ms can run out (69).
 out=$(ri check --readiness -o "$TMP/pod-1/conf" --set lifecycle.check-timeout=5000 2>&1) && rc=0 || rc=$?
@@ -55,4 +55,4 @@ check "run ends at its deadline" wait_for 10 test -s "$TMP/run.rc"
 check "run gives up with exit 69 (rc $(run_rc))" test "$(run_rc)" = 69
 check "the port is free once run gave up" bash -c "! (exec 3<>/dev/tcp/127.0.4.1/$P) 2>/dev/null"
 check "the beacon never logged a secret" not_has Q9 cat "$TMP/run.log"
-summary
+summary integration

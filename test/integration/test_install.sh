@@ -58,4 +58,4 @@ else
     fail "could not mount a read-only tmpfs"
 fi
 
-summary
+summary integration

@@ -21,9 +21,9 @@ PY=/usr/bin/python3       # Debian's, with python3-yaml
 out=$(mktemp -d /tmp/ri-k8s.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); printf '  ok    %s\n' "$*"; }
-fail() { FAIL=$((FAIL + 1)); printf '  FAIL  %s\n' "$*"; }
+# ok, fail: test/lib/assert.sh.
+# shellcheck source=../lib/assert.sh
+. "$repo/test/lib/assert.sh"
 t0=$SECONDS
 
 [[ -x $KUBECTL ]] || { echo "k8s: $KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)" >&2; exit 1; }
@@ -169,5 +169,4 @@ EOF_CASES
 n_cases=$(find "$here/broken" -mindepth 1 -maxdepth 1 -type d | wc -l)
 if [[ $n_cases -eq 7 ]]; then ok "every broken/ case is in the table ($n_cases)"; else fail "broken/ has $n_cases cases, the table 7"; fi
 
-echo "k8s: $PASS passed, $FAIL failed ($((SECONDS - t0)) s)"
-((FAIL == 0))
+summary k8s "($((SECONDS - t0)) s)"

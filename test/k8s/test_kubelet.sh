@@ -11,14 +11,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../docker/lib.sh"
 KUBECTL=${K8S_KUBECTL:-$DK_CACHE/kubernetes-client/usr/bin/kubectl}
-[[ -x $KUBECTL ]] || dk_die "$KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)"
+[[ -x $KUBECTL ]] || die "$KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)"
 VERSION=$(cat "$DK_REPO_DIR/VERSION")
 t_start=$SECONDS
 rc=0
 
 dk_engine_start
 dk_stack_images
-dk_build_image "redis-init:$VERSION" "file://$DK_REPO_DIR" || dk_die "docker build of ./Dockerfile failed"
+dk_build_image "redis-init:$VERSION" "file://$DK_REPO_DIR" || die "docker build of ./Dockerfile failed"
 
 # Random passwords, as a user sets them; the file never leaves $DK_RUN.
 secrets=$DK_RUN/config.json
@@ -46,7 +46,7 @@ secretGenerator:
     behavior: replace
     files: [config.json]
 EOF2
-    "$KUBECTL" kustomize "$ov" >"$DK_RUN/$variant.yaml" || dk_die "kubectl kustomize $ov failed"
+    "$KUBECTL" kustomize "$ov" >"$DK_RUN/$variant.yaml" || die "kubectl kustomize $ov failed"
     net=ri-kl-$variant-$$
     subnet=10.233.$((RANDOM % 200 + 20))
     dk_network "$net" "$subnet.0/24"

@@ -6,7 +6,7 @@
 #   ok MESSAGE              one check passed
 #   fail MESSAGE            one check failed (the suite goes on)
 #   check MESSAGE CMD...    CMD's exit status decides; its output is dropped
-#   summary NAME            prints "NAME: N passed, M failed"; false if any failed
+#   summary NAME [NOTE]     prints "NAME: N passed, M failed [NOTE]"; false if any failed
 # Fatal, for suites that stop at the first failure (e2e, bench):
 #   die MESSAGE             the harness itself cannot go on
 #   fail_test MESSAGE       an assertion failed: the test fails here
@@ -28,7 +28,7 @@ check() {
     if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi
 }
 summary() {
-    echo "$1: $PASS passed, $FAIL failed"
+    echo "$1: $PASS passed, $FAIL failed${2:+ $2}"
     ((FAIL == 0))
 }
 

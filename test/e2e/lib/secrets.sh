@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# e2e/lib/secrets.sh: the run's secrets and settings.
+# Part of test/e2e/lib.sh, which sources it.
+
+# Passwords deliberately contain the characters that broke other tools'
+# quoting (% / \ & # $ " ' space): a quoting bug fails the tests. They are
+# generated and written through the environment of jq, never argv.
+e2e_rand() { od -An -N6 -tx1 /dev/urandom | tr -d ' \n'; }
+e2e_write_secrets() {
+    local f="$E2E_RUN_DIR/secrets.json" nasty="%/\\&#\$\"' x"
+    # E2E_PLAIN_SECRETS=1: alphanumeric passwords, to tell a quoting bug
+    # from anything else.
+    [[ ${E2E_PLAIN_SECRETS:-0} != 1 ]] || nasty=""
+    (
+        umask 077
+        REPLICA_PASSWORD="rep-$(e2e_rand)$nasty" \
+            SENTINEL_PASSWORD="sen-$(e2e_rand)${nasty:+\$HOME&#}" \
+            SENTINEL_SYNC_PASSWORD="sync-$(e2e_rand)${nasty:+\\n\"}" \
+            ADMIN_PASSWORD="adm-$(e2e_rand)${nasty:+%s#\$\'\"\\}" \
+            SERVICE_PASSWORD="svc-$(e2e_rand)${nasty:+&/}" \
+            WEBDIS_PASSWORD="web-$(e2e_rand)$nasty" \
+            jq -n '{data: {
+                REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: env.REPLICA_PASSWORD,
+                SENTINEL_USERNAME: "sentinel-user", SENTINEL_PASSWORD: env.SENTINEL_PASSWORD,
+                SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: env.SENTINEL_SYNC_PASSWORD,
+                ADMIN_USERNAME: "admin", ADMIN_PASSWORD: env.ADMIN_PASSWORD,
+                SERVICE_USERNAME: "api-service", SERVICE_PASSWORD: env.SERVICE_PASSWORD,
+                WEBDIS_USERNAME: "webdis-http", WEBDIS_PASSWORD: env.WEBDIS_PASSWORD}}' >"$f"
+    )
+    chmod 0600 "$f"
+    e2e_load_admin
+}
+
+# The admin credentials, in shell variables only (never exported: pods get a
+# clean environment, redis-cli gets REDISCLI_AUTH for its one command).
+e2e_load_admin() {
+    E2E_ADMIN_USER=$(jq -r .data.ADMIN_USERNAME "$E2E_RUN_DIR/secrets.json")
+    E2E_ADMIN_PASS=$(jq -r .data.ADMIN_PASSWORD "$E2E_RUN_DIR/secrets.json")
+}
+
+# Short timeouts keep the suite fast: failover in ~2-5 s, a decision that
+# cannot be made gives up after 30 s.
+e2e_write_settings() {
+    cat >"$E2E_RUN_DIR/settings.ini" <<EOF
+; written by test/e2e/lib.sh for run $E2E_RUN_ID ($E2E_SERVER)
+[server]
+flavour = $RI_SERVER_FLAVOUR
+
+[paths]
+redis-server = $E2E_RUN_DIR/sbin/$RI_SERVER_PROG
+redis-sentinel = $E2E_RUN_DIR/sbin/$RI_SENTINEL_PROG
+
+[cluster]
+namespace = $E2E_K8S_NS
+domain = $E2E_DOMAIN
+redis-service = $E2E_REDIS_SVC
+sentinel-service = $E2E_SENTINEL_SVC
+redis-replicas = $E2E_REDIS_N
+sentinel-replicas = $E2E_SENTINEL_N
+redis-port = $E2E_REDIS_PORT
+sentinel-port = $E2E_SENTINEL_PORT
+master-name = $E2E_MASTER_NAME
+
+[discovery]
+probe-timeout = ${E2E_PROBE_TIMEOUT:-500}
+deadline = ${E2E_DEADLINE:-30000}
+round-interval = ${E2E_ROUND_INTERVAL:-500}
+
+[sentinel]
+down-after = ${E2E_DOWN_AFTER:-2000}
+failover-timeout = ${E2E_FAILOVER_TIMEOUT:-10000}
+EOF
+}
