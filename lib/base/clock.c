@@ -1,3 +1,4 @@
+/* clock.c: the monotonic clock and sleeping (see clock.h). */
 #include "base/clock.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* err.c: filling the one error record (see err.h). */
 #include "base/err.h"
 
 #include <stdarg.h>

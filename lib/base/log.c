@@ -1,3 +1,5 @@
+/* log.c: logfmt records on stderr, one line each, whole even from several
+ * threads (see log.h). */
 #include "base/log.h"
 
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* observe.c: names of outcomes and roles, and matching hosts to peers. */
+/* observation.c: names of outcomes and roles, and matching hosts to peers. */
 #include "model/observation.h"
 
 #include <arpa/inet.h>
