@@ -161,7 +161,8 @@ e2e: $(BINS) $(TOOLS)
 # (Redis's fencing, client libraries, Webdis) or check's verdicts (the
 # integration suite runs check on the static build): the same code on both
 # libcs, through paths the other tests already cover.
-E2E_STATIC_SKIP := test_cold_restart test_faults test_kill10 test_check test_clients test_webdis test_fencing
+E2E_STATIC_SKIP := test_cold_restart test_faults test_kill10 test_check test_clients test_webdis test_fencing \
+                   test_agent_cascade test_agent_fresh
 e2e-static: $(STATIC_BINS) $(TOOLS)
 	@test/static-check.sh bin/static
 	@RI_BIN_DIR=bin/static test/integration/run.sh
@@ -190,7 +191,7 @@ matrix: $(BINS) $(TOOLS)
 
 # The Dockerfile built and run on a private engine (test/docker/lib.sh), then
 # docker-compose.yml brought up and failed over on one.
-docker:
+docker: $(TOOLS)
 	@test/docker/test_image.sh
 	@test/docker/test_compose.sh
 

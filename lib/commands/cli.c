@@ -118,7 +118,8 @@ enum {
     OPT_ALL,
     OPT_READINESS,
     OPT_LIVENESS,
-    OPT_STARTUP
+    OPT_STARTUP,
+    OPT_EXEC
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +138,7 @@ static const struct option long_opts[] = {
     {"readiness", no_argument, NULL, OPT_READINESS},
     {"liveness", no_argument, NULL, OPT_LIVENESS},
     {"startup", no_argument, NULL, OPT_STARTUP},
+    {"exec", no_argument, NULL, OPT_EXEC},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -215,6 +217,7 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case OPT_READINESS: return set_health(o, HEALTH_READINESS);
     case OPT_LIVENESS: return set_health(o, HEALTH_LIVENESS);
     case OPT_STARTUP: return set_health(o, HEALTH_STARTUP);
+    case OPT_EXEC: o->exec = 1; return add_set(o, "lifecycle", "agent", "off", "--exec");
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h':
@@ -232,7 +235,7 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
     unsigned fl = cmd->flags;
     if (fl & TAKES_DIR) {
         if (o->n_sets || o->n_set_args || o->config_path || o->override || o->json || o->once ||
-            o->all || o->health_set)
+            o->all || o->health_set || o->exec)
             return misuse(o, "%s takes no settings, secrets or role options", cmd->name);
         if (nargs != 1) return misuse(o, nargs ? "%s takes one DIR" : "%s needs a DIR", cmd->name);
         return 0;
@@ -244,6 +247,7 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
         return misuse(o, "--readiness, --liveness and --startup are check options");
     if (!(fl & TAKES_REPORT) && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
+    if (!(fl & TAKES_EXEC) && o->exec) return misuse(o, "--exec is a run option");
     return 0;
 }
 

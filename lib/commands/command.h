@@ -25,9 +25,11 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 #define TAKES_REPORT      0x10 /* --json, --once, --all */
 #define TAKES_HEALTH_KIND 0x20 /* --readiness, --liveness, --startup */
 #define TAKES_DIR         0x40 /* one operand DIR, and none of the settings options */
-#define QUIET_ANSWER                                                                               \
-    0x80 /* run every second by HAProxy: warnings only unless -v, and its
-                                  "no" (EX_UNAVAILABLE) is an answer, logged at debug */
+/* Run every second by HAProxy: warnings only unless -v, and its "no"
+ * (EX_UNAVAILABLE) is an answer, logged at debug. */
+#define QUIET_ANSWER 0x80
+/* --exec: exec the server instead of staying as its init. */
+#define TAKES_EXEC 0x100
 
 #define CLI_MAX_SETS 64
 
@@ -39,7 +41,7 @@ struct cli_opts {
     const char *prog;               /* "redis-init" / "sentinel-init" */
     const struct command *cmd;      /* what to run */
     const struct command *help_for; /* help: the command asked about, NULL for all */
-    int verbose, quiet, json, once, all;
+    int verbose, quiet, json, once, all, exec;
     enum health_kind health;     /* check: --readiness (default), --liveness, --startup */
     int health_set;              /* a health kind flag was given */
     enum role_override override; /* render, run */

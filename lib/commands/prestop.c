@@ -5,8 +5,8 @@
 #include "engine/handover.h"
 
 static int run_prestop(struct invocation *inv, ri_err *e) {
-    if (inv->o->kind == KIND_SENTINEL) return handover_sentinel(inv->s, inv->sec, e);
-    return handover_redis(inv->s, inv->sec, e);
+    if (inv->o->kind == KIND_SENTINEL) return handover_sentinel(inv->s, inv->sec, NULL, e);
+    return handover_redis(inv->s, inv->sec, NULL, e);
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {

@@ -10,7 +10,7 @@ static int run_render(struct invocation *inv, ri_err *e) {
     const struct cli_opts *o = inv->o;
     struct role_request rq = {o->kind == KIND_SENTINEL, o->override, o->override_target};
     char conf_path[PATH_MAX];
-    return role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, e);
+    return role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, NULL, e);
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {

@@ -1,28 +1,20 @@
-/* run.c: `run`: configure this pod as `render` does, then exec the server
- * on the file written: it replaces this process, so signals reach it
- * directly. */
+/* run.c: `run`: configure this pod as `render` does, then start the server
+ * on the file written and stay as its init, with the agent beside it
+ * (agent/supervise.h). With --exec or [lifecycle] agent = off it execs the
+ * server instead, as it used to: then no process of ours stays in the pod. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/supervise.h"
 #include "base/log.h"
 #include "commands/command.h"
 #include "commands/help.h"
 #include "engine/role.h"
 
-static int run_run(struct invocation *inv, ri_err *e) {
-    const struct cli_opts *o = inv->o;
-    int sent = o->kind == KIND_SENTINEL;
-    struct role_request rq = {sent, o->override, o->override_target};
-    char conf_path[PATH_MAX];
-    int rc = role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, e);
-    if (rc) return rc;
-    /* Wiped before exec: the server reads what it needs from the files. */
-    secrets_free(inv->sec);
-    inv->sec = NULL;
-    const char *bin = sent ? inv->s->redis_sentinel_bin : inv->s->redis_server_bin;
+static int exec_server(const char *bin, char *conf_path, int sent, ri_err *e) {
     char *const args[] = {(char *)bin, conf_path, NULL};
     log_info("exec", "program", bin, "config", conf_path, NULL);
     fflush(NULL);
@@ -31,27 +23,61 @@ static int run_run(struct invocation *inv, ri_err *e) {
                    sent ? "redis-sentinel" : "redis-server");
 }
 
+static int run_run(struct invocation *inv, ri_err *e) {
+    const struct cli_opts *o = inv->o;
+    int sent = o->kind == KIND_SENTINEL;
+    struct role_request rq = {sent, o->override, o->override_target};
+    char conf_path[PATH_MAX];
+    const char *rule = NULL;
+    int rc = role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, &rule, e);
+    if (rc) return rc;
+    const char *bin = sent ? inv->s->redis_sentinel_bin : inv->s->redis_server_bin;
+    if (!inv->s->agent_on) {
+        /* Wiped before exec: the server reads what it needs from the files. */
+        secrets_free(inv->sec);
+        inv->sec = NULL;
+        return exec_server(bin, conf_path, sent, e);
+    }
+    struct supervise_config sc = {
+        .agent = {inv->s, inv->sec, sent, rule},
+        .agent_on = 1,
+        .program = bin,
+        .conf_path = conf_path,
+    };
+    rc = supervise_run(&sc, e);
+    if (rc == EX_OSERR && e->msg[0])
+        ri_prefix(e, "[paths] %s", sent ? "redis-sentinel" : "redis-server");
+    return rc;
+}
+
 static void usage(FILE *f, const struct cli_opts *o) {
     int sent = o->kind == KIND_SENTINEL;
     fprintf(f,
-            "Usage: %s run [OPTIONS]\n\n"
+            "Usage: %s run [--exec] [OPTIONS]\n\n"
             "Decide the role by discovery (or take it from an override), then write\n"
-            "%s and users.acl into the conf dir atomically.\n"
-            "Then exec %s on it: it replaces this process, so signals reach it directly.\n"
+            "%s and users.acl into the conf dir atomically, start %s\n"
+            "on it and stay as its init: signals are forwarded once, children reaped, and the\n"
+            "exit status is the server's. Beside it the agent %s\n"
+            "With --exec (or [lifecycle] agent = off), exec the server instead.\n"
             "Exit 69 when no safe decision was reached before the deadline.\n\nOptions:\n",
             o->prog, sent ? "sentinel.conf" : "redis.conf",
             sent ? "redis-sentinel (valkey-sentinel with [server] flavour = valkey)"
-                 : "redis-server (valkey-server with [server] flavour = valkey)");
+                 : "redis-server (valkey-server with [server] flavour = valkey)",
+            sent ? "waits, on SIGTERM, while this\nsentinel leads a failover (the prestop rules).\n"
+                 : "keeps the history record fresh,\nsteps an empty fresh master down when a peer "
+                   "holds data, and on SIGTERM hands the\nmaster role over first (the prestop "
+                   "rules). docs/lifecycle.md.\n");
     help_settings_options(f, o);
     help_override_options(f, o);
+    fputs("      --exec               exec the server (no init, no agent)\n", f);
     help_footer(f);
 }
 
 const struct command command_run = {
     .name = "run",
     .run = run_run,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE,
-    .summary = {"render, then exec redis-server or valkey-server on the generated file",
-                "render, then exec redis-sentinel or valkey-sentinel on the generated file"},
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE | TAKES_EXEC,
+    .summary = {"render, then start redis-server or valkey-server and stay as its init",
+                "render, then start redis-sentinel or valkey-sentinel and stay as its init"},
     .usage = usage,
 };

@@ -77,6 +77,8 @@ const struct key_def set_keys[] = {
 
     INT("lifecycle", "check-timeout", check_timeout_ms, 1, MS_MAX, NULL, "500"),
     INT("lifecycle", "prestop-timeout", prestop_timeout_ms, 1, MS_MAX, NULL, "20000"),
+    {"lifecycle", "agent", K_BOOL, OFF(agent_on), 0, 0, 0, 0, NULL, NULL, "on"},
+    INT("lifecycle", "watch-interval", watch_interval_ms, 10, 100, NULL, "100"),
 
     {"acl", "default-user", K_BOOL, OFF(default_user_on), 0, 0, 0, 0, NULL, NULL, "off"},
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},

@@ -98,6 +98,8 @@ struct settings {
     /* [lifecycle] */
     int check_timeout_ms;   /* check-timeout (ms), default 500: one whole `check` */
     int prestop_timeout_ms; /* prestop-timeout (ms), default 20000: one whole `prestop` */
+    int agent_on;           /* agent = on|off, default on: `run` stays as the init (off: exec) */
+    int watch_interval_ms;  /* watch-interval (ms), default 100: the agent's look at its server */
 
     /* [acl] */
     int default_user_on; /* default-user = off|on, default off */

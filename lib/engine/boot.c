@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "engine/act.h"
 #include "engine/plan.h"
+#include "engine/record.h"
 #include "model/localdata.h"
 #include "net/beacon.h"
 #include "net/dns.h"
@@ -58,8 +59,10 @@ static int round_settled(const struct observations *so_far, void *ctx) {
 
 /* This pod's data and history: the record redis-init keeps on the volume,
  * else the RDB's aux fields (a lower bound: the RDB was written before the
- * AOF tail). Without data there is no history to defend. */
-static int observe_self(const struct settings *s, struct observations *o, ri_err *e) {
+ * AOF tail). Without data there is no history to defend, and a pod that
+ * acts forgets the record: a server started on an empty data dir must not
+ * inherit the lineage of data that is gone (record.h). */
+static int observe_self(const struct settings *s, struct observations *o, int act, ri_err *e) {
     char why[160];
     int rc = localdata_inspect(s->data_dir, &o->self_data, e);
     if (rc) return rc;
@@ -68,6 +71,7 @@ static int observe_self(const struct settings *s, struct observations *o, ri_err
     if (!o->self_hist.known && o->self_data.replid[0] && o->self_data.offset >= 0)
         history_from_live(&o->self_hist, 0, o->self_data.replid, o->self_data.offset, NULL, -1);
     if (!o->self_data.has_data) {
+        if (act && o->self_hist.known) record_forget(s->data_dir);
         memset(&o->self_hist, 0, sizeof o->self_hist);
         o->self_hist.parent_offset = -1;
     }
@@ -131,7 +135,7 @@ int boot_decide(const struct settings *s, const struct secrets *sec, int is_sent
         rc = plan_probe_config(s, sec, &pc, probe_user, sizeof probe_user, probe_pass,
                                sizeof probe_pass, e);
     if (!(flags & BOOT_ALL)) pc.settled = round_settled;
-    if (!rc && !is_sentinel) rc = observe_self(s, &r->obs, e);
+    if (!rc && !is_sentinel) rc = observe_self(s, &r->obs, act, e);
     if (!rc) {
         /* Peers deciding at the same time must see what this pod holds. */
         if (act && !is_sentinel)

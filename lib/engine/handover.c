@@ -130,7 +130,10 @@ static int setup(struct handover_run *r, const struct settings *s, const struct 
     return 0;
 }
 
-int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *e) {
+static int stopped(const struct handover_stop *hs) { return hs && hs->stop && hs->stop(hs->ctx); }
+
+int handover_redis(const struct settings *s, const struct secrets *sec,
+                   const struct handover_stop *hs, ri_err *e) {
     struct handover_run *r = calloc(1, sizeof *r);
     struct handover_decision d;
     char last[DEC_REASON_MAX] = "";
@@ -152,9 +155,10 @@ int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *
              * reached (H16) one check-timeout early. */
             r->po.now_ms = r->po.bound_ms;
         }
+        r->po.st.interrupted = stopped(hs);
         handover_next(&r->po, &d);
         if (strcmp(last, d.reason) != 0) {
-            log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
+            log_info("handover", "rule", d.rule, "reason", d.reason, NULL);
             snprintf(last, sizeof last, "%s", d.reason);
         }
         switch (d.step) {
@@ -165,7 +169,7 @@ int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *
         case PS_UNPAUSE: unpause(r); break;
         case PS_DONE:
             if (r->po.st.paused && !r->po.st.unpaused) unpause(r);
-            rc = d.code ? ri_fail(e, d.code, "prestop (rule %s): %s", d.rule, d.reason) : 0;
+            rc = d.code ? ri_fail(e, d.code, "handover (rule %s): %s", d.rule, d.reason) : 0;
             goto out;
         }
     }
@@ -175,7 +179,8 @@ out:
     return rc;
 }
 
-int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_err *e) {
+int handover_sentinel(const struct settings *s, const struct secrets *sec,
+                      const struct handover_stop *hs, ri_err *e) {
     char user[SET_NAME_MAX], pass[256];
     struct sentinel_master_obs own;
     struct handover_decision d;
@@ -190,13 +195,15 @@ int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_er
         probe_sentinel_master(&own, user, pass, s->master_name,
                               left < s->check_timeout_ms ? (left < 1 ? 1 : (int)left)
                                                          : s->check_timeout_ms);
-        handover_sentinel_next(&own, mono_ms() - t0, s->prestop_timeout_ms, &d);
+        /* Told to stop: as if the bound were reached (G3 if it still leads). */
+        now = stopped(hs) ? s->prestop_timeout_ms : mono_ms() - t0;
+        handover_sentinel_next(&own, now, s->prestop_timeout_ms, &d);
         if (d.step == PS_DONE) {
-            log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
-            rc = d.code ? ri_fail(e, d.code, "prestop (rule %s): %s", d.rule, d.reason) : 0;
+            log_info("handover", "rule", d.rule, "reason", d.reason, NULL);
+            rc = d.code ? ri_fail(e, d.code, "handover (rule %s): %s", d.rule, d.reason) : 0;
             break;
         }
-        if (!logged_wait++) log_info("prestop", "rule", d.rule, "reason", d.reason, NULL);
+        if (!logged_wait++) log_info("handover", "rule", d.rule, "reason", d.reason, NULL);
         sleep_ms(100);
     }
     explicit_bzero(pass, sizeof pass);

@@ -18,7 +18,16 @@
 #include "config/settings.h"
 #include "rules/handover.h"
 
-int handover_redis(const struct settings *s, const struct secrets *sec, ri_err *e);
-int handover_sentinel(const struct settings *s, const struct secrets *sec, ri_err *e);
+/* Optional: asked between rounds; nonzero ends the handover (rule H17,
+ * unpausing first): the agent's way to stop at a second SIGTERM. */
+struct handover_stop {
+    int (*stop)(void *ctx);
+    void *ctx;
+};
+
+int handover_redis(const struct settings *s, const struct secrets *sec,
+                   const struct handover_stop *hs, ri_err *e);
+int handover_sentinel(const struct settings *s, const struct secrets *sec,
+                      const struct handover_stop *hs, ri_err *e);
 
 #endif

@@ -21,6 +21,7 @@ int plan_peers(const struct settings *s, int is_sentinel, struct observations *o
     o->is_sentinel = is_sentinel;
     o->self_ordinal = s->ordinal;
     o->redis_port = s->redis_port;
+    o->fence = s->min_replicas_to_write;
     o->n_redis = s->redis_replicas;
     o->n_sentinels = s->sentinel_replicas;
     if (o->n_redis > OBS_MAX_PEERS || o->n_sentinels > OBS_MAX_PEERS)

@@ -1,20 +1,28 @@
 /* record.h: keeping the replication-history record on the data volume
  * (model/history.h) in step with what the pod's own server reports.
  *
- * record_refresh() is the one writer of the record: `check --readiness`,
- * every round of `prestop` call it with the pod's own server as observed.
- * It writes only states whose history is the data set's: a master, or a
- * replica whose link is up and not in a full sync (its data is then a
- * prefix of its master's stream). A loading server, a broken link or no
- * answer says nothing new, and a missing data dir (a probe run outside the
- * pod) records nothing. A failed write is logged once per process: the
- * record is ours, a lost one only costs a wait at the next cold start.
+ * One writer, two callers. record_keep() writes when the pure detector
+ * (rules/recording.h) says the record is due: a new line at once, the
+ * same line further on once a second old; the agent calls it at every look
+ * at its server. record_refresh() is the same with the offset always due:
+ * `check --readiness` and every round of `prestop` call it. Only states
+ * whose history is the data set's are written; a missing data dir (a probe
+ * run outside the pod) records nothing. A failed write is logged once per
+ * process: the record is ours, a lost one only costs a wait at the next
+ * cold start.
  */
 #ifndef RI_RECORD_H
 #define RI_RECORD_H
 
 #include "model/observation.h"
+#include "rules/recording.h"
 
+enum recording_verdict record_keep(const char *data_dir, const struct redis_obs *me);
 void record_refresh(const char *data_dir, const struct redis_obs *me);
+
+/* Remove the record of a data dir that holds no data: it describes data
+ * that is gone, and a fresh server must not inherit its lineage. 0, or -1
+ * (logged) when it could not be removed. */
+int record_forget(const char *data_dir);
 
 #endif

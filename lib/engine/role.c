@@ -75,7 +75,8 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
 }
 
 int role_configure(const struct settings *s, const struct secrets *sec,
-                   const struct role_request *rq, char *conf_path, size_t conf_len, ri_err *e) {
+                   const struct role_request *rq, char *conf_path, size_t conf_len,
+                   const char **rule, ri_err *e) {
     struct role_target t;
     struct rendered out;
     int rc = settings_require_member(s, rq->is_sentinel, e);
@@ -93,5 +94,6 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     log_info("wrote configuration", "role", action_name(t.action), "rule", t.rule ? t.rule : "",
              "master", t.action == ACT_MASTER ? "" : t.host, "master_port",
              t.action == ACT_MASTER ? "" : log_int(port, t.port), "file", conf_path, NULL);
+    if (rule) *rule = t.rule;
     return 0;
 }

@@ -26,8 +26,11 @@ struct role_request {
     const char *target; /* OVERRIDE_FOLLOW: "HOST[:PORT]" */
 };
 
+/* rule (may be NULL) gets the id of the rule that chose the role
+ * ("override" for an override; static). */
 int role_configure(const struct settings *s, const struct secrets *sec,
-                   const struct role_request *rq, char *conf_path, size_t conf_len, ri_err *e);
+                   const struct role_request *rq, char *conf_path, size_t conf_len,
+                   const char **rule, ri_err *e);
 
 /* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or
  * EX_USAGE. */

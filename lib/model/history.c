@@ -192,11 +192,12 @@ int history_parse(const char *text, struct history *h, char *why, size_t whylen)
 }
 
 int history_format(const struct history *h, char *buf, size_t size) {
-    int n = snprintf(buf, size,
-                     "# redis-init: the replication history this data set holds, as last seen\n"
-                     "# running (written by check and prestop, read by run). Not a secret.\n"
-                     "version 1\nwritten-ms %lld\nrole %s\nreplid %s\noffset %lld\n",
-                     h->written_ms, h->was_master ? "master" : "replica", h->id, h->offset);
+    int n = snprintf(
+        buf, size,
+        "# redis-init: the replication history this data set holds, as last seen\n"
+        "# running (written by run's agent, check and prestop; read by run). Not a secret.\n"
+        "version 1\nwritten-ms %lld\nrole %s\nreplid %s\noffset %lld\n",
+        h->written_ms, h->was_master ? "master" : "replica", h->id, h->offset);
     if (n >= 0 && (size_t)n < size && h->parent_id[0])
         n += snprintf(buf + n, size - (size_t)n, "parent-replid %s\nparent-offset %lld\n",
                       h->parent_id, h->parent_offset);

@@ -67,10 +67,11 @@ struct redis_obs {
     long long offset;             /* master_repl_offset */
     long long second_offset;      /* second_repl_offset (-1 if none) */
     int connected_replicas;       /* connected_slaves */
-    long long keys;               /* sum of keys over INFO keyspace */
-    int loading;                  /* INFO persistence loading:1 */
-    int init_has_data;            /* ROLE_INIT: its data dir holds data */
-    struct history hist;          /* live (master/replica) or recorded (init) */
+    int backlog_active;  /* repl_backlog_active:1: a replica has attached (within its ttl) */
+    long long keys;      /* sum of keys over INFO keyspace */
+    int loading;         /* INFO persistence loading:1 */
+    int init_has_data;   /* ROLE_INIT: its data dir holds data */
+    struct history hist; /* live (master/replica) or recorded (init) */
 };
 
 struct sentinel_obs {
@@ -105,6 +106,7 @@ struct observations {
     struct history self_hist;      /* redis-init: the record, else the RDB's aux fields */
     long long waited_ms;           /* since this pod's first round (0 in the first) */
     long long fresh_start_wait_ms; /* [discovery] fresh-start-wait (rule B10) */
+    int fence;                     /* [redis] min-replicas-to-write: fewer replicas, no write */
     int n_sentinels;               /* configured sentinels (entries below) */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];
     int n_redis; /* configured redis pods */

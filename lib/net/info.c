@@ -84,6 +84,7 @@ static void reset_answer(struct redis_obs *r) {
     r->offset = 0;
     r->second_offset = -1;
     r->connected_replicas = 0;
+    r->backlog_active = 0;
     r->sync_in_progress = 0;
     r->init_has_data = 0;
     memset(&r->hist, 0, sizeof r->hist);
@@ -146,6 +147,8 @@ static void apply_field(struct redis_obs *r, struct span k, struct span v, int *
     } else if (key_is(k, "second_repl_offset")) {
         x = span_ll(v, &ok);
         r->second_offset = ok ? x : -1;
+    } else if (key_is(k, "repl_backlog_active")) {
+        r->backlog_active = val_is(v, "1");
     } else if (key_is(k, "connected_slaves")) {
         x = span_ll(v, &ok);
         r->connected_replicas = ok && x >= 0 && x <= INT_MAX ? (int)x : 0;

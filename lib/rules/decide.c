@@ -14,7 +14,8 @@ struct rctx {
     const struct observations *o;
     struct tally t;
     int n_sent, n_redis, majority;
-    int self; /* own index in o->redis, -1 if not listed */
+    int self;  /* own index in o->redis, -1 if not listed */
+    int aside; /* the vote group S10 set aside, -1 if none */
 };
 
 /* OUT_SELF marks our own slot; fall back to the name for callers that did
@@ -274,12 +275,16 @@ static void rule_p(const struct rctx *c, struct decision *d, int m, int n_claims
  * when it decided WAIT. */
 static int rule_b_wait(const struct rctx *c, struct decision *d) {
     const struct observations *o = c->o;
-    if (c->t.n_votes > 0) {
+    int votes = c->t.n_votes - (c->aside >= 0 ? c->t.groups[c->aside].count : 0), best = -1;
+    if (votes > 0) {
         struct dec_list l = {{0}, 0};
-        for (int g = 0; g < c->t.n_groups; g++)
+        for (int g = 0; g < c->t.n_groups; g++) {
+            if (g == c->aside) continue;
+            if (best < 0 || c->t.groups[g].count > c->t.groups[best].count) best = g;
             dec_list_add(&l, "%.*s:%d (%d of %d)", dec_group_len(&c->t.groups[g]),
                          c->t.groups[g].host, c->t.groups[g].port, c->t.groups[g].count, c->n_sent);
-        const struct vote_group *b = &c->t.groups[c->t.best];
+        }
+        const struct vote_group *b = &c->t.groups[best];
         dec_set(d, ACT_WAIT, "B1", o, b->peer, b->host, b->port);
         dec_reason(d, "a minority of sentinels name %s; waiting for a majority (%d)", l.buf,
                    c->majority);
@@ -462,6 +467,30 @@ static void rule_b(const struct rctx *c, struct decision *d) {
     else rule_b_fresh(c, d);
 }
 
+/* S10: the majority names M, a pod that is deciding (its beacon answered)
+ * with an empty data dir, while data exists (here or at an answering peer)
+ * and no peer runs as a replica. Guard D would refuse M, and the sentinels
+ * cannot fail it over (there is no replica to promote): they would wait
+ * forever on a master that holds nothing, typically an empty fresh master
+ * that stepped down (rules/stepdown.h). Their choice is set aside and the
+ * pods decide as if no majority named anyone (P, then B: the newest
+ * history, once every pod reported). Returns the group, or -1. */
+static int set_aside(const struct rctx *c) {
+    const struct observations *o = c->o;
+    const struct vote_group *g = &c->t.groups[c->t.best];
+    if (g->peer < 0 || g->peer == c->self) return -1;
+    const struct redis_obs *m = &o->redis[g->peer];
+    if (m->p.outcome != OUT_ANSWER || m->role != ROLE_INIT || m->init_has_data) return -1;
+    int data = o->self_data.has_data;
+    for (int i = 0; i < c->n_redis; i++) {
+        const struct redis_obs *r = &o->redis[i];
+        if (!is_other(c, i) || r->p.outcome != OUT_ANSWER) continue;
+        if (r->role == ROLE_REPLICA) return -1;
+        data |= dec_holds_data(r);
+    }
+    return data ? c->t.best : -1;
+}
+
 void decide_redis(const struct observations *o, struct decision *d) {
     struct rctx c;
     memset(d, 0, sizeof *d);
@@ -472,14 +501,25 @@ void decide_redis(const struct observations *o, struct decision *d) {
     c.n_redis = dec_n_redis(o);
     c.majority = sentinel_majority(c.n_sent);
     c.self = find_self(o, c.n_redis);
+    c.aside = -1;
     dec_tally(o, &c.t);
 
     struct dec_list claims = {{0}, 0};
     int n_claims = 0;
     int m = dec_pick_master(o, c.self, &n_claims, &claims);
-    if (c.t.best >= 0 && c.t.groups[c.t.best].count >= c.majority) rule_s(&c, d);
+    int majority = c.t.best >= 0 && c.t.groups[c.t.best].count >= c.majority;
+    if (majority && (c.aside = set_aside(&c)) >= 0) majority = 0;
+    if (majority) rule_s(&c, d);
     else if (m >= 0) rule_p(&c, d, m, n_claims, &claims);
     else if (!rule_b_wait(&c, d)) rule_b(&c, d);
+    if (c.aside >= 0) {
+        const struct vote_group *g = &c.t.groups[c.aside];
+        dec_warn(d,
+                 "S10: %d of %d sentinels name %.*s:%d, which is deciding with an empty data dir "
+                 "while data exists and no replica runs: they cannot fail it over and guard D "
+                 "refuses it, so their choice is set aside",
+                 g->count, c.n_sent, dec_group_len(g), g->host, g->port);
+    }
 
     char note[32];
     snprintf(note, sizeof note, "majority %d", c.majority);

@@ -1,4 +1,4 @@
-/* decide_sentinel.c: sentinel-init's decision (rules T1-T3 of
+/* decide_sentinel.c: sentinel-init's decision (rules T1-T4 of
  * docs/decision.md): which master a starting sentinel monitors. Pure. */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +42,26 @@ static void rule_t2(const struct observations *o, struct decision *d, const stru
                DEC_PEER(r), r->p.port, desc);
 }
 
+/* A master that holds nothing, never had a replica, and is fenced took no
+ * write and may yet step down (an empty fresh start beside peers that hold
+ * data, rules/stepdown.h): monitoring it would leave the sentinels behind
+ * on it. */
+static int fresh_fenced(const struct observations *o, const struct redis_obs *r) {
+    return o->fence >= 1 && r->keys == 0 && r->connected_replicas == 0 && !r->backlog_active &&
+           r->offset == 0;
+}
+
+/* T4: the one master the pods show is an empty fresh one: wait for its
+ * first replica. */
+static void rule_t4(const struct observations *o, struct decision *d, int m) {
+    const struct redis_obs *r = &o->redis[m];
+    dec_set(d, ACT_WAIT, "T4", o, -1, NULL, 0);
+    dec_reason(d,
+               "%.*s:%d answers as master but holds nothing and no replica has attached (fenced, "
+               "it takes no write, and may yet step down): waiting for its first replica",
+               DEC_PEER(r), r->p.port);
+}
+
 void decide_sentinel(const struct observations *o, struct decision *d) {
     memset(d, 0, sizeof *d);
     d->action = ACT_WAIT;
@@ -59,6 +79,8 @@ void decide_sentinel(const struct observations *o, struct decision *d) {
     int m = dec_pick_master(o, -1, &n_claims, &claims);
     if (n_peers > 0 && t.best >= 0 && t.groups[t.best].count >= majority) {
         rule_t1(o, d, &t, n_peers, majority);
+    } else if (m >= 0 && fresh_fenced(o, &o->redis[m])) {
+        rule_t4(o, d, m);
     } else if (m >= 0) {
         rule_t2(o, d, &t, m, n_claims, &claims);
     } else {

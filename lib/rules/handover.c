@@ -198,7 +198,13 @@ void handover_next(const struct handover_obs *o, struct handover_decision *d) {
         return;
     }
     ps_count(&o->round, o->self, &v);
-    if (o->now_ms >= o->bound_ms) {
+    if (o->st.interrupted) {
+        step(d, PS_DONE, EX_UNAVAILABLE, "H17", -1);
+        dec_format(d->reason, "interrupted %s",
+                   !o->st.paused          ? "before pausing"
+                   : !o->st.failover_sent ? "before the failover"
+                                          : "before the handover");
+    } else if (o->now_ms >= o->bound_ms) {
         step(d, PS_DONE, EX_UNAVAILABLE, "H16", -1);
         dec_format(d->reason, "prestop-timeout (%.0f ms) reached %s", o->bound_ms,
                    !o->st.paused          ? "before pausing"

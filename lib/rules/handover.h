@@ -32,6 +32,7 @@ struct handover_state {
     int failover_sent;        /* a sentinel accepted SENTINEL FAILOVER */
     double failover_tried_at; /* last attempt, accepted or not; -1 if none */
     int unpaused;             /* CLIENT UNPAUSE done (or the pause expired) */
+    int interrupted;          /* the runner was told to stop (a second SIGTERM) */
 };
 
 struct handover_obs {

@@ -94,6 +94,8 @@ dk_test_cleanup() {
         for s in $services; do echo "---------- logs of $s ----------"; dk logs --tail 25 "$(c "$s")" 2>&1; done
     fi
     compose down -v --remove-orphans >/dev/null 2>&1
+    ip netns delete "$proj-client" 2>/dev/null
+    rm -rf "/etc/netns/$proj-client"
 }
 
 # ---------------------------------------------------------------- 1. up
@@ -236,6 +238,50 @@ if [[ -n $M1 ]]; then
     check "the router still reaches $M1" routed "$M1"
 fi
 
+# ---------------------------------------------------------------- 5b. docker-compose stop on the master
+# `docker-compose stop` sends SIGTERM to the master's PID 1, redis-init run,
+# which hands the role over first (the prestop steps, docs/lifecycle.md).
+# A WAIT 1 writer (the host's build of test/tools/ri-writer) runs meanwhile
+# in the client container's network namespace, with its resolver.
+stop_s=- stop_gap=-
+if [[ -n $M1 ]]; then
+    wns=$proj-client
+    ip netns attach "$wns" "$(dk inspect -f '{{.State.Pid}}' "$wns")"
+    mkdir -p "/etc/netns/$wns"
+    dk exec "$wns" cat /etc/resolv.conf >"/etc/netns/$wns/resolv.conf"
+    writer() {
+        ip netns exec "$wns" "$DK_REPO_DIR/build/tools/ri-writer" "$1" -s "$pdir/secrets/config.json" \
+            -S sentinel-0:26379,sentinel-1:26379,sentinel-2:26379 -m mymaster -p stop -a "$DK_RUN/stop.acked" "${@:2}"
+    }
+    writer write -x "$DK_RUN/stop.halt" >"$DK_RUN/stop.out" 2>&1 &
+    wpid=$!
+    check "a WAIT 1 writer gets writes acknowledged by $M1" wait_for 20 test -s "$DK_RUN/stop.acked"
+    sleep 1
+    t_stop=$(date +%s.%N)
+    compose stop "$M1" >/dev/null 2>&1
+    stop_s=$(elapsed "$t_stop")
+    M2=$(master) || M2=
+    check "docker-compose stop $M1 (${stop_s} s): $M2 is the master" test -n "$M2" -a "$M2" != "$M1"
+    handed_over() { dk logs "$(c "$M1")" 2>&1 | grep -q 'msg="handover done; stopping the server"'; }
+    check "$M1's init handed over before the server stopped" handed_over
+    check "$M1's container exited 0" test "$(dk inspect -f '{{.State.ExitCode}}' "$(c "$M1")")" = 0
+    sleep 1
+    touch "$DK_RUN/stop.halt"
+    wait "$wpid" || true
+    line=$(tail -n 1 "$DK_RUN/stop.out")
+    if [[ $line =~ issued=([0-9]+)\ acked=([0-9]+)\ max_gap_ms=([0-9]+) ]]; then
+        stop_gap=${BASH_REMATCH[3]}
+        vout=$(writer verify 2>&1) && vrc=0 || vrc=$?
+        check "docker-compose stop on the master: 0 of ${BASH_REMATCH[2]} acknowledged writes lost ($vout)" test "$vrc" = 0
+        check "the write gap of the switchover is under 2 s (${stop_gap} ms)" test "$stop_gap" -lt 2000
+    else
+        fail "the writer's summary: $(tail -3 "$DK_RUN/stop.out")"
+    fi
+    compose start "$M1" >/dev/null 2>&1
+    back() { [[ $(admin "$M1" INFO replication | field master_host) == "$M2" ]]; }
+    check "$M1 started again: a replica of $M2" wait_for 90 back
+fi
+
 # ---------------------------------------------------------------- 6. RedisInsight
 ins() { compose --profile insight "$@"; }
 no_insight() { ! dk inspect "$(c redisinsight)"; }
@@ -287,5 +333,5 @@ dkc -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.valkey.yml" --project
 check "docker-compose.valkey.yml changes only the members' image (valkey/valkey:8.1) and flavour" \
     python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" "$pdir/config-base.yml" "$pdir/config-valkey.yml"
 
-echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), total $((SECONDS - t_start)) s"
+echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), stop on the master ${stop_s} s (write gap ${stop_gap} ms), total $((SECONDS - t_start)) s"
 summary docker

@@ -15,24 +15,6 @@ export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1000}
 
 cluster_up
 
-all_redis() { local i; for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; done; }
-all_sentinels() { local i; for ((i = 0; i < E2E_SENTINEL_N; i++)); do start_sentinel_pod "$i"; done; }
-restart_in_order() {
-    case $1 in
-        parallel) all_redis; all_sentinels ;;
-        ordered) local i; for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; sleep 2; done
-                 all_sentinels ;;
-        reverse) local i; for ((i = E2E_REDIS_N - 1; i >= 0; i--)); do start_redis_pod "$i"; sleep 2; done
-                 all_sentinels ;;
-        sentinels-first) all_sentinels; sleep 3; all_redis ;;
-        sentinels-last) all_redis; sleep 5; all_sentinels ;;
-        *) die "unknown order $1" ;;
-    esac
-}
-
-# since_outage POD: its log since the last power loss.
-since_outage() { awk '/==== power loss/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(e2e_pod_dir "$1")/log"; }
-
 # E2E_COLD_ORDERS: the restart orders to run (default all five; `make
 # matrix` runs one per server to keep CI time down).
 round=0
@@ -61,7 +43,7 @@ for order in ${E2E_COLD_ORDERS:-parallel reverse ordered sentinels-first sentine
     writer_stop "$w"
     ((WRITER_ACKED > 0)) || fail_test "round $round: no write acknowledged"
     t0=$SECONDS
-    restart_in_order "$order"
+    restart_after_outage "$order"
     wait_healthy 90 || fail_test "round $round ($order): not healthy after the outage: $E2E_WHY"
     m=$(current_master)
     e2e_log "round $round ($order): healthy in $((SECONDS - t0)) s, master $m"

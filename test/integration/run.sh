@@ -21,5 +21,6 @@ run "$dir/test_bad_input.sh"
 run "$dir/test_around.sh"
 run "$dir/test_install.sh"
 run "$dir/test_beacon.sh"
+run "$dir/test_init.sh"
 echo "integration (${RI_BIN_DIR:-bin}, ${E2E_SERVER:-redis7}): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

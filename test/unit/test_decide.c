@@ -134,6 +134,7 @@ static void parse_redis(struct redis_obs *r, const char *tok)
         case 'k': r->keys = atoll(a + 1); break;
         case 'o': r->offset = atoll(a + 1); break;
         case 'c': r->connected_replicas = atoi(a + 1); break;
+        case 'b': r->backlog_active = 1; break;
         case 'L': r->loading = 1; break;
         case 's': r->second_offset = atoll(a + 1); break;
         case 'i': snprintf(r->replid, sizeof r->replid, "%s", a + 2); break;
@@ -179,6 +180,7 @@ static const struct observations *build(const struct row *w)
         snprintf(o.redis[i].p.addr, sizeof o.redis[i].p.addr, "10.0.0.1%d", i);
         parse_redis(&o.redis[i], w->redis[i]);
     }
+    o.fence = o.n_redis > 1; /* as settings derive it */
     return &o;
 }
 
@@ -343,6 +345,27 @@ static const struct row rows[] = {
     {"B4 two failovers: the end of the chain", 0, 2, 1, NULL, 0, NIL3,
      {"I d i:" ID_A " o300 W", "I d i:" ID_B " o850 p:" ID_A " q250 W", "self"}, ACT_MASTER,
      "B4", "r2", "cccccccc@900 from bbbbbbbb@800", "*", "i:" ID_C " o900 p:" ID_B " q800 W"},
+    /* ---- S10: a majority naming an empty deciding pod is set aside ---- */
+    {"S10 the newest holder becomes master though the sentinels name an empty deciding pod", 0, 1,
+     1, NULL, 0, S3_, {"I", "self", "I d i:" ID_A " o480"}, ACT_MASTER, "B4", "r1",
+     "every pod reported and mine is the newest history",
+     "S10: 3 of 3 sentinels name redis-0:6379, which is deciding with an empty data dir",
+     "i:" ID_B " o500 p:" ID_A " q400 W"},
+    {"S10 a holder of the newest line waits for its master (B9)", 0, 2, 1, NULL, 0, S3_,
+     {"I", "I d i:" ID_B " o500 p:" ID_A " q400 W", "self"}, ACT_WAIT, "B9", "r1",
+     "redis-1 holds the newest history", "S10: 3 of 3 sentinels name redis-0:6379",
+     "i:" ID_B " o480"},
+    {"S10 then P1: the master the newest holder became is followed", 0, 2, 1, ID_B, 480, S3_,
+     {"I", "M k5 i:" ID_B " o600", "self"}, ACT_FOLLOW, "P1", "r1", "answers as master",
+     "S10: 3 of 3 sentinels name redis-0:6379", "i:" ID_B " o480"},
+    {"S10 not while a peer runs as a replica: the sentinels can fail over (S6)", 0, 1, 1, NULL,
+     0, S3_, {"I", "self", "R m0 k5"}, ACT_WAIT, "S6", "r0", "answers with an unknown role",
+     NULL, "i:" ID_B " o500 p:" ID_A " q400 W"},
+    {"S10 not when no pod holds data (S6)", 0, 1, 0, NULL, 0, S3_, {"I", "self", "I"}, ACT_WAIT,
+     "S6", "r0", "answers with an unknown role", NULL},
+    {"S10 not when the named pod holds data (S6)", 0, 1, 1, NULL, 0, S3_,
+     {"I d i:" ID_A " o450 W", "self", "I"}, ACT_WAIT, "S6", "r0", "answers with an unknown role",
+     NULL, "i:" ID_B " o500 p:" ID_A " q400 W"},
     {"B9 an empty pod 0 waits for the newest holder (was B6/B5)", 0, 0, 0, NULL, 0, NIL3,
      {"self", "I d i:" ID_A " o10 W", "I d i:" ID_A " o5"}, ACT_WAIT, "B9", "r1",
      "redis-1 holds the newest history", NULL},
@@ -466,6 +489,23 @@ static const struct row rows[] = {
     {"T2 split brain picks the data holder", 1, 0, 0, NULL, 0, {"self", "nil", "timeout"},
      {"M c2", "M k5", "R"}, ACT_MONITOR, "T2", "r1", "redis-1",
      "split brain: 2 redis pods claim master: redis-0, redis-1"},
+    {"T4 an empty fresh master without a replica: wait", 1, 0, 0, NULL, 0, {"self", "nil", "nil"},
+     {"M", "refused", "refused"}, ACT_WAIT, "T4", "-", "waiting for its first replica", NULL},
+    {"T4 also while peers are deciding with data", 1, 1, 0, NULL, 0, {"nil", "self", "nil"},
+     {"M", "Id i:" ID_A " o90", "Id i:" ID_A " o80"}, ACT_WAIT, "T4", "-",
+     "redis-0:6379 answers as master but holds nothing", NULL},
+    {"T4 not once a replica attached", 1, 0, 0, NULL, 0, {"self", "nil", "nil"},
+     {"M c1", "R m0", "refused"}, ACT_MONITOR, "T2", "r0", "answers as master", NULL},
+    {"T4 not once a replica had attached", 1, 0, 0, NULL, 0, {"self", "nil", "nil"},
+     {"M b", "refused", "refused"}, ACT_MONITOR, "T2", "r0", "answers as master", NULL},
+    {"T4 not with keys", 1, 0, 0, NULL, 0, {"self", "nil", "nil"}, {"M k1", "refused", "refused"},
+     ACT_MONITOR, "T2", "r0", "answers as master", NULL},
+    {"T4 not with an offset", 1, 0, 0, NULL, 0, {"self", "nil", "nil"}, {"M o7", "refused", "refused"},
+     ACT_MONITOR, "T2", "r0", "answers as master", NULL},
+    {"T4 not for one redis pod (no fence)", 1, 0, 0, NULL, 0, {"self", "nil", "nil"}, {"M"},
+     ACT_MONITOR, "T2", "r0", "answers as master", NULL},
+    {"T4 not when the peers agree (T1 first)", 1, 0, 0, NULL, 0, {"self", "=0", "=0"},
+     {"M", "refused", "refused"}, ACT_MONITOR, "T1", "r0", "peer sentinels", NULL},
     {"T3 nothing to monitor", 1, 0, 0, NULL, 0, {"self", "nil", "nil"}, {"R", "refused", "timeout"},
      ACT_WAIT, "T3", "-", "waiting for a redis server", NULL},
     {"T3 single sentinel, redis down", 1, 0, 0, NULL, 0, {"self"},

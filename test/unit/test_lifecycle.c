@@ -317,6 +317,44 @@ static const struct ps_row ps_rows[] = {
     {"timeout after failover", BOUND, 1, 100, 1, 800, 0, {"M o100", "R m0 up o100", "R m0 up o100"}, {"=me", "=me", "=me"}, PS_DONE, HEALTH_DOWN, "H16", -1},
 };
 
+/* H17: told to stop (a second SIGTERM to the init), in every phase, even
+ * before the bound and while every step would go on. */
+static const struct {
+    const char *name;
+    int paused, failover_sent;
+    const char *want_reason;
+} interrupted_rows[] = {
+    {"interrupted before the pause", 0, 0, "interrupted before pausing"},
+    {"interrupted while paused", 1, 0, "interrupted before the failover"},
+    {"interrupted after the failover", 1, 1, "interrupted before the handover"},
+};
+
+START_TEST(interrupted)
+{
+    static struct handover_obs o;
+    struct handover_decision d;
+    memset(&o, 0, sizeof o);
+    o.now_ms = 5;
+    o.bound_ms = BOUND;
+    o.st = (struct handover_state){interrupted_rows[_i].paused, 100, interrupted_rows[_i].failover_sent,
+                                   -1, 0, 1};
+    o.round.redis_port = 6379;
+    snprintf(o.round.self_host, sizeof o.round.self_host, RHOST, 0);
+    o.round.n_redis = o.round.n_sentinels = NPEER;
+    const char *redis[NPEER] = {"M o100", "R m0 up o100", "R m0 up o100"};
+    for (int i = 0; i < NPEER; i++) {
+        parse_redis(&o.round.redis[i], i, redis[i]);
+        parse_sentinel(&o.round.sentinels[i], i, "=me");
+    }
+    snprintf(o.round.redis[0].p.host, sizeof o.round.redis[0].p.host, "127.0.0.1");
+    handover_next(&o, &d);
+    ck_assert_int_eq(d.step, PS_DONE);
+    ck_assert_int_eq(d.code, EX_UNAVAILABLE);
+    ck_assert_str_eq(d.rule, "H17");
+    ck_assert_str_eq(d.reason, interrupted_rows[_i].want_reason);
+}
+END_TEST
+
 START_TEST(prestop_rows)
 {
     static struct handover_obs o;
@@ -325,7 +363,7 @@ START_TEST(prestop_rows)
     memset(&o, 0, sizeof o);
     o.now_ms = r->now;
     o.bound_ms = BOUND;
-    o.st = (struct handover_state){r->paused, r->pause_off, r->failover_sent, r->tried_at, r->unpaused};
+    o.st = (struct handover_state){r->paused, r->pause_off, r->failover_sent, r->tried_at, r->unpaused, 0};
     o.self = 0;
     o.round.redis_port = 6379;
     o.round.self_ordinal = 0;
@@ -399,6 +437,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, settled_is_final, 0, N(ready_rows));
     tcase_add_loop_test(tc, sentinel_ready, 0, N(sent_rows));
     tcase_add_test(tc, sentinel_ready_five);
+    tcase_add_loop_test(tc, interrupted, 0, (int)(sizeof interrupted_rows / sizeof interrupted_rows[0]));
     tcase_add_loop_test(tc, prestop_rows, 0, N(ps_rows));
     tcase_add_loop_test(tc, sentinel_prestop, 0, N(sps_rows));
     tcase_add_test(tc, kind_names);

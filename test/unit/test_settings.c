@@ -81,7 +81,9 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 45);  /* 44 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 47);  /* 46 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("lifecycle", "agent"), "on");
+    ck_assert_str_eq(get("lifecycle", "watch-interval"), "100");
     ck_assert_str_eq(get("server", "flavour"), "redis");
     ck_assert_str_eq(get("paths", "redis-server"), "");   /* "" = the flavour's, until finish */
     ck_assert_int_eq(S.min_replicas_max_lag, 5);
@@ -123,6 +125,8 @@ static const struct {
     {"discovery", "deadline", "60000", "5000", "REDIS_INIT_DISCOVERY_DEADLINE", "6000", "7000", 0, 0, 0},
     {"lifecycle", "check-timeout", "500", "300", "REDIS_INIT_LIFECYCLE_CHECK_TIMEOUT", "400", "250", 0, 0, 0},
     {"lifecycle", "prestop-timeout", "20000", "9000", "REDIS_INIT_LIFECYCLE_PRESTOP_TIMEOUT", "8000", "7000", 0, 0, 0},
+    {"lifecycle", "agent", "on", "no", "REDIS_INIT_LIFECYCLE_AGENT", "true", "off", "off", "on", "off"},
+    {"lifecycle", "watch-interval", "100", "50", "REDIS_INIT_LIFECYCLE_WATCH_INTERVAL", "20", "10", 0, 0, 0},
     {"redis", "min-replicas-max-lag", "5", "3", "REDIS_INIT_REDIS_MIN_REPLICAS_MAX_LAG", "4", "2", 0, 0, 0},
     {"server", "flavour", "redis", "valkey", "REDIS_INIT_SERVER_FLAVOUR", "redis", "valkey", 0, 0, 0},
     {"redis", "save", "3600 1 300 100 60 10000", "\"\"", "REDIS_INIT_REDIS_SAVE", "60 1", "900 1 60 5", "", 0, 0},

@@ -25,8 +25,10 @@
  *   run-{m,r}-{old,new,empty}  running master / replica answering INFO live:
  *                      old A@100 with keys, new B@200 (replid2 A,
  *                      second_repl_offset 91) with keys, empty C@10 no keys
+ *   run-m-fresh        an empty fresh master started by B5 (D@0): no key, no
+ *                      replica, no backlog; its agent may step it down
  * Each sentinel: down (refused) or naming pod 0, 1 or 2.
- * That is 16^3 pod states x 4^3 sentinel states = 262144 worlds. A deciding
+ * That is 17^3 pod states x 4^3 sentinel states = 314432 worlds. A deciding
  * pod's own slot is OUT_SELF, its self_data.has_data and self_hist (and the
  * RDB repl-id/offset, taken equal to its record) come from its state; the
  * other pods answer as they would: a beacon ROLE_INIT with its record, a
@@ -49,25 +51,41 @@
  *      pod is deciding, some decision is not WAIT (progress_applies());
  *  (5) guard D (docs/decision.md): a pod holding data never FOLLOWs an
  *      answering master whose history neither contains its data nor
- *      supersedes its line (that one is Sentinel's own loss).
+ *      supersedes its line (that one is Sentinel's own loss);
+ *  (6) the resident agent heals what the deciders cannot: an empty fresh
+ *      master that the deciders refuse (D1) steps down (rules F), the world
+ *      after the step-down holds (1)-(5), and a B5 beside a down pod with
+ *      data (X_B5_UNSEEN) heals: once that pod decides with its data, the
+ *      fresh master steps down and some pod acts (check_fresh(),
+ *      check_b5_heals()).
+ * The agent also rules out worlds: a record older than its pod's
+ * promotion beside another pod holding the promoted line (agent_rules_out();
+ * counted, not checked).
  * A class of worlds where a rule fails an invariant is never skipped: it is
  * named (enum cls), counted and printed; all other worlds must pass.
  * test_checks_catch shows that each check can fail.
  *
- * Result (printed by the test; world and decision counts asserted):
- * 262144 worlds, 344064 decisions (wait 233800, master 35032, follow 68400,
- * failover 6600, promote 232); (4) applies in 61411 worlds. (1), (3) and
- * (5) hold everywhere. The first run (lib/ before S9 and the older-line
- * guard) found X_S1_BEHIND in 10500 worlds and an old master followed over
- * a newer line in 10566; with S9 and guard D: X_S1_BEHIND 2400 (the newer
- * pod is down), X_STALE_RECORD 3840, X_B5_UNSEEN 16, X_B3_REPLICA0 3, and
- * the legitimate waits X_S6 11970, X_D1_EMPTY 3474, X_OPERATOR 10908.
+ * Result (printed by the test; world, decision and step-down counts
+ * asserted): 314432 worlds, of which the agent rules out 33088; 325632
+ * decisions (wait 215501, master 36150, follow 67008, failover 6810,
+ * promote 163); (4) applies in 63426 worlds; empty fresh masters step down
+ * in 46524. (1), (3), (5) and (6) hold everywhere. Named classes:
+ * X_S1_BEHIND 2460 (the newer pod is down), X_STALE_RECORD 2694 (the
+ * promoted line on its own pod only: no replica acknowledged any of it),
+ * X_B5_UNSEEN 16 (each healed by (6)), X_B3_REPLICA0 3, the legitimate
+ * waits X_S6 11760, X_D1_EMPTY 3513, X_OPERATOR 7956, and X_STEPS_DOWN
+ * 3477 (transient). History: the first run (lib/ before S9 and the
+ * older-line guard) found X_S1_BEHIND in 10500 worlds and an old master
+ * followed over a newer line in 10566; before the agent (16^3 kinds, no
+ * S10) X_STALE_RECORD was 3840 worlds and X_B5_UNSEEN waited for an
+ * operator.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "checkmain.h"
 #include "rules/decide.h"
+#include "rules/stepdown.h"
 #include "rules/tally.h"
 
 #define NPOD 3
@@ -77,6 +95,7 @@
 #define ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define ID_C "cccccccccccccccccccccccccccccccccccccccc"
+#define ID_D "dddddddddddddddddddddddddddddddddddddddd"
 #define NONE "0000000000000000000000000000000000000000"
 
 /* ---------------------------------------------------------------------------
@@ -109,7 +128,7 @@ struct pod_kind {
 enum {
     P_DOWN, P_DOWN_OLD, P_DOWN_NEW, P_INIT_EMPTY, P_INIT_OLD, P_INIT_OLD_STALE, P_INIT_NEW_M, P_INIT_NEW_M_STALE,
     P_INIT_NEW_R, P_INIT_PROMO_STALE, P_RUN_M_OLD, P_RUN_M_NEW, P_RUN_M_EMPTY, P_RUN_R_OLD,
-    P_RUN_R_NEW, P_RUN_R_EMPTY, P__COUNT
+    P_RUN_R_NEW, P_RUN_R_EMPTY, P_RUN_M_FRESH, P__COUNT
 };
 
 /* Not const: the truth of running pods is filled from their live fields. */
@@ -130,6 +149,7 @@ static struct pod_kind pod_kinds[P__COUNT] = {
     [P_RUN_R_OLD] = RUN("run-r-old", 0, ID_A, 100, NONE, -1, 5),
     [P_RUN_R_NEW] = RUN("run-r-new", 0, ID_B, 200, ID_A, 91, 5),
     [P_RUN_R_EMPTY] = RUN("run-r-empty", 0, ID_C, 10, NONE, -1, 0),
+    [P_RUN_M_FRESH] = RUN("run-m-fresh", 1, ID_D, 0, NONE, -1, 0),
 };
 
 static void kinds_init(void)
@@ -197,6 +217,7 @@ static void observe_pod(const struct world *w, int i, struct redis_obs *r)
     r->offset = k->offset;
     r->second_offset = k->second_offset;
     r->keys = k->keys;
+    r->backlog_active = k->offset > 0; /* a replica attached once: only a fresh master has none */
     r->hist = k->truth;
     for (int j = 0; j < NPOD; j++) {
         const struct pod_kind *o = kind_of(w, j);
@@ -270,7 +291,12 @@ struct verdicts {
  *   X_STALE_RECORD (2)/(5) a promoted pod whose record predates its
  *                 promotion: no observation shows line B (docs/decision.md,
  *                 how stale a record can be); judged by its record instead.
- *   X_B5_UNSEEN   (3) B5 while a down pod holds data (docs: known limits).
+ *                 With the agent only worlds where that pod alone holds B
+ *                 remain: writes no replica acknowledged (agent_rules_out).
+ *   X_B5_UNSEEN   (3) B5 while a down pod holds data; healed by the agent,
+ *                 which (6) checks.
+ *   X_STEPS_DOWN  (4) every decider refuses an empty fresh master: it steps
+ *                 down ((6) checks that it does).
  *   X_S6, X_D1_EMPTY  (4) legitimate waits, at progress_stall().
  *   X_B3_REPLICA0 (4) liveness only: no data anywhere, sentinels down, pod
  *                 0 runs as a replica of nobody, the others wait B3 for it.
@@ -281,8 +307,9 @@ struct verdicts {
  *                 make the newer line master, and waiting loses nothing. */
 enum cls {
     V_TWO_MASTERS, V_RUNNING_MASTER, V_NEWER, V_EMPTY, V_PROGRESS, V_FOLLOW_OLDER,
+    V_FRESH_STUCK, V_NO_HEALING,
     X_S1_BEHIND, X_STALE_RECORD, X_B5_UNSEEN, X_S6, X_D1_EMPTY,
-    X_B3_REPLICA0, X_OPERATOR,
+    X_B3_REPLICA0, X_OPERATOR, X_STEPS_DOWN,
     CLS__COUNT
 };
 #define N_VIOLATIONS X_S1_BEHIND
@@ -290,13 +317,16 @@ static const char *const cls_names[CLS__COUNT] = {
     "(1) two MASTER decisions", "(1) MASTER beside a running master",
     "(2) MASTER below a newer history", "(3) empty MASTER beside data", "(4) no progress",
     "(5) FOLLOW a master that lacks my data",
+    "(6) an empty fresh master blocks the deciders and does not step down",
+    "(6) after a step-down (or B5 beside an unseen pod, healed), no progress",
     "known (2): S1 on a line another pod supersedes (sentinels behind a promotion)",
-    "known (2)/(5): a record older than its pod's promotion (docs: how stale a record can be)",
-    "known (3): B5 beside a down pod with data (docs: a peer that has not started)",
+    "known (2)/(5): a record older than its pod's promotion, its line on that pod alone (unacknowledged)",
+    "known (3): B5 beside a down pod with data, healed by the step-down ((6) checks it)",
     "legit wait (4): S6, the majority names a running replica",
     "legit wait (4): D1, every decider refuses an empty master",
     "known (4): B3, no data anywhere and pod 0 runs as a replica",
     "legit wait (4): S9 / D1 on an older line, an operator keeps the newer line",
+    "transient (4): D1 on an empty fresh master, which steps down (F3/F4; healed, (6))",
 };
 
 static int supersedes(const struct history *p, const struct history *m)
@@ -450,10 +480,15 @@ static enum cls progress_stall(const struct world *w, const struct verdicts *v)
     /* A failover in progress or stale sentinels: theirs to resolve. */
     if (m >= 0 && kind_of(w, m)->kind == K_RUN && !kind_of(w, m)->master && all_deciders(v, "S6"))
         return X_S6;
-    /* Guard D: each decider holds data the empty master would wipe; an
-     * operator must choose (docs/decision.md, known limitations, B5). */
-    if (all_deciders(v, "D1") && empty_target)
-        return X_D1_EMPTY;
+    /* Guard D: each decider holds data the empty master would wipe. An
+     * empty fresh master (B5, no write) steps down: transient, and (6)
+     * checks that it does. Any other: an operator must choose. */
+    if (all_deciders(v, "D1") && empty_target) {
+        int fresh = 1;
+        for (int i = 0; i < NPOD; i++)
+            if (v->deciding[i]) fresh &= w->pod[v->d[i].peer_index] == P_RUN_M_FRESH;
+        return fresh ? X_STEPS_DOWN : X_D1_EMPTY;
+    }
     /* The newer line is held back by stale sentinels or an old master:
      * S9 / D1 say what to do; nothing is lost while they wait. */
     for (int i = 0; i < NPOD; i++) {
@@ -494,11 +529,120 @@ static unsigned check_world(const struct world *w, const struct verdicts *v)
 }
 
 /* ---------------------------------------------------------------------------
+ * The agent (docs/decision.md, "The resident agent")
+ * ------------------------------------------------------------------------ */
+
+/* With the agent, a pod's record never predates its promotion while
+ * another pod holds the promoted line: the agent writes the new line within
+ * one watch-interval of the promotion, and a replica attaches to the new
+ * master (Sentinel reconfigures it after its next INFO, at least a second
+ * later; docs/resilience.md measures the margin) only after that. So a
+ * world with init-promo-stale beside another holder of line B is not one
+ * the agent lets happen; counted, not checked. What is left of the stale
+ * record: line B held by the promoted pod alone, writes no replica
+ * acknowledged (X_STALE_RECORD). */
+static int agent_rules_out(const struct world *w)
+{
+    for (int x = 0; x < NPOD; x++) {
+        if (w->pod[x] != P_INIT_PROMO_STALE) continue;
+        for (int i = 0; i < NPOD; i++) {
+            const struct history *t = &kind_of(w, i)->truth;
+            if (i != x && t->known && strcmp(t->id, ID_B) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
+/* What the agent of running pod x (an empty fresh master) decides. */
+static void stepdown_of(const struct world *w, int x, struct stepdown_verdict *sv)
+{
+    struct stepdown_obs so = {.start_rule = "B5", .fenced = 1};
+    observe_pod(w, x, &so.self);
+    so.round = observe(w, x);
+    stepdown_next(&so, sv);
+}
+
+static void decide_all(const struct world *w, struct verdicts *v)
+{
+    memset(v, 0, sizeof *v);
+    for (int x = 0; x < NPOD; x++)
+        if (kind_of(w, x)->kind == K_INIT) {
+            v->deciding[x] = 1;
+            decide_redis(observe(w, x), &v->d[x]);
+        }
+}
+
+/* World w holds every invariant (a legit wait may remain); strict: and
+ * some decision acts where (4) applies, no wait at all. */
+static int heals(const struct world *w, int strict)
+{
+    static struct verdicts v;
+    decide_all(w, &v);
+    unsigned found = check_world(w, &v);
+    for (int c = 0; c < N_VIOLATIONS; c++)
+        if (found & 1u << c) return 0;
+    int progress = 0;
+    for (int x = 0; x < NPOD; x++) progress |= v.deciding[x] && v.d[x].action != ACT_WAIT;
+    return progress || !strict || !progress_applies(w, &v);
+}
+
+/* (6) In w, every empty fresh master that the deciders refuse steps down,
+ * and the world after it steps down (it decides again: init-empty) heals. */
+static unsigned check_fresh(const struct world *w, const struct verdicts *v, long *stepdowns)
+{
+    unsigned found = 0;
+    for (int x = 0; x < NPOD; x++) {
+        if (w->pod[x] != P_RUN_M_FRESH) continue;
+        struct stepdown_verdict sv;
+        int refused = 0;
+        for (int i = 0; i < NPOD; i++)
+            refused |= v->deciding[i] && v->d[i].peer_index == x && strcmp(v->d[i].rule, "D1") == 0;
+        stepdown_of(w, x, &sv);
+        if (sv.step != SD_STEP_DOWN) {
+            if (refused) found |= 1u << V_FRESH_STUCK;
+            continue;
+        }
+        (*stepdowns)++;
+        struct world next = *w;
+        next.pod[x] = P_INIT_EMPTY;
+        if (!heals(&next, 0)) found |= 1u << V_NO_HEALING;
+    }
+    return found;
+}
+
+/* (6) A B5 beside a down pod with data heals: the B5 pod runs as an empty
+ * fresh master, the down pods come back deciding with their data (and the
+ * sentinels either stay down or all name the fresh master, as sentinel-init
+ * picks a master that answers); its agent must step down, and the world
+ * after that must heal. */
+static unsigned check_b5_heals(const struct world *w, const struct verdicts *v)
+{
+    static const int back[P__COUNT] = {[P_DOWN_OLD] = P_INIT_OLD, [P_DOWN_NEW] = P_INIT_NEW_M};
+    for (int x = 0; x < NPOD; x++) {
+        if (!v->deciding[x] || strcmp(v->d[x].rule, "B5") != 0) continue;
+        for (int named = 0; named < 2; named++) {
+            struct world w1 = *w;
+            w1.pod[x] = P_RUN_M_FRESH;
+            for (int i = 0; i < NPOD; i++)
+                if (back[w->pod[i]]) w1.pod[i] = back[w->pod[i]];
+            for (int s = 0; s < NSENT; s++) w1.sent[s] = named ? x : w->sent[s];
+            struct stepdown_verdict sv;
+            stepdown_of(&w1, x, &sv);
+            if (sv.step != SD_STEP_DOWN) return 1u << V_NO_HEALING;
+            struct world w2 = w1;
+            w2.pod[x] = P_INIT_EMPTY;
+            if (!heals(&w2, 1)) return 1u << V_NO_HEALING;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
  * Enumeration and the report
  * ------------------------------------------------------------------------ */
 
 struct stats {
-    long worlds, decisions, progress_worlds;
+    long worlds, decisions, progress_worlds, ruled_out, stepdowns;
     long by_action[ACT__COUNT];
     long n[CLS__COUNT];
     char first[CLS__COUNT][512];
@@ -529,18 +673,21 @@ static void describe(const struct world *w, const struct verdicts *v, char *buf,
 static void eval_world(const struct world *w, struct stats *st)
 {
     static struct verdicts v;
-    memset(&v, 0, sizeof v);
-    for (int x = 0; x < NPOD; x++) {
-        if (kind_of(w, x)->kind != K_INIT)
-            continue;
-        v.deciding[x] = 1;
-        decide_redis(observe(w, x), &v.d[x]);
-        st->decisions++;
-        st->by_action[v.d[x].action]++;
-    }
     st->worlds++;
+    if (agent_rules_out(w)) {
+        st->ruled_out++;
+        return;
+    }
+    decide_all(w, &v);
+    for (int x = 0; x < NPOD; x++)
+        if (v.deciding[x]) {
+            st->decisions++;
+            st->by_action[v.d[x].action]++;
+        }
     st->progress_worlds += progress_applies(w, &v);
     unsigned found = check_world(w, &v);
+    found |= check_fresh(w, &v, &st->stepdowns);
+    if (found & 1u << X_B5_UNSEEN) found |= check_b5_heals(w, &v);
     for (int c = 0; c < CLS__COUNT; c++) {
         if (!(found & 1u << c))
             continue;
@@ -574,13 +721,16 @@ START_TEST(test_every_world)
     for (int a = 0; a < ACT__COUNT; a++)
         if (st.by_action[a])
             printf("%s%s %ld", a ? ", " : "", action_name((enum action)a), st.by_action[a]);
-    printf("); progress applies in %ld worlds\n", st.progress_worlds);
+    printf("); progress applies in %ld worlds; the agent rules out %ld; empty fresh masters "
+           "step down in %ld\n", st.progress_worlds, st.ruled_out, st.stepdowns);
     for (int c = 0; c < CLS__COUNT; c++)
         if (st.n[c])
             printf("worlds: %s: %ld worlds, e.g. %s\n", cls_names[c], st.n[c], st.first[c]);
     fflush(stdout);
-    ck_assert_int_eq(st.worlds, 262144);
-    ck_assert_int_eq(st.decisions, 344064);
+    ck_assert_int_eq(st.worlds, 314432);
+    ck_assert_int_eq(st.ruled_out, 33088);
+    ck_assert_int_eq(st.decisions, 325632);
+    ck_assert_int_eq(st.stepdowns, 46524);
     for (int c = 0; c < N_VIOLATIONS; c++)
         ck_assert_msg(st.n[c] == 0, "%s in %ld worlds, e.g. %s", cls_names[c], st.n[c],
                       st.first[c]);
@@ -638,6 +788,29 @@ START_TEST(test_checks_catch)
 }
 END_TEST
 
+/* (6) can fail: deciders that refuse a fresh master that has no reason to
+ * step down (no peer holds data) is caught; a world stalled by a legit wait
+ * heals, but not strictly. */
+START_TEST(test_fresh_checks_catch)
+{
+    static struct verdicts v;
+    struct world w = {{P_RUN_M_FRESH, P_INIT_EMPTY, P_INIT_EMPTY}, {-1, -1, -1}};
+    long n = 0;
+    kinds_init();
+    memset(&v, 0, sizeof v);
+    for (int i = 1; i < NPOD; i++) {
+        v.deciding[i] = 1;
+        v.d[i].action = ACT_WAIT;
+        v.d[i].rule = "D1";
+        v.d[i].peer_index = 0;
+    }
+    ck_assert_uint_eq(check_fresh(&w, &v, &n), 1u << V_FRESH_STUCK);
+    struct world s6 = {{P_INIT_EMPTY, P_RUN_R_OLD, P_INIT_EMPTY}, {1, 1, -1}};
+    ck_assert_int_eq(heals(&s6, 0), 1);
+    ck_assert_int_eq(heals(&s6, 1), 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("worlds");
@@ -647,6 +820,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_every_world);
     tcase_add_loop_test(tc, test_checks_catch, 0, (int)(sizeof fakes / sizeof fakes[0]));
+    tcase_add_test(tc, test_fresh_checks_catch);
     suite_add_tcase(s, tc);
     return s;
 }

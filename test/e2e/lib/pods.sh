@@ -95,13 +95,15 @@ e2e_start_ri_pod() {
     local -a flags
     mapfile -t flags < <(ri_flags "$name")
     pod_spawn "$name" "$bin" run "${flags[@]}"
-    [[ $2 != redis-init ]] || pod_spawn_prober "$name" "$bin" "${flags[@]}"
+    [[ $2 != redis-init || ${E2E_PROBES:-on} == off ]] || pod_spawn_prober "$name" "$bin" "${flags[@]}"
 }
 
 # pod_spawn_prober NAME BIN FLAGS...: the kubelet's readiness probe of a
 # redis pod, `check --readiness` every E2E_PROBE_PERIOD seconds (default 1),
-# which also refreshes the pod's history record (docs/decision.md). It dies
-# with the pod (stop_pod kills by namespace), as probes stop with a pod.
+# which also refreshes the pod's history record (docs/decision.md; the
+# agent keeps it fresh anyway). E2E_PROBES=off starts none: the agent alone
+# must then suffice. It dies with the pod (stop_pod kills by namespace), as
+# probes stop with a pod.
 pod_spawn_prober() {
     local name=$1 dir; shift
     dir=$(e2e_pod_dir "$name")
@@ -158,15 +160,15 @@ check_says() {
 }
 
 # e2e_kill_netns GRACE NS...: SIGTERM every process in the namespaces,
-# SIGKILL what is left after GRACE seconds. Lists again until they are
-# empty: a supervisor may have forked in between.
+# SIGKILL what is left after GRACE seconds (0: SIGKILL at once, a crash).
+# Lists again until they are empty: a supervisor may have forked in between.
 e2e_kill_netns() {
     local grace=$1 end pids; shift
     end=$((SECONDS + grace))
     pids=$(e2e_netns_pids "$@")
     [[ -n $pids ]] || return 0
     # shellcheck disable=SC2086 # word splitting of the pid list is intended
-    kill -TERM $pids 2>/dev/null || true
+    ((grace == 0)) || kill -TERM $pids 2>/dev/null || true
     while :; do
         pids=$(e2e_netns_pids "$@")
         [[ -n $pids ]] || return 0
@@ -183,11 +185,32 @@ e2e_netns_pids() {
     for ns in "$@"; do ip netns pids "$ns" 2>/dev/null; done | tr '\n' ' ' | sed 's/ *$//'
 }
 
-# stop_pod NAME [GRACE]: stop the pod's processes (SIGTERM, then SIGKILL
-# after GRACE seconds, default 10), keep its network and DNS record.
+# e2e_terminate NAME GRACE: stop a pod the way the kubelet does: its
+# container is not restarted, SIGTERM goes to the container's PID 1 alone
+# (redis-init run, which hands a master over first), and whatever is left
+# in the pod (the probes, the server if the init is gone) is stopped after
+# it, SIGKILL after GRACE seconds in all. GRACE 0: SIGKILL at once.
+e2e_terminate() {
+    local name=$1 grace=$2 dir ns init end
+    dir=$(e2e_pod_dir "$name")
+    ns=$(e2e_netns_of "$name")
+    end=$((SECONDS + grace))
+    if ((grace > 0)) && [[ -f $dir/container.pid && -f $dir/init.pid ]]; then
+        kill -KILL "$(cat "$dir/container.pid")" 2>/dev/null || true
+        init=$(cat "$dir/init.pid")
+        if kill -TERM "$init" 2>/dev/null; then
+            while kill -0 "$init" 2>/dev/null && ((SECONDS < end)); do sleep 0.1; done
+        fi
+    fi
+    e2e_kill_netns "$((end > SECONDS ? end - SECONDS : 0))" "$ns"
+    rm -f "$dir/init.pid"
+}
+
+# stop_pod NAME [GRACE]: stop the pod like the kubelet (e2e_terminate;
+# GRACE seconds, default 10), keep its network and DNS record.
 stop_pod() {
     local name=$1 grace=${2:-10}
-    e2e_kill_netns "$grace" "$(e2e_netns_of "$name")"
+    e2e_terminate "$name" "$grace"
     touch "$(e2e_pod_dir "$name")/stopped"
     printf '[e2e %(%F %T)T] ==== pod stopped\n' -1 >>"$(e2e_pod_dir "$name")/log"
     e2e_log "pod $name stopped"
@@ -216,6 +239,28 @@ power_loss() {
     e2e_log "power loss: ${pods[*]}"
 }
 
+# restart_after_outage ORDER: start every redis and sentinel pod again, in
+# ORDER: parallel (all at once), ordered / reverse (redis pods by ordinal,
+# 2 s apart, then the sentinels), sentinels-first, sentinels-last.
+restart_after_outage() {
+    local i
+    case $1 in
+        parallel) e2e_all_redis; e2e_all_sentinels ;;
+        ordered) for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; sleep 2; done
+                 e2e_all_sentinels ;;
+        reverse) for ((i = E2E_REDIS_N - 1; i >= 0; i--)); do start_redis_pod "$i"; sleep 2; done
+                 e2e_all_sentinels ;;
+        sentinels-first) e2e_all_sentinels; sleep 3; e2e_all_redis ;;
+        sentinels-last) e2e_all_redis; sleep 5; e2e_all_sentinels ;;
+        *) die "restart_after_outage: unknown order $1" ;;
+    esac
+}
+e2e_all_redis() { local i; for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; done; }
+e2e_all_sentinels() { local i; for ((i = 0; i < E2E_SENTINEL_N; i++)); do start_sentinel_pod "$i"; done; }
+
+# since_outage POD: its log since the last power loss.
+since_outage() { awk '/==== power loss/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(e2e_pod_dir "$1")/log"; }
+
 # kill_pod NAME: crash it (SIGKILL at once), like a node failure.
 kill_pod() { stop_pod "$1" 0; }
 
@@ -235,7 +280,7 @@ pod_delete() {
     dir=$(e2e_pod_dir "$name")
     ns=$(e2e_netns_of "$name")
     pod_exists "$name" || die "pod $name does not exist"
-    e2e_kill_netns "$grace" "$ns"
+    e2e_terminate "$name" "$grace"
     rm -f "$dir/ip"
     e2e_dns_sync
     e2e_dns_wait "$(pod_fqdn "$name")" ""

@@ -1,0 +1,47 @@
+/* module.h: what an agent module is, and what it may use (agent.h has the
+ * loop that runs them), and the configuration the agent starts with.
+ *
+ * A module starts beside a running server, ticks (periodic work; each tick
+ * returns when it wants the next), may wait on a descriptor of its own (a
+ * listener, a file watch), and stops. It reaches the rest of the agent only
+ * through its context: the configuration, and the one request a module may
+ * make, a step-down. It must never block longer than a probe's bound, and
+ * never touch the server process: the init owns it. */
+#ifndef RI_MODULE_H
+#define RI_MODULE_H
+
+#include "config/secrets.h"
+#include "config/settings.h"
+
+/* What the agent is started with. */
+struct agent_config {
+    const struct settings *s;
+    const struct secrets *sec;
+    int is_sentinel;
+    const char *start_rule; /* the rule that chose the running role ("B5", "S5", "override") */
+};
+
+struct agent_ctx {
+    const struct agent_config *cfg;
+    /* Ask the init to stop the server so that this pod decides again. */
+    void (*step_down)(void *owner);
+    void *owner;
+};
+
+struct agent_module {
+    const char *name;
+    /* 0 to run beside this pod's server; else this module is not for it. */
+    int (*start)(const struct agent_ctx *ctx, void **state);
+    /* Periodic work; returns the ms until its next tick, or -1: done. */
+    int (*tick)(const struct agent_ctx *ctx, void *state);
+    /* Optional: a descriptor to wait on (-1 none), and what to do when it
+     * is readable. */
+    int (*fd)(void *state);
+    void (*readable)(const struct agent_ctx *ctx, void *state);
+    void (*stop)(void *state);
+};
+
+/* The modules (agent/<name>.c); agent.c holds their table. */
+extern const struct agent_module agent_watch, agent_heal;
+
+#endif

@@ -1,0 +1,55 @@
+/* tripwire.c: see tripwire.h. */
+#include "net/tripwire.h"
+
+#include <errno.h>
+#include <hiredis/hiredis.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct tripwire {
+    redisContext *c;
+};
+
+struct tripwire *tripwire_open(const char *host, int port, const char *user, const char *pass,
+                               int timeout_ms, ri_err *e) {
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    redisContext *c = redisConnectWithTimeout(host, port, tv);
+    if (!c || c->err) {
+        ri_fail(e, EX_UNAVAILABLE, "tripwire: connect %s:%d: %s", host, port,
+                c ? c->errstr : "out of memory");
+        if (c) redisFree(c);
+        return NULL;
+    }
+    redisSetTimeout(c, tv);
+    redisReply *r = redisCommand(c, "AUTH %b %b", user, strlen(user), pass, strlen(pass));
+    int ok = r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "OK") == 0;
+    if (!ok)
+        ri_fail(e, EX_UNAVAILABLE, "tripwire: AUTH as %s: %s", user,
+                !r                             ? c->errstr
+                : r->type == REDIS_REPLY_ERROR ? r->str
+                                               : "unexpected reply");
+    if (r) freeReplyObject(r);
+    struct tripwire *t = ok ? malloc(sizeof *t) : NULL;
+    if (!t) {
+        if (ok) ri_fail(e, EX_OSERR, "tripwire: out of memory");
+        redisFree(c);
+        return NULL;
+    }
+    t->c = c;
+    return t;
+}
+
+int tripwire_fd(const struct tripwire *t) { return t->c->fd; }
+
+int tripwire_tripped(const struct tripwire *t) {
+    char b;
+    ssize_t n = recv(t->c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+}
+
+void tripwire_close(struct tripwire *t) {
+    if (!t) return;
+    redisFree(t->c);
+    free(t);
+}
