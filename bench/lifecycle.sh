@@ -8,6 +8,10 @@
 #                   the sentinels) and on a sentinel, and `check --liveness`;
 #                   then the master's readiness with one sentinel dropping
 #                   every packet (nftables, as bench/run.sh cuts peers off).
+#   agent cost      the resident agent (run as the server's init, with its
+#                   thread) of the master, a replica and a sentinel over
+#                   BENCH_AGENT_SECONDS (default 60) of steady state: RSS,
+#                   CPU in % of one core, wake-ups (context switches) per s.
 #   switchover      BENCH_PRESTOP_RUNS (default 5) planned switchovers with
 #                   `prestop` on the master under the steady writer (WAIT 1):
 #                   longest write gap, prestop's own time, writes lost.
@@ -22,6 +26,7 @@ LC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$LC_DIR/run.sh"
 CHECK_RUNS=${BENCH_CHECK_RUNS:-100}
 PRESTOP_RUNS=${BENCH_PRESTOP_RUNS:-5}
+AGENT_SECONDS=${BENCH_AGENT_SECONDS:-60}
 
 # The settings of a deployment (down-after as the e2e suite: 2 s), plain
 # passwords; the probe budget is the default check-timeout (500 ms).
@@ -59,6 +64,42 @@ bench_check() {
     bench_log "check $label: $(lc_stats "$json" 0) (median p99 min max ms), exit codes $codes"
 }
 
+# lc_proc_sample PID: "cpu_ticks ctx_switches rss_kib" of a process, all
+# its threads (the init and the agent's thread).
+lc_proc_sample() {
+    local pid=$1 ticks ctx rss
+    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    ctx=$(cat /proc/"$pid"/task/*/status | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n}')
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+    echo "$ticks $ctx $rss"
+}
+
+# bench_agent: the init + agent of a master, a replica and a sentinel,
+# sampled at the start and the end of AGENT_SECONDS of steady state.
+bench_agent() {
+    local m=$1 r=$2 s=$3 hz pod role pid
+    hz=$(getconf CLK_TCK)
+    local -A pids a
+    for role in master replica sentinel; do
+        case $role in master) pod=$m ;; replica) pod=$r ;; sentinel) pod=$s ;; esac
+        pid=$(cat "$(e2e_pod_dir "$pod")/init.pid")
+        grep -q '^run' <(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 2p) ||
+            die "agent cost: pid $pid of $pod is not \`run\`"
+        pids[$role]=$pid
+        a[$role]=$(lc_proc_sample "$pid")
+    done
+    sleep "$AGENT_SECONDS"
+    for role in master replica sentinel; do
+        local t0 c0 t1 c1 rss
+        read -r t0 c0 _ <<<"${a[$role]}"
+        read -r t1 c1 rss <<<"$(lc_proc_sample "${pids[$role]}")"
+        printf 'agent\t%s\t%s\t%s\t%s\n' "$role" "$rss" \
+            "$(awk -v d="$((t1 - t0))" -v hz="$hz" -v s="$AGENT_SECONDS" 'BEGIN {printf "%.3f", 100 * d / hz / s}')" \
+            "$(awk -v d="$((c1 - c0))" -v s="$AGENT_SECONDS" 'BEGIN {printf "%.1f", d / s}')" >>"$OUT/lifecycle.tsv"
+        bench_log "agent of the $role: RSS $rss KiB, CPU and wake-ups over ${AGENT_SECONDS} s: $(tail -n 1 "$OUT/lifecycle.tsv" | cut -f4-5)"
+    done
+}
+
 # One planned switchover under the writer: gap, prestop time, lost.
 bench_switchover() {
     local k=$1 m t0 took
@@ -88,6 +129,12 @@ lc_report() {
         echo "| probe | median ms | p99 ms | min ms | max ms | exit codes |"
         echo "|---|---:|---:|---:|---:|---|"
         awk -F'\t' '$1 == "check" {printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7}' "$f"
+        echo
+        echo "The resident agent (\`run\` as the server's init with its agent thread; steady state, $AGENT_SECONDS s, watch-interval 100 ms):"
+        echo
+        echo "| pod | RSS KiB | CPU % of one core | wake-ups per s |"
+        echo "|---|---:|---:|---:|"
+        awk -F'\t' '$1 == "agent" {printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5}' "$f"
         echo
         echo "Planned switchover with prestop under the writer (WAIT 1 per write, down-after $E2E_DOWN_AFTER ms):"
         echo
@@ -119,12 +166,16 @@ lc_verify() {
             END { if (!seen) bad = "missing"; if (bad) { print bad; exit 1 } }' "$f" >"$OUT/verify.err" ||
             { bench_log "verify: check $label: $(cat "$OUT/verify.err")"; bad=$((bad + 1)); }
     done
+    awk -F'\t' '
+        $1 == "agent" { n++; if (!($3 ~ /^[0-9]+$/ && $4 ~ /^[0-9.]+$/ && $5 ~ /^[0-9.]+$/)) bad = $0 }
+        END { if (n != 3) bad = n " agent rows, want 3"; if (bad) { print bad; exit 1 } }' "$f" >"$OUT/verify.err" ||
+        { bench_log "verify: agent: $(cat "$OUT/verify.err")"; bad=$((bad + 1)); }
     awk -F'\t' -v runs="$PRESTOP_RUNS" '
         $1 == "switchover" { n++; if (!($4 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ && $6 ~ /^[0-9]+$/ && $7 == 0)) bad = $0 }
         END { if (n != runs) bad = n " switchovers, want " runs; if (bad) { print bad; exit 1 } }' "$f" >"$OUT/verify.err" ||
         { bench_log "verify: switchover: $(cat "$OUT/verify.err")"; bad=$((bad + 1)); }
     ((bad == 0)) || die "lifecycle output does not verify ($bad problem(s)); see $OUT"
-    bench_log "verify: $f complete (7 checks, $PRESTOP_RUNS switchover(s), 0 lost)"
+    bench_log "verify: $f complete (7 checks, 3 agents, $PRESTOP_RUNS switchover(s), 0 lost)"
 }
 
 lc_main() {
@@ -143,6 +194,7 @@ lc_main() {
     r=$(redis_pod 1)
     [[ $r != "$m" ]] || r=$(redis_pod 2)
     s=$(sentinel_pod 0)
+    bench_agent "$m" "$r" "$s"
     bench_check replica-readiness "$r" --readiness
     bench_check master-readiness "$m" --readiness
     bench_check sentinel-readiness "$s" --readiness

@@ -58,7 +58,12 @@ void agent_tell(struct agent *a, enum agent_event ev) { send_byte(a->ev[1], ev);
 
 static void ask(struct agent *a, enum agent_request r) { send_byte(a->req[1], r); }
 
-static void step_down(void *owner) { ask(owner, AGENT_STOP_SERVER); }
+/* The server is about to stop: the modules rest until it runs again. */
+static void step_down(void *owner) {
+    struct agent *a = owner;
+    a->server_up = 0;
+    ask(a, AGENT_STOP_SERVER);
+}
 
 /* The next event, or 0 when none is waiting (the pipe is non-blocking). */
 static int next_event(struct agent *a) {
@@ -191,7 +196,8 @@ static void *run(void *arg) {
         int n = 0, who[1 + N_MODULES];
         pfd[n] = (struct pollfd){.fd = a->ev[0], .events = POLLIN};
         who[n++] = -1;
-        for (size_t i = 0; i < N_MODULES; i++) {
+        /* No module looks at a server that is leaving or gone. */
+        for (size_t i = 0; i < N_MODULES && a->server_up; i++) {
             int fd = a->mod[i].running && modules[i]->fd ? modules[i]->fd(a->mod[i].state) : -1;
             if (fd < 0) continue;
             pfd[n] = (struct pollfd){.fd = fd, .events = POLLIN};
@@ -200,7 +206,7 @@ static void *run(void *arg) {
         if (poll(pfd, (nfds_t)n, modules_wait(a)) < 0 && errno != EINTR) sleep_ms(100);
         int ev;
         while (!a->stop && (ev = next_event(a)) != 0) on_event(a, ev);
-        for (int k = 1; k < n && !a->stop; k++)
+        for (int k = 1; k < n && !a->stop && a->server_up; k++)
             if (pfd[k].revents) modules[who[k]]->readable(&a->ctx, a->mod[who[k]].state);
         if (!a->stop) modules_tick(a);
     }

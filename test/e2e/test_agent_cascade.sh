@@ -35,10 +35,12 @@ record_margin() {
     log=$(since_last_start "$1")
     rec=$(grep 'msg="recorded a new replication history"' <<<"$log" | tail -1 | sed -n 's/^ts=\([^ ]*\)Z .*/\1/p')
     [[ -n $rec ]] || return 0
-    att=$(awk -v after="$rec" '
-        /msg="recorded a new replication history"/ { seen = 1 }
-        seen && /(Partial resynchronization request from .* accepted|Synchronization with replica .* succeeded)/ {
-            print $3, $4, $5, $6; exit }' <<<"$log")
+    # The first attach after the last record line ("1234:M 05 Dec 2026 16:57:51.785 * Partial ...").
+    att=$(awk '
+        /msg="recorded a new replication history"/ { att = "" ; seen = 1; next }
+        seen && att == "" && /(Partial resynchronization request from .* accepted|Synchronization with replica .* succeeded)/ {
+            att = $2 " " $3 " " $4 " " $5 }
+        END { print att }' <<<"$log")
     [[ -n $att ]] || return 0
     echo $(($(ms_of "$att") - $(ms_of "${rec/T/ }")))
 }
@@ -100,8 +102,8 @@ handover() {
         fail_test "handover ($probes): $old's init did not hand over before stopping: $(since_last_start "$old" | grep -E 'handover|forward' | tail -5)"
     new=$(current_master) || fail_test "handover ($probes): not exactly one master after it"
     [[ $new != "$old" ]] || fail_test "handover ($probes): $old still master"
-    grep -q 'exited with status 0' <(since_last_start "$old") ||
-        fail_test "handover ($probes): the init did not exit 0"
+    grep -q 'msg="the server ended" exit_code=0' <(since_last_start "$old") ||
+        fail_test "handover ($probes): the server did not end with status 0"
     sleep 1
     writer_stop "$w"
     writer_verify "$w"
