@@ -54,19 +54,20 @@ static void usage(FILE *f, const struct cli_opts *o) {
     int sent = o->kind == KIND_SENTINEL;
     fprintf(f,
             "Usage: %s run [--exec] [OPTIONS]\n\n"
-            "Decide the role by discovery (or take it from an override), then write\n"
-            "%s and users.acl into the conf dir atomically, start %s\n"
-            "on it and stay as its init: signals are forwarded once, children reaped, and the\n"
-            "exit status is the server's. Beside it the agent %s\n"
+            "Decide the role by discovery (or take it from an override), write %s\n"
+            "and users.acl into the conf dir atomically, then start %s on it\n"
+            "(%s with [server] flavour = valkey) and stay as its init: signals\n"
+            "are forwarded once, children reaped, the exit status is the server's.\n"
+            "%s"
             "With --exec (or [lifecycle] agent = off), exec the server instead.\n"
-            "Exit 69 when no safe decision was reached before the deadline.\n\nOptions:\n",
+            "Exit 69 when no safe decision was reached before the deadline.\n"
+            "docs/lifecycle.md.\n\nOptions:\n",
             o->prog, sent ? "sentinel.conf" : "redis.conf",
-            sent ? "redis-sentinel (valkey-sentinel with [server] flavour = valkey)"
-                 : "redis-server (valkey-server with [server] flavour = valkey)",
-            sent ? "waits, on SIGTERM, while this\nsentinel leads a failover (the prestop rules).\n"
-                 : "keeps the history record fresh,\nsteps an empty fresh master down when a peer "
-                   "holds data, and on SIGTERM hands the\nmaster role over first (the prestop "
-                   "rules). docs/lifecycle.md.\n");
+            sent ? "redis-sentinel" : "redis-server", sent ? "valkey-sentinel" : "valkey-server",
+            sent ? "Beside it, on SIGTERM, the agent waits while this sentinel leads a failover.\n"
+                 : "Beside it the agent keeps the history record fresh, steps an empty fresh\n"
+                   "master down when a peer holds data, and on SIGTERM hands the master role\n"
+                   "over first (the prestop rules).\n");
     help_settings_options(f, o);
     help_override_options(f, o);
     fputs("      --exec               exec the server (no init, no agent)\n", f);

@@ -17,8 +17,11 @@ static double wall_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static enum recording_verdict keep(const char *data_dir, const struct redis_obs *me,
-                                   int offset_due) {
+/* offset_due: the offset is written whatever the record's age (check,
+ * prestop); announce: a new line is logged (the agent; a check answers
+ * with one line, its verdict). */
+static enum recording_verdict keep(const char *data_dir, const struct redis_obs *me, int offset_due,
+                                   int announce) {
     struct history old, next;
     char why[160];
     ri_err e = {0};
@@ -38,7 +41,7 @@ static enum recording_verdict keep(const char *data_dir, const struct redis_obs 
     }
     if (failing) log_info("the history record is written again", "dir", data_dir, NULL);
     failing = 0;
-    if (v == REC_LINE) {
+    if (v == REC_LINE && announce) {
         char h[96];
         history_describe(&next, h, sizeof h);
         log_info("recorded a new replication history", "history", h, NULL);
@@ -47,10 +50,10 @@ static enum recording_verdict keep(const char *data_dir, const struct redis_obs 
 }
 
 enum recording_verdict record_keep(const char *data_dir, const struct redis_obs *me) {
-    return keep(data_dir, me, 0);
+    return keep(data_dir, me, 0, 1);
 }
 
-void record_refresh(const char *data_dir, const struct redis_obs *me) { keep(data_dir, me, 1); }
+void record_refresh(const char *data_dir, const struct redis_obs *me) { keep(data_dir, me, 1, 0); }
 
 int record_forget(const char *data_dir) {
     char path[4096];

@@ -7,9 +7,10 @@
  * at its server. record_refresh() is the same with the offset always due:
  * `check --readiness` and every round of `prestop` call it. Only states
  * whose history is the data set's are written; a missing data dir (a probe
- * run outside the pod) records nothing. A failed write is logged once per
- * process: the record is ours, a lost one only costs a wait at the next
- * cold start.
+ * run outside the pod) records nothing. A failed write is logged once,
+ * and once more when writing works again (per thread); a new line is
+ * logged by record_keep() only (a check answers with one line). The record
+ * is ours: a lost one only costs a wait at the next cold start.
  */
 #ifndef RI_RECORD_H
 #define RI_RECORD_H

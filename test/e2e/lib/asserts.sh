@@ -69,6 +69,27 @@ assert_rejoined() {
     assert_master "$master"
 }
 
+# newest_master: the running pod whose live history is the newest: the one
+# master, or, in the instant a second failover has promoted a replica of a
+# freshly promoted master, the one promoted from the other (its replid2 is
+# the other's replid). Fails when that cannot be told.
+newest_master() {
+    local p masters=() a b
+    for p in $(running_redis_pods); do
+        [[ $(redis_role "$p") == master ]] && masters+=("$p")
+    done
+    if ((${#masters[@]} == 1)); then echo "${masters[0]}"; return 0; fi
+    ((${#masters[@]} == 2)) || return 1
+    a=${masters[0]} b=${masters[1]}
+    if [[ $(info_field "$b" replication master_replid2) == "$(info_field "$a" replication master_replid)" ]]; then
+        echo "$b"
+    elif [[ $(info_field "$a" replication master_replid2) == "$(info_field "$b" replication master_replid)" ]]; then
+        echo "$a"
+    else
+        return 1
+    fi
+}
+
 # failed_over_from OLD: every running sentinel names the same master, not
 # OLD, and it answers as master; sets PROMOTED to that pod.
 failed_over_from() {

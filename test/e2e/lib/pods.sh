@@ -65,6 +65,7 @@ pod_spawn() {
         bash "$E2E_LIB_DIR/container.sh" "$dir/restarts" "$@" \
         </dev/null >>"$dir/log" 2>&1 &
     echo "$!" >"$dir/container.pid"
+    disown "$!" # stop_pod kills it: no "Killed" notice in the test's output
 }
 
 ri_bin() {
