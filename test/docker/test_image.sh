@@ -161,8 +161,13 @@ logs_have() { local out; out=$(dk logs "$1" 2>&1); [[ $out == *"$2"* ]]; }
 check "redis-0 bootstrapped by rule B5" logs_have redis-cluster-server-0 "rule=B5"
 role=$(dk_cli redis-cluster-server-0 6379 admin "$pw_admin" ROLE | head -1)
 check "redis-0 is master ($role)" test "$role" = master
-pid1=$(dk exec redis-cluster-server-0 cat /proc/1/status | awk '/^Name:/ {n=$2} /^Uid:/ {u=$2} END {print n, u}')
-check "PID 1 is redis-server as UID $APP_UID ($pid1)" test "$pid1" = "redis-server $APP_UID"
+# redis-init run stays as PID 1, the server's init; the server is its child.
+proc_of() { dk exec redis-cluster-server-0 cat "/proc/$1/status" | awk '/^Name:/ {n=$2} /^Uid:/ {u=$2} END {print n, u}'; }
+pid1=$(proc_of 1)
+check "PID 1 is redis-init (the init) as UID $APP_UID ($pid1)" test "$pid1" = "redis-init $APP_UID"
+child=$(dk exec redis-cluster-server-0 cat /proc/1/task/1/children | awk '{print $1}')
+pchild=$(proc_of "${child:-0}" 2>/dev/null)
+check "its child is redis-server as UID $APP_UID ($pchild)" test "$pchild" = "redis-server $APP_UID"
 monitors() {
     [[ $(dk_cli redis-cluster-sentinel-0 26379 admin "$pw_admin" SENTINEL get-master-addr-by-name mymaster | head -1) == "$REDIS_FQDN" ]]
 }
