@@ -64,11 +64,13 @@ bench_check() {
     bench_log "check $label: $(lc_stats "$json" 0) (median p99 min max ms), exit codes $codes"
 }
 
-# lc_proc_sample PID: "cpu_ticks ctx_switches rss_kib" of a process, all
-# its threads (the init and the agent's thread).
+# lc_proc_sample PID: "cpu_ns ctx_switches rss_kib" of a process, all its
+# threads (the init and the agent's thread). CPU is the scheduler's own
+# account (schedstat, ns): the clock ticks of /proc/PID/stat would charge a
+# thread that wakes on the timer a whole tick now and then.
 lc_proc_sample() {
     local pid=$1 ticks ctx rss
-    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    ticks=$(cat /proc/"$pid"/task/*/schedstat | awk '{n += $1} END {printf "%.0f", n}')
     ctx=$(cat /proc/"$pid"/task/*/status | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n}')
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
     echo "$ticks $ctx $rss"
@@ -77,8 +79,7 @@ lc_proc_sample() {
 # bench_agent: the init + agent of a master, a replica and a sentinel,
 # sampled at the start and the end of AGENT_SECONDS of steady state.
 bench_agent() {
-    local m=$1 r=$2 s=$3 hz pod role pid
-    hz=$(getconf CLK_TCK)
+    local m=$1 r=$2 s=$3 pod role pid
     local -A pids a
     for role in master replica sentinel; do
         case $role in master) pod=$m ;; replica) pod=$r ;; sentinel) pod=$s ;; esac
@@ -94,7 +95,7 @@ bench_agent() {
         read -r t0 c0 _ <<<"${a[$role]}"
         read -r t1 c1 rss <<<"$(lc_proc_sample "${pids[$role]}")"
         printf 'agent\t%s\t%s\t%s\t%s\n' "$role" "$rss" \
-            "$(awk -v d="$((t1 - t0))" -v hz="$hz" -v s="$AGENT_SECONDS" 'BEGIN {printf "%.3f", 100 * d / hz / s}')" \
+            "$(awk -v d="$((t1 - t0))" -v s="$AGENT_SECONDS" 'BEGIN {printf "%.3f", 100 * d / 1e9 / s}')" \
             "$(awk -v d="$((c1 - c0))" -v s="$AGENT_SECONDS" 'BEGIN {printf "%.1f", d / s}')" >>"$OUT/lifecycle.tsv"
         bench_log "agent of the $role: RSS $rss KiB, CPU and wake-ups over ${AGENT_SECONDS} s: $(tail -n 1 "$OUT/lifecycle.tsv" | cut -f4-5)"
     done

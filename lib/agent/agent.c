@@ -112,7 +112,8 @@ static int modules_wait(const struct agent *a) {
         if (!any || w < wait) wait = w;
         any = 1;
     }
-    return !any ? -1 : wait < 1 ? 0 : (int)wait;
+    /* Rounded up: waking a fraction of a ms early would spin until due. */
+    return !any ? -1 : wait <= 0 ? 0 : (int)wait + 1;
 }
 
 /* ---------------------------------------------------------------------------

@@ -60,9 +60,23 @@ static void report(struct watch *w) {
              outcome_name(o), "detail", w->me.p.detail, NULL);
 }
 
-static void look(const struct agent_config *cfg, struct watch *w) {
+/* On the tripwire while it is open (no connect, no AUTH); else, or when
+ * that fails, a probe of its own, which also says why. */
+static void ask(const struct agent_config *cfg, struct watch *w) {
     plan_local(&w->me.p, cfg->s->redis_port);
+    if (w->tw) {
+        if (tripwire_info(w->tw, &w->me) == 0) {
+            w->me.p.outcome = OUT_ANSWER;
+            return;
+        }
+        tripwire_close(w->tw);
+        w->tw = NULL;
+    }
     probe_redis(&w->pc, &w->me);
+}
+
+static void look(const struct agent_config *cfg, struct watch *w) {
+    ask(cfg, w);
     report(w);
     if (w->me.p.outcome != OUT_ANSWER) return;
     record_keep(cfg->s->data_dir, &w->me);

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "net/info.h"
+#include "net/session.h"
+
 struct tripwire {
     redisContext *c;
 };
@@ -46,6 +49,19 @@ int tripwire_tripped(const struct tripwire *t) {
     char b;
     ssize_t n = recv(t->c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
     return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+}
+
+int tripwire_info(struct tripwire *t, struct redis_obs *r) {
+    redisReply *rep[2] = {NULL, NULL};
+    int ok = redisAppendCommand(t->c, "INFO replication") == REDIS_OK &&
+             redisAppendCommand(t->c, "INFO persistence") == REDIS_OK;
+    for (int i = 0; ok && i < 2; i++)
+        ok = redisGetReply(t->c, (void **)&rep[i]) == REDIS_OK && rep[i] && session_is_text(rep[i]);
+    if (ok) ok = info_parse_replication(rep[0]->str, r) == 0;
+    if (ok) r->loading = info_parse_loading(rep[1]->str);
+    for (int i = 0; i < 2; i++)
+        if (rep[i]) freeReplyObject(rep[i]);
+    return ok ? 0 : -1;
 }
 
 void tripwire_close(struct tripwire *t) {

@@ -9,12 +9,15 @@
  * the promotion, long before a replica can attach and acknowledge a write
  * (docs/decision.md, "How fresh the record is"). A server restart, an idle
  * timeout or an operator's CLIENT KILL trip it too: that costs one extra
- * look, nothing else. Nothing is ever sent after AUTH.
+ * look, nothing else. The agent also asks its periodic INFO on it
+ * (tripwire_info()), which spares a connect and an AUTH ten times a
+ * second; between two of them it is idle.
  */
 #ifndef RI_TRIPWIRE_H
 #define RI_TRIPWIRE_H
 
 #include "base/err.h"
+#include "model/observation.h"
 
 struct tripwire;
 
@@ -29,6 +32,11 @@ int tripwire_fd(const struct tripwire *t);
 /* Once readable: 1 when the server closed it (or sent what we never asked
  * for): close it and look. 0: nothing happened after all. */
 int tripwire_tripped(const struct tripwire *t);
+
+/* INFO replication and INFO persistence on it, each reply bounded by the
+ * open's timeout: 0 and r's replication fields and loading filled (p and
+ * keys untouched), or -1 on any error (then close it; a probe says why). */
+int tripwire_info(struct tripwire *t, struct redis_obs *r);
 
 void tripwire_close(struct tripwire *t);
 

@@ -46,8 +46,6 @@ record_margin() {
     [[ -n $att ]] || return 0
     echo $(($(ms_of "$att") - $(ms_of "${rec/T/ }")))
 }
-# since_last_start POD: its log since its last container start.
-since_last_start() { awk '/==== container start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(e2e_pod_dir "$1")/log"; }
 
 round=0 min_margin=
 cascade() {

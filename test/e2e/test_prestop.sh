@@ -36,7 +36,11 @@ writer_verify switch
 e2e_log "switchover: issued $WRITER_ISSUED, acknowledged $WRITER_ACKED, lost 0, longest write gap $WRITER_GAP_MS ms, prestop $took ms"
 ((WRITER_GAP_MS < 2000)) || fail_test "write gap $WRITER_GAP_MS ms during a planned switchover, want < 2000 ms"
 # The kubelet now stops the container: the pod is deleted and re-created.
+# The SIGTERM that follows the hook finds the handover done: the init's own
+# handover ends at once (H2, a replica) and the server stops.
 pod_delete "$old"
+grep -q 'msg=handover rule=H2' <(since_last_start "$old") ||
+    fail_test "the init of $old did not find the handover done after prestop (H2)"
 pod_create "$old"
 start_redis_pod "${old##*-}"
 assert_rejoined "$old" "$new" 60

@@ -259,6 +259,9 @@ restart_after_outage() {
 e2e_all_redis() { local i; for ((i = 0; i < E2E_REDIS_N; i++)); do start_redis_pod "$i"; done; }
 e2e_all_sentinels() { local i; for ((i = 0; i < E2E_SENTINEL_N; i++)); do start_sentinel_pod "$i"; done; }
 
+# since_last_start POD: its log since its last container start.
+since_last_start() { awk '/==== container start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(e2e_pod_dir "$1")/log"; }
+
 # since_outage POD: its log since the last power loss.
 since_outage() { awk '/==== power loss/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(e2e_pod_dir "$1")/log"; }
 
