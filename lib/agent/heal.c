@@ -44,20 +44,6 @@ static int heal_start(const struct agent_ctx *ctx, void **state) {
     return 0;
 }
 
-/* Last round's answers go, the plan stays. */
-static void reset(struct observations *o) {
-    for (int i = 0; i < o->n_redis; i++) {
-        struct peer_common p = o->redis[i].p;
-        memset(&o->redis[i], 0, sizeof o->redis[i]);
-        o->redis[i].p = p;
-    }
-    for (int i = 0; i < o->n_sentinels; i++) {
-        struct peer_common p = o->sentinels[i].p;
-        memset(&o->sentinels[i], 0, sizeof o->sentinels[i]);
-        o->sentinels[i].p = p;
-    }
-}
-
 static int heal_tick(const struct agent_ctx *ctx, void *state) {
     const struct agent_config *cfg = ctx->cfg;
     struct heal *h = state;
@@ -65,7 +51,7 @@ static int heal_tick(const struct agent_ctx *ctx, void *state) {
     ri_err e = {0};
     plan_local(&h->me.p, cfg->s->redis_port);
     probe_redis(&h->pc, &h->me);
-    reset(&h->round);
+    round_forget(&h->round);
     if (probe_round(&h->pc, &h->round, &e)) {
         log_warn("cannot look at the peers", "error", e.msg, NULL);
         return cfg->s->round_interval_ms;

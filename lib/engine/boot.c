@@ -16,20 +16,6 @@
 #include "net/round.h"
 #include "rules/decide.h"
 
-/* Clear last round's answers but keep the plan. */
-static void reset_round(struct observations *o) {
-    for (int i = 0; i < o->n_redis; i++) {
-        struct peer_common p = o->redis[i].p;
-        memset(&o->redis[i], 0, sizeof o->redis[i]);
-        o->redis[i].p = p;
-    }
-    for (int i = 0; i < o->n_sentinels; i++) {
-        struct peer_common p = o->sentinels[i].p;
-        memset(&o->sentinels[i], 0, sizeof o->sentinels[i]);
-        o->sentinels[i].p = p;
-    }
-}
-
 static void decide(const struct observations *o, struct decision *d) {
     if (o->is_sentinel) decide_sentinel(o, d);
     else decide_redis(o, d);
@@ -100,7 +86,7 @@ static int rounds(const struct settings *s, const struct secrets *sec,
     failover_pace_init(&pace);
     r->obs.fresh_start_wait_ms = s->fresh_start_wait_ms;
     for (;;) {
-        reset_round(&r->obs);
+        round_forget(&r->obs);
         r->obs.waited_ms = (long long)(mono_ms() - first_round);
         if ((rc = probe_round(pc, &r->obs, e))) return rc;
         r->rounds++;

@@ -259,3 +259,16 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
     return 0;
 }
+
+void round_forget(struct observations *o) {
+    for (int i = 0; i < o->n_redis; i++) {
+        struct peer_common p = o->redis[i].p;
+        memset(&o->redis[i], 0, sizeof o->redis[i]);
+        o->redis[i].p = p;
+    }
+    for (int i = 0; i < o->n_sentinels; i++) {
+        struct peer_common p = o->sentinels[i].p;
+        memset(&o->sentinels[i], 0, sizeof o->sentinels[i]);
+        o->sentinels[i].p = p;
+    }
+}

@@ -20,4 +20,8 @@
  * cannot be started (entries not started are OUT_ERROR). */
 int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e);
 
+/* Forget the last round's answers, keep the plan (each peer's slot), for
+ * the next round. */
+void round_forget(struct observations *o);
+
 #endif
