@@ -110,8 +110,11 @@ ST_CPPFLAGS := $(CPPFLAGS) -I$(MUSL_DIR)/prefix/include
 # -Os inlining gives GCC 12 false maybe-uninitialized / format-truncation
 # reports (an out parameter set on every success path, a string cut one byte
 # short just before); the -O2 build keeps both warnings as errors.
-ST_CFLAGS   := -std=c11 -Os -ffunction-sections -fdata-sections $(WARN) \
-               -Wno-maybe-uninitialized -Wno-format-truncation -pthread
+# No unwind tables (C, no exceptions, a stripped binary: nothing reads
+# them) and link-time optimisation keep both names under 600 KiB as two
+# copies (test/static-check.sh): 314 KiB each without, 290 KiB with.
+ST_CFLAGS   := -std=c11 -Os -flto -fno-asynchronous-unwind-tables -ffunction-sections \
+               -fdata-sections $(WARN) -Wno-maybe-uninitialized -Wno-format-truncation -pthread
 ST_LDFLAGS  := -static -s -Wl,--gc-sections -L$(MUSL_DIR)/prefix/lib
 STATIC_BINS := bin/static/redis-init bin/static/sentinel-init
 
