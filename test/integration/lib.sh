@@ -54,6 +54,15 @@ make_secrets() {
     chmod 600 "$1"
 }
 
+# make_secrets_probe FILE PROBE_PASSWORD: make_secrets' file with a probe
+# user of its own ("probe", that password) added.
+make_secrets_probe() {
+    make_secrets "$1.base" admin-Q9 repl-Q9 sent-Q9 sync-Q9 "svc-Q9"
+    jq --arg p "$2" '.data += {PROBE_USERNAME: "probe", PROBE_PASSWORD: $p}' "$1.base" >"$1"
+    chmod 600 "$1"
+    rm -f "$1.base"
+}
+
 # rcli_at HOST PORT USER PASSWORD args...: redis-cli, password via the
 # environment (never argv), raw output. (e2e's rcli_at POD takes a pod.)
 rcli_at() {

@@ -8,9 +8,7 @@
 echo "beacon"
 
 SECRETS=$TMP/config.json
-make_secrets "$TMP/s.json" admin-Q9 repl-Q9 sent-Q9 sync-Q9 "svc-Q9"
-jq '.data += {PROBE_USERNAME: "probe", PROBE_PASSWORD: "probe \"Q9\" #"}' "$TMP/s.json" >"$SECRETS"
-chmod 600 "$SECRETS"
+make_secrets_probe "$SECRETS" 'probe "Q9" #'
 P=$(free_port); SP=$(free_port)
 cat >"$TMP/settings.ini" <<INI
 [cluster]
