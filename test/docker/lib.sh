@@ -239,17 +239,58 @@ dk_stack_images() {
     dk_image_dns ri-test/dnsmasq
 }
 
-# dk_build_image TAG [SOURCE]: docker build of ./Dockerfile as TAG (its
-# VERSION from the VERSION file, its SOURCE label SOURCE if given); on
-# failure the end of the build log is shown and the status is non-zero.
+# The SOURCE label of our image (test_image.sh asserts it): the repository
+# it was built from.
+DK_SOURCE=$(git -C "$DK_REPO_DIR" remote get-url origin 2>/dev/null || echo "file://$DK_REPO_DIR")
+
+# dk_image_key: what our image is made of: VERSION, DK_SOURCE and every file
+# of the build context (.dockerignore's paths left out) by name, mode and
+# content; 16 hex digits.
+dk_image_key() {
+    local -a prune=()
+    local p
+    while read -r p; do
+        [[ -z $p || $p == \#* ]] || prune+=(-path "./$p" -prune -o)
+    done <"$DK_REPO_DIR/.dockerignore"
+    (cd "$DK_REPO_DIR" && {
+        printf '%s\n' "$(cat VERSION)" "$DK_SOURCE"
+        find . "${prune[@]}" -type f -printf '%m %p\n' | LC_ALL=C sort
+        find . "${prune[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    } | sha256sum | cut -c1-16)
+}
+
+# dk_build_image TAG: docker build of ./Dockerfile as TAG (its VERSION from
+# the VERSION file, its SOURCE label DK_SOURCE); on failure the end of the
+# build log is shown and the status is non-zero. The image is then kept in
+# $DK_CACHE under dk_image_key (the last one only), for dk_our_image.
 dk_build_image() {
-    local tag=$1 source=${2:-} t0=$SECONDS
+    local tag=$1 t0=$SECONDS key
+    key=$(dk_image_key)
     if ! dk build --network host -q --build-arg VERSION="$(cat "$DK_REPO_DIR/VERSION")" \
-        ${source:+--build-arg SOURCE="$source"} -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
+        --build-arg SOURCE="$DK_SOURCE" -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
         tail -40 "$DK_RUN/build.log" >&2
         return 1
     fi
     dk_log "image $tag built ($((SECONDS - t0)) s)"
+    mkdir -p "$DK_CACHE"
+    rm -f "$DK_CACHE"/redis-init-image-*.tar
+    dk save -o "$DK_CACHE/redis-init-image-$key.tar.part" "$tag" &&
+        mv "$DK_CACHE/redis-init-image-$key.tar.part" "$DK_CACHE/redis-init-image-$key.tar"
+}
+
+# dk_our_image TAG: ./Dockerfile's image of the files as they are now. The
+# suites after test_image.sh (which always builds) load the image it built
+# of these very files instead of building it again; any change to a file of
+# the context changes the key, and then this builds.
+dk_our_image() {
+    local tag=$1 key tar
+    key=$(dk_image_key)
+    tar=$DK_CACHE/redis-init-image-$key.tar
+    if [[ -f $tar ]] && dk load -q -i "$tar" >/dev/null && dk image inspect "$tag" >/dev/null 2>&1; then
+        dk_log "image $tag loaded: built by an earlier suite of these files ($key)"
+        return 0
+    fi
+    dk_build_image "$tag"
 }
 
 # dkc ARGS...: Debian's docker-compose (1.29) against the private engine,

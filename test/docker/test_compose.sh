@@ -37,7 +37,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; 
 
 dk_engine_start
 dk_stack_images
-dk_build_image "$IMAGE" || die "docker build of ./Dockerfile failed"
+dk_our_image "$IMAGE" || die "docker build of ./Dockerfile failed"
 
 # ---------------------------------------------------------------- project
 # The project directory holds what a user puts next to the compose file:

@@ -14,7 +14,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 VERSION=$(cat "$DK_REPO_DIR/VERSION")
-SOURCE=$(git -C "$DK_REPO_DIR" remote get-url origin 2>/dev/null || echo "file://$DK_REPO_DIR")
 IMAGE=redis-init:$VERSION
 APP_UID=1000770000           # an OpenShift-style arbitrary UID, group 0
 MiB=$((1024 * 1024))
@@ -26,7 +25,7 @@ dk_image_redis redis:7.0
 
 # ---------------------------------------------------------------- 1. build
 t0=$SECONDS
-if dk_build_image "$IMAGE" "$SOURCE"; then
+if dk_build_image "$IMAGE"; then
     ok "docker build of ./Dockerfile ($((SECONDS - t0)) s)"
 else
     fail "docker build of ./Dockerfile"
@@ -40,7 +39,7 @@ user=$(dk image inspect -f '{{.Config.User}}' "$IMAGE")
 check "USER is numeric and not root ($user)" bash -c '[[ $1 =~ ^[0-9]+(:[0-9]+)?$ && ${1%%:*} != 0 ]]' _ "$user"
 label() { dk image inspect -f "{{index .Config.Labels \"org.opencontainers.image.$1\"}}" "$IMAGE"; }
 check "label version = $VERSION" test "$(label version)" = "$VERSION"
-check "label source = $SOURCE" test "$(label source)" = "$SOURCE"
+check "label source = $DK_SOURCE" test "$(label source)" = "$DK_SOURCE"
 check "label licenses ($(label licenses))" test "$(label licenses)" = "BSD-3-Clause AND MIT"
 check "entrypoint is install" test "$(dk image inspect -f '{{json .Config.Entrypoint}}' "$IMAGE")" \
     = '["/usr/local/bin/redis-init","install"]'

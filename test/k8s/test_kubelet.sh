@@ -18,7 +18,7 @@ rc=0
 
 dk_engine_start
 dk_stack_images
-dk_build_image "redis-init:$VERSION" "file://$DK_REPO_DIR" || die "docker build of ./Dockerfile failed"
+dk_our_image "redis-init:$VERSION" || die "docker build of ./Dockerfile failed"
 
 # Random passwords, as a user sets them; the file never leaves $DK_RUN.
 secrets=$DK_RUN/config.json

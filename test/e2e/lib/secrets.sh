@@ -39,7 +39,12 @@ e2e_load_admin() {
 }
 
 # Short timeouts keep the suite fast: failover in ~2-5 s, a decision that
-# cannot be made gives up after 30 s.
+# cannot be made gives up after 30 s. The master starts a replica's full
+# sync at once (repl-diskless-sync-delay 0, E2E_DISKLESS_DELAY): Redis's
+# default waits 5 s for more replicas, which a test's one rejoining replica
+# never brings. Nothing asserted depends on that wait, and without it an
+# empty master wipes a replica at once, never 5 s later, so a data-loss bug
+# shows sooner. The compose and kubelet suites run Redis's default.
 e2e_write_settings() {
     cat >"$E2E_RUN_DIR/settings.ini" <<EOF
 ; written by test/e2e/lib.sh for run $E2E_RUN_ID ($E2E_SERVER)
@@ -65,6 +70,9 @@ master-name = $E2E_MASTER_NAME
 probe-timeout = ${E2E_PROBE_TIMEOUT:-500}
 deadline = ${E2E_DEADLINE:-30000}
 round-interval = ${E2E_ROUND_INTERVAL:-500}
+
+[redis]
+directive = repl-diskless-sync-delay ${E2E_DISKLESS_DELAY:-0}
 
 [sentinel]
 down-after = ${E2E_DOWN_AFTER:-2000}
