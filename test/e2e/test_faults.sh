@@ -33,7 +33,7 @@ report() {
     writer_stop "$1"
     writer_verify "$1"
     ((WRITER_ACKED > 0)) || fail_test "$1: no write acknowledged"
-    e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a} second_failovers=$SECOND_FAILOVERS"
+    e2e_log "RESULT $1: issued=$WRITER_ISSUED acked=$WRITER_ACKED lost=0 max_gap_ms=$WRITER_GAP_MS failover_ms=${2:-n/a} second_failovers=$SECOND_FAILOVERS split_votes=$SPLIT_VOTES"
 }
 
 # ---- 1. kill the master; re-created under a new IP, it rejoins

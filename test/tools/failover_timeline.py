@@ -8,13 +8,15 @@ milliseconds, e.g. the moment the master was killed), in ms after it:
 
   sdown=1012 odown=1043 try-failover=1043 elected-leader=1047 ...
 
+(failover-abort-not-elected appears only after a split vote.)
+
 The log times are the sentinels' local wall clock (UTC in the tests)."""
 import re
 import sys
 from datetime import datetime, timezone
 
-EVENTS = ["+sdown master", "+odown", "+try-failover", "+vote-for-leader", "+elected-leader",
-          "+selected-slave", "+promoted-slave", "+switch-master"]
+EVENTS = ["+sdown master", "+odown", "+try-failover", "+vote-for-leader", "-failover-abort-not-elected",
+          "+elected-leader", "+selected-slave", "+promoted-slave", "+switch-master"]
 LINE = re.compile(r"^\d+:X (\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3}) [#*-] (.*)$")
 
 
@@ -34,7 +36,7 @@ def main():
                 for ev in EVENTS:
                     if m.group(2).startswith(ev) and (ev not in first or ms < first[ev]):
                         first[ev] = ms
-    print(" ".join(f"{ev.split()[0].lstrip('+')}={first[ev]}" for ev in EVENTS if ev in first))
+    print(" ".join(f"{ev.split()[0].lstrip('+-')}={first[ev]}" for ev in EVENTS if ev in first))
 
 
 if __name__ == "__main__":
