@@ -371,7 +371,8 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     if (s->down_after_ms < 1500) {
         char ms[24];
         log_warn("down-after is within Sentinel's 1 s ping period: a freshly promoted master may "
-                 "be flagged down before its first PING is answered, and failed over again",
+                 "be flagged down before its first PING is answered and failed over again while "
+                 "it takes writes, which loses acknowledged writes",
                  "down_after_ms", log_int(ms, s->down_after_ms), "advice", ">= 1500", NULL);
     }
     if ((rc = settings_own_host(s, 1, own, sizeof own, e))) return rc;
