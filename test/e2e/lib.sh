@@ -49,6 +49,10 @@ E2E_SENTINEL_N=${E2E_SENTINEL_N:-3}
 E2E_REDIS_PORT=${E2E_REDIS_PORT:-6379}
 E2E_SENTINEL_PORT=${E2E_SENTINEL_PORT:-26379}
 E2E_MASTER_NAME=${E2E_MASTER_NAME:-mymaster}
+# The shortest down-after (ms) redis-init supports, which the fault tests
+# run at: below it Sentinel can fail a live new master over again and lose
+# acknowledged writes (docs/resilience.md).
+E2E_SHORTEST_DOWN_AFTER=1500
 # Private subnet; it exists only inside this run's namespaces, so two runs
 # can use the same one without colliding.
 E2E_SUBNET=${E2E_SUBNET:-10.231.0}

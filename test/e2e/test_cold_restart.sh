@@ -11,9 +11,7 @@
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
-# The shortest down-after redis-init supports (docs/resilience.md: below it
-# Sentinel can fail a live new master over again, and lose acknowledged writes).
-export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-1500}
+export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-$E2E_SHORTEST_DOWN_AFTER}
 
 cluster_up
 
