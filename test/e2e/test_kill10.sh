@@ -16,7 +16,7 @@ times=()
 for i in $(seq 1 10); do
     old=$(current_master) || fail_test "kill10 #$i: not exactly one master"
     kill_pod "$old"
-    wait_failover "$old" 60
+    wait_failover "$old" 30
     e2e_log "kill10 #$i: $FAILOVER_MS ms; sentinel events (ms after the kill): $(sentinel_timeline)"
     assert_failover_fast "kill10 #$i"
     times+=("$FAILOVER_MS")
