@@ -25,8 +25,15 @@ OPT        ?= -O2 -g
 WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CPPFLAGS   += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DRI_VERSION='"$(VERSION)"' -Ilib -Ibuild
 CFLAGS     += -std=c11 $(OPT) $(WARN) -pthread
-LDLIBS     += -lhiredis -ljansson -linih -lpthread
 B          := build
+# hiredis 1.2 with TLS, built from Debian's source (tools/build-deps.sh):
+# bookworm's libhiredis is 0.14, without TLS. OpenSSL, jansson and inih
+# are the system's.
+DEPS_DIR   := $(B)/deps
+DEPS_STAMP := $(DEPS_DIR)/.stamp
+GL_CPPFLAGS = $(CPPFLAGS) -I$(DEPS_DIR)/prefix/include
+LDLIBS     += $(DEPS_DIR)/prefix/lib/libhiredis_ssl.a $(DEPS_DIR)/prefix/lib/libhiredis.a \
+              -lssl -lcrypto -ljansson -linih -lpthread
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # lib/ is folders by layer (docs/architecture.md); tools/check-layers.sh keeps the rule.
@@ -65,8 +72,10 @@ $(B)/$(1)/%.o: %.c $(3)
 	@mkdir -p $$(@D)
 	$(2) -MMD -MP -c -o $$@ $$<
 endef
-$(eval $(call compile,obj,$(CC) $(CPPFLAGS) $(CFLAGS) $$(EXTRA_CFLAGS)))
-$(eval $(call compile,san,$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $$(EXTRA_CFLAGS)))
+$(DEPS_STAMP): tools/build-deps.sh
+	tools/build-deps.sh glibc $(DEPS_DIR)
+$(eval $(call compile,obj,$(CC) $(GL_CPPFLAGS) $(CFLAGS) $$(EXTRA_CFLAGS),$(DEPS_STAMP)))
+$(eval $(call compile,san,$(CC) $(GL_CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $$(EXTRA_CFLAGS),$(DEPS_STAMP)))
 # Check's and the test tools' sources: test/unit's headers, and helpers
 # that need no prototype of their own.
 $(B)/obj/test/%.o $(B)/san/test/%.o: EXTRA_CFLAGS = -Itest/unit -Wno-missing-prototypes
@@ -103,8 +112,8 @@ $(B)/san/unit/%: $(B)/san/test/unit/%.o $(SAN_LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
-# Static build: musl-gcc against hiredis and jansson rebuilt from Debian's
-# sources (tools/build-musl-deps.sh; the Dockerfile runs the same script).
+# Static build: musl-gcc against OpenSSL, hiredis and jansson built from
+# Debian's sources (tools/build-deps.sh; the Dockerfile runs the same script).
 # One multi-call binary, hard-linked under both names (the name picks the
 # tool). Unit tests keep the system compiler: Check does not link with musl.
 MUSL_DIR    := $(B)/musl
@@ -119,14 +128,15 @@ ST_CPPFLAGS := $(CPPFLAGS) -I$(MUSL_DIR)/prefix/include
 ST_CFLAGS   := -std=c11 -Os -flto -fno-asynchronous-unwind-tables -ffunction-sections \
                -fdata-sections $(WARN) -Wno-maybe-uninitialized -Wno-format-truncation -pthread
 ST_LDFLAGS  := -static -s -Wl,--gc-sections -L$(MUSL_DIR)/prefix/lib
+ST_LDLIBS   := -lhiredis_ssl -lhiredis -lssl -lcrypto -ljansson -linih -lpthread
 STATIC_BINS := bin/static/redis-init bin/static/sentinel-init
 
-$(MUSL_DIR)/.stamp: tools/build-musl-deps.sh
-	MUSL_CC=$(MUSL_CC) tools/build-musl-deps.sh $(MUSL_DIR)
+$(MUSL_DIR)/.stamp: tools/build-deps.sh
+	MUSL_CC=$(MUSL_CC) tools/build-deps.sh musl $(MUSL_DIR)
 $(eval $(call compile,static,$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS),$(MUSL_DIR)/.stamp))
 bin/static/redis-init: $(B)/static/cmd/redis-init/main.o $(call objs,static)
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(ST_CFLAGS) $(ST_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(MUSL_CC) $(ST_CFLAGS) $(ST_LDFLAGS) -o $@ $^ $(ST_LDLIBS)
 bin/static/sentinel-init: bin/static/redis-init
 	ln -f $< $@
 
@@ -205,9 +215,9 @@ k8s:
 test: all unit fuzz-regress san e2e-static matrix docker k8s bench-smoke
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
-FUZZ_CFLAGS := $(CPPFLAGS) -std=c11 -g -O1 -pthread
+FUZZ_CFLAGS := $(GL_CPPFLAGS) -std=c11 -g -O1 -pthread
 FZ_CC       := clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined
-$(eval $(call compile,fz,$(FZ_CC)))
+$(eval $(call compile,fz,$(FZ_CC),$(DEPS_STAMP)))
 $(B)/fz/libri.a: $(call objs,fz)
 	rm -f $@ && ar rcs $@ $^
 $(B)/fuzz/%: $(B)/fz/test/fuzz/%.o $(B)/fz/libri.a

@@ -9,7 +9,7 @@
 # its folder ("rules/decide.h"). No include cycle: a .c file and its .h are
 # one node, and the graph of nodes must have no cycle. cmd/*/main.c includes
 # commands/ only. Third-party headers belong to the layers that speak them:
-# hiredis to net/, inih to config/, jansson to config/ and engine/.
+# hiredis and OpenSSL to net/, inih to config/, jansson to config/ and engine/.
 #
 # Prints every offending line as FILE:LINE: #include "X": why, and exits 1
 # when there is one; 0 and a one-line summary otherwise. Run by `make lint`
@@ -19,7 +19,7 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || exit 2
 
 declare -A level=([base]=0 [model]=1 [config]=2 [net]=2 [rules]=2 [engine]=3 [agent]=4 [commands]=5)
-declare -A third=([hiredis]="net" [ini.h]="config" [jansson.h]="config engine")
+declare -A third=([hiredis]="net" [openssl]="net" [ini.h]="config" [jansson.h]="config engine")
 declare -A edges=()
 bad=0 files=0 includes=0
 

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "commands/help.h"
+#include "engine/tlsboot.h"
 
 #ifndef RI_VERSION
 #define RI_VERSION "dev"
@@ -317,6 +318,8 @@ static int execute(const struct cli_opts *o) {
         rc = inv.s ? load_settings(o, inv.s, &e) : ri_fail(&e, EX_OSERR, "out of memory");
     }
     if (!rc && (cmd->flags & NEEDS_SECRETS)) rc = secrets_load(&inv.sec, inv.s->secrets_path, &e);
+    if (!rc && (cmd->flags & USES_TLS))
+        rc = tlsboot_start(inv.s, o->kind == KIND_SENTINEL, (cmd->flags & CHECKS_TLS) != 0, &e);
     if (!rc) rc = cmd->run(&inv, &e);
     if (rc && (cmd->flags & QUIET_ANSWER) && rc == EX_UNAVAILABLE) log_debug(e.msg, NULL);
     else if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);

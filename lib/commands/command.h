@@ -30,6 +30,11 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 #define QUIET_ANSWER 0x80
 /* --exec: exec the server instead of staying as its init. */
 #define TAKES_EXEC 0x100
+/* Connects to servers or sentinels: with [tls] mode on or dual, over TLS
+ * (engine/tlsboot.h). CHECKS_TLS: render and run check the certificate for
+ * this pod first, before anything is written. */
+#define USES_TLS   0x200
+#define CHECKS_TLS 0x400
 
 #define CLI_MAX_SETS 64
 

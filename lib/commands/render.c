@@ -28,7 +28,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_render = {
     .name = "render",
     .run = run_render,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE | USES_TLS | CHECKS_TLS,
     .summary = {"decide the role (or take it from an override), write redis.conf and users.acl",
                 "decide the role (or take it from an override), write sentinel.conf and users.acl"},
     .usage = usage,

@@ -77,7 +77,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_run = {
     .name = "run",
     .run = run_run,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE | TAKES_EXEC,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_OVERRIDE | TAKES_EXEC | USES_TLS | CHECKS_TLS,
     .summary = {"render, then start redis-server or valkey-server and stay as its init",
                 "render, then start redis-sentinel or valkey-sentinel and stay as its init"},
     .usage = usage,

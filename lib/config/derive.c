@@ -87,9 +87,43 @@ static int finish_identity(struct settings *s, ri_err *e) {
     return 0;
 }
 
+/* [tls]: the mode and client policy as numbers, and the rules between the
+ * ports of mode dual and the client certificate's two files. */
+static int finish_tls(struct settings *s, ri_err *e) {
+    char why[200];
+    s->tls = !strcmp(s->tls_mode_name, "on")     ? TLS_ON
+             : !strcmp(s->tls_mode_name, "dual") ? TLS_DUAL
+                                                 : TLS_OFF;
+    s->tls_auth =
+        !strcmp(s->tls_auth_clients, "yes") ? 2 : !strcmp(s->tls_auth_clients, "optional");
+    const struct {
+        const char *key;
+        int port, other;
+    } plain[2] = {{"plain-port", s->tls_plain_port, s->redis_port},
+                  {"plain-sentinel-port", s->tls_plain_sentinel_port, s->sentinel_port}};
+    for (int i = 0; i < 2; i++) {
+        if (s->tls != TLS_DUAL && plain[i].port)
+            return fail_key(s, e, "tls", plain[i].key,
+                            "is only used with mode = dual (the plain-text port beside TLS)");
+        if (s->tls == TLS_DUAL && !plain[i].port)
+            return fail_key(s, e, "tls", plain[i].key,
+                            "must be set with mode = dual: the plain-text port beside the TLS one");
+        if (s->tls == TLS_DUAL && plain[i].port == plain[i].other) {
+            snprintf(why, sizeof why, "%d is also the TLS port ([cluster] %s-port)", plain[i].port,
+                     i ? "sentinel" : "redis");
+            return fail_key(s, e, "tls", plain[i].key, why);
+        }
+    }
+    if (!s->tls_client_cert[0] != !s->tls_client_key[0])
+        return fail_key(s, e, "tls", s->tls_client_cert[0] ? "client-key" : "client-cert",
+                        "client-cert and client-key go together (both empty: the server's own)");
+    return 0;
+}
+
 int settings_finish(struct settings *s, ri_err *e) {
     int rc = finish_identity(s, e);
     if (rc) return rc;
+    if ((rc = finish_tls(s, e))) return rc;
     /* Program names follow the flavour unless set explicitly. */
     if (!s->redis_server_bin[0])
         snprintf(s->redis_server_bin, sizeof s->redis_server_bin, "%s",

@@ -86,14 +86,30 @@ const struct key_def set_keys[] = {
     STR("router", "service", router_service, validate_label, NULL, "redis-cluster-router"),
     STR("router", "host", router_host, validate_host_or_empty, NULL, ""),
     INT("webdis", "port", webdis_port, 1, 65535, NULL, "7379"),
+
+    STR("tls", "mode", tls_mode_name, validate_tls_mode, NULL, "off"),
+    STR("tls", "auth-clients", tls_auth_clients, validate_tls_auth_clients, NULL, "no"),
+    STR("tls", "dir", tls_dir, validate_path, NULL, "/tls"),
+    STR("tls", "cert", tls_cert, validate_file_name, NULL, "tls.crt"),
+    STR("tls", "key", tls_key, validate_file_name, NULL, "tls.key"),
+    STR("tls", "ca", tls_ca, validate_file_name, NULL, "ca.crt"),
+    STR("tls", "client-cert", tls_client_cert, validate_file_name_or_empty, NULL, ""),
+    STR("tls", "client-key", tls_client_key, validate_file_name_or_empty, NULL, ""),
+    STR("tls", "protocols", tls_protocols, validate_tls_protocols, NULL, "TLSv1.2 TLSv1.3"),
+    STR("tls", "ciphers", tls_ciphers, validate_line, NULL, ""),
+    STR("tls", "ciphersuites", tls_ciphersuites, validate_line, NULL, ""),
+    INT("tls", "plain-port", tls_plain_port, 0, 65535, NULL, "0"),
+    INT("tls", "plain-sentinel-port", tls_plain_sentinel_port, 0, 65535, NULL, "0"),
+    INT("tls", "expiry-warning", tls_expiry_warning_days, 0, 3650, NULL, "30"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 
 _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings *)0)->origin_),
                "origin_ must have a slot per key");
 
-static const char *const sections[] = {"server",    "cluster",   "paths", "redis",  "sentinel",
-                                       "discovery", "lifecycle", "acl",   "router", "webdis"};
+static const char *const sections[] = {"server",   "cluster",   "paths",     "redis",
+                                       "sentinel", "discovery", "lifecycle", "acl",
+                                       "router",   "webdis",    "tls"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
 

@@ -34,6 +34,9 @@ enum set_origin { ORIGIN_DEFAULT = 0, ORIGIN_INI, ORIGIN_ENV, ORIGIN_FLAG };
 
 enum persistence { PERSIST_HYBRID = 0, PERSIST_AOF, PERSIST_RDB, PERSIST_NONE };
 
+/* [tls] mode (docs/tls.md): on is TLS only; dual adds plain-text ports. */
+enum tls_mode { TLS_OFF = 0, TLS_ON, TLS_DUAL };
+
 /* The server the pods run (docs/servers.md). */
 enum flavour { FLAVOUR_REDIS = 0, FLAVOUR_VALKEY };
 
@@ -113,11 +116,29 @@ struct settings {
         [SET_HOST_MAX]; /* host, default "" = <service>.<namespace>.svc.<domain>: what Webdis connects to */
     int webdis_port; /* port, default 7379 */
 
+    /* [tls] (docs/tls.md) */
+    char tls_mode_name[8];               /* mode = off|on|dual, default off */
+    char tls_auth_clients[12];           /* auth-clients = no|optional|yes, default no */
+    char tls_dir[SET_PATH_MAX];          /* dir, default "/tls": the mounted Secret's directory */
+    char tls_cert[SET_NAME_MAX];         /* cert, default "tls.crt": a file name in dir */
+    char tls_key[SET_NAME_MAX];          /* key, default "tls.key" */
+    char tls_ca[SET_NAME_MAX];           /* ca, default "ca.crt" */
+    char tls_client_cert[SET_NAME_MAX];  /* client-cert, default "" = cert */
+    char tls_client_key[SET_NAME_MAX];   /* client-key, default "" = key */
+    char tls_protocols[64];              /* protocols, default "TLSv1.2 TLSv1.3" */
+    char tls_ciphers[SET_LINE_MAX];      /* ciphers (TLS 1.2), default "" = the server's */
+    char tls_ciphersuites[SET_LINE_MAX]; /* ciphersuites (TLS 1.3), default "" */
+    int tls_plain_port;          /* plain-port, default 0: mode dual's plain-text server port */
+    int tls_plain_sentinel_port; /* plain-sentinel-port, default 0: the same for sentinels */
+    int tls_expiry_warning_days; /* expiry-warning (days), default 30 */
+    enum tls_mode tls;           /* derived from mode */
+    int tls_auth;                /* derived from auth-clients: 0 no, 1 optional, 2 yes */
+
     /* bookkeeping, indexed internally by key: the origin of each value and
      * where it came from ("settings.ini:12", "env X", "flag --set", "default"),
      * so that settings_finish() can name the source of a bad combination. */
-    unsigned char origin_[64];
-    char where_[64][96];
+    unsigned char origin_[80];
+    char where_[80][96];
 };
 
 void settings_init(struct settings *s);

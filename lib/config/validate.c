@@ -147,6 +147,42 @@ int validate_appendfsync(const char *v, char *why, size_t whylen) {
     return 0;
 }
 
+int validate_tls_mode(const char *v, char *why, size_t whylen) {
+    if (strcmp(v, "off") && strcmp(v, "on") && strcmp(v, "dual"))
+        return WHY("must be off, on (TLS only) or dual (TLS and plain text)");
+    return 0;
+}
+
+int validate_tls_auth_clients(const char *v, char *why, size_t whylen) {
+    if (strcmp(v, "no") && strcmp(v, "optional") && strcmp(v, "yes"))
+        return WHY("must be no, optional or yes");
+    return 0;
+}
+
+int validate_tls_protocols(const char *v, char *why, size_t whylen) {
+    char buf[64];
+    int n = 0;
+    snprintf(buf, sizeof buf, "%s", v);
+    for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save), n++)
+        if (strcmp(t, "TLSv1.2") && strcmp(t, "TLSv1.3"))
+            return WHY("\"%.20s\" is not TLSv1.2 or TLSv1.3 (older versions are not offered)", t);
+    return n ? 0 : WHY("must name TLSv1.2, TLSv1.3 or both");
+}
+
+/* A file of the mounted Secret: its own name, never a path, so that every
+ * file is read through the directory Kubernetes updates in place. */
+int validate_file_name_or_empty(const char *v, char *why, size_t whylen) {
+    if (strchr(v, '/'))
+        return WHY("must be a file name in [tls] dir, not a path (set dir to the mounted Secret)");
+    if (!strcmp(v, ".") || !strcmp(v, "..")) return WHY("must be a file name");
+    return validate_line(v, why, whylen);
+}
+
+int validate_file_name(const char *v, char *why, size_t whylen) {
+    if (!*v) return WHY("must not be empty");
+    return validate_file_name_or_empty(v, why, whylen);
+}
+
 int validate_loadmodule(const char *v, char *why, size_t whylen) {
     if (validate_line(v, why, whylen)) return -1;
     if (v[0] != '/') return WHY("must start with the module's absolute path");

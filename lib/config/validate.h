@@ -22,6 +22,11 @@ int validate_path_or_empty(const char *v, char *why, size_t whylen);
 int validate_line(const char *v, char *why, size_t whylen); /* printable ASCII, one line */
 int validate_save(const char *v, char *why, size_t whylen); /* "" or "<seconds> <changes>" pairs */
 int validate_appendfsync(const char *v, char *why, size_t whylen);
+int validate_tls_mode(const char *v, char *why, size_t whylen);         /* off|on|dual */
+int validate_tls_auth_clients(const char *v, char *why, size_t whylen); /* no|optional|yes */
+int validate_tls_protocols(const char *v, char *why, size_t whylen);    /* TLSv1.2 and/or TLSv1.3 */
+int validate_file_name(const char *v, char *why, size_t whylen); /* one name in a directory */
+int validate_file_name_or_empty(const char *v, char *why, size_t whylen);
 int validate_loadmodule(const char *v, char *why, size_t whylen);
 int validate_directive(const char *v, char *why, size_t whylen); /* not one redis-init manages */
 

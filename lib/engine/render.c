@@ -299,7 +299,8 @@ static int redis_context(struct tmpl_ctx *c, const struct settings *s, const str
     if ((rc = set_abs_path(c, "data_dir", s->data_dir, NULL, e)) ||
         (rc = set_abs_path(c, "aclfile", s->conf_dir, "users.acl", e)) ||
         (rc = set_quoted(c, "announce_host", own, e)) || (rc = redis_persistence(c, s, e)) ||
-        (rc = redis_lists(c, s, e)) || (rc = redis_role(c, role, e)))
+        (rc = redis_lists(c, s, e)) || (rc = redis_role(c, role, e)) ||
+        (rc = render_tls_context(c, s, 0, e)))
         return rc;
     const char *masteruser;
     if ((rc = secrets_require_username(sec, SECRET_REPLICA_USER, &masteruser, e)) ||
@@ -390,7 +391,7 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
     if ((rc = set_abs_path(c, "conf_dir", s->conf_dir, NULL, e)) ||
         (rc = set_abs_path(c, "aclfile", s->conf_dir, "users.acl", e)) ||
         (rc = set_quoted(c, "announce_host", own, e)) ||
-        (rc = set_quoted(c, "master_host", role->host, e)))
+        (rc = set_quoted(c, "master_host", role->host, e)) || (rc = render_tls_context(c, s, 1, e)))
         return rc;
     if ((rc = secrets_require_username(sec, SECRET_SYNC_USER, &user, e)) ||
         (rc = set_quoted(c, "sentinel_user", user, e)) ||

@@ -48,6 +48,10 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
 int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
                     struct buf *out, ri_err *e);
 
+/* The "tls" section of redis.conf / sentinel.conf (render_tls.c): one item
+ * when [tls] mode is on or dual, none when off. */
+int render_tls_context(struct tmpl_ctx *c, const struct settings *s, int sentinel, ri_err *e);
+
 /* Set template variable name to quote(val): conf_quote, haproxy_quote,
  * sh_quote... The scratch copy is wiped (val may be a secret). EX_CONFIG
  * when val cannot be quoted. */

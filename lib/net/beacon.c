@@ -1,5 +1,8 @@
 /* beacon.c: the init-phase responder (see beacon.h). One thread, poll(),
- * a handful of short-lived connections; every reply is a few hundred bytes. */
+ * a handful of short-lived connections; every reply is a few hundred bytes.
+ * With TLS (tls.h) each connection is a non-blocking OpenSSL server
+ * connection: the handshake advances as poll() says, so a slow peer never
+ * holds the others. */
 #include "net/beacon.h"
 
 #include <arpa/inet.h>
@@ -7,6 +10,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "net/tls.h"
 
 #define MAX_LISTEN 8
 #define MAX_CONN   32
@@ -29,6 +34,9 @@
 
 struct conn {
     int fd;
+    SSL *ssl;       /* TLS: NULL for plain text */
+    int handshake;  /* TLS: still shaking hands */
+    int want_write; /* TLS: the handshake waits to write */
     int authed;
     time_t seen; /* last byte received: idle ones are closed */
     size_t len;
@@ -40,6 +48,7 @@ struct beacon {
     int wake[2]; /* stop: a byte on wake[1] */
     int n_listen, listen[MAX_LISTEN];
     struct conn conns[MAX_CONN];
+    SSL_CTX *tls; /* NULL: plain text */
     char user[128], pass[256];
     int has_data;
     struct history hist;
@@ -86,16 +95,27 @@ int beacon_info_text(char *buf, size_t size, const char *section, int has_data,
     return ok ? (int)n : -1;
 }
 
-static void send_all(int fd, const char *p, size_t n) {
-    while (n > 0) {
-        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+/* A reply is small; a TLS socket that cannot take it now gets a short wait. */
+static void send_all(struct conn *c, const char *p, size_t n) {
+    for (int tries = 0; n > 0 && tries < 50;) {
+        ssize_t k;
+        if (c->ssl) {
+            int r = SSL_write(c->ssl, p, (int)n);
+            if (r <= 0 && SSL_get_error(c->ssl, r) == SSL_ERROR_WANT_WRITE) {
+                struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+                (void)poll(&pfd, 1, 10);
+                tries++;
+                continue;
+            }
+            k = r;
+        } else k = send(c->fd, p, n, MSG_NOSIGNAL);
         if (k <= 0) return; /* the peer went away; its probe reports that */
         p += k;
         n -= (size_t)k;
     }
 }
 
-static void send_str(int fd, const char *s) { send_all(fd, s, strlen(s)); }
+static void send_str(struct conn *c, const char *s) { send_all(c, s, strlen(s)); }
 
 /* Constant time in the length of the secret we hold. */
 static int secret_equal(const char *given, size_t glen, const char *ours) {
@@ -113,22 +133,22 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
         if (strcmp(user, b->user) != 0) {
             /* Not ours to judge: an application's or a sentinel's user must
              * not read "wrong password" and give up; the server comes soon. */
-            send_str(c->fd, INIT_ERR);
+            send_str(c, INIT_ERR);
             return 0;
         }
         c->authed = secret_equal(argv[argc - 1], alen[argc - 1], b->pass);
-        send_str(c->fd, c->authed
-                            ? "+OK\r\n"
-                            : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        send_str(c, c->authed
+                        ? "+OK\r\n"
+                        : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
         return 0;
     }
     if (!strcasecmp(argv[0], "QUIT")) {
-        send_str(c->fd, "+OK\r\n");
+        send_str(c, "+OK\r\n");
         return 1;
     }
     if (!strcasecmp(argv[0], "INFO") && argc <= 2) {
         if (!c->authed) {
-            send_str(c->fd, "-NOAUTH Authentication required.\r\n");
+            send_str(c, "-NOAUTH Authentication required.\r\n");
             return 0;
         }
         char text[1024], head[32];
@@ -136,12 +156,12 @@ static int reply(struct beacon *b, struct conn *c, int argc, char **argv, size_t
             beacon_info_text(text, sizeof text, argc == 2 ? argv[1] : NULL, b->has_data, &b->hist);
         if (n < 0) n = 0;
         snprintf(head, sizeof head, "$%d\r\n", n);
-        send_str(c->fd, head);
-        send_all(c->fd, text, (size_t)n);
-        send_str(c->fd, "\r\n");
+        send_str(c, head);
+        send_all(c, text, (size_t)n);
+        send_str(c, "\r\n");
         return 0;
     }
-    send_str(c->fd, INIT_ERR);
+    send_str(c, INIT_ERR);
     return 0;
 }
 
@@ -190,36 +210,82 @@ static long parse_request(struct conn *c, int *argc, char **argv, size_t *alen) 
 }
 
 static void conn_close(struct conn *c) {
+    SSL_free(c->ssl);
     close(c->fd);
     memset(c, 0, sizeof *c);
     c->fd = -1;
 }
 
+static int conn_requests(struct beacon *b, struct conn *c);
+
+/* TLS: advance the handshake; 1 when done, 0 to wait, -1 to close. */
+static int handshake(struct conn *c) {
+    int r = SSL_do_handshake(c->ssl);
+    if (r == 1) {
+        c->handshake = c->want_write = 0;
+        return 1;
+    }
+    int err = SSL_get_error(c->ssl, r);
+    c->want_write = err == SSL_ERROR_WANT_WRITE;
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return 0;
+    char why[160];
+    tls_describe(c->ssl, err, "a peer", why, sizeof why);
+    log_debug("beacon: a TLS handshake failed", "reason", why, NULL);
+    return -1;
+}
+
+/* Read what there is: >0 bytes, 0 nothing yet (TLS), -1 closed or failed. */
+static long conn_read(struct conn *c) {
+    size_t room = sizeof c->in - 1 - c->len;
+    if (!c->ssl) {
+        ssize_t k = recv(c->fd, c->in + c->len, room, 0);
+        return k > 0 ? (long)k : -1;
+    }
+    if (room == 0) return -1;
+    int r = SSL_read(c->ssl, c->in + c->len, (int)room);
+    if (r > 0) return r;
+    return SSL_get_error(c->ssl, r) == SSL_ERROR_WANT_READ ? 0 : -1;
+}
+
 static void conn_readable(struct beacon *b, struct conn *c) {
-    ssize_t k = recv(c->fd, c->in + c->len, sizeof c->in - 1 - c->len, 0);
-    if (k <= 0) {
-        conn_close(c);
+    int h = c->handshake ? handshake(c) : 1;
+    if (h <= 0) {
+        if (h < 0) conn_close(c);
         return;
     }
-    c->seen = time(NULL);
-    c->len += (size_t)k;
+    /* OpenSSL may hold more than one record: read until it has none. */
+    do {
+        long k = conn_read(c);
+        if (k < 0) {
+            conn_close(c);
+            return;
+        }
+        if (k == 0) return;
+        c->seen = time(NULL);
+        c->len += (size_t)k;
+        if (conn_requests(b, c) < 0) return;
+    } while (c->ssl && SSL_pending(c->ssl) > 0);
+}
+
+/* Answer every whole request in c->in; -1 when the connection was closed. */
+static int conn_requests(struct beacon *b, struct conn *c) {
     for (;;) {
         int argc;
         char *argv[MAX_ARGS];
         size_t alen[MAX_ARGS];
         long used = parse_request(c, &argc, argv, alen);
         if (used < 0 || (used == 0 && c->len >= sizeof c->in - 1)) {
-            send_str(c->fd, "-ERR Protocol error\r\n");
+            send_str(c, "-ERR Protocol error\r\n");
             conn_close(c);
-            return;
+            return -1;
         }
-        if (used == 0) return;
+        if (used == 0) return 0;
         int done = reply(b, c, argc, argv, alen);
         memmove(c->in, c->in + used, c->len - (size_t)used);
         c->len -= (size_t)used;
         if (done) {
             conn_close(c);
-            return;
+            return -1;
         }
     }
 }
@@ -228,12 +294,22 @@ static void accept_one(struct beacon *b, int lfd) {
     int fd = accept(lfd, NULL, NULL);
     if (fd < 0) return;
     fcntl(fd, F_SETFD, FD_CLOEXEC);
-    for (int i = 0; i < MAX_CONN; i++)
-        if (b->conns[i].fd < 0) {
-            b->conns[i].fd = fd;
-            b->conns[i].seen = time(NULL);
+    for (int i = 0; i < MAX_CONN; i++) {
+        struct conn *c = &b->conns[i];
+        if (c->fd >= 0) continue;
+        c->fd = fd;
+        c->seen = time(NULL);
+        if (!b->tls) return;
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || !(c->ssl = SSL_new(b->tls)) ||
+            !SSL_set_fd(c->ssl, fd)) {
+            conn_close(c);
             return;
         }
+        SSL_set_accept_state(c->ssl);
+        c->handshake = 1;
+        return;
+    }
     close(fd); /* full: the prober retries next round */
 }
 
@@ -251,7 +327,8 @@ static void *serve(void *arg) {
         }
         for (int i = 0; i < MAX_CONN; i++)
             if (b->conns[i].fd >= 0) {
-                pfd[n] = (struct pollfd){.fd = b->conns[i].fd, .events = POLLIN};
+                short ev = b->conns[i].want_write ? POLLOUT : POLLIN;
+                pfd[n] = (struct pollfd){.fd = b->conns[i].fd, .events = ev};
                 who[n++] = i;
             }
         if (poll(pfd, (nfds_t)n, 1000) < 0 && errno != EINTR) return NULL;
@@ -315,6 +392,7 @@ struct beacon *beacon_start(const char *bind, int port, const char *user, const 
     snprintf(b->pass, sizeof b->pass, "%s", pass);
     b->has_data = has_data;
     b->hist = *h;
+    b->tls = tls_server_ctx();
     bind_all(b, bind, port);
     if (b->n_listen == 0 || pipe(b->wake) != 0) goto fail;
     fcntl(b->wake[0], F_SETFD, FD_CLOEXEC);
@@ -327,6 +405,7 @@ struct beacon *beacon_start(const char *bind, int port, const char *user, const 
     return b;
 fail:
     for (int i = 0; i < b->n_listen; i++) close(b->listen[i]);
+    tls_ctx_free(b->tls);
     explicit_bzero(b->pass, sizeof b->pass);
     free(b);
     return NULL;
@@ -340,7 +419,8 @@ void beacon_stop(struct beacon *b) {
     close(b->wake[1]);
     for (int i = 0; i < b->n_listen; i++) close(b->listen[i]);
     for (int i = 0; i < MAX_CONN; i++)
-        if (b->conns[i].fd >= 0) close(b->conns[i].fd);
+        if (b->conns[i].fd >= 0) conn_close(&b->conns[i]);
+    tls_ctx_free(b->tls);
     explicit_bzero(b->pass, sizeof b->pass);
     free(b);
 }

@@ -6,12 +6,16 @@
  * the start. Outcomes, not strings, say what happened; details are for
  * humans and never contain a password.
  *
- * Only the hiredis API common to 0.14 and 1.x is used.
+ * With TLS (tls.h) the handshake is ours too, on the non-blocking socket;
+ * hiredis then gets the finished SSL* (redisInitiateSSL), and get_reply()
+ * reads what OpenSSL already holds before it polls the socket.
  */
 #include "net/session.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <hiredis/hiredis_ssl.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,8 +29,9 @@
 
 #include "base/clock.h"
 #include "net/dns.h"
+#include "net/tls.h"
 
-const char *const session_phase_names[] = {"dns", "connect", "auth", "query"};
+const char *const session_phase_names[] = {"dns", "connect", "tls", "auth", "query"};
 
 static void track(const struct tracker *t, enum phase ph, const char *addr) {
     if (!t || !t->mu) return;
@@ -73,6 +78,7 @@ struct session {
     int budget_ms;
     const char *pass; /* only to scrub it from details */
     redisContext *c;
+    SSL *ssl; /* owned by c once handed over */
     char *detail;
     size_t dlen;
     const struct tracker *tr;
@@ -102,7 +108,9 @@ static void set_phase(struct session *s, enum phase ph) {
 }
 
 static enum outcome timed_out(struct session *s) {
-    session_detail(s, "%s: timeout after %d ms", session_phase_names[s->phase], s->budget_ms);
+    if (s->phase == PH_TLS)
+        session_detail(s, "tls: no handshake within %d ms (a plain-text port?)", s->budget_ms);
+    else session_detail(s, "%s: timeout after %d ms", session_phase_names[s->phase], s->budget_ms);
     return OUT_TIMEOUT;
 }
 
@@ -153,6 +161,47 @@ static enum outcome tcp_connect(struct session *s, const struct resolved *r, int
     return OUT_ANSWER;
 }
 
+/* TLS on the connected socket, within the budget: hiredis's TLS on a
+ * non-blocking context (it starts the handshake and returns), we drive the
+ * handshake with poll() and describe a failure, then the context becomes a
+ * blocking one like a plain session's. A failure is OUT_ERROR: a peer we
+ * cannot verify is neither dead nor empty. */
+static enum outcome tls_open(struct session *s, const char *host, int fd) {
+    set_phase(s, PH_TLS);
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        session_detail(s, "tls: fcntl: %s", strerror(errno));
+        close(fd);
+        return OUT_ERROR;
+    }
+    redisOptions opt = {0};
+    opt.type = REDIS_CONN_USERFD;
+    opt.endpoint.fd = fd;
+    opt.options = REDIS_OPT_NONBLOCK;
+    if (!(s->c = redisConnectWithOptions(&opt))) {
+        session_detail(s, "tls: out of memory");
+        close(fd);
+        return OUT_ERROR;
+    }
+    SSL_CTX *ctx = tls_client_ctx();
+    SSL *ssl = ctx ? tls_client_new(ctx, host, s->detail, s->dlen) : NULL;
+    tls_ctx_free(ctx);
+    if (!ssl) return OUT_ERROR;
+    int rc = -1;
+    if (redisInitiateSSL(s->c, ssl) != REDIS_OK) {
+        tls_describe(ssl, SSL_ERROR_SSL, tls_verify_name(host), s->detail, s->dlen);
+        SSL_free(ssl); /* not taken over on failure */
+        return OUT_ERROR;
+    }
+    s->ssl = ssl; /* the context owns it now */
+    rc = tls_handshake(ssl, fd, host, s->t0 + s->budget_ms, s->detail, s->dlen);
+    if (rc == 0 && fcntl(fd, F_SETFL, fl) == 0) {
+        s->c->flags |= REDIS_BLOCK;
+        return OUT_ANSWER;
+    }
+    return rc > 0 ? timed_out(s) : OUT_ERROR;
+}
+
 static enum outcome sess_open(struct session *s, const char *host, int port) {
     struct resolved r;
     set_phase(s, PH_DNS);
@@ -166,8 +215,9 @@ static enum outcome sess_open(struct session *s, const char *host, int port) {
     set_phase(s, PH_CONNECT);
     int fd;
     if ((o = tcp_connect(s, &r, &fd)) != OUT_ANSWER) return o;
-    s->c = redisConnectFd(fd);
-    if (!s->c || s->c->err) {
+    if (tls_on()) {
+        if ((o = tls_open(s, host, fd)) != OUT_ANSWER) return o; /* sess_close closes */
+    } else if (!(s->c = redisConnectFd(fd)) || s->c->err) {
         session_detail(s, "connect: hiredis: %s", s->c ? s->c->errstr : "out of memory");
         if (!s->c) close(fd);
         return OUT_ERROR;
@@ -214,6 +264,7 @@ static enum outcome error_reply(struct session *s, const redisReply *rep, const 
 
 /* Wait for fd readiness within the budget: 0 ready, 1 timeout, -1 error. */
 static int wait_fd(struct session *s, short events) {
+    if ((events & POLLIN) && s->ssl && SSL_pending(s->ssl) > 0) return 0;
     for (;;) {
         int left = left_ms(s);
         if (left <= 0) return 1;
@@ -327,6 +378,22 @@ void peer_clear(struct peer_common *p) {
     memcpy(p->host, keep.host, sizeof p->host);
     p->host[sizeof p->host - 1] = '\0';
     p->port = keep.port;
+}
+
+redisContext *session_connect(const char *host, int port, int timeout_ms, char *detail,
+                              size_t dlen) {
+    struct sigguard g;
+    struct session s;
+    sigpipe_block(&g);
+    sess_init(&s, mono_ms(), timeout_ms, NULL, detail, dlen, NULL);
+    redisContext *c = NULL;
+    if (sess_open(&s, host, port) == OUT_ANSWER) {
+        c = s.c;
+        s.c = NULL;
+    }
+    sess_close(&s);
+    sigpipe_restore(&g);
+    return c;
 }
 
 /* One whole probe of p: open, pipeline AUTH + n commands, let fill() read

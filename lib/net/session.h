@@ -3,7 +3,8 @@
  *
  * session_converse() resolves p->host, connects (our own non-blocking
  * connect bounded by poll(), so refused, unreachable and timeout differ),
- * pipelines AUTH (when pass is set) and n commands, lets fill() read the
+ * speaks TLS when tls_on() (tls.h: the handshake is bounded the same way
+ * and verifies the peer's name), pipelines AUTH (when pass is set) and n commands, lets fill() read the
  * replies, and closes; p gets the outcome, a detail, the address and the
  * elapsed time. One budget, timeout_ms from t0, bounds the whole of it:
  * replies are read with poll() and hiredis's reader, so a peer trickling
@@ -21,7 +22,7 @@
 
 #define SESSION_MAX_COMMANDS 4
 
-enum phase { PH_DNS = 0, PH_CONNECT, PH_AUTH, PH_QUERY };
+enum phase { PH_DNS = 0, PH_CONNECT, PH_TLS, PH_AUTH, PH_QUERY };
 extern const char *const session_phase_names[]; /* indexed by enum phase */
 
 /* Where a running session is, so that an abandoned one can be reported by
@@ -41,6 +42,12 @@ typedef enum outcome (*session_fill_fn)(struct session *s, void *obs, redisReply
 void session_converse(struct peer_common *p, double t0, int timeout_ms, const char *user,
                       const char *pass, const struct tracker *tr, int n, const char **argv[],
                       const int argc[], session_fill_fn fill, void *obs, char err_code[32]);
+
+/* Only connect (resolve, TCP, TLS when on), bounded by timeout_ms, and hand
+ * the connected context over (redisFree() it); NULL with detail set. For a
+ * long-lived connection (the agent's tripwire). */
+redisContext *session_connect(const char *host, int port, int timeout_ms, char *detail,
+                              size_t dlen);
 
 /* The human detail of the session's peer (scrubbed of the password). */
 void session_detail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -17,11 +17,10 @@ struct tripwire {
 struct tripwire *tripwire_open(const char *host, int port, const char *user, const char *pass,
                                int timeout_ms, ri_err *e) {
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    redisContext *c = redisConnectWithTimeout(host, port, tv);
-    if (!c || c->err) {
-        ri_fail(e, EX_UNAVAILABLE, "tripwire: connect %s:%d: %s", host, port,
-                c ? c->errstr : "out of memory");
-        if (c) redisFree(c);
+    char why[160];
+    redisContext *c = session_connect(host, port, timeout_ms, why, sizeof why);
+    if (!c) {
+        ri_fail(e, EX_UNAVAILABLE, "tripwire: %s:%d: %s", host, port, why);
         return NULL;
     }
     redisSetTimeout(c, tv);

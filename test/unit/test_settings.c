@@ -81,7 +81,15 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 47);  /* 46 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 61);  /* 60 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("tls", "mode"), "off");
+    ck_assert_str_eq(get("tls", "auth-clients"), "no");
+    ck_assert_str_eq(get("tls", "dir"), "/tls");
+    ck_assert_str_eq(get("tls", "cert"), "tls.crt");
+    ck_assert_str_eq(get("tls", "key"), "tls.key");
+    ck_assert_str_eq(get("tls", "ca"), "ca.crt");
+    ck_assert_str_eq(get("tls", "protocols"), "TLSv1.2 TLSv1.3");
+    ck_assert_str_eq(get("tls", "expiry-warning"), "30");
     ck_assert_str_eq(get("lifecycle", "agent"), "on");
     ck_assert_str_eq(get("lifecycle", "watch-interval"), "100");
     ck_assert_str_eq(get("server", "flavour"), "redis");
@@ -278,6 +286,16 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
     {"[acl]\nuser = bob PW +@all\nuser = bob PW2 +ping\n", EX_CONFIG,
      "settings.ini:3: [acl] user: user \"bob\" is defined twice"},
     {"[cluster]\nmaster-name = a\0b\n", EX_CONFIG, "settings.ini:2: contains a NUL byte"},
+    {"[tls]\nmode = yes\n", EX_CONFIG, "settings.ini:2: [tls] mode: must be off, on (TLS only) or dual (TLS and plain text)"},
+    {"[tls]\nauth-clients = required\n", EX_CONFIG, "settings.ini:2: [tls] auth-clients: must be no, optional or yes"},
+    {"[tls]\ncert = /etc/tls/tls.crt\n", EX_CONFIG,
+     "settings.ini:2: [tls] cert: must be a file name in [tls] dir, not a path (set dir to the mounted Secret)"},
+    {"[tls]\nca = ..\n", EX_CONFIG, "settings.ini:2: [tls] ca: must be a file name"},
+    {"[tls]\nkey = \"\"\n", EX_CONFIG, "settings.ini:2: [tls] key: must not be empty"},
+    {"[tls]\nprotocols = TLSv1.1 TLSv1.2\n", EX_CONFIG,
+     "settings.ini:2: [tls] protocols: \"TLSv1.1\" is not TLSv1.2 or TLSv1.3 (older versions are not offered)"},
+    {"[tls]\nprotocols = \"\"\n", EX_CONFIG, "settings.ini:2: [tls] protocols: must name TLSv1.2, TLSv1.3 or both"},
+    {"[tls]\nplain-port = 70000\n", EX_CONFIG, "settings.ini:2: [tls] plain-port: 70000 is out of range 0..65535"},
 };
 
 START_TEST(bad_ini_input) {
@@ -429,6 +447,16 @@ static const struct { const char *text; const char *msg; } bad_finish[] = {
      "settings.ini:2: [cluster] host-pattern: \"{service}{service}-{i}\" gives "
      "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" for member 2 of "
      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: a label is longer than 63 bytes"},
+    {"[tls]\nmode = dual\nplain-sentinel-port = 26380\n",
+     "default: [tls] plain-port: must be set with mode = dual: the plain-text port beside the TLS one"},
+    {"[tls]\nmode = dual\nplain-port = 6380\n",
+     "default: [tls] plain-sentinel-port: must be set with mode = dual: the plain-text port beside the TLS one"},
+    {"[tls]\nmode = dual\nplain-port = 6379\nplain-sentinel-port = 26380\n",
+     "settings.ini:3: [tls] plain-port: 6379 is also the TLS port ([cluster] redis-port)"},
+    {"[tls]\nmode = on\nplain-port = 6380\n",
+     "settings.ini:3: [tls] plain-port: is only used with mode = dual (the plain-text port beside TLS)"},
+    {"[tls]\nmode = on\nclient-cert = client.crt\n",
+     "default: [tls] client-key: client-cert and client-key go together (both empty: the server's own)"},
 };
 
 START_TEST(finish_errors) {

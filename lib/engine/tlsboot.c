@@ -1,0 +1,87 @@
+/* tlsboot.c: TLS at the start of a command (see tlsboot.h). */
+#include "engine/tlsboot.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "net/certs.h"
+#include "net/tls.h"
+
+struct tls_paths {
+    char cert[PATH_MAX], key[PATH_MAX], ca[PATH_MAX], ccert[PATH_MAX], ckey[PATH_MAX];
+};
+
+static int paths(const struct settings *s, struct tls_paths *p, ri_err *e) {
+    char dir[PATH_MAX];
+    int rc;
+    if ((rc = fs_absolute(s->tls_dir, dir, sizeof dir, e)) ||
+        (rc = fs_join(p->cert, sizeof p->cert, dir, s->tls_cert, e)) ||
+        (rc = fs_join(p->key, sizeof p->key, dir, s->tls_key, e)) ||
+        (rc = fs_join(p->ca, sizeof p->ca, dir, s->tls_ca, e)))
+        return rc;
+    /* Without its own pair, the server's certificate is also the client's. */
+    const char *cc = s->tls_client_cert[0] ? s->tls_client_cert : s->tls_cert;
+    const char *ck = s->tls_client_key[0] ? s->tls_client_key : s->tls_key;
+    if ((rc = fs_join(p->ccert, sizeof p->ccert, dir, cc, e)) ||
+        (rc = fs_join(p->ckey, sizeof p->ckey, dir, ck, e)))
+        return rc;
+    return 0;
+}
+
+static int refuse_own_mounts(const struct tls_paths *p, ri_err *e) {
+    const char *files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (certs_is_own_mount(files[i]))
+            return ri_fail(e, EX_CONFIG,
+                           "tls: %s: a mount of its own (a subPath mount?): it is never updated "
+                           "in place, so a rotated certificate would never arrive; mount the "
+                           "Secret as a directory at [tls] dir",
+                           files[i]);
+    return 0;
+}
+
+static int check_cert(const struct settings *s, const struct tls_paths *p, const char *own,
+                      ri_err *e) {
+    struct certs_want w = {.cert = p->cert, .key = p->key, .ca = p->ca, .now = time(NULL)};
+    w.client_auth = s->tls_auth == 2;
+    if (own[0]) w.names[w.n_names++] = own;
+    long days = 0;
+    int rc = certs_check(&w, &days, e);
+    if (!rc && s->tls_client_cert[0]) {
+        struct certs_want c = {.cert = p->ccert, .key = p->ckey, .ca = p->ca, .now = w.now};
+        long cdays = 0;
+        rc = certs_check(&c, &cdays, e);
+        if (cdays < days) days = cdays;
+    }
+    if (!rc && days < s->tls_expiry_warning_days) {
+        char d[24], lim[24];
+        log_warn("tls: the certificate expires soon; rotate it (docs/tls.md)", "file", p->cert,
+                 "days_left", log_int(d, (int)days), "expiry_warning",
+                 log_int(lim, s->tls_expiry_warning_days), NULL);
+    }
+    return rc;
+}
+
+int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri_err *e) {
+    struct tls_paths p;
+    char own[SET_HOST_MAX] = "";
+    int rc;
+    if (s->tls == TLS_OFF) return 0;
+    if ((rc = paths(s, &p, e)) || (rc = refuse_own_mounts(&p, e))) return rc;
+    if (s->ordinal >= 0 && (rc = settings_own_host(s, is_sentinel, own, sizeof own, e))) return rc;
+    if (check_files && (rc = check_cert(s, &p, own, e))) return rc;
+    struct tls_files f = {.cert = p.cert,
+                          .key = p.key,
+                          .client_cert = p.ccert,
+                          .client_key = p.ckey,
+                          .ca = p.ca,
+                          .protocols = s->tls_protocols,
+                          .ciphers = s->tls_ciphers,
+                          .ciphersuites = s->tls_ciphersuites,
+                          .own_name = own,
+                          .require_client_certs = s->tls_auth};
+    return tls_setup(&f, e);
+}
