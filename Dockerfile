@@ -4,8 +4,9 @@
 #   docker build --build-arg VERSION=$(cat VERSION) \
 #       --build-arg SOURCE=<repository URL> -t redis-init:$(cat VERSION) .
 #
-# The build stage runs `make static`: the very script (tools/build-musl-deps.sh)
-# a host build runs, on Debian bookworm, with Debian's source packages.
+# The build stage runs `make static`: the very script (tools/build-deps.sh)
+# a host build runs, on Debian bookworm, with Debian's source packages
+# (OpenSSL 3, hiredis 1.2 with TLS, jansson; about 3 minutes on 2 cores).
 
 FROM debian:bookworm AS build
 WORKDIR /src

@@ -8,11 +8,13 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 static_packages=(
     build-essential libinih-dev         # cc, make, dpkg-dev; libinih.a links with musl as is
-    musl-tools cmake file               # musl-gcc, jansson's build, checks
+    musl-tools cmake file perl          # musl-gcc, jansson's build, checks; OpenSSL's Configure
 )
 packages=(
     "${static_packages[@]}"
-    pkg-config libhiredis-dev libjansson-dev    # the libraries the default build links
+    pkg-config libssl-dev libjansson-dev    # the libraries the default build links; hiredis 1.2
+                                        # with TLS is built from trixie's source (tools/build-deps.sh)
+    openssl                             # tools/tls-certs.sh: development CA and certificates
     check libsubunit-dev                # unit tests
     clang libclang-rt-14-dev            # libFuzzer and sanitizers
     clang-format                        # make lint: the C layout (.clang-format)

@@ -8,9 +8,9 @@
  *
  * Host names: servers verify the chain only; we verify the name as well.
  * A session verifies the certificate against the name it dialled, except
- * for a loopback address (check, prestop): there the pod's own name
- * (tls_setup's own_name, when it is a DNS name) is what the certificate
- * must carry, so certificates need no localhost or IP SANs.
+ * for the loopback address check and prestop dial (127.0.0.1, ::1,
+ * localhost): there the pod's own name (tls_setup's own_name) is what the
+ * certificate must carry, so certificates need no localhost or IP SANs.
  *
  * Failures are one human line naming what failed: "hostname mismatch",
  * "unknown CA", "expired", "not yet valid", "peer speaks plain text",

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# TLS (docs/tls.md) with real servers on loopback: certificates from
+# tools/tls-certs.sh; a master, a replica and a sentinel rendered with
+# [tls] mode = on and client certificates required (mTLS), replication and
+# Sentinel over TLS, our probes (check, discover, the beacon) over TLS with
+# host names verified; a TLS-only server (auth-clients = no) and mode dual;
+# then every bad certificate refused at boot with exit 78 and nothing
+# written.
+. "$(dirname "$0")/lib.sh"
+echo "tls ($E2E_SERVER)"
+[[ -z ${KEEP:-} ]] || trap 'echo "kept $TMP"' EXIT
+
+certs=$(cd "$(dirname "$0")/../.." && pwd)/tools/tls-certs.sh
+CA=$TMP/ca
+"$certs" ca "$CA" >/dev/null
+for i in 0 1 2 3; do "$certs" cert "$CA" "$TMP/tls-$i" "127.0.5.$i"; done
+
+SECRETS=$TMP/config.json
+make_secrets "$SECRETS" adm-T9 repl-T9 sent-T9 sync-T9 svc-T9
+P=$(free_port); SP=$(free_port)
+cat >"$TMP/settings.ini" <<INI
+[server]
+flavour = $RI_SERVER_FLAVOUR
+[cluster]
+host-pattern = 127.0.5.{i}
+redis-port = $P
+sentinel-port = $SP
+sentinel-replicas = 1
+[sentinel]
+quorum = 1
+down-after = 5000
+[discovery]
+dns-wait = 0
+deadline = 4000
+[tls]
+mode = on
+auth-clients = yes
+INI
+export REDIS_INIT_CONFIG=$TMP/settings.ini REDIS_INIT_SECRETS=$SECRETS
+
+ri_as() { # ri_as POD N redis-init|sentinel-init args...: pod N with its certificate
+    local pod=$1 n=$2 prog=$3; shift 3
+    POD_NAME=$pod "$BIN/$prog" "$@" --set "tls.dir=$TMP/tls-$n"
+}
+render_pod() { # render_pod NAME N BIND prog args...
+    local name=$1 n=$2 bind=$3 prog=$4; shift 4
+    mkdir -p "$TMP/$name/conf" "$TMP/$name/data"
+    [[ $prog == redis-init ]] && set -- -d "$TMP/$name/data" "$@"
+    ri_as "$name" "$n" "$prog" render -o "$TMP/$name/conf" --set "redis.bind=$bind" "$@" 2>/dev/null
+}
+# tcli N HOST PORT USER PASS args...: redis-cli over TLS with pod N's certificate.
+tcli() {
+    local n=$1 host=$2 port=$3 user=$4 pw=$5; shift 5
+    REDISCLI_AUTH=$pw redis-cli --no-auth-warning --raw --tls --cacert "$TMP/tls-$n/ca.crt" \
+        --cert "$TMP/tls-$n/tls.crt" --key "$TMP/tls-$n/tls.key" -h "$host" -p "$port" \
+        --user "$user" "$@" 2>&1
+}
+has() { local want=$1 out; shift; out=$("$@" 2>&1) || true; grep -qF -- "$want" <<<"$out"; }
+
+render_pod pod-1 1 "127.0.5.1 127.0.0.1" redis-init --master
+render_pod pod-2 2 127.0.5.2 redis-init --replica-of "127.0.5.1:$P"
+render_pod sent-0 0 127.0.5.0 sentinel-init --monitor "127.0.5.1:$P"
+conf=$TMP/pod-1/conf/redis.conf sconf=$TMP/sent-0/conf/sentinel.conf
+check "redis.conf: TLS only (port 0, tls-port $P)" \
+    test "$(grep -E '^(port|tls-port) ' "$conf" | tr '\n' ' ')" = "port 0 tls-port $P "
+check "redis.conf: tls-replication yes, tls-auth-clients yes" \
+    test "$(grep -cE '^(tls-replication yes|tls-auth-clients yes)$' "$conf")" = 2
+check "redis.conf: the files of the mounted directory" \
+    grep -qx "tls-cert-file \"$TMP/tls-1/tls.crt\"" "$conf"
+check "sentinel.conf: TLS only, tls-replication yes (TLS to servers and sentinels)" \
+    test "$(grep -E '^(port|tls-port|tls-replication) ' "$sconf" | tr '\n' ' ')" = "port 0 tls-port $SP tls-replication yes "
+check "sentinel.conf: monitor names the TLS port" \
+    grep -qE "^sentinel monitor mymaster \"?127.0.5.1\"? $P " "$sconf"
+
+start_bg "$TMP/pod-1.log" "$SERVER" "$conf"
+start_bg "$TMP/pod-2.log" "$SERVER" "$TMP/pod-2/conf/redis.conf"
+start_bg "$TMP/sent-0.log" "$SENTINEL" "$sconf"
+check "the master answers over TLS with a client certificate" \
+    wait_for 10 has PONG tcli 1 127.0.5.1 "$P" admin adm-T9 PING
+check "plain text gets no answer on the TLS port" \
+    bash -c '! redis-cli -h 127.0.5.1 -p "$1" --no-auth-warning PING 2>/dev/null | grep -q PONG' _ "$P"
+nocert() { REDISCLI_AUTH=adm-T9 redis-cli --tls --cacert "$TMP/tls-1/ca.crt" -h 127.0.5.1 -p "$P" --user admin --no-auth-warning PING 2>&1; }
+check "a client without a certificate is refused (auth-clients yes)" bash -c '! grep -q PONG <<<"$1"' _ "$(nocert)"
+link_up() { has master_link_status:up tcli 2 127.0.5.2 "$P" admin adm-T9 INFO replication; }
+check "the replica syncs from the master over TLS" wait_for 15 link_up
+addr() { tcli 1 127.0.5.0 "$SP" admin adm-T9 SENTINEL get-master-addr-by-name mymaster | tr '\n' ' '; }
+check "the sentinel monitors the master over TLS" wait_for 10 test "$(addr)" = "127.0.5.1 $P "
+replica_ok() { tcli 1 127.0.5.0 "$SP" admin adm-T9 SENTINEL replicas mymaster | paste -sd' ' | grep -q "ip 127.0.5.2 port $P runid [0-9a-f]* flags slave .* master-link-status ok"; }
+check "the sentinel sees the replica, linked, over TLS" wait_for 15 replica_ok
+
+# check dials 127.0.0.1 and verifies the pod's own name (127.0.5.1 here),
+# which the certificate carries; it has no SAN for 127.0.0.1.
+out=$(ri_as pod-1 1 redis-init check --readiness --set lifecycle.check-timeout=3000 2>&1) && rc=0 || rc=$?
+check "check on the master: ready over TLS, verified as its own name (rc $rc)" test "$rc" = 0
+out=$(ri_as pod-3 3 redis-init discover --once --set cluster.redis-replicas=4 2>&1) || true
+check "discover over TLS: the sentinel names the master" grep -q "answer: master is 127.0.5.1:$P" <<<"$out"
+check "discover over TLS: the master answers" grep -qE "redis-1 .*" <<<"$out"
+grep -A1 'redis-1 ' <<<"$out" | grep -q 'answer: master' && ok "discover: redis-1 answers as master" ||
+    fail "discover: redis-1 answers as master: $(grep -A1 'redis-1 ' <<<"$out" | tail -1)"
+
+# Failures said precisely: another CA, another pod's certificate.
+"$certs" ca "$TMP/other-ca" >/dev/null
+"$certs" cert "$TMP/other-ca" "$TMP/tls-x" 127.0.5.3
+out=$(POD_NAME=pod-3 "$BIN/redis-init" discover --once --set "tls.dir=$TMP/tls-x" --set cluster.redis-replicas=4 2>&1) || true
+check "discover: a peer signed by an unknown CA is reported as such" \
+    grep -q 'redis-1 .*' <<<"$out"
+grep -A1 'redis-1 ' <<<"$out" | grep -q 'error: tls: unknown CA' && ok "discover: 'unknown CA'" ||
+    fail "discover: 'unknown CA': $(grep -A1 'redis-1 ' <<<"$out" | tail -1)"
+grep -q 'cannot rule one out' <<<"$out" && ok "an unverifiable peer is not taken for a dead one" ||
+    fail "an unverifiable peer is not taken for a dead one"
+# A server on 127.0.5.3 with pod-2's certificate: its name does not match.
+mkdir -p "$TMP/liar"
+sed -e "s|127.0.5.2|127.0.5.3|" -e "s|$TMP/pod-2/data|$TMP/liar|" -e '/^replicaof/d' \
+    "$TMP/pod-2/conf/redis.conf" >"$TMP/liar/redis.conf"
+cp "$TMP/pod-2/conf/users.acl" "$TMP/liar/users.acl"
+sed -i "s|^aclfile .*|aclfile \"$TMP/liar/users.acl\"|" "$TMP/liar/redis.conf"
+start_bg "$TMP/liar.log" "$SERVER" "$TMP/liar/redis.conf"
+wait_for 10 has PONG tcli 2 127.0.5.3 "$P" admin adm-T9 --sni x PING >/dev/null || true
+out=$(ri_as pod-1 1 redis-init discover --once --set cluster.redis-replicas=4 2>&1) || true
+grep -A1 'redis-3 ' <<<"$out" | grep -q 'error: tls: hostname mismatch: the certificate does not name 127.0.5.3' &&
+    ok "discover: 'hostname mismatch' names the host" ||
+    fail "discover: 'hostname mismatch' names the host: $(grep -A1 'redis-3 ' <<<"$out" | tail -1)"
+
+# The beacon serves TLS on the server port while run decides.
+# (Its own ports: no peer answers, so pod-3, empty, waits; B3.)
+mkdir -p "$TMP/pod-3/conf" "$TMP/pod-3/data"
+P3=$(free_port)
+( ri_as pod-3 3 redis-init run -o "$TMP/pod-3/conf" -d "$TMP/pod-3/data" --set redis.bind=127.0.5.3 \
+      --set cluster.redis-replicas=4 \
+      --set "cluster.redis-port=$P3" --set "cluster.sentinel-port=$(free_port)" \
+      >"$TMP/run3.log" 2>&1 || true ) &
+PIDS+=("$!")
+beacon() { tcli 3 127.0.5.3 "$P3" admin adm-T9 INFO replication; }
+check "the beacon answers over TLS while run decides" wait_for 8 has 'INIT redis-init is deciding' beacon
+
+# TLS only, no client certificates; and mode dual.
+cat >>"$TMP/settings.ini" <<INI
+[tls]
+auth-clients = no
+mode = dual
+plain-port = $((P + 1))
+plain-sentinel-port = $((SP + 1))
+INI
+render_pod dual 1 127.0.5.1 redis-init --master
+check "mode dual: port = plain-port, tls-port = redis-port" \
+    test "$(grep -E '^(port|tls-port|tls-auth-clients) ' "$TMP/dual/conf/redis.conf" | tr '\n' ' ')" = "port $((P + 1)) tls-port $P tls-auth-clients no "
+
+# Bad certificates: exit 78, one line naming the file, nothing written.
+"$certs" cert "$CA" "$TMP/bad-expired" 127.0.5.1 --from 20200101000000Z --until 20210101000000Z
+"$certs" cert "$CA" "$TMP/bad-future" 127.0.5.1 --from 20990101000000Z --until 20991231000000Z
+"$certs" cert "$CA" "$TMP/bad-san" 127.0.5.9
+"$certs" cert "$CA" "$TMP/bad-eku" 127.0.5.1 --server-only
+"$certs" cert "$TMP/other-ca" "$TMP/bad-chain" 127.0.5.1
+cp "$TMP/bad-chain/ca.crt" "$TMP/bad-chain/ca.crt.other" && cp "$CA/ca.crt" "$TMP/bad-chain/ca.crt"
+mkdir -p "$TMP/bad-key" && cp "$TMP/tls-1/tls.crt" "$TMP/tls-1/ca.crt" "$TMP/bad-key/" && cp "$TMP/tls-2/tls.key" "$TMP/bad-key/"
+# refused DIR WANT [--set ...]: render exits 78 with one line naming WANT,
+# and writes nothing. A script, so that it also runs inside unshare.
+cat >"$TMP/refused.sh" <<'SH'
+#!/usr/bin/env bash
+d=$1 want=$2 rc=0; shift 2
+r=$(mktemp -d "$TMP/r.XXXXXX") && mkdir -p "$r/conf" "$r/data"
+out=$(POD_NAME=pod-1 "$BIN/redis-init" render --master -o "$r/conf" -d "$r/data" --set "tls.dir=$d" \
+    --set tls.mode=on --set tls.plain-port=0 --set tls.plain-sentinel-port=0 "$@" 2>&1) || rc=$?
+[[ $rc == 78 ]] || { echo "rc $rc: $out"; exit 1; }
+grep -qF -- "$want" <<<"$out" || { echo "$out"; exit 1; }
+[[ -z $(ls -A "$r/conf") ]] || { echo "files written"; exit 1; }
+[[ $(grep -c . <<<"$out") == 1 ]] || { echo "more than one line: $out"; exit 1; }
+SH
+chmod +x "$TMP/refused.sh"
+export TMP BIN
+refused() { "$TMP/refused.sh" "$@"; }
+accepted() { # accepted DIR [--set ...]: render succeeds
+    local r; r=$(mktemp -d "$TMP/a.XXXXXX") && mkdir -p "$r/conf" "$r/data"
+    POD_NAME=pod-1 "$BIN/redis-init" render --master -o "$r/conf" -d "$r/data" --set "tls.dir=$1" \
+        --set tls.mode=on --set tls.plain-port=0 --set tls.plain-sentinel-port=0 "${@:2}"
+}
+check "expired: 78, nothing written" refused "$TMP/bad-expired" "tls.crt: [tls] cert: expired on 2021-01-01"
+check "not yet valid: 78" refused "$TMP/bad-future" "[tls] cert: not yet valid (valid from 2099-01-01"
+check "SANs without the pod's name: 78" refused "$TMP/bad-san" "its SANs do not cover 127.0.5.1"
+check "no clientAuth EKU with auth-clients yes: 78" refused "$TMP/bad-eku" "lacks clientAuth" --set tls.auth-clients=yes
+check "no clientAuth EKU is fine without client certificates" accepted "$TMP/bad-eku" --set tls.auth-clients=no
+check "a chain that does not reach the CA: 78" refused "$TMP/bad-chain" "does not chain to the CA in $TMP/bad-chain/ca.crt"
+check "a key of another certificate: 78" refused "$TMP/bad-key" "[tls] key: does not match the certificate"
+check "a missing CA file: 78" refused "$TMP/tls-1" "cannot load the CA bundle" --set tls.ca=nope.crt
+# A file mounted on its own (what a subPath mount is) never updates: refused.
+check "a certificate file that is a mount of its own (subPath): 78" \
+    unshare -m bash -c 'mount --bind "$1/tls.crt" "$2/tls.crt" && exec "${@:3}"' _ "$TMP/tls-1" "$TMP/tls-2" \
+    "$TMP/refused.sh" "$TMP/tls-2" "a mount of its own (a subPath mount?)" --set tls.auth-clients=no
+check "no secret in any log" not_has T9 cat "$TMP"/*.log
+
+summary integration
