@@ -187,12 +187,12 @@ chaos: $(BINS) $(TOOLS)
 
 # The server matrix (docs/servers.md): Redis 7.0 is what `integration` and
 # `e2e` run; here the integration suite and the start, master-kill and
-# cold-restart-after-failover cases run
+# cold-restart-after-failover cases, and TLS end to end (test_tls), run
 # again on each MATRIX_SERVERS server (test/servers.sh), from Debian trixie
 # roots made with mmdebstrap and cached in /var/cache/redis-init-test.
 MATRIX_SERVERS ?= redis8 valkey8
 # test_cold_restart runs one of its five restart orders (parallel) per server.
-MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart
+MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart test_tls
 matrix: $(BINS) $(TOOLS)
 	@rc=0; for s in $(MATRIX_SERVERS); do \
 	    E2E_SERVER=$$s RI_BIN_DIR=bin test/integration/run.sh || rc=1; \

@@ -8,7 +8,8 @@
 #   tools/tls-certs.sh cert CA_DIR OUT_DIR NAME... [options]
 #       OUT_DIR/tls.crt, tls.key and ca.crt (a copy of the CA bundle): the
 #       layout of a Kubernetes TLS Secret with its CA. The first NAME is the
-#       subject's CN; every NAME is a DNS SAN (an IP address, an IP SAN).
+#       subject's CN (its first label when longer than a CN may be); every
+#       NAME is a DNS SAN (an IP address, an IP SAN).
 #       Options:
 #         --days N                valid for N days from now (default 365)
 #         --from YYYYMMDDHHMMSSZ  not before (with --until: any period,
@@ -31,6 +32,8 @@ set -euo pipefail
 umask 077
 
 die() { echo "tls-certs.sh: $*" >&2; exit 64; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
 make_ca() {
@@ -89,10 +92,13 @@ make_cert() {
     for n in "${names[@]}"; do
         if [[ $n =~ ^[0-9.]+$ || $n == *:* ]]; then san+="IP:$n,"; else san+="DNS:$n,"; fi
     done
-    tmp=$(mktemp -d)
-    trap 'rm -rf "$tmp"' RETURN
+    tmp=$(mktemp -d "$scratch/cert.XXXXXX")
     if [[ -n $key_of ]]; then cp "$key_of/tls.key" "$out/tls.key.new"; else ec_key "$out/tls.key.new"; fi
-    openssl req -new -key "$out/tls.key.new" -subj "/CN=${names[0]}" -out "$tmp/csr" 2>/dev/null
+    # A CN holds at most 64 bytes, and clients match the SANs anyway.
+    local cn=${names[0]}
+    ((${#cn} <= 64)) || cn=${cn%%.*}
+    openssl req -new -key "$out/tls.key.new" -subj "/CN=$cn" -out "$tmp/csr" 2>"$tmp/log" ||
+        { cat "$tmp/log" >&2; exit 1; }
     printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
         "extendedKeyUsage=$eku" "subjectAltName=${san%,}" > "$tmp/ext"
     ca_config "$ca" "$ca/.db" > "$tmp/cnf"

@@ -49,7 +49,7 @@ mkdir -p "$DK_RUN/save/fs"
 dk save "$IMAGE" | tar -x -C "$DK_RUN/save"
 for l in "$DK_RUN"/save/*/layer.tar; do tar -x -C "$DK_RUN/save/fs" -f "$l"; done
 files=$(cd "$DK_RUN/save/fs" && find . ! -type d | sort | tr '\n' ' ')
-want="./licenses/hiredis.txt ./licenses/inih.txt ./licenses/jansson.txt ./licenses/musl.txt ./licenses/redis-init.txt ./usr/local/bin/redis-init ./usr/local/bin/sentinel-init "
+want="./licenses/hiredis.txt ./licenses/inih.txt ./licenses/jansson.txt ./licenses/musl.txt ./licenses/openssl.txt ./licenses/redis-init.txt ./usr/local/bin/redis-init ./usr/local/bin/sentinel-init "
 check "only the binaries and the licences: $files" test "$files" = "$want"
 fs=$DK_RUN/save/fs
 check "sentinel-init is a link to the one binary" test "$(readlink "$fs/usr/local/bin/sentinel-init")" = redis-init

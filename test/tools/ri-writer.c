@@ -1,8 +1,12 @@
 /* ri-writer: the steady writer of the end-to-end and fault tests.
  *
  *   ri-writer write  -s SECRETS -S HOST:PORT[,HOST:PORT...] -m GROUP -p PREFIX
- *                    -a ACKED_FILE -x STOP_FILE [-w WAIT_MS]
- *   ri-writer verify -s SECRETS -S ... -m GROUP -p PREFIX -a ACKED_FILE
+ *                    -a ACKED_FILE -x STOP_FILE [-w WAIT_MS] [-t TLS_DIR]
+ *   ri-writer verify -s SECRETS -S ... -m GROUP -p PREFIX -a ACKED_FILE [-t TLS_DIR]
+ *
+ * -t: speak TLS to the sentinels and the servers, as redis-init does
+ * (net/tls.h: the same contexts, host names verified), with TLS_DIR's
+ * tls.crt, tls.key and ca.crt.
  *
  * write: like an application with a Sentinel client: ask the sentinels (in
  * order, first answer wins) for the master, then SET PREFIX:n n and confirm
@@ -26,20 +30,19 @@
 
 #include "base/clock.h"
 #include "config/secrets.h"
+#include "net/session.h"
+#include "net/tls.h"
 
 struct opts {
-    const char *secrets, *sentinels, *group, *prefix, *acked, *stop;
+    const char *secrets, *sentinels, *group, *prefix, *acked, *stop, *tls_dir;
     int wait_ms;
     const char *user, *pass;
 };
 
 static redisContext *connect_auth(const char *host, int port, const struct opts *o) {
-    struct timeval tv = {0, 500 * 1000};
-    redisContext *c = redisConnectWithTimeout(host, port, tv);
-    if (!c || c->err) {
-        if (c) redisFree(c);
-        return NULL;
-    }
+    char why[160];
+    redisContext *c = session_connect(host, port, 500, why, sizeof why);
+    if (!c) return NULL;
     struct timeval rt = {2, 0};
     redisSetTimeout(c, rt);
     redisReply *r = redisCommand(c, "AUTH %s %s", o->user, o->pass);
@@ -164,6 +167,15 @@ static int run_verify(const struct opts *o) {
     return lost == 0 ? 0 : 1;
 }
 
+static int setup_tls(const char *dir, ri_err *e) {
+    char cert[1024], key[1024], ca[1024];
+    snprintf(cert, sizeof cert, "%s/tls.crt", dir);
+    snprintf(key, sizeof key, "%s/tls.key", dir);
+    snprintf(ca, sizeof ca, "%s/ca.crt", dir);
+    struct tls_files f = {.cert = cert, .key = key, .ca = ca};
+    return tls_setup(&f, e);
+}
+
 int main(int argc, char **argv) {
     struct opts o = {.wait_ms = 1000};
     if (argc < 2) {
@@ -173,7 +185,7 @@ int main(int argc, char **argv) {
     const char *mode = argv[1];
     int c;
     optind = 2;
-    while ((c = getopt(argc, argv, "s:S:m:p:a:x:w:")) != -1) {
+    while ((c = getopt(argc, argv, "s:S:m:p:a:x:w:t:")) != -1) {
         switch (c) {
         case 's': o.secrets = optarg; break;
         case 'S': o.sentinels = optarg; break;
@@ -182,6 +194,7 @@ int main(int argc, char **argv) {
         case 'a': o.acked = optarg; break;
         case 'x': o.stop = optarg; break;
         case 'w': o.wait_ms = atoi(optarg); break;
+        case 't': o.tls_dir = optarg; break;
         default: return 64;
         }
     }
@@ -198,6 +211,10 @@ int main(int argc, char **argv) {
         secrets_require(sec, SECRET_SERVICE_PASS, &o.pass, &e) != 0) {
         fprintf(stderr, "ri-writer: %s\n", e.msg);
         return 66;
+    }
+    if (o.tls_dir && setup_tls(o.tls_dir, &e) != 0) {
+        fprintf(stderr, "ri-writer: %s\n", e.msg);
+        return 78;
     }
     int rc = write ? run_write(&o) : run_verify(&o);
     secrets_free(sec);

@@ -8,8 +8,18 @@
 # (-h HOST) may come first in ARGS.
 rcli() {
     local name=$1; shift
+    local -a tls
+    mapfile -t tls < <(tls_cli_args "$name")
     REDISCLI_AUTH="$E2E_ADMIN_PASS" ip netns exec "$(e2e_netns_of "$name")" \
-        timeout 5 redis-cli --user "$E2E_ADMIN_USER" -h 127.0.0.1 -p "$(pod_port "$name")" "$@"
+        timeout 5 redis-cli "${tls[@]}" --user "$E2E_ADMIN_USER" -h 127.0.0.1 -p "$(pod_port "$name")" "$@"
+}
+
+# tls_cli_args POD: redis-cli's TLS options with POD's certificate, one per
+# line (nothing without E2E_TLS). redis-cli verifies the chain, not the name.
+tls_cli_args() {
+    local d
+    d=$(e2e_tls_dir "$1")
+    [[ -z $d ]] || printf '%s\n' --tls --cacert "$d/ca.crt" --cert "$d/tls.crt" --key "$d/tls.key"
 }
 
 # info_field POD SECTION FIELD: one field of INFO SECTION ("" if absent).

@@ -48,6 +48,7 @@ pod_exec() {
 pod_env() {
     printf '%s\n' "PATH=$E2E_POD_PATH" "HOME=$(e2e_pod_dir "$1")" \
         "POD_NAME=$1" "POD_NAMESPACE=$E2E_K8S_NS" "HOSTNAME=$1"
+    [[ ${E2E_TLS:-off} != on ]] || printf '%s\n' "REDIS_INIT_TLS_DIR=$(e2e_tls_dir "$1")"
 }
 
 # pod_spawn NAME CMD...: start CMD as the pod's container, supervised by

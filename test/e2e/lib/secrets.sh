@@ -78,4 +78,24 @@ directive = repl-diskless-sync-delay ${E2E_DISKLESS_DELAY:-0}
 down-after = ${E2E_DOWN_AFTER:-2000}
 failover-timeout = ${E2E_FAILOVER_TIMEOUT:-10000}
 EOF
+    [[ ${E2E_TLS:-off} == on ]] || return 0
+    e2e_write_tls
+    # Each pod reads its own certificate: REDIS_INIT_TLS_DIR (pod_env).
+    printf '\n[tls]\nmode = on\nauth-clients = yes\n' >>"$E2E_RUN_DIR/settings.ini"
 }
+
+# E2E_TLS=on (docs/tls.md): a development CA and a certificate per pod
+# from tools/tls-certs.sh, named as host-pattern names the pods, in
+# $E2E_RUN_DIR/tls/<pod>/; the client pod app-0 gets one too (client
+# certificates are required).
+e2e_write_tls() {
+    local t=$E2E_RUN_DIR/tls certs=$E2E_REPO_DIR/tools/tls-certs.sh
+    "$certs" ca "$t/ca" "redis-init e2e CA $E2E_RUN_ID"
+    NAMESPACE=$E2E_K8S_NS DOMAIN=$E2E_DOMAIN REDIS_SERVICE=$E2E_REDIS_SVC \
+        SENTINEL_SERVICE=$E2E_SENTINEL_SVC REDIS_REPLICAS=$E2E_REDIS_N \
+        SENTINEL_REPLICAS=$E2E_SENTINEL_N "$certs" cluster "$t/ca" "$t"
+    "$certs" cert "$t/ca" "$t/app-0" app-0
+}
+
+# e2e_tls_dir POD: the pod's certificate folder ("" without E2E_TLS).
+e2e_tls_dir() { [[ ${E2E_TLS:-off} != on ]] || printf '%s' "$E2E_RUN_DIR/tls/$1"; }

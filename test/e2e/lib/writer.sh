@@ -21,6 +21,8 @@ e2e_writer() {
     [[ -x $E2E_WRITER ]] || die "$E2E_WRITER not built (make build/tools/ri-writer)"
     pod_exists "$E2E_APP_POD" || pod_create "$E2E_APP_POD"
     local mode=$1 prefix=$2; shift 2
+    # With E2E_TLS, TLS to the sentinels and the master, with app-0's certificate.
+    [[ ${E2E_TLS:-off} != on ]] || set -- -t "$(e2e_tls_dir "$E2E_APP_POD")" "$@"
     pod_exec "$E2E_APP_POD" "$E2E_WRITER" "$mode" -s "$E2E_RUN_DIR/secrets.json" -S "$(sentinel_list)" \
         -m "$E2E_MASTER_NAME" -p "$prefix" -a "$E2E_RUN_DIR/writer-$prefix.acked" "$@"
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# TLS end to end (docs/tls.md): a 3+3 cluster with [tls] mode = on and
+# client certificates required (E2E_TLS=on: a development CA and a
+# certificate per pod from tools/tls-certs.sh, naming the pod's FQDN only).
+# One cluster for every case:
+#   1. ordered start, healthy; no pod listens in plain text, and a plain-text
+#      client gets nothing; check and prestop verify the pod's own name on
+#      127.0.0.1 (no localhost or IP SAN);
+#   2. the master killed under the WAIT 1 writer (TLS to the sentinels and
+#      the master): failover, 0 acknowledged writes lost;
+#   3. prestop on the new master: a handover over TLS, 0 lost;
+#   4. a sentinel stopped and started again: the two others keep the
+#      quorum meanwhile (CKQUORUM), it rejoins and names the master;
+#   5. a cold restart of everything, in parallel: the newest history wins
+#      (B4), 0 lost.
+set -euo pipefail
+# shellcheck source=test/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+export E2E_TLS=on
+export E2E_DOWN_AFTER=${E2E_DOWN_AFTER:-$E2E_SHORTEST_DOWN_AFTER}
+
+cluster_up
+m=$(current_master)
+grep -q '^tls-port ' "$(e2e_pod_dir "$m")/conf/redis.conf" || fail_test "$m runs without TLS"
+
+# 1. Nothing in plain text: every listener of every pod is a TLS port.
+for p in $(running_redis_pods) $(running_sentinel_pods); do
+    ports=$(ip netns exec "$(e2e_netns_of "$p")" ss -Hltn | awk '{print $4}' | sed 's/.*://' | sort -u | paste -sd' ')
+    [[ $ports == "$(pod_port "$p")" ]] || fail_test "$p listens on ports '$ports', want only its TLS port $(pod_port "$p")"
+done
+plain=$(REDISCLI_AUTH="$E2E_ADMIN_PASS" ip netns exec "$(e2e_netns_of "$m")" \
+    timeout 3 redis-cli --user "$E2E_ADMIN_USER" -h 127.0.0.1 -p "$E2E_REDIS_PORT" PING 2>&1) || true
+[[ $plain != *PONG* ]] || fail_test "a plain-text client got an answer from $m"
+for p in "$m" "$(sentinel_pod 0)"; do
+    [[ $(check_rc "$p") == 0 ]] || fail_test "check on $p over TLS: $(tail -1 "$E2E_RUN_DIR/check.err")"
+done
+e2e_log "TLS only: every pod listens on its TLS port alone; check verifies the pods' own names"
+
+# 2. The master killed under the writer.
+writer_start kill
+sleep 1
+kill_pod "$m"
+wait_failover "$m" 30
+assert_failover_fast
+sleep 2
+writer_stop kill
+writer_verify kill
+e2e_log "master kill: $m -> $PROMOTED in $FAILOVER_MS ms; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0"
+start_redis_pod "${m##*-}"
+assert_rejoined_after_failover "$m" 60
+
+# 3. prestop on the new master.
+old=$(current_master)
+writer_start handover
+sleep 1
+pod_ri "$old" prestop >>"$(e2e_pod_dir "$old")/log" 2>&1 || fail_test "prestop on $old failed (see its log)"
+new=$(current_master) || fail_test "not exactly one master after prestop"
+[[ $new != "$old" ]] || fail_test "prestop returned 0 but $old is still the master"
+sleep 1
+writer_stop handover
+writer_verify handover
+e2e_log "prestop: $old -> $new; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
+
+# 4. A sentinel away and back: the others keep the quorum.
+s=$(sentinel_pod 2)
+stop_pod "$s"
+quorum=$(rcli "$(sentinel_pod 0)" SENTINEL CKQUORUM "$E2E_MASTER_NAME" 2>&1 | tr -d '\r')
+[[ $quorum == OK* ]] || fail_test "quorum lost while $s was down: $quorum"
+start_sentinel_pod 2
+wait_until 60 "$s ready" sentinel_ready "$s" || fail_test "$s did not come back"
+[[ $(sentinel_master_addr "$s") == "$(pod_fqdn "$new") $E2E_REDIS_PORT" ]] ||
+    fail_test "$s names $(sentinel_master_addr "$s"), want $new"
+wait_healthy 30 || fail_test "not healthy after $s came back: $E2E_WHY"
+e2e_log "sentinel $s stopped and started: quorum kept ($quorum)"
+
+# 5. A cold restart.
+writer_start cold
+sleep 2
+newest=$(current_master)
+power_loss
+writer_stop cold
+restart_after_outage parallel
+wait_healthy 90 || fail_test "not healthy after the outage: $E2E_WHY"
+[[ $(current_master) == "$newest" ]] || fail_test "$(current_master) is master, but $newest holds the newest history"
+writer_verify cold
+e2e_log "cold restart: $newest master again; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0"
+assert_no_secret_leaks
+e2e_log "TLS end to end OK"
