@@ -23,7 +23,7 @@
 #include "engine/role.h"
 
 /* The modules, in the order they tick. */
-static const struct agent_module *const modules[] = {&agent_watch, &agent_heal};
+static const struct agent_module *const modules[] = {&agent_watch, &agent_heal, &agent_rotate};
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
 struct agent {

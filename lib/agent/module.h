@@ -42,6 +42,6 @@ struct agent_module {
 };
 
 /* The modules (agent/<name>.c); agent.c holds their table. */
-extern const struct agent_module agent_watch, agent_heal;
+extern const struct agent_module agent_watch, agent_heal, agent_rotate;
 
 #endif

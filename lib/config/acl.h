@@ -32,6 +32,10 @@ struct acl_extra_user {
  * so a client never writes to a stale master; INFO holds no secret. */
 #define ACL_RULES_SERVICE "~* &* +@all -@admin -@dangerous +info"
 #define ACL_RULES_PROBE   "resetchannels -@all +ping +info"
+/* The agent's certificate reload (docs/tls.md): CONFIG SET of the TLS
+ * files. ACLs cannot name CONFIG SET's parameters, so this is the least
+ * there is; its password is derived from the admin password. */
+#define ACL_RULES_RELOAD "resetchannels -@all +config|set"
 /* Webdis's user (docs/connecting.md): exactly the commands its HTTP ACL
  * allows (webdis.json is rendered from the same list), so Redis refuses
  * what a Webdis misconfiguration would let through. PING: Webdis's own. */

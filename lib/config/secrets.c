@@ -25,6 +25,7 @@
 #define USERNAME_MAX       64
 #define PROBE_DEFAULT_USER "redis-init-probe"
 #define PROBE_HMAC_MSG     "redis-init probe v1"
+#define RELOAD_HMAC_MSG    "redis-init tls-reload v1"
 
 struct secret {
     char *key;
@@ -514,6 +515,17 @@ int secrets_probe_credentials(const struct secrets *s, char *user, size_t userle
     if (passlen < 65) return ri_fail(e, EX_SOFTWARE, "probe password buffer too small");
     unsigned char mac[32];
     hmac_sha256(admin, strlen(admin), PROBE_HMAC_MSG, sizeof PROBE_HMAC_MSG - 1, mac);
+    hex_encode(mac, sizeof mac, pass);
+    explicit_bzero(mac, sizeof mac);
+    return 0;
+}
+
+int secrets_reload_password(const struct secrets *s, char pass[65], ri_err *e) {
+    const char *admin;
+    int rc = secrets_require(s, SECRET_ADMIN_PASS, &admin, e);
+    if (rc) return ri_prefix(e, "deriving the certificate reload password");
+    unsigned char mac[32];
+    hmac_sha256(admin, strlen(admin), RELOAD_HMAC_MSG, sizeof RELOAD_HMAC_MSG - 1, mac);
     hex_encode(mac, sizeof mac, pass);
     explicit_bzero(mac, sizeof mac);
     return 0;

@@ -73,6 +73,13 @@ int secrets_require_username(const struct secrets *s, const char *key, const cha
 int secrets_probe_credentials(const struct secrets *s, char *user, size_t userlen, char *pass,
                               size_t passlen, ri_err *e);
 
+/* The user the agent reloads the server's certificate with (docs/tls.md):
+ * SECRET_RELOAD_USER, password hex(HMAC-SHA256(key = ADMIN_PASSWORD,
+ * "redis-init tls-reload v1")), the same on every pod; pass holds 65 bytes.
+ * It only ever lives in users.acl (hashed) and the agent's memory. */
+#define SECRET_RELOAD_USER "redis-init-reload"
+int secrets_reload_password(const struct secrets *s, char pass[65], ri_err *e);
+
 /* Where it came from, for messages. */
 const char *secrets_origin(const struct secrets *s);
 

@@ -171,6 +171,15 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
         return rc;
     if ((rc = add_probe_user(b, ACL_RULES_PROBE, e))) return rc;
     char hash[66];
+    if (s->tls != TLS_OFF) {
+        char pass[65];
+        if ((rc = secrets_reload_password(b->sec, pass, e))) return rc;
+        acl_hash(pass, strlen(pass), hash);
+        explicit_bzero(pass, sizeof pass);
+        if ((rc = add_user_line(b, SECRET_RELOAD_USER, "the agent's certificate reload", "on", hash,
+                                ACL_RULES_RELOAD, e)))
+            return rc;
+    }
     if ((rc = add_webdis_user(b, e))) return rc;
     for (int i = 0; i < s->n_users; i++) {
         const struct acl_extra_user *u = &s->users[i];

@@ -10,11 +10,7 @@
 #include "net/certs.h"
 #include "net/tls.h"
 
-struct tls_paths {
-    char cert[PATH_MAX], key[PATH_MAX], ca[PATH_MAX], ccert[PATH_MAX], ckey[PATH_MAX];
-};
-
-static int paths(const struct settings *s, struct tls_paths *p, ri_err *e) {
+int tlsboot_paths(const struct settings *s, struct tls_paths *p, ri_err *e) {
     char dir[PATH_MAX];
     int rc;
     if ((rc = fs_absolute(s->tls_dir, dir, sizeof dir, e)) ||
@@ -43,8 +39,7 @@ static int refuse_own_mounts(const struct tls_paths *p, ri_err *e) {
     return 0;
 }
 
-static int check_cert(const struct settings *s, const struct tls_paths *p, const char *own,
-                      ri_err *e) {
+int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e) {
     struct certs_want w = {.cert = p->cert, .key = p->key, .ca = p->ca, .now = time(NULL)};
     w.client_auth = s->tls_auth == 2;
     if (own[0]) w.names[w.n_names++] = own;
@@ -70,9 +65,9 @@ int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri
     char own[SET_HOST_MAX] = "";
     int rc;
     if (s->tls == TLS_OFF) return 0;
-    if ((rc = paths(s, &p, e)) || (rc = refuse_own_mounts(&p, e))) return rc;
+    if ((rc = tlsboot_paths(s, &p, e)) || (rc = refuse_own_mounts(&p, e))) return rc;
     if (s->ordinal >= 0 && (rc = settings_own_host(s, is_sentinel, own, sizeof own, e))) return rc;
-    if (check_files && (rc = check_cert(s, &p, own, e))) return rc;
+    if (check_files && (rc = tlsboot_check(s, &p, own, e))) return rc;
     struct tls_files f = {.cert = p.cert,
                           .key = p.key,
                           .client_cert = p.ccert,

@@ -11,9 +11,23 @@
 #ifndef RI_TLSBOOT_H
 #define RI_TLSBOOT_H
 
+#include <limits.h>
+
 #include "base/err.h"
 #include "config/settings.h"
 
 int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri_err *e);
+
+/* The absolute paths of [tls]'s files; the client pair is the server's
+ * when client-cert is empty. */
+struct tls_paths {
+    char cert[PATH_MAX], key[PATH_MAX], ca[PATH_MAX], ccert[PATH_MAX], ckey[PATH_MAX];
+};
+int tlsboot_paths(const struct settings *s, struct tls_paths *p, ri_err *e);
+
+/* Check the certificate for this pod (certs.h) and warn when it expires
+ * soon: what tlsboot_start() does at boot, and the agent before it applies
+ * a renewed one. */
+int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e);
 
 #endif

@@ -150,6 +150,18 @@ int certs_check(const struct certs_want *w, long *days_left, ri_err *e) {
     return rc;
 }
 
+int certs_fingerprint(const char *path, unsigned char out[32]) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    unsigned int n = 0;
+    int ok = x && X509_digest(x, EVP_sha256(), out, &n) == 1 && n == 32;
+    X509_free(x);
+    ERR_clear_error();
+    return ok ? 0 : -1;
+}
+
 /* mountinfo writes a space, tab, newline or backslash as \ooo. */
 static void unescape(char *s) {
     char *o = s;

@@ -36,6 +36,10 @@ struct certs_want {
 
 int certs_check(const struct certs_want *w, long *days_left, ri_err *e);
 
+/* The SHA-256 of the first certificate in the PEM file path (DER): what a
+ * handshake must show once a rotation took. 0, or -1. */
+int certs_fingerprint(const char *path, unsigned char out[32]);
+
 /* 1 when path is a mount point of its own (a subPath mount of one file):
  * Kubernetes never updates such a file. 0 otherwise, or when unknown. */
 int certs_is_own_mount(const char *path);

@@ -396,6 +396,26 @@ redisContext *session_connect(const char *host, int port, int timeout_ms, char *
     return c;
 }
 
+int session_peer_fingerprint(const char *host, int port, int timeout_ms, unsigned char out[32],
+                             char *detail, size_t dlen) {
+    struct sigguard g;
+    struct session s;
+    int rc = -1;
+    sigpipe_block(&g);
+    sess_init(&s, mono_ms(), timeout_ms, NULL, detail, dlen, NULL);
+    if (!tls_on()) snprintf(detail, dlen, "tls is off");
+    else if (sess_open(&s, host, port) == OUT_ANSWER) {
+        X509 *x = SSL_get1_peer_certificate(s.ssl);
+        unsigned int n = 0;
+        if (x && X509_digest(x, EVP_sha256(), out, &n) == 1 && n == 32) rc = 0;
+        else snprintf(detail, dlen, "tls: no peer certificate");
+        X509_free(x);
+    }
+    sess_close(&s);
+    sigpipe_restore(&g);
+    return rc;
+}
+
 /* One whole probe of p: open, pipeline AUTH + n commands, let fill() read
  * the replies, close; p gets outcome, detail, addr and elapsed time. */
 void session_converse(struct peer_common *p, double t0, int timeout_ms, const char *user,

@@ -49,6 +49,12 @@ void session_converse(struct peer_common *p, double t0, int timeout_ms, const ch
 redisContext *session_connect(const char *host, int port, int timeout_ms, char *detail,
                               size_t dlen);
 
+/* With TLS on: connect to host:port and hand back the SHA-256 of the
+ * certificate the peer presents (a fresh handshake, name verified). 0, or
+ * -1 with detail set. */
+int session_peer_fingerprint(const char *host, int port, int timeout_ms, unsigned char out[32],
+                             char *detail, size_t dlen);
+
 /* The human detail of the session's peer (scrubbed of the password). */
 void session_detail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -8,10 +8,13 @@
 #      127.0.0.1 (no localhost or IP SAN);
 #   2. the master killed under the WAIT 1 writer (TLS to the sentinels and
 #      the master): failover, 0 acknowledged writes lost;
-#   3. prestop on the new master: a handover over TLS, 0 lost;
-#   4. a sentinel stopped and started again: the two others keep the
+#   3. every certificate renewed (new keys) under the writer, published as
+#      kubelet does (..data swapped): every server presents its new one
+#      within seconds, without a restart, 0 lost;
+#   4. prestop on the new master: a handover over TLS, 0 lost;
+#   5. a sentinel stopped and started again: the two others keep the
 #      quorum meanwhile (CKQUORUM), it rejoins and names the master;
-#   5. a cold restart of everything, in parallel: the newest history wins
+#   6. a cold restart of everything, in parallel: the newest history wins
 #      (B4), 0 lost.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
@@ -49,7 +52,32 @@ e2e_log "master kill: $m -> $PROMOTED in $FAILOVER_MS ms; issued $WRITER_ISSUED,
 start_redis_pod "${m##*-}"
 assert_rejoined_after_failover "$m" 60
 
-# 3. prestop on the new master.
+# 3. Every certificate renewed under the writer.
+# presents_new POD: the pod's server shows its ..v2 certificate in a handshake.
+presents_new() {
+    local d want got
+    d=$(e2e_tls_dir "$1")
+    want=$(openssl x509 -in "$d/..v2/tls.crt" -noout -fingerprint -sha256)
+    got=$(ip netns exec "$(e2e_netns_of "$1")" openssl s_client -connect "127.0.0.1:$E2E_REDIS_PORT" \
+        -CAfile "$d/ca.crt" -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>/dev/null |
+        openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
+    [[ $got == "$want" ]]
+}
+writer_start rotate
+sleep 1
+t0=$SECONDS
+e2e_tls_renew v2
+for p in $(running_redis_pods); do
+    wait_until 20 "$p presents its renewed certificate" presents_new "$p" ||
+        fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
+done
+e2e_log "certificates renewed: every server presents its new one after $((SECONDS - t0)) s"
+sleep 1
+writer_stop rotate
+writer_verify rotate
+e2e_log "rotation: issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
+
+# 4. prestop on the new master.
 old=$(current_master)
 writer_start handover
 sleep 1
@@ -61,7 +89,7 @@ writer_stop handover
 writer_verify handover
 e2e_log "prestop: $old -> $new; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
 
-# 4. A sentinel away and back: the others keep the quorum.
+# 5. A sentinel away and back: the others keep the quorum.
 s=$(sentinel_pod 2)
 stop_pod "$s"
 quorum=$(rcli "$(sentinel_pod 0)" SENTINEL CKQUORUM "$E2E_MASTER_NAME" 2>&1 | tr -d '\r')
@@ -73,7 +101,7 @@ wait_until 60 "$s ready" sentinel_ready "$s" || fail_test "$s did not come back"
 wait_healthy 30 || fail_test "not healthy after $s came back: $E2E_WHY"
 e2e_log "sentinel $s stopped and started: quorum kept ($quorum)"
 
-# 5. A cold restart.
+# 6. A cold restart.
 writer_start cold
 sleep 2
 newest=$(current_master)

@@ -84,7 +84,8 @@ check "a client without a certificate is refused (auth-clients yes)" bash -c '! 
 link_up() { has master_link_status:up tcli 2 127.0.5.2 "$P" admin adm-T9 INFO replication; }
 check "the replica syncs from the master over TLS" wait_for 15 link_up
 addr() { tcli 1 127.0.5.0 "$SP" admin adm-T9 SENTINEL get-master-addr-by-name mymaster | tr '\n' ' '; }
-check "the sentinel monitors the master over TLS" wait_for 10 test "$(addr)" = "127.0.5.1 $P "
+names_master() { [[ $(addr) == "127.0.5.1 $P " ]]; }
+check "the sentinel monitors the master over TLS" wait_for 10 names_master
 replica_ok() { tcli 1 127.0.5.0 "$SP" admin adm-T9 SENTINEL replicas mymaster | paste -sd' ' | grep -q "ip 127.0.5.2 port $P runid [0-9a-f]* flags slave .* master-link-status ok"; }
 check "the sentinel sees the replica, linked, over TLS" wait_for 15 replica_ok
 
@@ -141,7 +142,9 @@ mode = dual
 plain-port = $((P + 1))
 plain-sentinel-port = $((SP + 1))
 INI
-render_pod dual 1 127.0.5.1 redis-init --master
+mkdir -p "$TMP/dual/conf" "$TMP/dual/data"
+ri_as pod-1 1 redis-init render --master -o "$TMP/dual/conf" -d "$TMP/dual/data" \
+    --set redis.bind=127.0.5.1 2>/dev/null
 check "mode dual: port = plain-port, tls-port = redis-port" \
     test "$(grep -E '^(port|tls-port|tls-auth-clients) ' "$TMP/dual/conf/redis.conf" | tr '\n' ' ')" = "port $((P + 1)) tls-port $P tls-auth-clients no "
 
@@ -186,6 +189,41 @@ check "a missing CA file: 78" refused "$TMP/tls-1" "cannot load the CA bundle" -
 check "a certificate file that is a mount of its own (subPath): 78" \
     unshare -m bash -c 'mount --bind "$1/tls.crt" "$2/tls.crt" && exec "${@:3}"' _ "$TMP/tls-1" "$TMP/tls-2" \
     "$TMP/refused.sh" "$TMP/tls-2" "a mount of its own (a subPath mount?)" --set tls.auth-clients=no
+# Rotation without a restart: `run` (the init and its agent) on a pod whose
+# files sit in a Kubernetes Secret layout, where an update swaps ..data.
+rot=$TMP/rot P4=$(free_port)
+mkdir -p "$rot" "$TMP/pod-4/conf" "$TMP/pod-4/data"
+"$certs" cert "$CA" "$rot/..v1" 127.0.5.4
+ln -s ..v1 "$rot/..data"
+for f in tls.crt tls.key ca.crt; do ln -s "..data/$f" "$rot/$f"; done
+swap() { ln -sfn "$1" "$rot/..data.tmp" && mv -T "$rot/..data.tmp" "$rot/..data"; }
+( POD_NAME=pod-4 "$BIN/redis-init" run --master -o "$TMP/pod-4/conf" -d "$TMP/pod-4/data" \
+      --set "tls.dir=$rot" --set tls.mode=on --set tls.plain-port=0 --set tls.plain-sentinel-port=0 \
+      --set tls.auth-clients=yes --set "redis.bind=127.0.5.4 127.0.0.1" --set "cluster.redis-port=$P4" \
+      --set "cluster.sentinel-port=$(free_port)" --set cluster.redis-replicas=5 \
+      --set "paths.redis-server=$SERVER" >"$TMP/run4.log" 2>&1 || true ) &
+PIDS+=("$!")
+# served: the SHA-256 fingerprint of what the server presents now (to a
+# client of its own); file_fp DIR: of a certificate file.
+served() { openssl s_client -connect "127.0.5.4:$P4" -CAfile "$CA/ca.crt" -cert "$TMP/tls-1/tls.crt" \
+    -key "$TMP/tls-1/tls.key" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null; }
+file_fp() { openssl x509 -in "$1/tls.crt" -noout -fingerprint -sha256; }
+serves() { [[ $(served) == "$(file_fp "$1")" ]]; } # serves DIR: the server presents DIR's certificate
+check "run serves the first certificate" wait_for 10 serves "$rot/..v1"
+spid=$(pgrep -f "127.0.5.4:$P4" | head -1)
+"$certs" cert "$CA" "$rot/..v2" 127.0.5.4
+swap ..v2
+check "a renewed certificate is served within seconds, no restart" wait_for 10 serves "$rot/..v2"
+check "the agent confirmed it by a handshake" grep -q 'the server presents the renewed certificate' "$TMP/run4.log"
+check "the server kept running (pid $spid)" test "$(pgrep -f "127.0.5.4:$P4" | head -1)" = "$spid"
+"$certs" cert "$CA" "$rot/..v3" 127.0.5.4 --from 20200101000000Z --until 20210101000000Z
+swap ..v3
+check "an expired renewal is refused and said so" wait_for 10 grep -q 'renewed certificate is refused.*expired on' "$TMP/run4.log"
+check "... and the server keeps the one it had" serves "$rot/..v2"
+check "... said once, not every second" test "$(sleep 2.5; grep -c 'renewed certificate is refused' "$TMP/run4.log")" = 1
+"$certs" cert "$CA" "$rot/..v4" 127.0.5.4
+swap ..v4
+check "the next good one is applied" wait_for 10 serves "$rot/..v4"
 check "no secret in any log" not_has T9 cat "$TMP"/*.log
 
 summary integration

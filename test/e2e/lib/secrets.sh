@@ -85,16 +85,35 @@ EOF
 }
 
 # E2E_TLS=on (docs/tls.md): a development CA and a certificate per pod
-# from tools/tls-certs.sh, named as host-pattern names the pods, in
-# $E2E_RUN_DIR/tls/<pod>/; the client pod app-0 gets one too (client
-# certificates are required).
+# from tools/tls-certs.sh, named as host-pattern names the pods; the client
+# pod app-0 gets one too (client certificates are required). Each pod's
+# folder $E2E_RUN_DIR/tls/<pod>/ has a Kubernetes Secret volume's layout:
+# the files link to ..data/, a link to the current version, swapped
+# atomically on an update (e2e_tls_renew).
 e2e_write_tls() {
-    local t=$E2E_RUN_DIR/tls certs=$E2E_REPO_DIR/tools/tls-certs.sh
-    "$certs" ca "$t/ca" "redis-init e2e CA $E2E_RUN_ID"
+    local t=$E2E_RUN_DIR/tls
+    "$E2E_REPO_DIR/tools/tls-certs.sh" ca "$t/ca" "redis-init e2e CA $E2E_RUN_ID"
+    e2e_tls_renew v1
+    "$E2E_REPO_DIR/tools/tls-certs.sh" cert "$t/ca" "$t/app-0" app-0
+}
+
+# e2e_tls_renew VERSION: a new certificate for every redis and sentinel pod
+# (a new key too), published as kubelet does: written beside the current
+# one, then the ..data link swapped in one rename.
+e2e_tls_renew() {
+    local t=$E2E_RUN_DIR/tls v=..$1 d p f
     NAMESPACE=$E2E_K8S_NS DOMAIN=$E2E_DOMAIN REDIS_SERVICE=$E2E_REDIS_SVC \
         SENTINEL_SERVICE=$E2E_SENTINEL_SVC REDIS_REPLICAS=$E2E_REDIS_N \
-        SENTINEL_REPLICAS=$E2E_SENTINEL_N "$certs" cluster "$t/ca" "$t"
-    "$certs" cert "$t/ca" "$t/app-0" app-0
+        SENTINEL_REPLICAS=$E2E_SENTINEL_N "$E2E_REPO_DIR/tools/tls-certs.sh" cluster "$t/ca" "$t/gen"
+    for d in "$t"/gen/*/; do
+        p=$(basename "$d")
+        [[ $p != router ]] || continue
+        mkdir -p "$t/$p"
+        mv "$d" "$t/$p/$v"
+        ln -sfn "$v" "$t/$p/..data.tmp" && mv -T "$t/$p/..data.tmp" "$t/$p/..data"
+        for f in tls.crt tls.key ca.crt; do [[ -L $t/$p/$f ]] || ln -s "..data/$f" "$t/$p/$f"; done
+    done
+    rm -rf "$t/gen"
 }
 
 # e2e_tls_dir POD: the pod's certificate folder ("" without E2E_TLS).

@@ -1,0 +1,161 @@
+/* rotate.c: the agent module that applies a renewed certificate to the
+ * running server without a restart (docs/tls.md "Rotation").
+ *
+ * Kubernetes updates a mounted Secret by swapping its ..data link, some
+ * time after the Secret changed; so every ROTATE_MS the module reads the
+ * files and compares their content with what it applied last. On a change:
+ *  1. the new certificate is checked for this pod as at boot (certs.h);
+ *     a bad one is refused, logged once, and the server keeps its current
+ *     certificate;
+ *  2. one CONFIG SET of the TLS files (the same paths: Redis re-reads them)
+ *     as the reload user, whose ACL allows exactly CONFIG SET;
+ *  3. our own TLS contexts are rebuilt from the new files (tls_reload);
+ *  4. a fresh handshake with the server must show the new certificate:
+ *     only then is the rotation done. A server that did not reload (Redis
+ *     7.0.0, redis#10713) is said so, and tried again next time.
+ * Sentinels cannot reload TLS (redis#12028): not this module's.
+ * Errors are logged, never fatal to the server. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/module.h"
+#include "base/clock.h"
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "engine/plan.h"
+#include "engine/tlsboot.h"
+#include "net/admin.h"
+#include "net/certs.h"
+#include "net/session.h"
+#include "net/tls.h"
+
+#define ROTATE_MS 1000       /* how often the files are read */
+#define FILE_MAX  (1u << 20) /* no certificate file is larger */
+
+struct rotate {
+    struct tls_paths p;
+    char own[SET_HOST_MAX];
+    char pass[65];
+    unsigned char applied[32]; /* the files' content the server has */
+    unsigned char failed[32];  /* the last content that failed, logged once */
+    int have_failed;
+};
+
+/* SHA-256 over every file's content; -1 when one cannot be read (a swap
+ * in progress: the next tick reads it again). */
+static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
+    const char *files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
+    sha256_ctx c;
+    sha256_init(&c);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct file_data d;
+        ri_err e = {0};
+        if (fs_read_file(files[i], "tls file", FILE_MAX, 0, &d, &e)) return -1;
+        sha256_update(&c, d.data, d.len);
+        sha256_update(&c, "\0", 1);
+        fs_file_free(&d);
+    }
+    sha256_final(&c, out);
+    return 0;
+}
+
+static int rotate_start(const struct agent_ctx *ctx, void **state) {
+    const struct agent_config *cfg = ctx->cfg;
+    ri_err e = {0};
+    if (cfg->is_sentinel || cfg->s->tls == TLS_OFF) return 1;
+    struct rotate *r = calloc(1, sizeof *r);
+    if (!r) return 1;
+    if (tlsboot_paths(cfg->s, &r->p, &e) ||
+        settings_own_host(cfg->s, 0, r->own, sizeof r->own, &e) ||
+        secrets_reload_password(cfg->sec, r->pass, &e) || files_hash(&r->p, r->applied)) {
+        log_error("tls: cannot watch the certificate files; a renewed certificate needs a restart",
+                  "error", e.msg[0] ? e.msg : "a file cannot be read", NULL);
+        explicit_bzero(r->pass, sizeof r->pass);
+        free(r);
+        return 1;
+    }
+    *state = r;
+    return 0;
+}
+
+static void failed(struct rotate *r, const unsigned char h[32], const char *msg, const char *why) {
+    if (r->have_failed && !memcmp(r->failed, h, 32)) return;
+    memcpy(r->failed, h, 32);
+    r->have_failed = 1;
+    log_error(msg, "reason", why, NULL);
+}
+
+/* CONFIG SET of every TLS file, as the reload user. */
+static int config_set(const struct agent_config *cfg, struct rotate *r, ri_err *e) {
+    const char *argv[12] = {"CONFIG",       "SET",    "tls-cert-file",    r->p.cert,
+                            "tls-key-file", r->p.key, "tls-ca-cert-file", r->p.ca};
+    int argc = 8;
+    if (cfg->s->tls_client_cert[0]) {
+        argv[argc++] = "tls-client-cert-file";
+        argv[argc++] = r->p.ccert;
+        argv[argc++] = "tls-client-key-file";
+        argv[argc++] = r->p.ckey;
+    }
+    struct admin_conn c = {LOCAL_HOST, cfg->s->redis_port, SECRET_RELOAD_USER, r->pass,
+                           cfg->s->probe_timeout_ms};
+    return admin_call(&c, argc, argv, "CONFIG SET tls-cert-file", NULL, e);
+}
+
+static int rotate_tick(const struct agent_ctx *ctx, void *state) {
+    const struct agent_config *cfg = ctx->cfg;
+    struct rotate *r = state;
+    unsigned char h[32], want[32], got[32];
+    char why[200];
+    ri_err e = {0};
+    if (files_hash(&r->p, h) || !memcmp(h, r->applied, 32)) return ROTATE_MS;
+    if (r->have_failed && !memcmp(h, r->failed, 32)) return ROTATE_MS;
+    double t0 = mono_ms();
+    if (tlsboot_check(cfg->s, &r->p, r->own, &e)) {
+        failed(r, h, "tls: the renewed certificate is refused; the server keeps its current one",
+               e.msg);
+        return ROTATE_MS;
+    }
+    if (config_set(cfg, r, &e) || tls_reload(&e)) {
+        failed(r, h, "tls: cannot apply the renewed certificate; trying again", e.msg);
+        r->have_failed = 0; /* a transient failure: again next tick */
+        return ROTATE_MS;
+    }
+    if (certs_fingerprint(r->p.cert, want) ||
+        session_peer_fingerprint(LOCAL_HOST, cfg->s->redis_port, cfg->s->probe_timeout_ms, got, why,
+                                 sizeof why)) {
+        failed(r, h, "tls: cannot confirm the renewed certificate by a handshake", why);
+        r->have_failed = 0;
+        return ROTATE_MS;
+    }
+    if (memcmp(want, got, 32)) {
+        failed(r, h,
+               "tls: the server still presents its old certificate after CONFIG SET (Redis 7.0.0 "
+               "cannot reload it, redis#10713): restart the pod",
+               "handshake shows the old certificate");
+        return ROTATE_MS;
+    }
+    memcpy(r->applied, h, 32);
+    r->have_failed = 0;
+    char ms[24], hex[17];
+    for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", want[i]);
+    log_info("tls: the server presents the renewed certificate", "file", r->p.cert, "sha256", hex,
+             "took_ms", log_int(ms, (long long)(mono_ms() - t0)), NULL);
+    return ROTATE_MS;
+}
+
+static void rotate_stop(void *state) {
+    struct rotate *r = state;
+    if (!r) return;
+    explicit_bzero(r->pass, sizeof r->pass);
+    free(r);
+}
+
+const struct agent_module agent_rotate = {
+    .name = "rotate",
+    .start = rotate_start,
+    .tick = rotate_tick,
+    .stop = rotate_stop,
+};
