@@ -10,7 +10,9 @@
 #      the master): failover, 0 acknowledged writes lost;
 #   3. every certificate renewed (new keys) under the writer, published as
 #      kubelet does (..data swapped): every server presents its new one
-#      within seconds, without a restart, 0 lost;
+#      within seconds, without a restart; every sentinel restarts in place,
+#      one at a time while the others keep the quorum, and presents its
+#      new one; 0 lost;
 #   4. prestop on the new master: a handover over TLS, 0 lost;
 #   5. a sentinel stopped and started again: the two others keep the
 #      quorum meanwhile (CKQUORUM), it rejoins and names the master;
@@ -58,7 +60,7 @@ presents_new() {
     local d want got
     d=$(e2e_tls_dir "$1")
     want=$(openssl x509 -in "$d/..v2/tls.crt" -noout -fingerprint -sha256)
-    got=$(ip netns exec "$(e2e_netns_of "$1")" openssl s_client -connect "127.0.0.1:$E2E_REDIS_PORT" \
+    got=$(ip netns exec "$(e2e_netns_of "$1")" openssl s_client -connect "127.0.0.1:$(pod_port "$1")" \
         -CAfile "$d/ca.crt" -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>/dev/null |
         openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
     [[ $got == "$want" ]]
@@ -72,6 +74,16 @@ for p in $(running_redis_pods); do
         fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
 done
 e2e_log "certificates renewed: every server presents its new one after $((SECONDS - t0)) s"
+for p in $(running_sentinel_pods); do
+    wait_until 90 "$p presents its renewed certificate" presents_new "$p" ||
+        fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
+done
+e2e_log "every sentinel restarted and presents its new one after $((SECONDS - t0)) s"
+for p in $(running_sentinel_pods); do
+    grep -q 'restarting the sentinel to load its renewed certificate' "$(e2e_pod_dir "$p")/log" ||
+        fail_test "$p did not say why it restarted"
+done
+wait_healthy 30 || fail_test "not healthy after the sentinels restarted: $E2E_WHY"
 sleep 1
 writer_stop rotate
 writer_verify rotate
