@@ -26,6 +26,15 @@ function credentials() {
   return { user: d.SERVICE_USERNAME, pass: d.SERVICE_PASSWORD };
 }
 
+// With RI_TLS_DIR: TLS to the sentinels and the servers, with that folder's
+// ca.crt, tls.crt and tls.key; Node verifies the host names.
+function tlsOptions() {
+  const d = process.env.RI_TLS_DIR;
+  if (!d) return null;
+  return { ca: fs.readFileSync(`${d}/ca.crt`), cert: fs.readFileSync(`${d}/tls.crt`),
+    key: fs.readFileSync(`${d}/tls.key`) };
+}
+
 function sentinelList(arg) {
   return arg.split(",").map((s) => {
     const i = s.lastIndexOf(":");
@@ -34,7 +43,8 @@ function sentinelList(arg) {
 }
 
 function master(sentinels, name, c) {
-  return new Redis({
+  const t = tlsOptions();
+  return new Redis(Object.assign(t ? { tls: t, sentinelTLS: t, enableTLSForSentinelMode: true } : {}, {
     sentinels, name, role: "master",
     username: c.user, password: c.pass,
     sentinelUsername: c.user, sentinelPassword: c.pass,
@@ -47,13 +57,15 @@ function master(sentinels, name, c) {
     sentinelRetryStrategy: () => 200,
     retryStrategy: () => 200,
     maxRetriesPerRequest: 1,
-  });
+  }));
 }
 
 // A plain connection to one sentinel, as the service user.
 function sentinelConn(s, c, extra) {
+  const t = tlsOptions();
   return new Redis(Object.assign({ host: s.host, port: s.port, username: c.user, password: c.pass,
-    enableReadyCheck: false, connectTimeout: 500, commandTimeout: 1000, maxRetriesPerRequest: 1 }, extra));
+    enableReadyCheck: false, connectTimeout: 500, commandTimeout: 1000, maxRetriesPerRequest: 1 },
+  t ? { tls: t } : {}, extra));
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +80,7 @@ async function probe(arg, name) {
   await m.set("js:probe", "ok");
   out.read = await m.get("js:probe");
   out.master = `${m.stream.remoteAddress}:${m.stream.remotePort}`;
+  out.tls = Boolean(m.stream.encrypted);
   const s = sentinelConn(sentinels[0], c);
   out.masterAddr = (await s.sentinel("get-master-addr-by-name", name)).join(":");
   out.sentinels = (await s.sentinel("sentinels", name)).length;

@@ -6,7 +6,9 @@
 
 SENTINELS is "host:port,host:port,...". The service user's credentials come
 from the secrets file named by $RI_SECRETS (the seed-000 JSON, as a mounted
-Secret would be), never from argv.
+Secret would be), never from argv. With $RI_TLS_DIR set, every connection
+(sentinels and servers) is TLS with that folder's ca.crt, tls.crt and
+tls.key, and the servers' host names are verified.
 
 probe: discover the master through the sentinels (SENTINEL MASTERS), write
 and read a key, PSUBSCRIBE on a sentinel, and require NOPERM for every
@@ -45,9 +47,18 @@ def credentials():
     return data["SERVICE_USERNAME"], data["SERVICE_PASSWORD"]
 
 
+def tls():
+    d = os.environ.get("RI_TLS_DIR")
+    if not d:
+        return {}
+    return {"ssl": True, "ssl_ca_certs": d + "/ca.crt", "ssl_certfile": d + "/tls.crt",
+            "ssl_keyfile": d + "/tls.key", "ssl_cert_reqs": "required",
+            "ssl_check_hostname": True}
+
+
 def connect(sentinels, user, password):
     addrs = [(h, int(p)) for h, p in (s.rsplit(":", 1) for s in sentinels.split(","))]
-    auth = {"username": user, "password": password}
+    auth = dict({"username": user, "password": password}, **tls())
     return Sentinel(addrs, socket_timeout=0.5, socket_connect_timeout=0.5,
                     sentinel_kwargs=dict(auth, socket_timeout=0.5, socket_connect_timeout=0.5),
                     **auth)
@@ -56,7 +67,7 @@ def connect(sentinels, user, password):
 def probe(sentinels, name):
     user, password = credentials()
     s = connect(sentinels, user, password)
-    out = {"master": "%s:%d" % s.discover_master(name)}
+    out = {"master": "%s:%d" % s.discover_master(name), "tls": bool(tls())}
     out["replicas"] = len(s.discover_slaves(name))
     m = s.master_for(name)
     m.set("py:probe", "ok")

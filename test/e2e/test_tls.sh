@@ -6,8 +6,14 @@
 #   1. ordered start, healthy; no pod listens in plain text, and a plain-text
 #      client gets nothing; check and prestop verify the pod's own name on
 #      127.0.0.1 (no localhost or IP SAN);
+#      redis-py and ioredis find the master through the TLS sentinels as the
+#      service user (host names verified), write, read, subscribe, and are
+#      refused every state-changing SENTINEL command;
 #   2. the master killed under the WAIT 1 writer (TLS to the sentinels and
-#      the master): failover, 0 acknowledged writes lost;
+#      the master): failover, 0 acknowledged writes lost; the pod network
+#      captured meanwhile (test/tools/capture.py on the bridge) carries
+#      TLS handshakes naming the pods (SNI) and not one plain-text AUTH,
+#      password or key name;
 #   3. every certificate renewed (new keys) under the writer, published as
 #      kubelet does (..data swapped): every server presents its new one
 #      within seconds, without a restart; every sentinel restarts in place,
@@ -40,12 +46,34 @@ for p in "$m" "$(sentinel_pod 0)"; do
     [[ $(check_rc "$p") == 0 ]] || fail_test "check on $p over TLS: $(tail -1 "$E2E_RUN_DIR/check.err")"
 done
 e2e_log "TLS only: every pod listens on its TLS port alone; check verifies the pods' own names"
+e2e_need_clients
+pod_exists app-0 || pod_create app-0
+for c in /usr/bin/python3 node; do
+    script=$E2E_CLIENTS_DIR/sentinel_client.py
+    [[ $c == /usr/bin/python3 ]] || script=$E2E_CLIENTS_DIR/sentinel_client.js
+    out=$(RI_TLS_DIR=$(e2e_tls_dir app-0) app_exec app-0 timeout 30 "$c" "$script" probe \
+        "$(sentinel_addrs)" "$E2E_MASTER_NAME" 2>&1) || fail_test "$c client through the TLS sentinels: $out"
+    [[ $out =~ \"tls\":\ ?true ]] || fail_test "$c client did not use TLS: $out"
+    e2e_log "$c through the TLS sentinels: $out"
+done
 
-# 2. The master killed under the writer.
+# 2. The master killed under the writer, the pod network captured.
+cap=$E2E_RUN_DIR/capture.bin
+ip netns exec "$E2E_NETNS" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" record "$E2E_BRIDGE" 8 \
+    "$cap" >"$cap.summary" 2>&1 &
+cap_pid=$!
 writer_start kill
 sleep 1
 kill_pod "$m"
 wait_failover "$m" 30
+wait "$cap_pid" || fail_test "the capture failed: $(cat "$cap.summary")"
+[[ $(cat "$cap.summary") =~ payload_bytes=([0-9]+) ]] && ((BASH_REMATCH[1] > 20000)) ||
+    fail_test "the capture saw too little: $(cat "$cap.summary")"
+found=$(/usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" find "$cap" "$E2E_RUN_DIR/secrets.json" \
+    "$(pod_fqdn "$(redis_pod 1)")")
+grep -qx 'sni=yes' <<<"$found" || fail_test "no TLS handshake naming $(redis_pod 1) was captured"
+! grep -q '^found:' <<<"$found" || fail_test "the pod network carried in clear text: $(grep '^found:' <<<"$found" | paste -sd' ')"
+e2e_log "pod network captured during the failover: $(cat "$cap.summary"), TLS only, no AUTH, no password"
 assert_failover_fast
 sleep 2
 writer_stop kill
