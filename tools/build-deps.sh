@@ -140,9 +140,13 @@ if [[ $mode == musl ]]; then
     openssl_dir=$(fetch openssl/bookworm)
     # What TLS 1.2/1.3 to Redis never negotiates and certificates never use:
     # 3.1 MB -> see docs/tls.md for the binary with and without.
+    # TLS 1.3 keeps AES-GCM; TLS 1.2 keeps ECDHE with AES-GCM. Fewer files
+    # also build faster: about 90 s instead of 110 s on 2 cores.
     openssl_trim=(no-aria no-bf no-camellia no-cast no-cmp no-cms no-ct no-des no-dsa no-ec2m
         no-gost no-idea no-md4 no-mdc2 no-ocb no-ocsp no-rc2 no-rc4 no-rc5 no-rfc3779 no-scrypt
-        no-seed no-siphash no-siv no-sm2 no-sm3 no-sm4 no-srtp no-ts no-whirlpool)
+        no-seed no-siphash no-siv no-sm2 no-sm3 no-sm4 no-srtp no-ts no-whirlpool
+        no-dh no-rmd160 no-blake2 no-psk no-ssl-trace no-cmac no-poly1305
+        no-chacha no-multiblock)
     log "openssl ($(basename "$openssl_dir")) with $CC"
     # musl-gcc searches no glibc header, but OpenSSL wants the kernel's
     # (linux/*.h): after everything else, so musl's own win. no-afalgeng:

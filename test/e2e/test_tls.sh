@@ -11,8 +11,8 @@
 #      refused every state-changing SENTINEL command;
 #   2. the master killed under the WAIT 1 writer (TLS to the sentinels and
 #      the master): failover, 0 acknowledged writes lost; the pod network
-#      captured meanwhile (test/tools/capture.py on the bridge) carries
-#      TLS handshakes naming the pods (SNI) and not one plain-text AUTH,
+#      captured meanwhile (test/tools/capture.py on the bridge's ports) carries
+#      the writer's TLS handshakes naming the pods (SNI) and not one plain-text AUTH,
 #      password or key name;
 #   3. every certificate renewed (new keys) under the writer, published as
 #      kubelet does (..data swapped): every server presents its new one
@@ -59,7 +59,7 @@ done
 
 # 2. The master killed under the writer, the pod network captured.
 cap=$E2E_RUN_DIR/capture.bin
-ip netns exec "$E2E_NETNS" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" record "$E2E_BRIDGE" 8 \
+ip netns exec "$E2E_NETNS" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" record any 8 \
     "$cap" >"$cap.summary" 2>&1 &
 cap_pid=$!
 writer_start kill
@@ -69,9 +69,16 @@ wait_failover "$m" 30
 wait "$cap_pid" || fail_test "the capture failed: $(cat "$cap.summary")"
 [[ $(cat "$cap.summary") =~ payload_bytes=([0-9]+) ]] && ((BASH_REMATCH[1] > 20000)) ||
     fail_test "the capture saw too little: $(cat "$cap.summary")"
+# The writer starts inside the window: its handshake with the first
+# sentinel names it (SNI), the proof that the capture saw our traffic.
 found=$(/usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" find "$cap" "$E2E_RUN_DIR/secrets.json" \
-    "$(pod_fqdn "$(redis_pod 1)")")
-grep -qx 'sni=yes' <<<"$found" || fail_test "no TLS handshake naming $(redis_pod 1) was captured"
+    "$(pod_fqdn "$(sentinel_pod 0)")")
+grep -qx 'sni=yes' <<<"$found" || fail_test "no TLS handshake naming $(sentinel_pod 0) was captured"
+# And that the search finds clear text where there is some.
+printf '*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n' "${#E2E_ADMIN_PASS}" "$E2E_ADMIN_PASS" >"$cap.control"
+control=$(/usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" find "$cap.control" "$E2E_RUN_DIR/secrets.json" x)
+grep -q '^found: RESP AUTH' <<<"$control" && grep -q '^found: ADMIN_PASSWORD' <<<"$control" ||
+    fail_test "the capture search misses a plain-text AUTH: $control"
 ! grep -q '^found:' <<<"$found" || fail_test "the pod network carried in clear text: $(grep '^found:' <<<"$found" | paste -sd' ')"
 e2e_log "pod network captured during the failover: $(cat "$cap.summary"), TLS only, no AUTH, no password"
 assert_failover_fast

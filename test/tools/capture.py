@@ -3,9 +3,11 @@
 text (test/e2e/test_tls.sh). Run inside the network namespace.
 
     capture.py record IFACE SECONDS OUT
-        every frame on IFACE (an AF_PACKET socket, as tcpdump does) for
-        SECONDS; the TCP payloads are appended to OUT as raw bytes. Prints
-        "frames=N payload_bytes=N".
+        every frame on IFACE, or on every interface of the namespace with
+        "any" (an AF_PACKET socket, as tcpdump does), for SECONDS; the TCP
+        payloads are appended to OUT as raw bytes. Prints "frames=N
+        payload_bytes=N". On a bridge, "any": frames between two pods cross
+        the bridge's ports (the veths), not the bridge device itself.
     capture.py find OUT SECRETS NAME
         what OUT holds in clear text: each password of the secrets file
         (SECRETS, the seed-000 JSON), a RESP-framed AUTH, PSYNC, REPLCONF
@@ -38,7 +40,8 @@ def tcp_payload(frame):
 
 def record(iface, seconds, out):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(ETH_P_ALL))
-    s.bind((iface, 0))
+    if iface != "any":
+        s.bind((iface, 0))
     s.settimeout(0.2)
     end = time.monotonic() + float(seconds)
     frames = nbytes = 0
@@ -49,7 +52,7 @@ def record(iface, seconds, out):
             except socket.timeout:
                 continue
             if addr[2] == socket.PACKET_OUTGOING:
-                continue  # the bridge's own copy of a frame it forwards
+                continue  # each frame once: as it comes in from a pod
             frames += 1
             payload = tcp_payload(frame)
             nbytes += len(payload)
