@@ -6,7 +6,7 @@
 #
 # The build stage runs `make static`: the very script (tools/build-deps.sh)
 # a host build runs, on Debian bookworm, with Debian's source packages
-# (OpenSSL 3, hiredis 1.2 with TLS, jansson; about 3 minutes on 2 cores).
+# (OpenSSL 3, hiredis 1.2 with TLS, jansson; about 2.5 minutes on 2 cores).
 
 FROM debian:bookworm AS build
 WORKDIR /src
