@@ -131,8 +131,7 @@ ST_LDFLAGS  := -static -s -Wl,--gc-sections -L$(MUSL_DIR)/prefix/lib
 ST_LDLIBS   := -lhiredis_ssl -lhiredis -lssl -lcrypto -ljansson -linih -lpthread
 STATIC_BINS := bin/static/redis-init bin/static/sentinel-init
 
-# After the glibc one: both may add the deb-src entries and run apt-get update.
-$(MUSL_DIR)/.stamp: tools/build-deps.sh | $(DEPS_STAMP)
+$(MUSL_DIR)/.stamp: tools/build-deps.sh
 	MUSL_CC=$(MUSL_CC) tools/build-deps.sh musl $(MUSL_DIR)
 $(eval $(call compile,static,$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS),$(MUSL_DIR)/.stamp))
 bin/static/redis-init: $(B)/static/cmd/redis-init/main.o $(call objs,static)
@@ -217,7 +216,11 @@ k8s:
 # the one step that uses both cores); then the suites run one after the other.
 TEST_BUILD = $(BINS) $(TOOLS) $(UNIT_BIN) $(SAN_BIN) $(B)/san/bin/redis-init \
              $(B)/san/bin/sentinel-init $(FUZZ_BIN) $(STATIC_BINS)
+# The glibc dependencies alone first: both builds may add the deb-src
+# entries and run apt-get update (make static, as the image builds it, needs
+# only the musl ones).
 test:
+	@$(MAKE) --no-print-directory $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -j2 $(TEST_BUILD)
 	@$(MAKE) --no-print-directory all unit fuzz-regress san e2e-static matrix docker k8s bench-smoke
 
