@@ -203,15 +203,15 @@ static int rotate_tick(const struct agent_ctx *ctx, void *state) {
     }
     if (cfg->is_sentinel) return sentinel_renew(ctx, r, h);
     if (config_set(cfg, r, &e) || tls_reload(&e)) {
-        failed(r, h, "tls: cannot apply the renewed certificate; trying again", e.msg);
-        r->have_failed = 0; /* a transient failure: again next tick */
+        /* Transient: tried again, and said again, next tick. */
+        log_error("tls: cannot apply the renewed certificate; trying again", "reason", e.msg, NULL);
         return ROTATE_MS;
     }
     if (certs_fingerprint(r->p.cert, want) ||
         session_peer_fingerprint(LOCAL_HOST, cfg->s->redis_port, cfg->s->probe_timeout_ms, got, why,
                                  sizeof why)) {
-        failed(r, h, "tls: cannot confirm the renewed certificate by a handshake", why);
-        r->have_failed = 0;
+        log_error("tls: cannot confirm the renewed certificate by a handshake; trying again",
+                  "reason", why, NULL);
         return ROTATE_MS;
     }
     if (memcmp(want, got, 32)) {

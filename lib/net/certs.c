@@ -12,18 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/tls.h"
+
 struct loaded {
     X509 *leaf;
     STACK_OF(X509) * chain; /* the certificate file's other certificates */
     EVP_PKEY *key;
 };
 
-static const char *reason(void) {
-    unsigned long e = ERR_peek_last_error();
-    const char *r = e ? ERR_reason_error_string(e) : NULL;
-    ERR_clear_error();
-    return r ? r : "no PEM data";
-}
+static const char *reason(void) { return tls_error_reason("no PEM data"); }
 
 static int load(const struct certs_want *w, struct loaded *l, ri_err *e) {
     FILE *f = fopen(w->cert, "r");

@@ -6,9 +6,9 @@
  * the start. Outcomes, not strings, say what happened; details are for
  * humans and never contain a password.
  *
- * With TLS (tls.h) the handshake is ours too, on the non-blocking socket;
- * hiredis then gets the finished SSL* (redisInitiateSSL), and get_reply()
- * reads what OpenSSL already holds before it polls the socket.
+ * With TLS (tls.h) hiredis's TLS carries the bytes, but the handshake is
+ * ours, driven with poll() on the non-blocking socket (tls_open()), and
+ * get_reply() reads what OpenSSL already holds before it polls the socket.
  */
 #include "net/session.h"
 
@@ -187,14 +187,13 @@ static enum outcome tls_open(struct session *s, const char *host, int fd) {
     SSL *ssl = ctx ? tls_client_new(ctx, host, s->detail, s->dlen) : NULL;
     tls_ctx_free(ctx);
     if (!ssl) return OUT_ERROR;
-    int rc = -1;
     if (redisInitiateSSL(s->c, ssl) != REDIS_OK) {
         tls_describe(ssl, SSL_ERROR_SSL, tls_verify_name(host), s->detail, s->dlen);
         SSL_free(ssl); /* not taken over on failure */
         return OUT_ERROR;
     }
     s->ssl = ssl; /* the context owns it now */
-    rc = tls_handshake(ssl, fd, host, s->t0 + s->budget_ms, s->detail, s->dlen);
+    int rc = tls_handshake(ssl, fd, host, s->t0 + s->budget_ms, s->detail, s->dlen);
     if (rc == 0 && fcntl(fd, F_SETFL, fl) == 0) {
         s->c->flags |= REDIS_BLOCK;
         return OUT_ANSWER;

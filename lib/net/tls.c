@@ -28,14 +28,14 @@ static struct {
     int client_certs;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-/* The newest OpenSSL error, in words ("no such file", "key values
- * mismatch"); clears the queue. */
-static const char *ssl_reason(void) {
+const char *tls_error_reason(const char *fallback) {
     unsigned long e = ERR_peek_last_error();
     const char *r = e ? ERR_reason_error_string(e) : NULL;
     ERR_clear_error();
-    return r ? r : "unknown error";
+    return r ? r : fallback;
 }
+
+static const char *ssl_reason(void) { return tls_error_reason("unknown error"); }
 
 /* Redis's tls-protocols syntax: the versions listed, lowest to highest. */
 static int apply_protocols(SSL_CTX *ctx, const char *list) {
@@ -268,20 +268,4 @@ int tls_handshake(SSL *ssl, int fd, const char *host, double deadline_ms, char *
             return -1;
         }
     }
-}
-
-void tls_peer_summary(SSL *ssl, char *out, size_t outlen) {
-    X509 *c = ssl ? SSL_get1_peer_certificate(ssl) : NULL;
-    if (!c) {
-        snprintf(out, outlen, "no certificate");
-        return;
-    }
-    char subj[256] = "";
-    X509_NAME_oneline(X509_get_subject_name(c), subj, sizeof subj);
-    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c), NULL);
-    char *hex = bn ? BN_bn2hex(bn) : NULL;
-    snprintf(out, outlen, "subject=%s serial=%s", subj, hex ? hex : "?");
-    OPENSSL_free(hex);
-    BN_free(bn);
-    X509_free(c);
 }

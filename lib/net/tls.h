@@ -68,12 +68,12 @@ SSL *tls_client_new(SSL_CTX *ctx, const char *host, char *detail, size_t dlen);
 int tls_handshake(SSL *ssl, int fd, const char *host, double deadline_ms, char *detail,
                   size_t dlen);
 
+/* The newest OpenSSL error of this thread, in words ("no such file", "key
+ * values mismatch"), or fallback when there is none; clears the queue. */
+const char *tls_error_reason(const char *fallback);
+
 /* One failed handshake or read, in words (the SSL error queue and the
  * verify result); clears the error queue. */
 void tls_describe(SSL *ssl, int ssl_err, const char *host, char *detail, size_t dlen);
-
-/* The subject and serial of the certificate the peer presented
- * ("CN=... serial=..."), for logs and for confirming a rotation. */
-void tls_peer_summary(SSL *ssl, char *out, size_t outlen);
 
 #endif
