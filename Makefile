@@ -61,7 +61,7 @@ TOOLS := $(B)/tools/ri-writer
 # Keep objects between runs (they are intermediates of pattern rules).
 .SECONDARY:
 
-.PHONY: all static deps test unit lint san integration e2e e2e-static matrix chaos docker k8s fuzz fuzz-regress bench bench-smoke bench-lifecycle up down format clean
+.PHONY: e2e-image static-suites all static deps test unit lint san integration e2e e2e-static matrix chaos docker k8s fuzz fuzz-regress bench bench-smoke bench-lifecycle up down format clean
 all: $(BINS)
 
 # The one compile rule, instantiated per variant: $(1) object tree,
@@ -176,9 +176,20 @@ e2e: $(BINS) $(TOOLS)
 # the glibc build runs the integration suite under ASan+UBSan (make san), so
 # running every suite on both libcs would prove nothing more, twice.
 e2e-static: $(STATIC_BINS) $(TOOLS)
-	@test/static-check.sh bin/static
-	@RI_BIN_DIR=bin/static test/integration/run.sh
-	@RI_BIN_DIR=bin/static E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
+	@$(MAKE) --no-print-directory static-suites STATIC_DIR=bin/static
+
+# The same on the binary the image ships, taken out of ./Dockerfile's image
+# (test/docker/image-bins.sh): what make test runs, so the musl OpenSSL is
+# compiled once, in the image build, which the docker suite then reuses.
+IMAGE_BIN := $(B)/image/bin
+e2e-image: $(TOOLS)
+	@test/docker/image-bins.sh $(IMAGE_BIN)
+	@$(MAKE) --no-print-directory static-suites STATIC_DIR=$(IMAGE_BIN)
+
+static-suites:
+	@test/static-check.sh $(STATIC_DIR)
+	@RI_BIN_DIR=$(STATIC_DIR) test/integration/run.sh
+	@RI_BIN_DIR=$(STATIC_DIR) E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
 # A randomized fault campaign against the WAIT 1 writer (not in make test):
 #   make chaos DURATION=1800 SEED=12345
@@ -186,17 +197,21 @@ chaos: $(BINS) $(TOOLS)
 	@RI_BIN_DIR=bin test/e2e/chaos.sh $(or $(DURATION),300) $(SEED)
 
 # The server matrix (docs/servers.md): Redis 7.0 is what `integration` and
-# `e2e` run; here the integration suite and the start, master-kill and
-# cold-restart-after-failover cases, and TLS end to end (test_tls), run
-# again on each MATRIX_SERVERS server (test/servers.sh), from Debian trixie
-# roots made with mmdebstrap and cached in /var/cache/redis-init-test.
+# `e2e` run; here the integration suite (its TLS cases included) and the
+# start, master-kill and cold-restart-after-failover cases run again on each
+# MATRIX_SERVERS server (test/servers.sh), from Debian trixie roots made
+# with mmdebstrap and cached in /var/cache/redis-init-test. The e2e cases
+# run with TLS on (E2E_TLS=on: TLS-only listeners, client certificates
+# required): plain text is what every other suite runs, on each server in
+# the integration suite, so once proves it; test_tls, the whole TLS story,
+# runs in e2e on Redis 7.0.
 MATRIX_SERVERS ?= redis8 valkey8
 # test_cold_restart runs one of its five restart orders (parallel) per server.
-MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart test_tls
+MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart
 matrix: $(BINS) $(TOOLS)
 	@rc=0; for s in $(MATRIX_SERVERS); do \
 	    E2E_SERVER=$$s RI_BIN_DIR=bin test/integration/run.sh || rc=1; \
-	    E2E_SERVER=$$s RI_BIN_DIR=bin E2E_COLD_ORDERS=parallel \
+	    E2E_SERVER=$$s RI_BIN_DIR=bin E2E_COLD_ORDERS=parallel E2E_TLS=on \
 	        E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/$$s \
 	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
 	done; exit $$rc
@@ -214,15 +229,17 @@ k8s:
 
 # Everything the suites run is built first, two jobs at a time (compiling is
 # the one step that uses both cores); then the suites run one after the other.
+# The static binary is not among them: the image builds it (e2e-image).
+# Each step's time is printed ("make test: STEP N s"), for the CI budget.
 TEST_BUILD = $(BINS) $(TOOLS) $(UNIT_BIN) $(SAN_BIN) $(B)/san/bin/redis-init \
-             $(B)/san/bin/sentinel-init $(FUZZ_BIN) $(STATIC_BINS)
-# The glibc dependencies alone first: both builds may add the deb-src
-# entries and run apt-get update (make static, as the image builds it, needs
-# only the musl ones).
+             $(B)/san/bin/sentinel-init $(FUZZ_BIN)
+TEST_STEPS = unit fuzz-regress san e2e-image matrix docker k8s bench-smoke
 test:
-	@$(MAKE) --no-print-directory $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory -j2 $(TEST_BUILD)
-	@$(MAKE) --no-print-directory all unit fuzz-regress san e2e-static matrix docker k8s bench-smoke
+	@s=$$(date +%s); $(MAKE) --no-print-directory -j2 $(TEST_BUILD) && \
+	  echo "make test: build $$(( $$(date +%s) - s )) s"
+	@for t in $(TEST_STEPS); do s=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$t || exit 1; \
+	  echo "make test: $$t $$(( $$(date +%s) - s )) s"; done
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.
 FUZZ_CFLAGS := $(GL_CPPFLAGS) -std=c11 -g -O1 -pthread

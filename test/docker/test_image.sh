@@ -24,8 +24,10 @@ dk_base_image debian:bookworm bookworm
 dk_image_redis redis:7.0
 
 # ---------------------------------------------------------------- 1. build
+# (make test's image-bins.sh built it moments ago from these very files:
+# then it is loaded, dk_our_image.)
 t0=$SECONDS
-if dk_build_image "$IMAGE"; then
+if dk_our_image "$IMAGE"; then
     ok "docker build of ./Dockerfile ($((SECONDS - t0)) s)"
 else
     fail "docker build of ./Dockerfile"

@@ -78,6 +78,21 @@ wait_healthy() {
         sleep 0.5
     done
     assert_selected_server
+    assert_selected_tls
+}
+
+# assert_selected_tls: with E2E_TLS=on (make matrix runs its cases so), every
+# running pod's rendered config listens on TLS only, so a case cannot pass
+# in plain text by mistake.
+assert_selected_tls() {
+    [[ ${E2E_TLS:-off} == on ]] || return 0
+    local p f
+    for p in $(running_redis_pods) $(running_sentinel_pods); do
+        f=$(e2e_pod_dir "$p")/conf/redis.conf
+        [[ -f $f ]] || f=$(e2e_pod_dir "$p")/conf/sentinel.conf
+        grep -qx 'port 0' "$f" && grep -q '^tls-port ' "$f" ||
+            fail_test "$p: E2E_TLS=on but $f does not listen on TLS only"
+    done
 }
 
 # assert_selected_server: every running pod's server is the E2E_SERVER
