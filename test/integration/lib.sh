@@ -19,6 +19,8 @@ SERVER=$TMP/sbin/$RI_SERVER_PROG SENTINEL=$TMP/sbin/$RI_SENTINEL_PROG
 
 cleanup() {
     local p
+    # A PIDS entry may be a subshell around an init: its children first.
+    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && pkill -TERM -P "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
     mountpoint -q "$TMP/ro" 2>/dev/null && umount "$TMP/ro"

@@ -197,11 +197,13 @@ mkdir -p "$rot" "$TMP/pod-4/conf" "$TMP/pod-4/data"
 ln -s ..v1 "$rot/..data"
 for f in tls.crt tls.key ca.crt; do ln -s "..data/$f" "$rot/$f"; done
 swap() { ln -sfn "$1" "$rot/..data.tmp" && mv -T "$rot/..data.tmp" "$rot/..data"; }
-( POD_NAME=pod-4 "$BIN/redis-init" run --master -o "$TMP/pod-4/conf" -d "$TMP/pod-4/data" \
-      --set "tls.dir=$rot" --set tls.mode=on --set tls.plain-port=0 --set tls.plain-sentinel-port=0 \
-      --set tls.auth-clients=yes --set "redis.bind=127.0.5.4 127.0.0.1" --set "cluster.redis-port=$P4" \
-      --set "cluster.sentinel-port=$(free_port)" --set cluster.redis-replicas=5 \
-      --set "paths.redis-server=$SERVER" >"$TMP/run4.log" 2>&1 || true ) &
+# (Started directly, not in a subshell: PIDS must hold the init itself, or
+# cleanup would leave it and its server running.)
+POD_NAME=pod-4 "$BIN/redis-init" run --master -o "$TMP/pod-4/conf" -d "$TMP/pod-4/data" \
+    --set "tls.dir=$rot" --set tls.mode=on --set tls.plain-port=0 --set tls.plain-sentinel-port=0 \
+    --set tls.auth-clients=yes --set "redis.bind=127.0.5.4 127.0.0.1" --set "cluster.redis-port=$P4" \
+    --set "cluster.sentinel-port=$(free_port)" --set cluster.redis-replicas=5 \
+    --set "paths.redis-server=$SERVER" >"$TMP/run4.log" 2>&1 &
 PIDS+=("$!")
 # served: the SHA-256 fingerprint of what the server presents now (to a
 # client of its own); file_fp DIR: of a certificate file.
