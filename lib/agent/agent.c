@@ -23,7 +23,8 @@
 #include "engine/role.h"
 
 /* The modules, in the order they tick. */
-static const struct agent_module *const modules[] = {&agent_watch, &agent_heal, &agent_rotate};
+static const struct agent_module *const modules[] = {&agent_watch, &agent_heal, &agent_rotate,
+                                                     &agent_rotate_app};
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
 struct agent {
@@ -64,6 +65,9 @@ static void step_down(void *owner) {
     a->server_up = 0;
     ask(a, AGENT_STOP_SERVER);
 }
+
+/* The program stops and starts again as it is (Webdis). */
+static void restart(void *owner) { ask(owner, AGENT_RESTART); }
 
 /* The next event, or 0 when none is waiting (the pipe is non-blocking). */
 static int next_event(struct agent *a) {
@@ -224,7 +228,7 @@ struct agent *agent_start(const struct agent_config *cfg, ri_err *e) {
     struct agent *a = calloc(1, sizeof *a);
     if (!a) return ri_fail(e, EX_OSERR, "out of memory"), NULL;
     a->cfg = *cfg;
-    a->ctx = (struct agent_ctx){&a->cfg, step_down, a};
+    a->ctx = (struct agent_ctx){&a->cfg, step_down, restart, a};
     if (pipe2(a->ev, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2(a->req, O_CLOEXEC) != 0) {
         ri_fail(e, EX_OSERR, "agent: pipe: %s", strerror(errno));
         free(a);

@@ -7,7 +7,11 @@
  *   watch  the history record, kept in step with the local server
  *          (agent/watch.c, every [lifecycle] watch-interval);
  *   heal   an empty fresh master stepping down when a peer holds data
- *          (agent/heal.c, rules/stepdown.h).
+ *          (agent/heal.c, rules/stepdown.h);
+ *   rotate renewed certificates applied to the server, or the sentinel
+ *          restarted for them (agent/rotate.c);
+ *   rotate_app  the same for the router's HAProxy (runtime API) and
+ *          Webdis (restarted) (agent/rotate_app.c).
  * A new one (metrics, certificate or Secret rotation) is a file with a
  * struct agent_module (agent/module.h) and a line in the table of agent.c.
  *
@@ -42,6 +46,7 @@ enum agent_request {
     AGENT_START_SERVER,  /* decided again and wrote the files: start the server */
     AGENT_GIVE_UP,       /* deciding again failed for good (exit code in agent_exit_code) */
     AGENT_STOPPED,       /* the thread has ended (after AGENT_STOP) */
+    AGENT_RESTART,       /* stop the program and start it again as it is, then AGENT_SERVER_UP */
 };
 
 /* Start the agent's thread. NULL (logged, with e set) when it cannot start:

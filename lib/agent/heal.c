@@ -26,7 +26,7 @@ struct heal {
 static int heal_start(const struct agent_ctx *ctx, void **state) {
     const struct agent_config *cfg = ctx->cfg;
     ri_err e = {0};
-    if (cfg->is_sentinel || !cfg->start_rule || strcmp(cfg->start_rule, "B5") != 0 ||
+    if (cfg->is_sentinel || cfg->app || !cfg->start_rule || strcmp(cfg->start_rule, "B5") != 0 ||
         cfg->s->min_replicas_to_write < 1)
         return 1;
     struct heal *h = calloc(1, sizeof *h);

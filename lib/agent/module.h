@@ -13,18 +13,28 @@
 #include "config/secrets.h"
 #include "config/settings.h"
 
+/* Beside what the init runs: a server or sentinel of this pod (APP_NONE),
+ * or the router's HAProxy or Webdis (`router --run`, `webdis --run`), for
+ * which only the certificate rotation runs and SIGTERM is forwarded at
+ * once (no handover: they hold no data). */
+enum agent_app { APP_NONE = 0, APP_ROUTER, APP_WEBDIS };
+
 /* What the agent is started with. */
 struct agent_config {
     const struct settings *s;
     const struct secrets *sec;
     int is_sentinel;
     const char *start_rule; /* the rule that chose the running role ("B5", "S5", "override") */
+    enum agent_app app;
 };
 
 struct agent_ctx {
     const struct agent_config *cfg;
     /* Ask the init to stop the server so that this pod decides again. */
     void (*step_down)(void *owner);
+    /* Ask the init to restart the program as it is (Webdis, which cannot
+     * reload its certificate). */
+    void (*restart)(void *owner);
     void *owner;
 };
 
@@ -42,6 +52,6 @@ struct agent_module {
 };
 
 /* The modules (agent/<name>.c); agent.c holds their table. */
-extern const struct agent_module agent_watch, agent_heal, agent_rotate;
+extern const struct agent_module agent_watch, agent_heal, agent_rotate, agent_rotate_app;
 
 #endif

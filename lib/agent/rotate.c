@@ -83,7 +83,7 @@ static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
 static int rotate_start(const struct agent_ctx *ctx, void **state) {
     const struct agent_config *cfg = ctx->cfg;
     ri_err e = {0};
-    if (cfg->s->tls == TLS_OFF) return 1;
+    if (cfg->s->tls == TLS_OFF || cfg->app) return 1;
     struct rotate *r = calloc(1, sizeof *r);
     if (!r) return 1;
     int rc = tlsboot_paths(cfg->s, &r->p, &e) ||

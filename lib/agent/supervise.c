@@ -29,7 +29,7 @@ struct init {
     int sfd;
     struct agent *agent;
     pid_t server; /* 0: none runs */
-    int handing_over, term_forwarded, stepping_down, ending;
+    int handing_over, term_forwarded, stepping_down, restarting, ending;
     int exit_code; /* once ending: what the init exits with */
 };
 
@@ -70,7 +70,9 @@ static int resolve(const char *prog, char *out, size_t len, ri_err *e) {
 }
 
 static int spawn(struct init *in, ri_err *e) {
-    char *const args[] = {in->path, (char *)in->cfg->conf_path, NULL};
+    char *const *args = in->cfg->argv;
+    const char *last = args[0];
+    for (int i = 1; args[i]; i++) last = args[i];
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
@@ -86,8 +88,7 @@ static int spawn(struct init *in, ri_err *e) {
     }
     in->server = pid;
     char p[24];
-    log_info("server started", "program", in->path, "config", in->cfg->conf_path, "pid",
-             log_int(p, pid), NULL);
+    log_info("server started", "program", in->path, "config", last, "pid", log_int(p, pid), NULL);
     return 0;
 }
 
@@ -118,6 +119,14 @@ static void reap(struct init *in) {
         in->server = 0;
         int code = supervise_exit_code(st);
         char c[24];
+        if (in->restarting && !in->ending) {
+            in->restarting = 0;
+            log_info("the program stopped; starting it again", "exit_code", log_int(c, code), NULL);
+            ri_err e = {0};
+            if (spawn(in, &e)) end(in, e.code);
+            else agent_tell(in->agent, AGENT_SERVER_UP);
+            continue;
+        }
         if (in->stepping_down && !in->ending) {
             in->stepping_down = 0;
             log_info("the server stopped; deciding again", "exit_code", log_int(c, code), NULL);
@@ -141,7 +150,9 @@ static void on_signal(struct init *in, int sig) {
         end(in, 128 + sig);
         return;
     }
-    struct init_state st = {in->server != 0, in->agent != NULL, in->handing_over};
+    /* Only a server of this pod hands over; the router and Webdis stop at once. */
+    struct init_state st = {in->server != 0, in->agent != NULL && !in->cfg->agent.app,
+                            in->handing_over};
     switch (supervise_signal(sig, &st)) {
     case INIT_IGNORE: return;
     case INIT_FORWARD:
@@ -176,6 +187,12 @@ static void on_request(struct init *in, ri_err *e) {
         if (spawn(in, e)) end(in, e->code);
         else agent_tell(in->agent, AGENT_SERVER_UP);
         break;
+    case AGENT_RESTART:
+        if (!in->server || in->ending || in->restarting) break;
+        in->restarting = 1;
+        log_info("restarting the program", NULL);
+        kill(in->server, SIGTERM);
+        break;
     case AGENT_GIVE_UP:
         if (!in->server) end(in, agent_exit_code(in->agent));
         break;
@@ -203,7 +220,7 @@ static int setup(struct init *in, ri_err *e) {
     if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
         log_warn("cannot become a child subreaper; orphans go to PID 1", "error", strerror(errno),
                  NULL);
-    return resolve(in->cfg->program, in->path, sizeof in->path, e);
+    return resolve(in->cfg->argv[0], in->path, sizeof in->path, e);
 }
 
 static void loop(struct init *in, ri_err *e) {

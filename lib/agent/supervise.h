@@ -14,7 +14,8 @@
  *  - It never kills or restarts the server because of an error of its own
  *    or of the agent's; the one restart is a step-down the agent asks for
  *    (rules/stepdown.h): an empty fresh master that holds and acknowledged
- *    nothing.
+ *    nothing. (Webdis, which holds nothing, is restarted for a renewed
+ *    certificate: AGENT_RESTART.)
  *
  * Returns the exit code; EX_OSERR when the server cannot be started at
  * all (e names it). */
@@ -26,9 +27,11 @@
 
 struct supervise_config {
     struct agent_config agent;
-    int agent_on;        /* 0: the init only (no record, no step-down, no handover) */
-    const char *program; /* redis-server / redis-sentinel (a PATH name or a path) */
-    const char *conf_path;
+    int agent_on; /* 0: the init only (no record, no step-down, no handover) */
+    /* The program and its arguments, NULL-terminated: redis-server /
+     * redis-sentinel and the conf path; haproxy or webdis (agent.app).
+     * argv[0] is a PATH name or a path. */
+    char *const *argv;
 };
 
 int supervise_run(const struct supervise_config *cfg, ri_err *e);

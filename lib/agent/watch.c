@@ -26,7 +26,7 @@ struct watch {
 
 static int watch_start(const struct agent_ctx *ctx, void **state) {
     const struct agent_config *cfg = ctx->cfg;
-    if (cfg->is_sentinel) return 1;
+    if (cfg->is_sentinel || cfg->app) return 1;
     struct watch *w = calloc(1, sizeof *w);
     ri_err e = {0};
     if (!w) return 1;

@@ -120,7 +120,8 @@ enum {
     OPT_READINESS,
     OPT_LIVENESS,
     OPT_STARTUP,
-    OPT_EXEC
+    OPT_EXEC,
+    OPT_RUN
 };
 
 static const struct option long_opts[] = {
@@ -140,6 +141,7 @@ static const struct option long_opts[] = {
     {"liveness", no_argument, NULL, OPT_LIVENESS},
     {"startup", no_argument, NULL, OPT_STARTUP},
     {"exec", no_argument, NULL, OPT_EXEC},
+    {"run", no_argument, NULL, OPT_RUN},
     {"verbose", no_argument, NULL, 'v'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -219,6 +221,7 @@ static int parse_option(struct cli_opts *o, int c, const char *arg) {
     case OPT_LIVENESS: return set_health(o, HEALTH_LIVENESS);
     case OPT_STARTUP: return set_health(o, HEALTH_STARTUP);
     case OPT_EXEC: o->exec = 1; return add_set(o, "lifecycle", "agent", "off", "--exec");
+    case OPT_RUN: o->run = 1; return 0;
     case 'v': o->verbose = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h':
@@ -236,7 +239,7 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
     unsigned fl = cmd->flags;
     if (fl & TAKES_DIR) {
         if (o->n_sets || o->n_set_args || o->config_path || o->override || o->json || o->once ||
-            o->all || o->health_set || o->exec)
+            o->all || o->health_set || o->exec || o->run)
             return misuse(o, "%s takes no settings, secrets or role options", cmd->name);
         if (nargs != 1) return misuse(o, nargs ? "%s takes one DIR" : "%s needs a DIR", cmd->name);
         return 0;
@@ -249,6 +252,7 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
     if (!(fl & TAKES_REPORT) && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     if (!(fl & TAKES_EXEC) && o->exec) return misuse(o, "--exec is a run option");
+    if (!(fl & TAKES_RUN) && o->run) return misuse(o, "--run is a router and webdis option");
     return 0;
 }
 
@@ -306,6 +310,13 @@ static int load_settings(const struct cli_opts *o, struct settings *s, ri_err *e
     return settings_finish(s, e);
 }
 
+/* Whose certificate a command presents (engine/tlsboot.h). */
+static enum tls_role tls_role(const struct command *cmd, const struct cli_opts *o) {
+    if (cmd->flags & TLS_AS_ROUTER) return TLS_ROUTER;
+    if (cmd->flags & TLS_AS_CLIENT) return TLS_CLIENT;
+    return o->kind == KIND_SENTINEL ? TLS_SENTINEL : TLS_SERVER;
+}
+
 /* Load what the command needs, run it, say how it failed. */
 static int execute(const struct cli_opts *o) {
     const struct command *cmd = o->cmd;
@@ -319,7 +330,7 @@ static int execute(const struct cli_opts *o) {
     }
     if (!rc && (cmd->flags & NEEDS_SECRETS)) rc = secrets_load(&inv.sec, inv.s->secrets_path, &e);
     if (!rc && (cmd->flags & USES_TLS))
-        rc = tlsboot_start(inv.s, o->kind == KIND_SENTINEL, (cmd->flags & CHECKS_TLS) != 0, &e);
+        rc = tlsboot_start(inv.s, tls_role(cmd, o), (cmd->flags & CHECKS_TLS) != 0, &e);
     if (!rc) rc = cmd->run(&inv, &e);
     if (rc && (cmd->flags & QUIET_ANSWER) && rc == EX_UNAVAILABLE) log_debug(e.msg, NULL);
     else if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);

@@ -35,6 +35,13 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
  * this pod first, before anything is written. */
 #define USES_TLS   0x200
 #define CHECKS_TLS 0x400
+/* Whose certificate: the router's (it must name the router's Service), or
+ * a client's (Webdis: no name, clientAuth); else this pod's. */
+#define TLS_AS_ROUTER 0x800
+#define TLS_AS_CLIENT 0x1000
+/* --run: start the program on the files written and stay beside it,
+ * applying renewed certificates (router, webdis). */
+#define TAKES_RUN 0x2000
 
 #define CLI_MAX_SETS 64
 
@@ -46,7 +53,7 @@ struct cli_opts {
     const char *prog;               /* "redis-init" / "sentinel-init" */
     const struct command *cmd;      /* what to run */
     const struct command *help_for; /* help: the command asked about, NULL for all */
-    int verbose, quiet, json, once, all, exec;
+    int verbose, quiet, json, once, all, exec, run;
     enum health_kind health;     /* check: --readiness (default), --liveness, --startup */
     int health_set;              /* a health kind flag was given */
     enum role_override override; /* render, run */

@@ -27,7 +27,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_router_check = {
     .name = "router-check",
     .run = run_router_check,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | REDIS_ONLY | QUIET_ANSWER | USES_TLS,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | REDIS_ONLY | QUIET_ANSWER | USES_TLS | TLS_AS_ROUTER,
     .summary = {"that health check (HAProxy runs it; docs/connecting.md)", NULL},
     .usage = usage,
 };

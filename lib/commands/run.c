@@ -38,11 +38,11 @@ static int run_run(struct invocation *inv, ri_err *e) {
         inv->sec = NULL;
         return exec_server(bin, conf_path, sent, e);
     }
+    char *const argv[] = {(char *)bin, conf_path, NULL};
     struct supervise_config sc = {
-        .agent = {inv->s, inv->sec, sent, rule},
+        .agent = {inv->s, inv->sec, sent, rule, APP_NONE},
         .agent_on = 1,
-        .program = bin,
-        .conf_path = conf_path,
+        .argv = argv,
     };
     rc = supervise_run(&sc, e);
     if (rc == EX_OSERR && e->msg[0])

@@ -48,6 +48,8 @@ const struct key_def set_keys[] = {
     STR("paths", "redis-server", redis_server_bin, validate_path_or_empty, NULL, ""),
     STR("paths", "redis-sentinel", redis_sentinel_bin, validate_path_or_empty, NULL, ""),
     STR("paths", "redis-init", redis_init_bin, validate_path_or_empty, NULL, ""),
+    STR("paths", "haproxy", haproxy_bin, validate_path, NULL, "haproxy"),
+    STR("paths", "webdis", webdis_bin, validate_path, NULL, "webdis"),
 
     STR("redis", "dir", data_dir, validate_path, "REDIS_INIT_DATA_DIR", "/data"),
     STR("redis", "bind", bind, validate_line, NULL, "* -::*"),

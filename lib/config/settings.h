@@ -70,6 +70,8 @@ struct settings {
         [SET_PATH_MAX]; /* redis-sentinel, default "" = the flavour's: redis-sentinel / valkey-sentinel */
     char redis_init_bin
         [SET_PATH_MAX]; /* redis-init, default "" = this binary: what HAProxy's check runs */
+    char haproxy_bin[SET_PATH_MAX]; /* haproxy, default "haproxy": what `router --run` starts */
+    char webdis_bin[SET_PATH_MAX];  /* webdis, default "webdis": what `webdis --run` starts */
 
     /* [redis] */
     char data_dir[SET_PATH_MAX];  /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */

@@ -41,16 +41,46 @@ static int check_binary(const struct settings *s, char *out, size_t outlen, ri_e
     return 0;
 }
 
+/* Written inside double quotes of an INI value: '"', ';' or a newline would
+ * not read back. */
+static int ini_value(struct tmpl_ctx *c, const char *name, const char *key, const char *v,
+                     ri_err *e) {
+    if (strpbrk(v, "\";\r\n"))
+        return ri_fail(e, EX_CONFIG,
+                       "%s \"%s\": the router check cannot use a value with '\"', ';' or a "
+                       "newline",
+                       key, v);
+    return tmpl_set(c, name, v) ? oom(e) : 0;
+}
+
+/* router-check.ini's [tls]: the check dials the servers and the sentinels
+ * as the router, with its client pair. */
+static int ini_tls(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
+    static const char *const modes[] = {"off", "on", "dual"};
+    if (tmpl_set_list(c, "tls")) return oom(e);
+    if (s->tls == TLS_OFF) return 0;
+    struct tmpl_ctx *it = tmpl_add_item(c, "tls");
+    char dir[PATH_MAX];
+    int rc = !it ? oom(e) : fs_absolute(s->tls_dir, dir, sizeof dir, e);
+    if (!rc) rc = ini_value(it, "mode", "[tls] mode", modes[s->tls], e);
+    if (!rc) rc = ini_value(it, "dir", "[tls] dir", dir, e);
+    if (!rc) rc = ini_value(it, "cert", "[tls] cert", s->tls_cert, e);
+    if (!rc) rc = ini_value(it, "key", "[tls] key", s->tls_key, e);
+    if (!rc) rc = ini_value(it, "ca", "[tls] ca", s->tls_ca, e);
+    if (!rc) rc = ini_value(it, "client_cert", "[tls] client-cert", s->tls_client_cert, e);
+    if (!rc) rc = ini_value(it, "client_key", "[tls] client-key", s->tls_client_key, e);
+    if (!rc) rc = ini_value(it, "protocols", "[tls] protocols", s->tls_protocols, e);
+    if (!rc) rc = ini_value(it, "ciphers", "[tls] ciphers", s->tls_ciphers, e);
+    if (!rc) rc = ini_value(it, "ciphersuites", "[tls] ciphersuites", s->tls_ciphersuites, e);
+    return rc;
+}
+
 static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
     char secrets[PATH_MAX];
     int rc = fs_absolute(s->secrets_path, secrets, sizeof secrets, e);
+    if (!rc) rc = ini_tls(c, s, e);
+    if (!rc) rc = ini_value(c, "secrets", "[paths] secrets", secrets, e);
     if (rc) return rc;
-    /* Written inside double quotes of an INI value: these would not read back. */
-    if (strpbrk(secrets, "\";\r\n"))
-        return ri_fail(e, EX_CONFIG,
-                       "[paths] secrets \"%s\": the router check cannot use a path with '\"', ';' "
-                       "or a newline",
-                       secrets);
     if (tmpl_set(c, "namespace", s->namespace_) || tmpl_set(c, "domain", s->domain) ||
         tmpl_set(c, "redis_service", s->redis_service) ||
         tmpl_set(c, "sentinel_service", s->sentinel_service) ||
@@ -59,15 +89,16 @@ static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) 
         tmpl_setf(c, "redis_port", "%d", s->redis_port) ||
         tmpl_setf(c, "sentinel_port", "%d", s->sentinel_port) ||
         tmpl_set(c, "master_name", s->master_name) ||
-        tmpl_set(c, "host_pattern", s->host_pattern) || tmpl_set(c, "secrets", secrets) ||
+        tmpl_set(c, "host_pattern", s->host_pattern) ||
         tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms))
         return oom(e);
     return 0;
 }
 
 static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char *check_path,
-                       ri_err *e) {
-    int rc;
+                       const struct router_tls *t, ri_err *e) {
+    int rc = router_tls_context(c, s, t, e);
+    if (rc) return rc;
     if (tmpl_set_list(c, "servers") || tmpl_setf(c, "port", "%d", s->redis_port) ||
         tmpl_set(c, "master_name", s->master_name) ||
         tmpl_setf(c, "sentinels", "%d", s->sentinel_replicas) ||
@@ -86,6 +117,7 @@ static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char 
         if (tmpl_setf(it, "name", "%s-%d", s->redis_service, i) || tmpl_set(it, "host", host) ||
             tmpl_setf(it, "port", "%d", s->redis_port))
             return oom(e);
+        if ((rc = router_tls_server(it, s, t, host, e))) return rc;
     }
     return 0;
 }
@@ -93,9 +125,12 @@ static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char 
 int router_render(const struct settings *s, ri_err *e) {
     char dir[PATH_MAX], check_path[PATH_MAX], ini_path[PATH_MAX], bin[PATH_MAX];
     struct tmpl_ctx *cfg = tmpl_ctx_new(), *ini = tmpl_ctx_new(), *sh = tmpl_ctx_new();
-    struct buf out[3];
-    for (int i = 0; i < 3; i++) buf_init(&out[i]);
+    struct buf out[5];
+    struct router_tls t = {0};
+    for (int i = 0; i < 5; i++) buf_init(&out[i]);
     int rc = (!cfg || !ini || !sh) ? oom(e) : 0;
+    if (!rc && s->tls != TLS_OFF) rc = router_tls_paths(s, &t, e);
+    if (!rc && s->tls != TLS_OFF) rc = router_tls_pems(&t, &out[3], &out[4], e);
     if (!rc) rc = fs_absolute(s->conf_dir, dir, sizeof dir, e);
     if (!rc) rc = fs_join(check_path, sizeof check_path, dir, "router-check", e);
     if (!rc) rc = fs_join(ini_path, sizeof ini_path, dir, "router-check.ini", e);
@@ -103,7 +138,7 @@ int router_render(const struct settings *s, ri_err *e) {
     if (!rc && (tmpl_set(cfg, "version", RI_VERSION) || tmpl_set(ini, "version", RI_VERSION) ||
                 tmpl_set(sh, "version", RI_VERSION)))
         rc = oom(e);
-    if (!rc) rc = cfg_context(cfg, s, check_path, e);
+    if (!rc) rc = cfg_context(cfg, s, check_path, &t, e);
     if (!rc) rc = ini_context(ini, s, e);
     if (!rc) rc = render_set_quoted(sh, "bin", sh_quote, bin, e);
     if (!rc) rc = render_set_quoted(sh, "ini", sh_quote, ini_path, e);
@@ -111,17 +146,20 @@ int router_render(const struct settings *s, ri_err *e) {
     if (!rc) rc = render_template(s, "router-check.ini", ini, &out[1], e);
     if (!rc) rc = render_template(s, "router-check", sh, &out[2], e);
     if (!rc) {
-        struct out_file f[3] = {
+        struct out_file f[5] = {
             {"haproxy.cfg", out[0].data, out[0].len, 0600},
             {"router-check.ini", out[1].data, out[1].len, 0600},
             {"router-check", out[2].data, out[2].len, 0700},
+            {"router.pem", out[3].data, out[3].len, 0600},
+            {"router-client.pem", out[4].data, out[4].len, 0600},
         };
-        rc = fs_write_files(dir, f, 3, e);
+        rc = fs_write_files(dir, f, s->tls != TLS_OFF ? 5 : 3, e);
     }
     if (!rc)
         log_info("wrote router configuration", "dir", dir, "servers",
                  log_int((char[24]){0}, s->redis_replicas), NULL);
-    for (int i = 0; i < 3; i++) buf_free(&out[i]);
+    for (int i = 0; i < 5; i++) buf_free(&out[i]);
+    explicit_bzero(&t, sizeof t);
     tmpl_ctx_free(cfg);
     tmpl_ctx_free(ini);
     tmpl_ctx_free(sh);

@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/fsutil.h"
@@ -39,35 +40,74 @@ static int refuse_own_mounts(const struct tls_paths *p, ri_err *e) {
     return 0;
 }
 
-int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e) {
+/* The first expiry of the server and client pairs, warned about. */
+static void warn_expiry(const struct settings *s, const struct tls_paths *p, long days) {
+    if (days >= s->tls_expiry_warning_days) return;
+    char d[24], lim[24];
+    log_warn("tls: the certificate expires soon; rotate it (docs/tls.md)", "file", p->cert,
+             "days_left", log_int(d, (int)days), "expiry_warning",
+             log_int(lim, s->tls_expiry_warning_days), NULL);
+}
+
+static int check_names(const struct settings *s, const struct tls_paths *p,
+                       const struct tls_names *names, int client_only, ri_err *e) {
     struct certs_want w = {.cert = p->cert, .key = p->key, .ca = p->ca, .now = time(NULL)};
     w.client_auth = s->tls_auth == 2;
-    if (own[0]) w.names[w.n_names++] = own;
+    w.client_only = client_only;
+    for (int i = 0; i < names->n; i++) w.names[w.n_names++] = names->name[i];
     long days = 0;
     int rc = certs_check(&w, &days, e);
-    if (!rc && s->tls_client_cert[0]) {
+    if (!rc && s->tls_client_cert[0] && !client_only) {
         struct certs_want c = {.cert = p->ccert, .key = p->ckey, .ca = p->ca, .now = w.now};
         long cdays = 0;
         rc = certs_check(&c, &cdays, e);
         if (cdays < days) days = cdays;
     }
-    if (!rc && days < s->tls_expiry_warning_days) {
-        char d[24], lim[24];
-        log_warn("tls: the certificate expires soon; rotate it (docs/tls.md)", "file", p->cert,
-                 "days_left", log_int(d, (int)days), "expiry_warning",
-                 log_int(lim, s->tls_expiry_warning_days), NULL);
-    }
+    if (!rc) warn_expiry(s, p, days);
     return rc;
 }
 
-int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri_err *e) {
+int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e) {
+    struct tls_names n = {.n = own[0] != '\0'};
+    if (n.n) snprintf(n.name[0], sizeof n.name[0], "%s", own);
+    return check_names(s, p, &n, 0, e);
+}
+
+int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e) {
+    memset(out, 0, sizeof *out);
+    switch (role) {
+    case TLS_CLIENT: return 0;
+    case TLS_SERVER:
+    case TLS_SENTINEL:
+        if (s->ordinal < 0) return 0;
+        out->n = 1;
+        return settings_own_host(s, role == TLS_SENTINEL, out->name[0], sizeof out->name[0], e);
+    case TLS_ROUTER: break;
+    }
+    int n = snprintf(out->name[0], sizeof out->name[0], "%s.%s.svc.%s", s->router_service,
+                     s->namespace_, s->domain);
+    if (n < 0 || (size_t)n >= sizeof out->name[0])
+        return ri_fail(e, EX_CONFIG, "[router] service: the router's name is too long");
+    out->n = 1;
+    if (s->router_host[0]) snprintf(out->name[out->n++], sizeof out->name[0], "%s", s->router_host);
+    return 0;
+}
+
+int tlsboot_check_role(const struct settings *s, enum tls_role role, const struct tls_paths *p,
+                       ri_err *e) {
+    struct tls_names n;
+    int rc = tlsboot_names(s, role, &n, e);
+    return rc ? rc : check_names(s, p, &n, role == TLS_CLIENT, e);
+}
+
+int tlsboot_start(const struct settings *s, enum tls_role role, int check_files, ri_err *e) {
     struct tls_paths p;
-    char own[SET_HOST_MAX] = "";
+    struct tls_names n;
     int rc;
     if (s->tls == TLS_OFF) return 0;
     if ((rc = tlsboot_paths(s, &p, e)) || (rc = refuse_own_mounts(&p, e))) return rc;
-    if (s->ordinal >= 0 && (rc = settings_own_host(s, is_sentinel, own, sizeof own, e))) return rc;
-    if (check_files && (rc = tlsboot_check(s, &p, own, e))) return rc;
+    if ((rc = tlsboot_names(s, role, &n, e))) return rc;
+    if (check_files && (rc = check_names(s, &p, &n, role == TLS_CLIENT, e))) return rc;
     struct tls_files f = {.cert = p.cert,
                           .key = p.key,
                           .client_cert = p.ccert,
@@ -76,7 +116,7 @@ int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri
                           .protocols = s->tls_protocols,
                           .ciphers = s->tls_ciphers,
                           .ciphersuites = s->tls_ciphersuites,
-                          .own_name = own,
+                          .own_name = n.name[0],
                           .require_client_certs = s->tls_auth};
     return tls_setup(&f, e);
 }

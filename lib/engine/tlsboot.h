@@ -16,7 +16,15 @@
 #include "base/err.h"
 #include "config/settings.h"
 
-int tlsboot_start(const struct settings *s, int is_sentinel, int check_files, ri_err *e);
+/* Whose certificate the files hold: what it must name, and which name a
+ * loopback connection verifies.
+ *   TLS_SERVER, TLS_SENTINEL  this pod's FQDN;
+ *   TLS_ROUTER                the router's Service FQDN, and [router] host
+ *                             when set (what clients and Webdis dial);
+ *   TLS_CLIENT                no name, no serverAuth: a client's (Webdis). */
+enum tls_role { TLS_SERVER, TLS_SENTINEL, TLS_ROUTER, TLS_CLIENT };
+
+int tlsboot_start(const struct settings *s, enum tls_role role, int check_files, ri_err *e);
 
 /* The absolute paths of [tls]'s files; the client pair is the server's
  * when client-cert is empty. */
@@ -29,5 +37,17 @@ int tlsboot_paths(const struct settings *s, struct tls_paths *p, ri_err *e);
  * soon: what tlsboot_start() does at boot, and the agent before it applies
  * a renewed one. */
 int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e);
+
+/* The names role's certificate must cover (up to 2); the first is the one
+ * a loopback connection verifies. n = 0 for TLS_CLIENT. */
+struct tls_names {
+    char name[2][SET_HOST_MAX];
+    int n;
+};
+int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e);
+
+/* tlsboot_check() for a role (the router's names, a client's certificate). */
+int tlsboot_check_role(const struct settings *s, enum tls_role role, const struct tls_paths *p,
+                       ri_err *e);
 
 #endif

@@ -10,6 +10,7 @@
 #include "base/fsutil.h"
 #include "base/log.h"
 #include "config/acl.h"
+#include "engine/tlsboot.h"
 
 /* ["GET", "SET", ...] from WEBDIS_COMMANDS. */
 static json_t *allowed_commands(void) {
@@ -40,6 +41,20 @@ static json_t *webdis_doc(const struct settings *s, const char *host, const char
         "disabled", "*", "enabled", allow);
 }
 
+/* TLS to the router (docs/tls.md "Webdis"): Webdis verifies the chain
+ * against the bundle and sends the router's name (SNI), but does not
+ * check that name (hiredis's TLS does not); its client pair is ours. */
+static int add_ssl(json_t *doc, const struct settings *s, const char *host, ri_err *e) {
+    struct tls_paths p;
+    int rc = tlsboot_paths(s, &p, e);
+    if (rc) return rc;
+    json_t *ssl = json_pack("{s:b, s:s, s:s, s:s, s:s}", "enabled", 1, "ca_cert_bundle", p.ca,
+                            "client_cert", p.ccert, "client_key", p.ckey, "redis_sni", host);
+    if (!ssl || json_object_set_new(doc, "ssl", ssl))
+        return ri_fail(e, EX_OSERR, "out of memory building webdis.json");
+    return 0;
+}
+
 int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e) {
     const char *user = WEBDIS_DEFAULT_USER, *pass;
     char host[SET_HOST_MAX + 8], dir[PATH_MAX];
@@ -64,6 +79,10 @@ int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e
                        s->router_service, s->namespace_, s->domain);
     if ((rc = fs_absolute(s->conf_dir, dir, sizeof dir, e))) return rc;
     json_t *doc = webdis_doc(s, host, user, pass);
+    if (doc && s->tls != TLS_OFF && (rc = add_ssl(doc, s, host, e))) {
+        json_decref(doc);
+        return rc;
+    }
     char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(doc); /* jansson does not wipe: the password stays in freed heap until reused */
     if (!text) return ri_fail(e, EX_OSERR, "out of memory building webdis.json");

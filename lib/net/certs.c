@@ -120,7 +120,7 @@ static int check_usage(const struct certs_want *w, X509 *leaf, ri_err *e) {
                            w->cert, w->names[i]);
     if (!(X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE)) return 0; /* no EKU: any use */
     uint32_t xku = X509_get_extended_key_usage(leaf);
-    if (!(xku & XKU_SSL_SERVER))
+    if (!w->client_only && !(xku & XKU_SSL_SERVER))
         return ri_fail(e, EX_CONFIG, "tls: %s: [tls] cert: its extended key usage lacks serverAuth",
                        w->cert);
     if (w->client_auth && !(xku & XKU_SSL_CLIENT))

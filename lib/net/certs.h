@@ -31,6 +31,7 @@ struct certs_want {
     const char *names[CERTS_MAX_NAMES]; /* DNS names the SANs must cover */
     int n_names;
     int client_auth; /* the clientAuth EKU is required */
+    int client_only; /* a client's certificate: serverAuth is not required */
     time_t now;
 };
 

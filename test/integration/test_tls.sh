@@ -134,6 +134,37 @@ PIDS+=("$!")
 beacon() { tcli 3 127.0.5.3 "$P3" admin adm-T9 INFO replication; }
 check "the beacon answers over TLS while run decides" wait_for 8 has 'INIT redis-init is deciding' beacon
 
+# The router and Webdis (docs/tls.md "The router and Webdis"), rendered
+# here (they run end to end in e2e test_tls): HAProxy terminates TLS with
+# the router's certificate, which must name the router's Service, and
+# verifies each server's name; Webdis's ssl block.
+RNAME=redis-cluster-router.default.svc.cluster.local
+"$certs" cert "$CA" "$TMP/tls-r" "$RNAME" >/dev/null
+"$certs" cert "$CA" "$TMP/tls-w" webdis-0 >/dev/null
+mkdir -p "$TMP/router" "$TMP/router-bad" "$TMP/webdis"
+jq '.data.WEBDIS_PASSWORD = "web-T9"' "$SECRETS" >"$TMP/webdis.json"
+echo_fail() { local out; out=$("$@" 2>&1) || { echo "$out"; return 1; }; }
+rtr() { "$BIN/redis-init" router --set tls.mode=on --set tls.auth-clients=yes "$@" 2>&1; }
+check "router renders with TLS" rtr -o "$TMP/router" --set "tls.dir=$TMP/tls-r"
+hcfg=$TMP/router/haproxy.cfg
+check "haproxy.cfg with TLS is valid for HAProxy (haproxy -c)" haproxy -c -q -f "$hcfg"
+check "router: the frontend terminates TLS with router.pem, client certificates required" \
+    grep -qxF "    bind :$P ssl crt \"$TMP/router/router.pem\" ca-file \"$TMP/tls-r/ca.crt\" verify required ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3" "$hcfg"
+check "router: each server over TLS, its name verified, router-client.pem presented" \
+    grep -qxF "    server redis-cluster-server-1 127.0.5.1:$P ssl verify required verifyhost 127.0.5.1 sni str(127.0.5.1) ca-file \"$TMP/tls-r/ca.crt\" crt \"$TMP/router/router-client.pem\" ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.3" "$hcfg"
+check "router: the runtime API socket, mode 600" grep -qE "^    stats socket \"$TMP/router/haproxy.sock\" mode 600 level admin\$" "$hcfg"
+check "router.pem and router-client.pem: certificate and key, 0600" test \
+    "$(stat -c '%a' "$TMP/router/router.pem" "$TMP/router/router-client.pem" | tr '\n' ' ')$(grep -c 'PRIVATE KEY-----' "$TMP/router/router.pem")" = "600 600 2"
+check "router-check.ini carries [tls] for the health check" grep -qx "dir = \"$TMP/tls-r\"" "$TMP/router/router-check.ini"
+check "a router certificate without the router's name: 78, nothing written" bash -c \
+    'out=$("$1" router --set tls.mode=on -o "$2" --set "tls.dir=$3" 2>&1); rc=$?; [[ $rc == 78 && $out == *"its SANs do not cover '"$RNAME"'"* && -z $(ls -A "$2") ]]' \
+    _ "$BIN/redis-init" "$TMP/router-bad" "$TMP/tls-1"
+check "webdis renders with TLS (a client certificate: no name needed)" \
+    echo_fail "$BIN/redis-init" webdis -s "$TMP/webdis.json" --set tls.mode=on --set tls.auth-clients=yes -o "$TMP/webdis" --set "tls.dir=$TMP/tls-w"
+check "webdis.json: ssl to the router with the client pair and the router's name (SNI)" test \
+    "$(jq -c .ssl "$TMP/webdis/webdis.json")" = "{\"enabled\":true,\"ca_cert_bundle\":\"$TMP/tls-w/ca.crt\",\"client_cert\":\"$TMP/tls-w/tls.crt\",\"client_key\":\"$TMP/tls-w/tls.key\",\"redis_sni\":\"$RNAME\"}"
+check "--run is a router and webdis option" bash -c '! "$1" check --run 2>/dev/null' _ "$BIN/redis-init"
+
 # TLS only, no client certificates; and mode dual.
 cat >>"$TMP/settings.ini" <<INI
 [tls]

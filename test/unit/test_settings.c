@@ -81,7 +81,7 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 61);  /* 60 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 63);  /* 62 keys (lists empty) + the derived ordinal comment */
     ck_assert_str_eq(get("tls", "mode"), "off");
     ck_assert_str_eq(get("tls", "auth-clients"), "no");
     ck_assert_str_eq(get("tls", "dir"), "/tls");
@@ -101,6 +101,8 @@ START_TEST(defaults) {
     ck_assert_str_eq(get("router", "host"), "");
     ck_assert_str_eq(get("webdis", "port"), "7379");
     ck_assert_str_eq(get("paths", "redis-init"), "");
+    ck_assert_str_eq(get("paths", "haproxy"), "haproxy");
+    ck_assert_str_eq(get("paths", "webdis"), "webdis");
     /* Derived values after finish: auto quorum and auto fencing resolved. */
     ck_assert_int_eq(ini("[cluster]\npod-name = redis-cluster-server-1\n"), 0);
     ck_assert_int_eq(finish(), 0);

@@ -1,0 +1,141 @@
+/* rotate_app.c: the agent module that brings renewed certificates to the
+ * router's HAProxy and to Webdis (`router --run`, `webdis --run`;
+ * docs/tls.md "The router and Webdis").
+ *
+ * As rotate.c does for servers, every ROTATE_MS it reads the mounted files
+ * and compares their content with what it applied last; a change is first
+ * checked as at boot (the router's certificate must name the router's
+ * Service; Webdis's is a client's), and a bad one is refused, logged once,
+ * and the running program keeps what it has. Then:
+ *  - HAProxy gets them through its runtime API (router_tls_apply): no
+ *    reload, no connection dropped; a fresh handshake with the router on
+ *    the loopback, verifying the router's name, must show the new
+ *    certificate;
+ *  - Webdis cannot reload its TLS: the init restarts it (it holds no data;
+ *    its clients see their HTTP connections closed once).
+ * Errors are logged, never fatal to the program. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/module.h"
+#include "base/clock.h"
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "engine/plan.h"
+#include "engine/router.h"
+#include "engine/tlsboot.h"
+#include "net/certs.h"
+#include "net/session.h"
+#include "net/tls.h"
+
+#define ROTATE_MS 1000
+#define FILE_MAX  (1u << 20)
+
+struct rotate_app {
+    struct router_tls t;
+    unsigned char applied[32], failed[32];
+    int have_failed;
+};
+
+static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
+    const char *files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
+    sha256_ctx c;
+    sha256_init(&c);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct file_data d;
+        ri_err e = {0};
+        if (fs_read_file(files[i], "tls file", FILE_MAX, FS_WIPE, &d, &e)) return -1;
+        sha256_update(&c, d.data, d.len);
+        sha256_update(&c, "\0", 1);
+        fs_file_free(&d);
+    }
+    sha256_final(&c, out);
+    return 0;
+}
+
+static int app_start(const struct agent_ctx *ctx, void **state) {
+    const struct agent_config *cfg = ctx->cfg;
+    ri_err e = {0};
+    if (!cfg->app || cfg->s->tls == TLS_OFF) return 1;
+    struct rotate_app *r = calloc(1, sizeof *r);
+    if (!r) return 1;
+    int rc = cfg->app == APP_ROUTER ? router_tls_paths(cfg->s, &r->t, &e)
+                                    : tlsboot_paths(cfg->s, &r->t.p, &e);
+    if (rc || files_hash(&r->t.p, r->applied)) {
+        log_error("tls: cannot watch the certificate files; a renewed certificate needs a restart",
+                  "error", e.msg[0] ? e.msg : "a file cannot be read", NULL);
+        free(r);
+        return 1;
+    }
+    *state = r;
+    return 0;
+}
+
+static void failed(struct rotate_app *r, const unsigned char h[32], const char *why) {
+    if (r->have_failed && !memcmp(r->failed, h, 32)) return;
+    memcpy(r->failed, h, 32);
+    r->have_failed = 1;
+    log_error("tls: the renewed certificate is refused; the running one stays", "reason", why,
+              NULL);
+}
+
+/* HAProxy takes the renewal; a handshake with it confirms. 0 when done. */
+static int router_apply(const struct settings *s, struct rotate_app *r, double t0) {
+    unsigned char want[32], got[32];
+    char why[200] = "";
+    ri_err e = {0};
+    if (router_tls_apply(s, &r->t, &e) || tls_reload(&e)) {
+        log_error("tls: cannot hand HAProxy the renewed certificate; trying again", "reason", e.msg,
+                  NULL);
+        return -1;
+    }
+    if (certs_fingerprint(r->t.p.cert, want) ||
+        session_peer_fingerprint(LOCAL_HOST, s->redis_port, s->probe_timeout_ms, got, why,
+                                 sizeof why) ||
+        memcmp(want, got, 32)) {
+        log_error("tls: HAProxy does not present the renewed certificate yet; trying again",
+                  "reason", why[0] ? why : "the handshake shows another certificate", NULL);
+        return -1;
+    }
+    char ms[24], hex[17];
+    for (int i = 0; i < 8; i++) snprintf(hex + 2 * i, 3, "%02x", want[i]);
+    log_info("tls: the router presents the renewed certificate", "file", r->t.p.cert, "sha256", hex,
+             "took_ms", log_int(ms, (long long)(mono_ms() - t0)), NULL);
+    return 0;
+}
+
+static int app_tick(const struct agent_ctx *ctx, void *state) {
+    const struct agent_config *cfg = ctx->cfg;
+    struct rotate_app *r = state;
+    unsigned char h[32];
+    ri_err e = {0};
+    if (files_hash(&r->t.p, h) || !memcmp(h, r->applied, 32)) return ROTATE_MS;
+    if (r->have_failed && !memcmp(h, r->failed, 32)) return ROTATE_MS;
+    double t0 = mono_ms();
+    enum tls_role role = cfg->app == APP_ROUTER ? TLS_ROUTER : TLS_CLIENT;
+    if (tlsboot_check_role(cfg->s, role, &r->t.p, &e)) {
+        failed(r, h, e.msg);
+        return ROTATE_MS;
+    }
+    if (cfg->app == APP_ROUTER) {
+        if (router_apply(cfg->s, r, t0)) return ROTATE_MS;
+    } else {
+        log_info("tls: restarting Webdis to load its renewed certificate (it cannot reload it)",
+                 NULL);
+        ctx->restart(ctx->owner);
+    }
+    memcpy(r->applied, h, 32);
+    r->have_failed = 0;
+    return ROTATE_MS;
+}
+
+static void app_stop(void *state) { free(state); }
+
+const struct agent_module agent_rotate_app = {
+    .name = "rotate_app",
+    .start = app_start,
+    .tick = app_tick,
+    .stop = app_stop,
+};
