@@ -7,12 +7,14 @@
  * checked as at boot (the router's certificate must name the router's
  * Service; Webdis's is a client's), and a bad one is refused, logged once,
  * and the running program keeps what it has. Then:
- *  - HAProxy gets them through its runtime API (router_tls_apply): no
- *    reload, no connection dropped; a fresh handshake with the router on
- *    the loopback, verifying the router's name, must show the new
- *    certificate;
+ *  - a renewed certificate (either pair) reaches HAProxy through its
+ *    runtime API (router_tls_apply): no reload, no connection dropped; a
+ *    fresh handshake with the router on the loopback, verifying the
+ *    router's name, must show the new certificate;
+ *  - a new CA bundle makes the init restart HAProxy on the rewritten files
+ *    (engine/router.h says why not at run time): its connections close once;
  *  - Webdis cannot reload its TLS: the init restarts it (it holds no data;
- *    its clients see their HTTP connections closed once).
+ *    its HTTP clients see their connections closed once).
  * Errors are logged, never fatal to the program. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,25 +35,33 @@
 #define ROTATE_MS 1000
 #define FILE_MAX  (1u << 20)
 
+/* What was applied, per part: the server pair, the client pair, the CA
+ * bundle (HAProxy takes the pairs at run time, not the bundle). */
+enum { PART_CERT, PART_CLIENT, PART_CA, N_PARTS };
+
 struct rotate_app {
     struct router_tls t;
-    unsigned char applied[32], failed[32];
+    unsigned char applied[N_PARTS][32], failed[32];
     int have_failed;
 };
 
-static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
-    const char *files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
-    sha256_ctx c;
-    sha256_init(&c);
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        struct file_data d;
-        ri_err e = {0};
-        if (fs_read_file(files[i], "tls file", FILE_MAX, FS_WIPE, &d, &e)) return -1;
-        sha256_update(&c, d.data, d.len);
-        sha256_update(&c, "\0", 1);
-        fs_file_free(&d);
+/* SHA-256 of each part's files; -1 when one cannot be read (a swap in
+ * progress: the next tick reads it again). */
+static int parts_hash(const struct tls_paths *p, unsigned char out[N_PARTS][32]) {
+    const char *files[N_PARTS][2] = {{p->cert, p->key}, {p->ccert, p->ckey}, {p->ca, NULL}};
+    for (int i = 0; i < N_PARTS; i++) {
+        sha256_ctx c;
+        sha256_init(&c);
+        for (int j = 0; j < 2 && files[i][j]; j++) {
+            struct file_data d;
+            ri_err e = {0};
+            if (fs_read_file(files[i][j], "tls file", FILE_MAX, FS_WIPE, &d, &e)) return -1;
+            sha256_update(&c, d.data, d.len);
+            sha256_update(&c, "\0", 1);
+            fs_file_free(&d);
+        }
+        sha256_final(&c, out[i]);
     }
-    sha256_final(&c, out);
     return 0;
 }
 
@@ -63,7 +73,7 @@ static int app_start(const struct agent_ctx *ctx, void **state) {
     if (!r) return 1;
     int rc = cfg->app == APP_ROUTER ? router_tls_paths(cfg->s, &r->t, &e)
                                     : tlsboot_paths(cfg->s, &r->t.p, &e);
-    if (rc || files_hash(&r->t.p, r->applied)) {
+    if (rc || parts_hash(&r->t.p, r->applied)) {
         log_error("tls: cannot watch the certificate files; a renewed certificate needs a restart",
                   "error", e.msg[0] ? e.msg : "a file cannot be read", NULL);
         free(r);
@@ -81,12 +91,15 @@ static void failed(struct rotate_app *r, const unsigned char h[32], const char *
               NULL);
 }
 
-/* HAProxy takes the renewal; a handshake with it confirms. 0 when done. */
-static int router_apply(const struct settings *s, struct rotate_app *r, double t0) {
+/* HAProxy takes the renewed pairs; a handshake with it confirms. 0 when done. */
+static int router_apply(const struct settings *s, struct rotate_app *r,
+                        unsigned char h[N_PARTS][32], double t0) {
     unsigned char want[32], got[32];
     char why[200] = "";
     ri_err e = {0};
-    if (router_tls_apply(s, &r->t, &e) || tls_reload(&e)) {
+    int push_crt = memcmp(h[PART_CERT], r->applied[PART_CERT], 32) != 0;
+    int push_client = memcmp(h[PART_CLIENT], r->applied[PART_CLIENT], 32) != 0;
+    if (router_tls_apply(s, &r->t, push_crt, push_client, &e) || tls_reload(&e)) {
         log_error("tls: cannot hand HAProxy the renewed certificate; trying again", "reason", e.msg,
                   NULL);
         return -1;
@@ -106,27 +119,46 @@ static int router_apply(const struct settings *s, struct rotate_app *r, double t
     return 0;
 }
 
+/* The program restarts on the renewed files: Webdis always (it cannot
+ * reload), HAProxy for a new CA bundle (router.h says why). */
+static int restart_for(const struct agent_ctx *ctx, struct rotate_app *r) {
+    ri_err e = {0};
+    if (ctx->cfg->app == APP_ROUTER) {
+        if (router_tls_apply(ctx->cfg->s, &r->t, 0, 0, &e)) {
+            log_error("tls: cannot write the renewed certificate files; trying again", "reason",
+                      e.msg, NULL);
+            return -1;
+        }
+        log_info("tls: restarting HAProxy to load the renewed CA bundle (HAProxy 2.6 cannot take "
+                 "one at run time safely); its connections are closed once",
+                 NULL);
+    } else
+        log_info("tls: restarting Webdis to load its renewed certificate (it cannot reload it)",
+                 NULL);
+    ctx->restart(ctx->owner);
+    return 0;
+}
+
 static int app_tick(const struct agent_ctx *ctx, void *state) {
     const struct agent_config *cfg = ctx->cfg;
     struct rotate_app *r = state;
-    unsigned char h[32];
+    unsigned char h[N_PARTS][32];
     ri_err e = {0};
-    if (files_hash(&r->t.p, h) || !memcmp(h, r->applied, 32)) return ROTATE_MS;
-    if (r->have_failed && !memcmp(h, r->failed, 32)) return ROTATE_MS;
+    if (parts_hash(&r->t.p, h) || !memcmp(h, r->applied, sizeof h)) return ROTATE_MS;
+    unsigned char all[32];
+    sha256(h, sizeof h, all);
+    if (r->have_failed && !memcmp(all, r->failed, 32)) return ROTATE_MS;
     double t0 = mono_ms();
     enum tls_role role = cfg->app == APP_ROUTER ? TLS_ROUTER : TLS_CLIENT;
     if (tlsboot_check_role(cfg->s, role, &r->t.p, &e)) {
-        failed(r, h, e.msg);
+        failed(r, all, e.msg);
         return ROTATE_MS;
     }
-    if (cfg->app == APP_ROUTER) {
-        if (router_apply(cfg->s, r, t0)) return ROTATE_MS;
-    } else {
-        log_info("tls: restarting Webdis to load its renewed certificate (it cannot reload it)",
-                 NULL);
-        ctx->restart(ctx->owner);
-    }
-    memcpy(r->applied, h, 32);
+    int ca_changed = memcmp(h[PART_CA], r->applied[PART_CA], 32) != 0;
+    if (cfg->app == APP_ROUTER && !ca_changed ? router_apply(cfg->s, r, h, t0)
+                                              : restart_for(ctx, r))
+        return ROTATE_MS;
+    memcpy(r->applied, h, sizeof h);
     r->have_failed = 0;
     return ROTATE_MS;
 }

@@ -15,6 +15,7 @@
 #include "engine/plan.h"
 #include "engine/render.h"
 #include "net/round.h"
+#include "net/tls.h"
 #include "rules/router.h"
 #include "rules/tally.h"
 
@@ -215,6 +216,8 @@ int router_check(const struct settings *s, const struct secrets *sec, const char
     struct observations *o = calloc(1, sizeof *o);
     if (!o) return ri_fail(e, EX_OSERR, "out of memory");
     int rc = settings_host(s, s->redis_service, ord, own, sizeof own, e);
+    if (!rc)
+        tls_verify_as(addr, own); /* HAProxy dials the address, the certificate names the pod */
     if (!rc) rc = plan(s, addr, port, o, e);
     if (!rc) rc = plan_probe_config(s, sec, &pc, pu, sizeof pu, pp, sizeof pp, e);
     if (!rc) rc = probe_round(&pc, o, e);

@@ -41,9 +41,13 @@ int router_tls_server(struct tmpl_ctx *item, const struct settings *s, const str
 /* router.pem and router-client.pem's content from the mounted files. */
 int router_tls_pems(const struct router_tls *t, struct buf *crt, struct buf *client, ri_err *e);
 /* A renewed certificate into a running HAProxy: both files rewritten,
- * then the CA bundle and both certificates set and committed through the
- * runtime API (no reload, no connection dropped). Checked by the caller. */
-int router_tls_apply(const struct settings *s, const struct router_tls *t, ri_err *e);
+ * then those asked for set and committed through the runtime API (no
+ * reload, no connection dropped). Checked by the caller. Never the CA
+ * bundle: HAProxy 2.6 crashes on a second `commit ssl ca-file` once a
+ * certificate was committed after the first (found by testing; Debian's
+ * 2.6.12), so a new bundle needs HAProxy restarted (agent/rotate_app.c). */
+int router_tls_apply(const struct settings *s, const struct router_tls *t, int push_crt,
+                     int push_client, ri_err *e);
 
 int router_render(const struct settings *s, ri_err *e);
 int router_check(const struct settings *s, const struct secrets *sec, const char *name,

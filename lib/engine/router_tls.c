@@ -142,11 +142,11 @@ int router_tls_pems(const struct router_tls *t, struct buf *crt, struct buf *cli
     return rc ? rc : pem_pair(t->p.ccert, t->p.ckey, client, e);
 }
 
-int router_tls_apply(const struct settings *s, const struct router_tls *t, ri_err *e) {
-    struct buf crt, client, ca;
-    buf_init(&crt), buf_init(&client), buf_init(&ca);
+int router_tls_apply(const struct settings *s, const struct router_tls *t, int push_crt,
+                     int push_client, ri_err *e) {
+    struct buf crt, client;
+    buf_init(&crt), buf_init(&client);
     int rc = router_tls_pems(t, &crt, &client, e);
-    if (!rc) rc = pem_append(t->p.ca, &ca, e);
     char dir[PATH_MAX];
     if (!rc) rc = fs_absolute(s->conf_dir, dir, sizeof dir, e);
     if (!rc) {
@@ -155,21 +155,20 @@ int router_tls_apply(const struct settings *s, const struct router_tls *t, ri_er
                                 {"router-client.pem", client.data, client.len, 0600}};
         rc = fs_write_files(dir, f, 2, e);
     }
-    /* The CA bundle first: peers with a certificate of a new CA are then
-     * trusted before anyone presents one. */
     struct {
-        const char *what, *file;
+        int push;
+        const char *file;
         struct buf *b;
-    } steps[] = {{"ca-file", t->p.ca, &ca}, {"cert", t->crt, &crt}, {"cert", t->client, &client}};
-    int ms = s->probe_timeout_ms;
+    } steps[] = {{push_crt, t->crt, &crt}, {push_client, t->client, &client}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !rc; i++) {
+        if (!steps[i].push) continue;
         char cmd[PATH_MAX + 32];
-        snprintf(cmd, sizeof cmd, "set ssl %s %s", steps[i].what, steps[i].file);
-        rc = haproxy_cmd(t->sock, cmd, steps[i].b->data, steps[i].b->len, "transaction created", ms,
-                         e);
-        snprintf(cmd, sizeof cmd, "commit ssl %s %s", steps[i].what, steps[i].file);
-        if (!rc) rc = haproxy_cmd(t->sock, cmd, NULL, 0, "success", ms, e);
+        snprintf(cmd, sizeof cmd, "set ssl cert %s", steps[i].file);
+        rc = haproxy_cmd(t->sock, cmd, steps[i].b->data, steps[i].b->len, "transaction created",
+                         s->probe_timeout_ms, e);
+        snprintf(cmd, sizeof cmd, "commit ssl cert %s", steps[i].file);
+        if (!rc) rc = haproxy_cmd(t->sock, cmd, NULL, 0, "success", s->probe_timeout_ms, e);
     }
-    buf_free(&crt), buf_free(&client), buf_free(&ca);
+    buf_free(&crt), buf_free(&client);
     return rc;
 }

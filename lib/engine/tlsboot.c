@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/fsutil.h"
 #include "base/log.h"
 #include "net/certs.h"
@@ -118,5 +119,13 @@ int tlsboot_start(const struct settings *s, enum tls_role role, int check_files,
                           .ciphersuites = s->tls_ciphersuites,
                           .own_name = n.name[0],
                           .require_client_certs = s->tls_auth};
-    return tls_setup(&f, e);
+    rc = tls_setup(&f, e);
+    if (rc) {
+        /* Kubernetes may have swapped ..data between reading the
+         * certificate and its key: read them once more. */
+        ri_err again = {0};
+        sleep_ms(50);
+        if (tls_setup(&f, &again) == 0) rc = 0, *e = (ri_err){0};
+    }
+    return rc;
 }

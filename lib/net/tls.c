@@ -25,6 +25,7 @@ static struct {
     SSL_CTX *client, *server;
     char cert[1024], key[1024], ccert[1024], ckey[1024], ca[1024];
     char protocols[128], ciphers[512], suites[512], own[256];
+    char as_addr[64], as_name[256]; /* tls_verify_as() */
     int client_certs;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -180,7 +181,13 @@ static int is_ip(const char *s) {
 }
 
 const char *tls_verify_name(const char *host) {
+    if (g.as_addr[0] && !strcmp(host, g.as_addr)) return g.as_name;
     return g.own[0] && is_loopback(host) ? g.own : host;
+}
+
+void tls_verify_as(const char *addr, const char *name) {
+    snprintf(g.as_addr, sizeof g.as_addr, "%s", addr);
+    snprintf(g.as_name, sizeof g.as_name, "%s", name);
 }
 
 /* What the peer said with an alert, or what we found wrong in its bytes. */

@@ -58,6 +58,11 @@ void tls_ctx_free(SSL_CTX *ctx);
 /* The name a certificate must carry when dialling host. */
 const char *tls_verify_name(const char *host);
 
+/* From now on, dialling addr verifies name (the router's check: HAProxy
+ * gives it the address it routes to, the certificate names the pod).
+ * Not thread-safe: call before connecting. */
+void tls_verify_as(const char *addr, const char *name);
+
 /* A client connection to host, verifying the name tls_verify_name(host)
  * (SNI too); not yet bound to a socket. NULL with detail set. */
 SSL *tls_client_new(SSL_CTX *ctx, const char *host, char *detail, size_t dlen);

@@ -19,11 +19,20 @@
 #      within seconds, without a restart; every sentinel restarts in place,
 #      one at a time while the others keep the quorum, and presents its
 #      new one; 0 lost;
+#      Then the CA rolled over by a bundle in three steps under the writer
+#      (both CAs trusted, certificates reissued, the old CA dropped): 0
+#      lost, every pod presents a certificate of the new CA alone;
 #   4. prestop on the new master: a handover over TLS, 0 lost;
 #   5. a sentinel stopped and started again: the two others keep the
 #      quorum meanwhile (CKQUORUM), it rejoins and names the master;
 #   6. a cold restart of everything, in parallel: the newest history wins
 #      (B4), 0 lost.
+# Beside them the router (HAProxy, `router --run`) and Webdis (`webdis
+# --run`) over TLS: the router's certificate verified as its Service name,
+# a client without a certificate refused, requests through both before and
+# after the failover and the cold restart; in 3. the router presents its
+# renewed certificate through the runtime API while a connection held
+# through it keeps working, and Webdis is restarted for its own.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -57,6 +66,28 @@ for c in /usr/bin/python3 node; do
     e2e_log "$c through the TLS sentinels: $out"
 done
 
+# The router and Webdis over TLS: HAProxy terminates TLS with the router's
+# certificate (it names the router's Service, verified by the clients) and
+# speaks TLS to the master, verifying its name; Webdis speaks TLS to it.
+start_router_pod
+start_webdis_pod
+R=$(router_host) W="http://$(pod_fqdn "$(webdis_pod)"):7379"
+routes_to() { [[ $(routed_to app-0) == "$1" ]]; }
+http() { pod_exec app-0 curl -sS --max-time 5 "$W/$1"; }
+webdis_rw() { [[ $(http "SET/$1/$2") == '{"SET":[true,"OK"]}' && $(http "GET/$1") == "{\"GET\":\"$2\"}" ]]; }
+wait_until 20 "the router reaches $m over TLS" routes_to "$m" ||
+    fail_test "the router does not reach $m over TLS: $(tail -5 "$(e2e_pod_dir "$(router_pod)")/log")"
+d=$(e2e_tls_dir app-0)
+verified=$(pod_exec app-0 openssl s_client -connect "$R:$E2E_REDIS_PORT" -verify_hostname "$R" \
+    -verify_return_error -CAfile "$d/ca.crt" -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>&1) || true
+grep -q 'Verify return code: 0 (ok)' <<<"$verified" || fail_test "the router's certificate does not verify as $R"
+nocert=$(REDISCLI_AUTH=x pod_exec app-0 timeout 5 redis-cli --tls --cacert "$d/ca.crt" -h "$R" \
+    -p "$E2E_REDIS_PORT" --no-auth-warning PING 2>&1) || true
+[[ $nocert != *PONG* && $nocert != *WRONGPASS* ]] || fail_test "the router let a client without a certificate in: $nocert"
+wait_until 20 "webdis answers through the router over TLS" webdis_rw w1 before ||
+    fail_test "webdis over TLS: $(http GET/w1 2>&1 || true) $(tail -5 "$(e2e_pod_dir "$(webdis_pod)")/log")"
+e2e_log "router and webdis over TLS to $m; the router verifies as $R; no certificate, no entry"
+
 # 2. The master killed under the writer, the pod network captured.
 cap=$E2E_RUN_DIR/capture.bin
 ip netns exec "$E2E_NETNS" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/capture.py" record any 8 \
@@ -86,6 +117,11 @@ sleep 2
 writer_stop kill
 writer_verify kill
 e2e_log "master kill: $m -> $PROMOTED in $FAILOVER_MS ms; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0"
+wait_until 30 "the router reaches $PROMOTED over TLS" routes_to "$PROMOTED" ||
+    fail_test "the router does not reach the new master $PROMOTED over TLS"
+wait_until 30 "webdis after the failover" webdis_rw w2 after ||
+    fail_test "webdis over TLS after the failover: $(http GET/w2 2>&1 || true)"
+e2e_log "router and webdis over TLS on the new master $PROMOTED"
 start_redis_pod "${m##*-}"
 assert_rejoined_after_failover "$m" 60
 
@@ -100,10 +136,41 @@ presents_new() {
         openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
     [[ $got == "$want" ]]
 }
+# A client connection through the router, held across the renewal.
+hold=$E2E_RUN_DIR/hold
+REDIS_PASS=$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json") pod_exec app-0 \
+    /usr/bin/python3 "$E2E_REPO_DIR/test/tools/hold.py" "$R" "$E2E_REDIS_PORT" "$d/ca.crt" \
+    "$d/tls.crt" "$d/tls.key" "$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")" \
+    "$hold.go" "$hold.out" &
+hold_pid=$!
+wait_until 10 "a connection held through the router" grep -q '^before PONG' "$hold.out" ||
+    fail_test "the held connection through the router: $(cat "$hold.out" 2>&1)"
+# router_presents_new: the router shows its ..v2 certificate to a client.
+router_presents_new() {
+    local rd want got
+    rd=$(e2e_tls_dir "$(router_pod)")
+    want=$(openssl x509 -in "$rd/..v2/tls.crt" -noout -fingerprint -sha256)
+    got=$(pod_exec app-0 openssl s_client -connect "$R:$E2E_REDIS_PORT" -CAfile "$d/ca.crt" \
+        -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>/dev/null |
+        openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
+    [[ $got == "$want" ]]
+}
 writer_start rotate
 sleep 1
 t0=$SECONDS
 e2e_tls_renew v2
+wait_until 20 "the router presents its renewed certificate" router_presents_new ||
+    fail_test "the router still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$(router_pod)")/log" | tail -2)"
+touch "$hold.go"
+wait "$hold_pid" || fail_test "the connection held through the router did not survive the renewal: $(cat "$hold.out")"
+grep -qx 'after PONG' "$hold.out" || fail_test "the held connection: $(cat "$hold.out")"
+grep -q 'the router presents the renewed certificate' "$(e2e_pod_dir "$(router_pod)")/log" ||
+    fail_test "the router's agent did not confirm the renewal"
+e2e_log "router: renewed certificate presented after $((SECONDS - t0)) s (runtime API, no reload); a held connection kept working"
+wait_until 20 "webdis restarted for its renewed certificate" grep -q 'restarting Webdis to load its renewed certificate' \
+    "$(e2e_pod_dir "$(webdis_pod)")/log" || fail_test "webdis was not restarted for its renewed certificate"
+wait_until 20 "webdis after its restart" webdis_rw w3 renewed || fail_test "webdis after the renewal: $(http GET/w3 2>&1 || true)"
+e2e_log "webdis: restarted on its renewed certificate, answers through the router"
 for p in $(running_redis_pods); do
     wait_until 20 "$p presents its renewed certificate" presents_new "$p" ||
         fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
@@ -123,6 +190,73 @@ sleep 1
 writer_stop rotate
 writer_verify rotate
 e2e_log "rotation: issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
+
+# 3b. The CA rolled over by a bundle (docs/tls.md "CA rollover"), each step
+# under the writer: (1) every pod and the client trust both CAs, (2) every
+# certificate is reissued by the new CA, (3) the old CA is dropped. The
+# servers reload each step, the sentinels restart in turn, the router takes
+# the new bundle by a restart and the new certificates at run time, Webdis
+# restarts. At the end every pod presents a certificate of the new CA,
+# verified with the new CA alone; 0 acknowledged writes lost.
+t=$E2E_RUN_DIR/tls
+"$E2E_REPO_DIR/tools/tls-certs.sh" ca "$t/ca2" "redis-init e2e CA two $E2E_RUN_ID"
+cat "$t/ca/ca.crt" "$t/ca2/ca.crt" >"$t/bundle.crt"
+# issued_by_new POD: POD's server presents a certificate of the new CA,
+# verified with the new CA only.
+issued_by_new() {
+    local port=$E2E_REDIS_PORT host
+    host=$(pod_fqdn "$1")
+    pod_is_sentinel "$1" && port=$E2E_SENTINEL_PORT
+    [[ $1 == "$(router_pod)" ]] && host=$R
+    pod_exec app-0 openssl s_client -connect "$host:$port" -verify_hostname "$host" -verify_return_error \
+        -CAfile "$t/ca2/ca.crt" -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>&1 |
+        grep -q 'Verify return code: 0 (ok)'
+}
+# took POD: how many times POD's agent has applied renewed files (servers:
+# CONFIG SET confirmed; sentinels, Webdis, the router for a bundle: a
+# restart; the router for certificates: the runtime API), from its log.
+took() {
+    grep -cE 'the server presents the renewed certificate|restarting the sentinel to load|restarting Webdis to load|restarting HAProxy to load|the router presents the renewed certificate' \
+        "$(e2e_pod_dir "$1")/log" || true
+}
+all_took() { local p; for p in "${!before[@]}"; do (($(took "$p") > before[$p])) || return 1; done; }
+rollover_step() {
+    local step=$1 p
+    local -A before=()
+    for p in $(running_redis_pods) $(running_sentinel_pods) "$(router_pod)" "$(webdis_pod)"; do before[$p]=$(took "$p"); done
+    writer_start "ca-$step"
+    sleep 1
+    case $step in
+    bundle) e2e_tls_set_ca ca1 "$t/bundle.crt" ;;
+    reissue)
+        e2e_tls_renew ca2 "$t/ca2" "$t/bundle.crt"
+        "$E2E_REPO_DIR/tools/tls-certs.sh" cert "$t/ca2" "$t/app-0" app-0 >/dev/null
+        cp "$t/bundle.crt" "$t/app-0/ca.crt" ;;
+    drop) e2e_tls_set_ca ca3 "$t/ca2/ca.crt" ;;
+    esac
+    # Each pod takes the step once; the sentinels in turn, keeping the quorum.
+    wait_until 90 "every pod took the $step step" all_took ||
+        fail_test "CA rollover, $step: not taken by $(for p in "${!before[@]}"; do (($(took "$p") > before[$p])) || printf '%s ' "$p"; done)"
+    wait_healthy 90 || fail_test "CA rollover, $step: not healthy: $E2E_WHY"
+    wait_until 20 "the router after the $step step" routes_to "$(current_master)" ||
+        fail_test "CA rollover, $step: the router does not reach $(current_master)"
+    wait_until 20 "webdis after the $step step" webdis_rw "ca-$step" "$step" ||
+        fail_test "CA rollover, $step: webdis: $(http "GET/ca-$step" 2>&1 || true)"
+    writer_stop "ca-$step"
+    writer_verify "ca-$step"
+    e2e_log "CA rollover, $step: issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
+}
+t0=$SECONDS
+rollover_step bundle
+rollover_step reissue
+rollover_step drop
+for p in $(running_redis_pods) $(running_sentinel_pods) "$(router_pod)"; do
+    wait_until 30 "$p presents a certificate of the new CA" issued_by_new "$p" ||
+        fail_test "$p does not present a certificate of the new CA: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
+done
+grep -q 'restarting HAProxy to load the renewed CA bundle' "$(e2e_pod_dir "$(router_pod)")/log" ||
+    fail_test "the router was not restarted for the new CA bundle"
+e2e_log "CA rolled over in $((SECONDS - t0)) s: every pod presents a certificate of the new CA alone"
 
 # 4. prestop on the new master.
 old=$(current_master)
@@ -160,4 +294,6 @@ wait_healthy 90 || fail_test "not healthy after the outage: $E2E_WHY"
 writer_verify cold
 e2e_log "cold restart: $newest master again; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0"
 assert_no_secret_leaks
+routes_to "$(current_master)" || fail_test "the router does not reach $(current_master) after the cold restart"
+webdis_rw w4 end || fail_test "webdis after the cold restart: $(http GET/w4 2>&1 || true)"
 e2e_log "TLS end to end OK"

@@ -35,12 +35,15 @@ app_exec() {
 # svc_cli POD HOST PORT ARGS...: redis-cli inside POD against HOST:PORT as
 # the service user (what an application uses); the password travels in
 # REDISCLI_AUTH for this one command, never on argv.
+# With E2E_TLS, over TLS with POD's certificate.
 svc_cli() {
     local pod=$1 host=$2 port=$3 user pass; shift 3
+    local -a tls
+    mapfile -t tls < <(tls_cli_args "$pod")
     user=$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")
     pass=$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json")
     REDISCLI_AUTH="$pass" ip netns exec "$(e2e_netns_of "$pod")" \
-        timeout 5 redis-cli --no-auth-warning --user "$user" -h "$host" -p "$port" "$@"
+        timeout 5 redis-cli "${tls[@]}" --no-auth-warning --user "$user" -h "$host" -p "$port" "$@"
 }
 
 # The master router (HAProxy rendered by `redis-init router`) as a pod of
@@ -49,16 +52,18 @@ E2E_ROUTER_SVC=${E2E_ROUTER_SVC:-redis-cluster-router}
 router_pod() { printf '%s-0' "$E2E_ROUTER_SVC"; }
 router_host() { printf '%s.%s.svc.%s' "$E2E_ROUTER_SVC" "$E2E_K8S_NS" "$E2E_DOMAIN"; }
 
-# start_router_pod: render haproxy.cfg + its check in the router pod (as its
-# init container would), then run haproxy in the foreground as its container.
+# start_router_pod: `redis-init router --run` as the router pod's container:
+# it writes haproxy.cfg, its check (and with E2E_TLS the router's
+# certificate files), then runs haproxy in the foreground beside the agent
+# that hands it renewed certificates.
 start_router_pod() {
-    local name dir
+    local name
     name=$(router_pod)
-    dir=$(e2e_pod_dir "$name")
     command -v haproxy >/dev/null 2>&1 || die "haproxy is missing (Debian package haproxy; tools/install-deps.sh)"
     pod_exists "$name" || pod_create "$name"
-    pod_ri "$name" router >>"$dir/log" 2>&1 || die "redis-init router failed: $(tail -3 "$dir/log")"
-    pod_spawn "$name" haproxy -db -f "$dir/conf/haproxy.cfg"
+    local -a flags
+    mapfile -t flags < <(ri_flags "$name")
+    pod_spawn "$name" "$(ri_bin redis-init)" router --run "${flags[@]}"
 }
 
 # run_id POD: the server's run_id (which process answers).
@@ -90,27 +95,34 @@ e2e_trixie_webdis() {
     [[ -x $E2E_TRIXIE_ROOT/usr/bin/webdis ]] || die "no webdis in $E2E_TRIXIE_ROOT"
 }
 
-# start_webdis_pod: render webdis.json (redis-init webdis) and run webdis
-# from the trixie root (chroot) inside its own pod; the conf dir is
-# bind-mounted read-only into the chroot at /etc/webdis-conf.
+# start_webdis_pod: `redis-init webdis --run` in its own pod: it writes
+# webdis.json and runs webdis from the trixie root (chroot), restarting it
+# when its certificate is renewed. The program it starts ([paths] webdis)
+# is a wrapper that enters the chroot in a mount namespace of its own
+# (unshare: nothing stays mounted on the host) with the pod's DNS and the
+# run dir (conf and certificates, at the same paths) bound into it.
 webdis_pod() { printf 'webdis-0'; }
 start_webdis_pod() {
-    local name dir root=$E2E_TRIXIE_ROOT
+    local name dir
     name=$(webdis_pod)
     dir=$(e2e_pod_dir "$name")
     e2e_trixie_webdis
     pod_exists "$name" || pod_create "$name"
-    pod_ri "$name" webdis >>"$dir/log" 2>&1 || die "redis-init webdis failed: $(tail -3 "$dir/log")"
-    # The pod's DNS (resolv.conf, hosts) inside the chroot; each pod its own
-    # mount namespace (unshare), so nothing is left mounted on the host.
-    pod_spawn "$name" unshare --mount --propagation private sh -c '
-        set -e
-        root=$1 conf=$2 ns=$3
-        mkdir -p "$root/etc/webdis-conf"
-        touch "$root/etc/resolv.conf" "$root/etc/hosts"
-        mount --bind "$conf" "$root/etc/webdis-conf"
-        mount --bind "/etc/netns/$ns/resolv.conf" "$root/etc/resolv.conf"
-        mount --bind "/etc/netns/$ns/hosts" "$root/etc/hosts"
-        mount -t proc proc "$root/proc"
-        exec chroot "$root" /usr/bin/webdis /etc/webdis-conf/webdis.json' sh "$root" "$dir/conf" "$(e2e_netns_of "$name")"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2016 # expanded by the wrapper's sh
+    printf '#!/bin/sh\n# [paths] webdis of %s: webdis CONF in the trixie root.\nexec unshare --mount --propagation private sh -c %s sh %q %q %q "$1"\n' \
+        "$name" "'set -e
+root=\$1 run=\$2 ns=\$3
+mkdir -p \"\$root/\$run\"
+touch \"\$root/etc/resolv.conf\" \"\$root/etc/hosts\"
+mount --bind \"\$run\" \"\$root/\$run\"
+mount --bind \"/etc/netns/\$ns/resolv.conf\" \"\$root/etc/resolv.conf\"
+mount --bind \"/etc/netns/\$ns/hosts\" \"\$root/etc/hosts\"
+mount -t proc proc \"\$root/proc\"
+exec chroot \"\$root\" /usr/bin/webdis \"\$4\"'" \
+        "$E2E_TRIXIE_ROOT" "$E2E_RUN_DIR" "$(e2e_netns_of "$name")" >"$dir/webdis-chroot"
+    chmod 0755 "$dir/webdis-chroot"
+    local -a flags
+    mapfile -t flags < <(ri_flags "$name")
+    pod_spawn "$name" "$(ri_bin redis-init)" webdis --run "${flags[@]}" --set "paths.webdis=$dir/webdis-chroot"
 }

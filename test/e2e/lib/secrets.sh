@@ -97,23 +97,51 @@ e2e_write_tls() {
     "$E2E_REPO_DIR/tools/tls-certs.sh" cert "$t/ca" "$t/app-0" app-0
 }
 
-# e2e_tls_renew VERSION: a new certificate for every redis and sentinel pod
-# (a new key too), published as kubelet does: written beside the current
+# e2e_tls_renew VERSION [CA_DIR [BUNDLE]]: a new certificate for every
+# redis and sentinel pod, the router and Webdis (a new key too), issued by
+# CA_DIR (default the first CA), with BUNDLE as their ca.crt when given
+# (a CA rollover), published as kubelet does: written beside the current
 # one, then the ..data link swapped in one rename.
 e2e_tls_renew() {
-    local t=$E2E_RUN_DIR/tls v=..$1 d p f
+    local t=$E2E_RUN_DIR/tls v=..$1 ca=${2:-$E2E_RUN_DIR/tls/ca} bundle=${3:-} d p
     NAMESPACE=$E2E_K8S_NS DOMAIN=$E2E_DOMAIN REDIS_SERVICE=$E2E_REDIS_SVC \
         SENTINEL_SERVICE=$E2E_SENTINEL_SVC REDIS_REPLICAS=$E2E_REDIS_N \
-        SENTINEL_REPLICAS=$E2E_SENTINEL_N "$E2E_REPO_DIR/tools/tls-certs.sh" cluster "$t/ca" "$t/gen"
+        SENTINEL_REPLICAS=$E2E_SENTINEL_N "$E2E_REPO_DIR/tools/tls-certs.sh" cluster "$ca" "$t/gen"
+    # Webdis's: a client's (its name is no one's to verify).
+    "$E2E_REPO_DIR/tools/tls-certs.sh" cert "$ca" "$t/gen/$(webdis_pod)" "$(webdis_pod)" >/dev/null
     for d in "$t"/gen/*/; do
         p=$(basename "$d")
-        [[ $p != router ]] || continue
-        mkdir -p "$t/$p"
-        mv "$d" "$t/$p/$v"
-        ln -sfn "$v" "$t/$p/..data.tmp" && mv -T "$t/$p/..data.tmp" "$t/$p/..data"
-        for f in tls.crt tls.key ca.crt; do [[ -L $t/$p/$f ]] || ln -s "..data/$f" "$t/$p/$f"; done
+        [[ $p != router ]] || p=$(router_pod)
+        [[ -z $bundle ]] || cp "$bundle" "$d/ca.crt"
+        e2e_tls_publish "$p" "$v" "$d"
     done
     rm -rf "$t/gen"
+}
+
+# e2e_tls_publish POD VERSION DIR: DIR's files become POD's version VERSION:
+# moved beside the current one, then ..data swapped in one rename.
+e2e_tls_publish() {
+    local t=$E2E_RUN_DIR/tls p=$1 v=$2 d=$3 f
+    mkdir -p "$t/$p"
+    mv "$d" "$t/$p/$v"
+    ln -sfn "$v" "$t/$p/..data.tmp" && mv -T "$t/$p/..data.tmp" "$t/$p/..data"
+    for f in tls.crt tls.key ca.crt; do [[ -L $t/$p/$f ]] || ln -s "..data/$f" "$t/$p/$f"; done
+}
+
+# e2e_tls_set_ca VERSION BUNDLE: every pod that has a Secret layout keeps
+# its certificate and key and gets BUNDLE as its ca.crt, as a new version
+# (a CA rollover's first and last steps); app-0's ca.crt too.
+e2e_tls_set_ca() {
+    local t=$E2E_RUN_DIR/tls v=..$1 bundle=$2 p s
+    for s in "$t"/*/..data; do
+        p=$(basename "$(dirname "$s")")
+        mkdir -p "$t/gen/$p"
+        cp "$t/$p/tls.crt" "$t/$p/tls.key" "$t/gen/$p/"
+        cp "$bundle" "$t/gen/$p/ca.crt"
+        e2e_tls_publish "$p" "$v" "$t/gen/$p"
+    done
+    rm -rf "$t/gen"
+    cp "$bundle" "$t/app-0/ca.crt.new" && mv "$t/app-0/ca.crt.new" "$t/app-0/ca.crt"
 }
 
 # e2e_tls_dir POD: the pod's certificate folder ("" without E2E_TLS).
