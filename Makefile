@@ -223,7 +223,7 @@ docker: $(TOOLS)
 	@test/docker/test_compose.sh
 
 # The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
-k8s:
+k8s: $(BINS)
 	@test/k8s/run.sh
 	@test/k8s/test_kubelet.sh
 

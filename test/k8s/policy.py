@@ -17,6 +17,9 @@
 # writes the latter from the former; this catches an overlay that patches
 # spec.replicas itself). No kustomize var left unsubstituted; every
 # ConfigMap/Secret a pod mounts exists.
+# With [tls] on: /tls mounted from a Secret as a directory, and the
+# cert-manager Certificate that makes it names every pod, sentinel and the
+# router's Service, with the usages client certificates need (tls_policy).
 # --openshift: no runAsUser, runAsGroup or fsGroup anywhere, no Ingress, a
 # Route to an existing Service port. Otherwise a fixed non-root runAsUser.
 # Prints one line per violation; exit 1 if there is any.
@@ -52,6 +55,61 @@ def walk_strings(x):
             yield from walk_strings(v)
 
 
+def covers(san, name):
+    """A DNS SAN covers name as clients match it: exact, or a wildcard for
+    the one leftmost label (no partial wildcards)."""
+    if san == name:
+        return True
+    return san.startswith("*.") and "." in name and name.split(".", 1)[1] == san[2:]
+
+
+def tls_policy(objs, by_kind, cert_secrets, setting):
+    """With [tls] on (REDIS_INIT_TLS_MODE in a container's env): that
+    container mounts a Secret as a directory at /tls (a subPath never
+    updates), and when cert-manager makes that Secret, the Certificate
+    names every pod, every sentinel and the router's Service as the
+    namespace "default" has them (docs/tls.md "The certificates"), with
+    serverAuth and, when client certificates are required, clientAuth."""
+    dom = setting("cluster", "domain", "cluster.local")
+    for w in [o for o in objs if o.get("kind") in WORKLOADS]:
+        pod = w["spec"]["template"]["spec"]
+        vols = {v["name"]: v for v in pod.get("volumes", [])}
+        for c in pod.get("initContainers", []) + pod.get("containers", []):
+            env = {e["name"]: e.get("value") for e in c.get("env", [])}
+            mode = env.get("REDIS_INIT_TLS_MODE", setting("tls", "mode", "off"))
+            if mode not in ("on", "dual"):
+                continue
+            cn = "container %s" % c["name"]
+            mounts = [m for m in c.get("volumeMounts", []) if m["mountPath"] == "/tls"]
+            if not mounts or "secret" not in vols.get(mounts[0]["name"], {}):
+                bad(w, "%s: [tls] mode %s but no Secret mounted at /tls" % (cn, mode))
+                continue
+            if mounts[0].get("subPath"):
+                bad(w, "%s: /tls is a subPath mount, which Kubernetes never updates" % cn)
+            cert = cert_secrets.get(vols[mounts[0]["name"]]["secret"]["secretName"])
+            if not cert:
+                continue
+            sans = cert["spec"].get("dnsNames", [])
+            want = []
+            for st in by_kind.get("StatefulSet", []):
+                svc = st["spec"]["serviceName"]
+                for i in range(st["spec"].get("replicas", 1)):
+                    want.append("%s-%d.%s.default.svc.%s" % (st["metadata"]["name"], i, svc, dom))
+            for d in by_kind.get("Deployment", []):
+                if d["metadata"]["name"].endswith("-router"):
+                    want.append("%s.default.svc.%s" % (d["metadata"]["name"], dom))
+            for n in want:
+                if not any(covers(san, n) for san in sans):
+                    bad(cert, "dnsNames do not cover %s (used by %s)" % (n, w["metadata"]["name"]))
+            usages = cert["spec"].get("usages") or []
+            auth = env.get("REDIS_INIT_TLS_AUTH_CLIENTS", setting("tls", "auth-clients", "no"))
+            for u in ["server auth"] + (["client auth"] if auth == "yes" else []):
+                if usages and u not in usages:
+                    bad(cert, "usages lack %s (auth-clients = %s)" % (u, auth))
+    # Each distinct violation once (every container says the same of a Certificate).
+    violations[:] = list(dict.fromkeys(violations))
+
+
 def main(argv):
     openshift = "--openshift" in argv
     files = [a for a in argv if not a.startswith("--")]
@@ -67,6 +125,9 @@ def main(argv):
             continue
         by_kind.setdefault(o["kind"], []).append(o)
     names = {(o["kind"], o["metadata"]["name"]) for o in objs if isinstance(o, dict) and o.get("kind")}
+
+    # Secrets cert-manager makes (k8s/overlays/tls): a Certificate's secretName.
+    cert_secrets = {c["spec"].get("secretName"): c for c in by_kind.get("Certificate", [])}
 
     # ------------------------------------------------------------ secrets
     secret_values = set()
@@ -120,8 +181,9 @@ def main(argv):
         for v in pod.get("volumes", []):
             if "configMap" in v and ("ConfigMap", v["configMap"]["name"]) not in names:
                 bad(w, "volume %s: no ConfigMap %s" % (v["name"], v["configMap"]["name"]))
-            if "secret" in v and ("Secret", v["secret"]["secretName"]) not in names:
-                bad(w, "volume %s: no Secret %s" % (v["name"], v["secret"]["secretName"]))
+            if "secret" in v and ("Secret", v["secret"]["secretName"]) not in names \
+                    and v["secret"]["secretName"] not in cert_secrets:
+                bad(w, "volume %s: no Secret %s (nor a Certificate making it)" % (v["name"], v["secret"]["secretName"]))
         ids = [("pod", psc)]
         containers = pod.get("initContainers", []) + pod.get("containers", [])
         for c in containers:
@@ -209,6 +271,8 @@ def main(argv):
             bad(st, "spec.replicas is %s but settings.ini [cluster] %s-replicas is %s" % (spec.get("replicas", 1), kind, want))
     if len(by_kind.get("StatefulSet", [])) != 2:
         violations.append("expected 2 StatefulSets (redis, sentinel), found %d" % len(by_kind.get("StatefulSet", [])))
+
+    tls_policy(objs, by_kind, cert_secrets, setting)
 
     # ------------------------------------------------------------ exposure
     if openshift:

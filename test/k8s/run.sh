@@ -3,8 +3,9 @@
 #   1. kubectl kustomize of Debian's kubernetes-client 1.20 (kustomize 2.0.3,
 #      the oldest we support; tools/install-deps.sh unpacks it into the test
 #      cache, never over /usr/bin/kubectl) renders k8s/ (Kubernetes),
-#      k8s/overlays/openshift, k8s/overlays/redisinsight and k8s/overlays/valkey
-#      (which must differ from k8s/ in the members' image and flavour only);
+#      k8s/overlays/openshift, k8s/overlays/redisinsight, k8s/overlays/valkey
+#      (which must differ from k8s/ in the members' image and flavour only)
+#      and k8s/overlays/tls (cert-manager's Certificate and every pod on TLS);
 #   2. every object validates against the API schemas (validate.mjs: npm
 #      kubernetes-models, pinned in package-lock.json, plus no unknown field);
 #   3. the policy holds on each rendering (policy.py);
@@ -29,7 +30,8 @@ t0=$SECONDS
 [[ -x $KUBECTL ]] || { echo "k8s: $KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)" >&2; exit 1; }
 $PY -c 'import yaml' 2>/dev/null || { echo "k8s: python3-yaml missing (tools/install-deps.sh)" >&2; exit 1; }
 kver=$("$KUBECTL" version --client --short 2>/dev/null || "$KUBECTL" version --client)
-if [[ ! -f $here/node_modules/kubernetes-models/package.json ]]; then
+if [[ ! -f $here/node_modules/kubernetes-models/package.json ||
+      ! -f $here/node_modules/@kubernetes-models/cert-manager/package.json ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "k8s: npm ci in test/k8s failed" >&2; exit 1; }
 fi
 echo "k8s: rendering with $KUBECTL (${kver//$'\n'/ })"
@@ -62,7 +64,8 @@ expect_reject() {
 
 # ---------------------------------------------------------------- the manifests
 for r in "k8s:$repo/k8s:" "openshift:$repo/k8s/overlays/openshift:--openshift" \
-         "redisinsight:$repo/k8s/overlays/redisinsight:" "valkey:$repo/k8s/overlays/valkey:"; do
+         "redisinsight:$repo/k8s/overlays/redisinsight:" "valkey:$repo/k8s/overlays/valkey:" \
+         "tls:$repo/k8s/overlays/tls:"; do
     IFS=: read -r name dir flag <<<"$r"
     render "$name" "$dir" || continue
     expect_pass "$name: every object matches the API schema" node "$here/validate.mjs" "$out/$name.yaml"
@@ -99,6 +102,30 @@ print("valkey: image and flavour only, on the redis and sentinel containers")
 PY
 }
 [[ -s $out/valkey.yaml && -s $out/k8s.yaml ]] && expect_pass "valkey: the overlay changes only the image and the flavour" valkey_is_one_change
+
+# ---------------------------------------------------------------- the TLS overlay's certificate
+# A certificate with exactly the names and usages of the overlay's
+# cert-manager Certificate (tools/tls-certs.sh, as cert-manager would issue
+# it) passes redis-init's own checks at boot, offline: `render` for a redis
+# pod and a sentinel, and `router` (it must name the router's Service), with
+# the overlay's settings in the namespace "default".
+tls_cert_fits() {
+    local d=$out/tlsfit names
+    mapfile -t names < <("$PY" -c '
+import sys, yaml
+for o in yaml.safe_load_all(open(sys.argv[1])):
+    if o and o["kind"] == "Certificate" and o["metadata"]["name"] == "redis-init-tls":
+        print("\n".join(o["spec"]["dnsNames"]))' "$out/tls.yaml")
+    "$repo/tools/tls-certs.sh" ca "$d/ca" >/dev/null && "$repo/tools/tls-certs.sh" cert "$d/ca" "$d/tls" "${names[@]}" >/dev/null
+    local -a common=(-c "$repo/k8s/base/settings.ini" -s "$repo/k8s/base/secrets/config.json" --set "tls.dir=$d/tls"
+                     --set tls.mode=on --set tls.auth-clients=yes --set cluster.namespace=default)
+    mkdir -p "$d/r" "$d/s" "$d/rt" "$d/data"
+    POD_NAME=redis-cluster-server-2 "$repo/bin/redis-init" render --master -o "$d/r" -d "$d/data" "${common[@]}" &&
+        POD_NAME=redis-cluster-sentinel-1 "$repo/bin/sentinel-init" render --monitor redis-cluster-server-0.redis-cluster-server.default.svc.cluster.local:6379 -o "$d/s" "${common[@]}" &&
+        "$repo/bin/redis-init" router -o "$d/rt" "${common[@]}" &&
+        echo "render (a redis pod, a sentinel) and router accept a certificate of ${#names[@]} names"
+}
+[[ -s $out/tls.yaml ]] && expect_pass "tls: a certificate as the overlay's Certificate describes passes redis-init's checks" tls_cert_fits
 
 # ---------------------------------------------------------------- replica counts
 # Written once, in settings.ini; replicas.yaml is generated from it.
@@ -165,8 +192,12 @@ no-prestop|policy|StatefulSet/redis-cluster-sentinel: preStop is not exec
 writable-root|policy|container render: readOnlyRootFilesystem is not true
 openshift-uid|policy-openshift|redis securityContext sets runAsUser
 unimplemented-field|kubelet|dnsPolicy is not implemented by the kubelet stand-in
+tls-san-missing|policy|dnsNames do not cover redis-cluster-sentinel-0.redis-cluster-sentinel.default.svc.cluster.local
+tls-subpath|policy|container redis: /tls is a subPath mount, which Kubernetes never updates
+tls-no-client-auth|policy|usages lack client auth (auth-clients = yes)
+tls-cert-typo|schema|/spec/renewbefore: unknown field
 EOF_CASES
 n_cases=$(find "$here/broken" -mindepth 1 -maxdepth 1 -type d | wc -l)
-if [[ $n_cases -eq 7 ]]; then ok "every broken/ case is in the table ($n_cases)"; else fail "broken/ has $n_cases cases, the table 7"; fi
+if [[ $n_cases -eq 11 ]]; then ok "every broken/ case is in the table ($n_cases)"; else fail "broken/ has $n_cases cases, the table 11"; fi
 
 summary k8s "($((SECONDS - t0)) s)"

@@ -10,7 +10,8 @@
 //      writable root): the allowed names come from the package's own type
 //      declarations (.d.ts), which are generated from the same OpenAPI
 //      schema, followed field by field.
-// Kinds outside the package (OpenShift's Route) have a small schema below.
+// cert-manager's kinds come from @kubernetes-models/cert-manager (the same
+// generator, pinned likewise); OpenShift's Route has a small schema below.
 // Prints one line per object; exits 1 on any error, naming object and path.
 import fs from "node:fs";
 import path from "node:path";
@@ -117,9 +118,12 @@ async function check(obj) {
     if (!obj.metadata?.name) errs.push("/metadata/name: required");
     return errs;
   }
-  const dir = path.join(models, obj.apiVersion);   // "apps/v1", "v1", "policy/v1"
+  // cert-manager's kinds (k8s/overlays/tls) from its own models package.
+  const base = obj.apiVersion.startsWith("cert-manager.io/")
+    ? path.join(nm, "@kubernetes-models/cert-manager") : models;
+  const dir = path.join(base, obj.apiVersion);   // "apps/v1", "v1", "policy/v1", "cert-manager.io/v1"
   const file = path.join(dir, obj.kind + ".js");
-  if (!obj.apiVersion.match(/^[a-z0-9.]*\/?v[0-9a-z]+$/) || !fs.existsSync(file))
+  if (!obj.apiVersion.match(/^[a-z0-9.-]*\/?v[0-9a-z]+$/) || !fs.existsSync(file))
     return [`no schema for ${obj.apiVersion} ${obj.kind}`];
   const mod = await import(file);
   // Current kustomize folds long Secret data over lines; the API server's
