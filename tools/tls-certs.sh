@@ -16,6 +16,12 @@
 #         --until YYYYMMDDHHMMSSZ   past or future: expired, not yet valid)
 #         --server-only           EKU serverAuth only (no clientAuth)
 #         --key-of DIR            reuse DIR/tls.key (a renewal, same key)
+#   tools/tls-certs.sh compose CA_DIR OUT_DIR
+#       one folder per container of docker-compose.yml (docker-compose.tls.yml
+#       mounts them): redis-0..2 and sentinel-0..2 named as the compose
+#       host-pattern "{service}-{i}" names them, router (its service name),
+#       webdis (a client). Keys 0640 and folders 0750, group 0: the
+#       containers run as 999:0.
 #   tools/tls-certs.sh cluster CA_DIR OUT_DIR [settings]
 #       one certificate per pod of a redis-init cluster, OUT_DIR/<pod>/,
 #       named as [cluster] host-pattern names them: the servers, the
@@ -115,6 +121,14 @@ make_cert() {
     mv "$out/ca.crt.new" "$out/ca.crt"
 }
 
+make_compose() {
+    local ca=$1 out=$2 n
+    for n in redis-0 redis-1 redis-2 sentinel-0 sentinel-1 sentinel-2 router webdis; do
+        make_cert "$ca" "$out/$n" "$n"
+    done
+    chgrp -R 0 "$out" && chmod -R g+rX "$out"
+}
+
 make_cluster() {
     local ca=$1 out=$2 ns=${NAMESPACE:-default} dom=${DOMAIN:-cluster.local}
     local rs=${REDIS_SERVICE:-redis-cluster-server} ss=${SENTINEL_SERVICE:-redis-cluster-sentinel}
@@ -133,5 +147,6 @@ case ${1:-} in
 ca) (($# >= 2)) || die "usage: ca DIR [CN]"; make_ca "$2" "${3:-}" ;;
 cert) (($# >= 4)) || die "usage: cert CA_DIR OUT_DIR NAME... [options]"; make_cert "${@:2}" ;;
 cluster) (($# == 3)) || die "usage: cluster CA_DIR OUT_DIR"; make_cluster "$2" "$3" ;;
-*) die "usage: tls-certs.sh ca|cert|cluster ... (see the top of this file)" ;;
+compose) (($# == 3)) || die "usage: compose CA_DIR OUT_DIR"; make_compose "$2" "$3" ;;
+*) die "usage: tls-certs.sh ca|cert|cluster|compose ... (see the top of this file)" ;;
 esac

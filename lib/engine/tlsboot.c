@@ -85,12 +85,14 @@ int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names
         return settings_own_host(s, role == TLS_SENTINEL, out->name[0], sizeof out->name[0], e);
     case TLS_ROUTER: break;
     }
-    int n = snprintf(out->name[0], sizeof out->name[0], "%s.%s.svc.%s", s->router_service,
-                     s->namespace_, s->domain);
+    /* What clients and Webdis dial: [router] host when set (compose), else
+     * the Service's name. */
+    int n = s->router_host[0] ? snprintf(out->name[0], sizeof out->name[0], "%s", s->router_host)
+                              : snprintf(out->name[0], sizeof out->name[0], "%s.%s.svc.%s",
+                                         s->router_service, s->namespace_, s->domain);
     if (n < 0 || (size_t)n >= sizeof out->name[0])
         return ri_fail(e, EX_CONFIG, "[router] service: the router's name is too long");
     out->n = 1;
-    if (s->router_host[0]) snprintf(out->name[out->n++], sizeof out->name[0], "%s", s->router_host);
     return 0;
 }
 

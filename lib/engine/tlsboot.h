@@ -19,8 +19,9 @@
 /* Whose certificate the files hold: what it must name, and which name a
  * loopback connection verifies.
  *   TLS_SERVER, TLS_SENTINEL  this pod's FQDN;
- *   TLS_ROUTER                the router's Service FQDN, and [router] host
- *                             when set (what clients and Webdis dial);
+ *   TLS_ROUTER                [router] host when set (compose), else the
+ *                             router's Service FQDN: what clients and
+ *                             Webdis dial;
  *   TLS_CLIENT                no name, no serverAuth: a client's (Webdis). */
 enum tls_role { TLS_SERVER, TLS_SENTINEL, TLS_ROUTER, TLS_CLIENT };
 
@@ -38,8 +39,8 @@ int tlsboot_paths(const struct settings *s, struct tls_paths *p, ri_err *e);
  * a renewed one. */
 int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e);
 
-/* The names role's certificate must cover (up to 2); the first is the one
- * a loopback connection verifies. n = 0 for TLS_CLIENT. */
+/* The names role's certificate must cover; the first is the one a
+ * loopback connection verifies. n = 0 for TLS_CLIENT. */
 struct tls_names {
     char name[2][SET_HOST_MAX];
     int n;

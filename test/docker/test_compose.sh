@@ -332,6 +332,10 @@ dkc -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.valkey.yml" --project
     config >"$pdir/config-valkey.yml"
 check "docker-compose.valkey.yml changes only the members' image (valkey/valkey:8.1) and flavour" \
     python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" "$pdir/config-base.yml" "$pdir/config-valkey.yml"
+dkc -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.tls.yml" --project-directory "$pdir" \
+    config >"$pdir/config-tls.yml"
+check "docker-compose.tls.yml changes only [tls] and the /tls mounts" \
+    python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" --tls "$pdir/config-base.yml" "$pdir/config-tls.yml"
 
 echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), stop on the master ${stop_s} s (write gap ${stop_gap} ms), total $((SECONDS - t_start)) s"
 summary docker

@@ -6,9 +6,9 @@
 #   1. ordered start, healthy; no pod listens in plain text, and a plain-text
 #      client gets nothing; check and prestop verify the pod's own name on
 #      127.0.0.1 (no localhost or IP SAN);
-#      redis-py and ioredis find the master through the TLS sentinels as the
-#      service user (host names verified), write, read, subscribe, and are
-#      refused every state-changing SENTINEL command;
+#      redis-py, ioredis and node-redis find the master through the TLS
+#      sentinels as the service user (host names verified), write, read,
+#      subscribe, and are refused every state-changing SENTINEL command;
 #   2. the master killed under the WAIT 1 writer (TLS to the sentinels and
 #      the master): failover, 0 acknowledged writes lost; the pod network
 #      captured meanwhile (test/tools/capture.py on the bridge's ports) carries
@@ -57,13 +57,13 @@ done
 e2e_log "TLS only: every pod listens on its TLS port alone; check verifies the pods' own names"
 e2e_need_clients
 pod_exists app-0 || pod_create app-0
-for c in /usr/bin/python3 node; do
-    script=$E2E_CLIENTS_DIR/sentinel_client.py
-    [[ $c == /usr/bin/python3 ]] || script=$E2E_CLIENTS_DIR/sentinel_client.js
-    out=$(RI_TLS_DIR=$(e2e_tls_dir app-0) app_exec app-0 timeout 30 "$c" "$script" probe \
-        "$(sentinel_addrs)" "$E2E_MASTER_NAME" 2>&1) || fail_test "$c client through the TLS sentinels: $out"
-    [[ $out =~ \"tls\":\ ?true ]] || fail_test "$c client did not use TLS: $out"
-    e2e_log "$c through the TLS sentinels: $out"
+for script in sentinel_client.py sentinel_client.js node_redis_client.js; do
+    c=node
+    [[ $script != *.py ]] || c=/usr/bin/python3
+    out=$(RI_TLS_DIR=$(e2e_tls_dir app-0) app_exec app-0 timeout 30 "$c" "$E2E_CLIENTS_DIR/$script" probe \
+        "$(sentinel_addrs)" "$E2E_MASTER_NAME" 2>&1) || fail_test "$script through the TLS sentinels: $out"
+    [[ $out =~ \"tls\":\ ?true ]] || fail_test "$script did not use TLS: $out"
+    e2e_log "$script through the TLS sentinels: $out"
 done
 
 # The router and Webdis over TLS: HAProxy terminates TLS with the router's

@@ -11,14 +11,16 @@ sentinel_addrs() {
 }
 
 # e2e_need_clients: the real client libraries of test/clients (Debian's
-# python3-redis, npm's ioredis via `npm ci` from the committed lock file).
+# python3-redis, npm's ioredis and node-redis via `npm ci` from the
+# committed lock file).
 E2E_CLIENTS_DIR="$E2E_REPO_DIR/test/clients"
 e2e_need_clients() {
     /usr/bin/python3 -c 'import redis' 2>/dev/null ||
         die "python3-redis is missing (Debian package python3-redis; tools/install-deps.sh installs it)"
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
         die "node and npm are needed for the ioredis client tests (Debian: nodejs npm)"
-    if [[ ! -f $E2E_CLIENTS_DIR/node_modules/ioredis/package.json ]]; then
+    if [[ ! -f $E2E_CLIENTS_DIR/node_modules/ioredis/package.json ||
+          ! -f $E2E_CLIENTS_DIR/node_modules/redis/package.json ]]; then
         (cd "$E2E_CLIENTS_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
             die "npm ci in test/clients failed"
     fi

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// A real node-redis application behind Sentinel (npm's redis, `npm ci`
+// here): its own Sentinel support (createSentinel), which asks the
+// sentinels SENTINEL MASTER / REPLICAS / SENTINELS rather than
+// get-master-addr-by-name, and speaks RESP3 (HELLO 3) by default.
+//
+//   node_redis_client.js probe SENTINELS MASTER_NAME
+//
+// Same contract as sentinel_client.js: credentials from the secrets file
+// named by $RI_SECRETS, never argv; with RI_TLS_DIR, TLS to the sentinels
+// and the servers with that folder's ca.crt, tls.crt and tls.key, and Node
+// verifies the host names. Prints one JSON line; exit 0 when the master was
+// found, written and read, the events subscribed, and every
+// state-changing SENTINEL command refused.
+"use strict";
+const fs = require("fs");
+const { createClient, createSentinel } = require("redis");
+
+const REFUSED = [
+  ["SENTINEL", "FAILOVER", "{m}"],
+  ["SENTINEL", "SET", "{m}", "quorum", "1"],
+  ["SENTINEL", "MONITOR", "other", "127.0.0.1", "6379", "2"],
+  ["SENTINEL", "REMOVE", "{m}"],
+  ["SENTINEL", "RESET", "{m}"],
+  ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no"],
+  ["SENTINEL", "DEBUG"],
+];
+
+function credentials() {
+  const d = JSON.parse(fs.readFileSync(process.env.RI_SECRETS, "utf8")).data;
+  return { username: d.SERVICE_USERNAME, password: d.SERVICE_PASSWORD };
+}
+
+// The socket options of one connection: TLS with host-name verification
+// (Node's default) when RI_TLS_DIR is set.
+function socket(extra) {
+  const d = process.env.RI_TLS_DIR;
+  const base = { connectTimeout: 1000, reconnectStrategy: 200 };
+  if (!d) return Object.assign(base, extra);
+  return Object.assign(base, {
+    tls: true, ca: fs.readFileSync(`${d}/ca.crt`), cert: fs.readFileSync(`${d}/tls.crt`),
+    key: fs.readFileSync(`${d}/tls.key`),
+  }, extra);
+}
+
+function sentinelList(arg) {
+  return arg.split(",").map((s) => {
+    const i = s.lastIndexOf(":");
+    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+  });
+}
+
+async function probe(arg, name) {
+  const c = credentials(), sentinels = sentinelList(arg);
+  const out = { client: "node-redis " + require("redis/package.json").version };
+  const errors = [];
+  const s = createSentinel({
+    name, sentinelRootNodes: sentinels,
+    nodeClientOptions: Object.assign({}, c, { socket: socket() }),
+    sentinelClientOptions: Object.assign({}, c, { socket: socket() }),
+  });
+  s.on("error", (e) => errors.push(String(e).slice(0, 200)));
+  await s.connect();
+  await s.set("nr:probe", "ok");
+  out.read = await s.get("nr:probe");
+  const m = s.getMasterNode();
+  out.master = m ? `${m.host}:${m.port}` : "";
+  out.tls = Boolean(process.env.RI_TLS_DIR);
+  // One sentinel directly: what the service user may read and subscribe
+  // to, and what it is refused.
+  const one = createClient(Object.assign({}, c, { socket: socket(sentinels[0]) }));
+  one.on("error", (e) => errors.push(String(e).slice(0, 200)));
+  await one.connect();
+  out.tlsSocket = Boolean(one.options?.socket?.tls);
+  const addr = await one.sendCommand(["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name]);
+  out.masterAddr = addr.join(":");
+  const sub = one.duplicate();
+  sub.on("error", (e) => errors.push(String(e).slice(0, 200)));
+  await sub.connect();
+  let subscribed = 0;
+  await sub.subscribe("+switch-master", () => {});
+  subscribed = 1;
+  out.subscribed = subscribed;
+  await sub.unsubscribe();
+  sub.destroy();
+  out.refused = {};
+  for (const cmd of REFUSED) {
+    const args = cmd.map((a) => a.replace("{m}", name));
+    try {
+      await one.sendCommand(args);
+      out.refused[args.slice(0, 2).join(" ")] = "ALLOWED";
+    } catch (e) {
+      out.refused[args.slice(0, 2).join(" ")] = /^NOPERM/.test(e.message) ? "NOPERM" : e.message;
+    }
+  }
+  one.destroy();
+  s.destroy();
+  out.errors = errors;
+  console.log(JSON.stringify(out));
+  const ok = out.read === "ok" && out.master === out.masterAddr && out.subscribed === 1 &&
+    errors.length === 0 && Object.values(out.refused).every((v) => v === "NOPERM");
+  return ok ? 0 : 1;
+}
+
+async function main(argv) {
+  if (argv.length === 3 && argv[0] === "probe") return probe(argv[1], argv[2]);
+  console.error("usage: node_redis_client.js probe SENTINELS NAME");
+  return 64;
+}
+
+main(process.argv.slice(2)).then((rc) => process.exit(rc), (e) => {
+  console.error(`node_redis_client.js: ${e.stack || e}`);
+  process.exit(1);
+});
