@@ -268,7 +268,7 @@ bench: $(BINS) $(TOOLS)
 # figures of docs/performance.md come from a full `make bench`.
 bench-smoke: $(BINS) $(TOOLS)
 	@out=$$(mktemp -d /tmp/ri-bench-smoke.XXXXXX); \
-	  BENCH_OUT=$$out BENCH_RUNS=1 bench/run.sh >$$out/run.log 2>&1 && \
+	  BENCH_OUT=$$out BENCH_RUNS=1 BENCH_TLS_SIZES=3 bench/run.sh >$$out/run.log 2>&1 && \
 	  BENCH_OUT=$$out BENCH_CHECK_RUNS=1 BENCH_PRESTOP_RUNS=1 BENCH_AGENT_SECONDS=3 bench/lifecycle.sh >$$out/lifecycle.log 2>&1 && \
 	  { grep -h 'verify:' $$out/run.log $$out/lifecycle.log; rm -rf $$out; } || \
 	  { tail -30 $$out/run.log $$out/lifecycle.log 2>/dev/null; echo "bench-smoke FAILED (logs in $$out)"; exit 1; }

@@ -17,7 +17,8 @@
 #
 # So each decision probes N-1 redis pods and 3 sentinels. Scenarios:
 #
-#   healthy      every peer answers
+#   healthy      every peer answers (also on a TLS cluster of each of
+#                BENCH_TLS_SIZES, default "3 27": redis-init-tls)
 #   down-s0s1    sentinel-0 and sentinel-1 unresponsive: the first two peers
 #                the sequential baseline asks
 #   down-s2r1    sentinel-2 and redis-1 unresponsive: peers the baseline never
@@ -40,6 +41,10 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 SIZES=${BENCH_SIZES:-3 9 27}
+# TLS beside plain text (docs/tls.md): the healthy scenario again on a
+# cluster of each of these sizes with [tls] mode = on and client
+# certificates required, redis-init only (the baseline has no TLS).
+TLS_SIZES=${BENCH_TLS_SIZES:-3 27}
 RUNS=${BENCH_RUNS:-21}
 PROBE_MS=${BENCH_PROBE_TIMEOUT:-1000}
 SCENARIOS=${BENCH_SCENARIOS:-healthy down-s0s1 down-s2r1}
@@ -246,6 +251,31 @@ exit_codes() {
     jq -r --argjson i "$2" '.results[$i].exit_codes | group_by(.) | map("\(.[0])x\(length)") | join(",")' "$1"
 }
 
+# run_tls N: the healthy scenario on a TLS cluster: redis-init only, the
+# row "redis-init-tls" (every probe a TLS handshake, host names verified).
+run_tls() {
+    local n=$1 boot dir rc=0 dec o_out rss
+    boot=$(redis_pod $((n - 1)))
+    dir="$OUT/n$n-healthy-tls"
+    mkdir -p "$dir"
+    in_boot "$boot" "$n" $(ours_cmd "$boot") >"$dir/redis-init-tls.out" 2>"$dir/redis-init-tls.err" || rc=$?
+    dec=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
+        "$dir/redis-init-tls.out" 2>/dev/null) || dec="no JSON"
+    dec="$dec (exit $rc)"
+    o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
+        "$dir/redis-init-tls.out" 2>/dev/null) || o_out="?"
+    bench_log "N=$n healthy over TLS: redis-init: $dec; peers: $o_out"
+    # shellcheck disable=SC2046 # the command line is plain words
+    in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/redis-init-tls.rss" $(ours_cmd "$boot") >/dev/null 2>&1 || true
+    rss=$(tail -n 1 "$dir/redis-init-tls.rss" 2>/dev/null) || rss="?"
+    in_boot "$boot" "$n" hyperfine -N --style basic --runs "$RUNS" --warmup 1 -i \
+        --export-json "$dir/hyperfine.json" -n redis-init-tls "$(ours_cmd "$boot")" >"$dir/hyperfine.txt" 2>&1 &
+    wait "$!" || die "hyperfine failed: $(tail -n 5 "$dir/hyperfine.txt")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" healthy redis-init-tls \
+        "$(stats "$dir/hyperfine.json" 0)" "$(exit_codes "$dir/hyperfine.json" 0)" "$rss" "$dec" \
+        "$o_out" >>"$OUT/summary.tsv"
+}
+
 # run_scenario N SCENARIO: cut its peers off, check, measure, restore.
 # Tools: redis-init, the baseline (secrets from the bash scripts' config.json with
 # jq) and, when healthy (where jq's start-up is a large part of the total),
@@ -347,6 +377,21 @@ bench_size() {
     teardown
 }
 
+# bench_size_tls N: a TLS cluster of N (E2E_TLS=on: a development CA and a
+# certificate per pod, [tls] mode = on, auth-clients = yes), healthy only.
+bench_size_tls() {
+    local n=$1
+    E2E_REDIS_N=$n
+    unset E2E_RUN_DIR E2E_RUN_ID
+    E2E_TLS=on cluster_create
+    export E2E_TLS=on
+    bench_log "N=$n over TLS: run $E2E_RUN_ID in $E2E_RUN_DIR"
+    bench_cluster "$n"
+    run_tls "$n"
+    teardown
+    unset E2E_TLS
+}
+
 # ---------------------------------------------------------------- report
 
 print_report() {
@@ -386,6 +431,22 @@ print_report() {
         echo "redis-init per-peer outcomes in the checked run:"
         echo
         awk -F'\t' '$3 == "redis-init" {printf "- N=%s %s: %s\n", $1, $2, $12}' "$f"
+        echo
+        echo "TLS beside plain text (healthy; ratio: TLS median / plain median, goal under 2):"
+        echo
+        echo "| redis pods + sentinels | plain median ms | TLS median ms | TLS p90 ms | ratio | TLS peak RSS KiB | TLS decision |"
+        echo "|---|---:|---:|---:|---:|---:|---|"
+        awk -F'\t' '
+            $2 == "healthy" && $3 == "redis-init" { plain[$1] = $4 }
+            $2 == "healthy" && $3 == "redis-init-tls" { tls[$1] = $0 }
+            END {
+                for (n in tls) {
+                    split(tls[n], c, "\t")
+                    d = c[11]; gsub(/\.[^ ]*\.svc\.[^ ]*/, "", d)
+                    printf "| %s + 3 | %s | %.1f | %.1f | %s | %s | %s |\n", n, (n in plain) ? plain[n] : "-",
+                        c[4], c[5], (plain[n] > 0) ? sprintf("%.2f", c[4] / plain[n]) : "-", c[10], d
+                }
+            }' "$f"
     } | tee "$OUT/table.md"
 }
 
@@ -420,6 +481,25 @@ bench_verify() {
             done
         done
     done
+    for n in $TLS_SIZES; do
+        want=$((want + 1))
+        row=$(awk -F'\t' -v n="$n" '$1 == n && $2 == "healthy" && $3 == "redis-init-tls"' "$f")
+        if [[ -z $row ]]; then
+            bench_log "verify: no row for N=$n healthy redis-init-tls"
+            bad=$((bad + 1))
+            continue
+        fi
+        awk -F'\t' -v runs="$RUNS" '
+            function num(x) { return x ~ /^[0-9]+(\.[0-9]+)?$/ }
+            !(num($4) && num($5) && num($10)) { print "not a number"; exit 1 }
+            $9 != "0x" runs { print "exit codes " $9; exit 1 }
+            $11 !~ "^follow redis-cluster-server-0\\..* \\(S5\\) \\(exit 0\\)$" { print "decision " $11; exit 1 }
+            $12 ~ /error|timeout/ { print "a peer failed over TLS: " $12; exit 1 }
+        ' <<<"$row" >"$OUT/verify.err" || {
+            bench_log "verify: N=$n healthy redis-init-tls: $(cat "$OUT/verify.err")"
+            bad=$((bad + 1))
+        }
+    done
     local have
     have=$(wc -l <"$f")
     ((have == want)) || { bench_log "verify: $have rows, want $want"; bad=$((bad + 1)); }
@@ -436,6 +516,7 @@ main() {
     bench_log "results in $OUT"
     local n
     for n in $SIZES; do bench_size "$n"; done
+    for n in $TLS_SIZES; do bench_size_tls "$n"; done
     printf 'loadavg_at_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.tsv"
     print_report
     bench_verify
