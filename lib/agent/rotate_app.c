@@ -31,6 +31,7 @@
 #include "net/certs.h"
 #include "net/session.h"
 #include "net/tls.h"
+#include "rules/rotation.h"
 
 #define ROTATE_MS 1000
 #define FILE_MAX  (1u << 20)
@@ -154,10 +155,13 @@ static int app_tick(const struct agent_ctx *ctx, void *state) {
         failed(r, all, e.msg);
         return ROTATE_MS;
     }
-    int ca_changed = memcmp(h[PART_CA], r->applied[PART_CA], 32) != 0;
-    if (cfg->app == APP_ROUTER && !ca_changed ? router_apply(cfg->s, r, h, t0)
-                                              : restart_for(ctx, r))
-        return ROTATE_MS;
+    struct rotation_app_change ch = {cfg->app == APP_ROUTER,
+                                     memcmp(h[PART_CERT], r->applied[PART_CERT], 32) != 0,
+                                     memcmp(h[PART_CLIENT], r->applied[PART_CLIENT], 32) != 0,
+                                     memcmp(h[PART_CA], r->applied[PART_CA], 32) != 0};
+    enum rotation_app_step step = rotation_app_step(&ch);
+    if (step == ROTATE_PUSH && router_apply(cfg->s, r, h, t0)) return ROTATE_MS;
+    if (step == ROTATE_RESTART && restart_for(ctx, r)) return ROTATE_MS;
     memcpy(r->applied, h, sizeof h);
     r->have_failed = 0;
     return ROTATE_MS;

@@ -27,3 +27,9 @@ int rotation_sentinel_may_restart(const struct sentinel_master_obs *m, int senti
              m->reachable_sentinels, m->quorum, majority, sentinel_replicas);
     return 1;
 }
+
+enum rotation_app_step rotation_app_step(const struct rotation_app_change *c) {
+    if (!c->cert && !c->client && !c->ca) return ROTATE_NOTHING;
+    if (!c->is_router || c->ca) return ROTATE_RESTART;
+    return ROTATE_PUSH;
+}

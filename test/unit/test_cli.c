@@ -98,6 +98,11 @@ static const struct {
     {KIND_REDIS, EX_USAGE, NULL, ARGV("webdis", "--json"), ARGC("webdis", "--json")},
     {KIND_SENTINEL, EX_USAGE, NULL, ARGV("router"), ARGC("router")},
     {KIND_SENTINEL, EX_USAGE, NULL, ARGV("webdis"), ARGC("webdis")},
+    {KIND_REDIS, 0, "router", ARGV("router", "--run"), ARGC("router", "--run")},
+    {KIND_REDIS, 0, "webdis", ARGV("webdis", "--run", "-o", "/c"), ARGC("webdis", "--run", "-o", "/c")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("run", "--run"), ARGC("run", "--run")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("router-check", "--run"), ARGC("router-check", "--run")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("install", "--run", "/d"), ARGC("install", "--run", "/d")},
 };
 
 /* One executable, two names: argv[0]'s basename picks the tool. */

@@ -1,4 +1,4 @@
-/* test_rotation.c: rotation_sentinel_may_restart(), row by row. */
+/* test_rotation.c: rotation_sentinel_may_restart() and rotation_app_step(), row by row. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,10 +42,34 @@ START_TEST(may_restart) {
 }
 END_TEST
 
+/* The router and Webdis: what a renewal of which files does. */
+static const struct {
+    struct rotation_app_change c;
+    enum rotation_app_step want;
+} app_rows[] = {
+    {{1, 0, 0, 0}, ROTATE_NOTHING},
+    {{0, 0, 0, 0}, ROTATE_NOTHING},
+    {{1, 1, 0, 0}, ROTATE_PUSH},    /* the router's own pair: runtime API */
+    {{1, 0, 1, 0}, ROTATE_PUSH},    /* its client pair: runtime API */
+    {{1, 1, 1, 0}, ROTATE_PUSH},
+    {{1, 0, 0, 1}, ROTATE_RESTART}, /* a new CA bundle: never commit ssl ca-file */
+    {{1, 1, 1, 1}, ROTATE_RESTART}, /* a CA rollover's reissue with a new bundle */
+    {{0, 1, 0, 0}, ROTATE_RESTART}, /* Webdis cannot reload anything */
+    {{0, 0, 0, 1}, ROTATE_RESTART},
+    {{0, 0, 1, 0}, ROTATE_RESTART},
+};
+
+START_TEST(app_step) {
+    enum rotation_app_step got = rotation_app_step(&app_rows[_i].c);
+    ck_assert_msg(got == app_rows[_i].want, "row %d: got %d, want %d", _i, got, app_rows[_i].want);
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *su = suite_create("rotation");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, may_restart, 0, (int)(sizeof rows / sizeof rows[0]));
+    tcase_add_loop_test(tc, app_step, 0, (int)(sizeof app_rows / sizeof app_rows[0]));
     suite_add_tcase(su, tc);
     return su;
 }
