@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "rules/supervise.h"
 
@@ -30,6 +31,8 @@ struct init {
     struct agent *agent;
     pid_t server; /* 0: none runs */
     int handing_over, term_forwarded, stepping_down, restarting, ending;
+    double term_at; /* when our last SIGTERM went to the server (0: none pending) */
+    int term_retries;
     int exit_code; /* once ending: what the init exits with */
 };
 
@@ -92,14 +95,41 @@ static int spawn(struct init *in, ri_err *e) {
     return 0;
 }
 
+/* SIGTERM to the server, remembered: a server that is still there a
+ * second later gets it again (term_again()). */
+static void send_term(struct init *in) {
+    in->term_at = mono_ms();
+    kill(in->server, SIGTERM);
+}
+
 static void forward(struct init *in, int sig) {
     if (!in->server) return;
     if (sig == SIGTERM) {
-        if (in->term_forwarded) return; /* twice would make Redis exit without saving */
+        if (in->term_forwarded) return; /* ours repeats it already (term_again) */
         in->term_forwarded = 1;
     }
     log_info("forwarding to the server", "signal", sig_name(sig), NULL);
-    kill(in->server, sig);
+    if (sig == SIGTERM) send_term(in);
+    else kill(in->server, sig);
+}
+
+/* Redis refuses a SIGTERM it cannot honour yet and runs on: while it
+ * writes its first AOF after a sync ("Writing initial AOF, can't exit"),
+ * or when the final save fails. A SIGTERM repeated every TERM_AGAIN_MS
+ * makes it stop as soon as it can, saving as always (only a second SIGINT
+ * makes Redis exit without saving; a second SIGTERM during its own
+ * shutdown wait changes nothing). ms until the next one, or -1. */
+#define TERM_AGAIN_MS 1000
+static int term_again(struct init *in) {
+    if (!in->server || !in->term_at) return -1;
+    double due = in->term_at + TERM_AGAIN_MS, now = mono_ms();
+    if (now < due) return (int)(due - now) + 1;
+    if (in->term_retries++ == 0)
+        log_warn("the server has not stopped a second after SIGTERM; sending it again every "
+                 "second (Redis refuses while it writes its first AOF, or cannot save)",
+                 NULL);
+    send_term(in);
+    return TERM_AGAIN_MS;
 }
 
 /* The first reason to end wins (a signal during a step-down, then the
@@ -117,6 +147,8 @@ static void reap(struct init *in) {
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
         if (pid != in->server) continue;
         in->server = 0;
+        in->term_at = 0;
+        in->term_retries = 0;
         int code = supervise_exit_code(st);
         char c[24];
         if (in->restarting && !in->ending) {
@@ -179,7 +211,7 @@ static void on_request(struct init *in, ri_err *e) {
         if (!in->server || in->handing_over || in->ending) break;
         in->stepping_down = 1;
         log_info("stepping down: stopping the server to decide again", NULL);
-        kill(in->server, SIGTERM);
+        send_term(in);
         in->term_forwarded = 0;
         break;
     case AGENT_START_SERVER:
@@ -191,7 +223,7 @@ static void on_request(struct init *in, ri_err *e) {
         if (!in->server || in->ending || in->restarting) break;
         in->restarting = 1;
         log_info("restarting the program", NULL);
-        kill(in->server, SIGTERM);
+        send_term(in);
         break;
     case AGENT_GIVE_UP:
         if (!in->server) end(in, agent_exit_code(in->agent));
@@ -228,7 +260,7 @@ static void loop(struct init *in, ri_err *e) {
         struct pollfd pfd[2] = {
             {.fd = in->sfd, .events = POLLIN},
             {.fd = in->agent ? agent_request_fd(in->agent) : -1, .events = POLLIN}};
-        if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+        if (poll(pfd, 2, term_again(in)) < 0 && errno != EINTR) {
             log_error("poll failed; the init goes on waiting for the server", "error",
                       strerror(errno), NULL);
             sleep(1);

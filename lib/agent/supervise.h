@@ -3,7 +3,10 @@
  *
  *  - It forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to
  *    the server, once each (rules/supervise.h says what each signal does);
- *    with the agent on, the first SIGTERM first hands over (agent.h).
+ *    with the agent on, the first SIGTERM first hands over (agent.h). A
+ *    server still running a second after a SIGTERM of ours gets it again,
+ *    every second: Redis refuses one it cannot honour yet (its first AOF
+ *    after a sync) and runs on.
  *  - It reaps every child, re-parented orphans included (it is PID 1 in a
  *    container, or a child subreaper elsewhere).
  *  - It exits with the server's status, or 128 + the signal that killed

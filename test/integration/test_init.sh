@@ -105,6 +105,24 @@ start failing --set "paths.redis-server=$TMP/failing-server"
 check "a server that exits 3: the init ends" ends_within 10
 check "a server that exits 3: the init exits 3 (got $RC)" test "$RC" = 3
 
+# A server that refuses SIGTERM and runs on, as Redis does while it writes
+# its first AOF after a sync: the init sends it again every second until
+# it stops (here at the third), and passes its status on.
+cat >"$TMP/stubborn-server" <<'SH'
+#!/bin/bash
+n=0
+trap 'n=$((n + 1)); echo "SIGTERM $n"; ((n < 3)) || exit 0' TERM
+while :; do sleep 0.1; done
+SH
+chmod 755 "$TMP/stubborn-server"
+start stubborn --set "paths.redis-server=$TMP/stubborn-server"
+sleep 1
+kill -TERM "$INIT"
+check "a server that refuses SIGTERM twice: the init ends when it stops" ends_within 10
+check "... with the server's status 0 (got $RC)" test "$RC" = 0
+check "... after three SIGTERMs, a second apart" grep -q 'SIGTERM 3' "$TMP/stubborn.log"
+check "... said once" test "$(grep -c 'sending it again every second' "$TMP/stubborn.log")" = 1
+
 # The agent's errors. A data dir it cannot write (a read-only mount; the
 # server persists nothing here, so only the record needs it): one line,
 # the server runs on; writable again, the record comes back.
