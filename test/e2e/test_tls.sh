@@ -14,14 +14,13 @@
 #      captured meanwhile (test/tools/capture.py on the bridge's ports) carries
 #      the writer's TLS handshakes naming the pods (SNI) and not one plain-text AUTH,
 #      password or key name;
-#   3. every certificate renewed (new keys) under the writer, published as
-#      kubelet does (..data swapped): every server presents its new one
-#      within seconds, without a restart; every sentinel restarts in place,
-#      one at a time while the others keep the quorum, and presents its
-#      new one; 0 lost;
-#      Then the CA rolled over by a bundle in three steps under the writer
-#      (both CAs trusted, certificates reissued, the old CA dropped): 0
-#      lost, every pod presents a certificate of the new CA alone;
+#   3. the CA rolled over by a bundle in three steps under the writer, each
+#      published as kubelet does (..data swapped): both CAs trusted; every
+#      certificate renewed (new keys) by the new CA: every server presents
+#      its new one within seconds, without a restart, every sentinel
+#      restarts in place, one at a time while the others keep the quorum,
+#      and presents its new one; the old CA dropped. 0 lost in each step;
+#      at the end every pod presents a certificate of the new CA alone;
 #   4. prestop on the new master: a handover over TLS, 0 lost;
 #   5. a sentinel stopped and started again: the two others keep the
 #      quorum meanwhile (CKQUORUM), it rejoins and names the master;
@@ -32,7 +31,8 @@
 # a client without a certificate refused, requests through both before and
 # after the failover and the cold restart; in 3. the router presents its
 # renewed certificate through the runtime API while a connection held
-# through it keeps working, and Webdis is restarted for its own.
+# through it keeps working, takes a new CA bundle by a restart, and Webdis
+# is restarted for its own.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -125,82 +125,33 @@ e2e_log "router and webdis over TLS on the new master $PROMOTED"
 start_redis_pod "${m##*-}"
 assert_rejoined_after_failover "$m" 60
 
-# 3. Every certificate renewed under the writer.
-# presents_new POD: the pod's server shows its ..v2 certificate in a handshake.
-presents_new() {
-    local d want got
-    d=$(e2e_tls_dir "$1")
-    want=$(openssl x509 -in "$d/..v2/tls.crt" -noout -fingerprint -sha256)
-    got=$(ip netns exec "$(e2e_netns_of "$1")" openssl s_client -connect "127.0.0.1:$(pod_port "$1")" \
-        -CAfile "$d/ca.crt" -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>/dev/null |
-        openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
-    [[ $got == "$want" ]]
-}
-# A client connection through the router, held across the renewal.
-hold=$E2E_RUN_DIR/hold
-REDIS_PASS=$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json") pod_exec app-0 \
-    /usr/bin/python3 "$E2E_REPO_DIR/test/tools/hold.py" "$R" "$E2E_REDIS_PORT" "$d/ca.crt" \
-    "$d/tls.crt" "$d/tls.key" "$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")" \
-    "$hold.go" "$hold.out" &
-hold_pid=$!
-wait_until 10 "a connection held through the router" grep -q '^before PONG' "$hold.out" ||
-    fail_test "the held connection through the router: $(cat "$hold.out" 2>&1)"
-# router_presents_new: the router shows its ..v2 certificate to a client.
-router_presents_new() {
-    local rd want got
-    rd=$(e2e_tls_dir "$(router_pod)")
-    want=$(openssl x509 -in "$rd/..v2/tls.crt" -noout -fingerprint -sha256)
-    got=$(pod_exec app-0 openssl s_client -connect "$R:$E2E_REDIS_PORT" -CAfile "$d/ca.crt" \
-        -cert "$d/tls.crt" -key "$d/tls.key" </dev/null 2>/dev/null |
-        openssl x509 -noout -fingerprint -sha256 2>/dev/null) || true
-    [[ $got == "$want" ]]
-}
-writer_start rotate
-sleep 1
-t0=$SECONDS
-e2e_tls_renew v2
-wait_until 20 "the router presents its renewed certificate" router_presents_new ||
-    fail_test "the router still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$(router_pod)")/log" | tail -2)"
-touch "$hold.go"
-wait "$hold_pid" || fail_test "the connection held through the router did not survive the renewal: $(cat "$hold.out")"
-grep -qx 'after PONG' "$hold.out" || fail_test "the held connection: $(cat "$hold.out")"
-grep -q 'the router presents the renewed certificate' "$(e2e_pod_dir "$(router_pod)")/log" ||
-    fail_test "the router's agent did not confirm the renewal"
-e2e_log "router: renewed certificate presented after $((SECONDS - t0)) s (runtime API, no reload); a held connection kept working"
-wait_until 20 "webdis restarted for its renewed certificate" grep -q 'restarting Webdis to load its renewed certificate' \
-    "$(e2e_pod_dir "$(webdis_pod)")/log" || fail_test "webdis was not restarted for its renewed certificate"
-wait_until 20 "webdis after its restart" webdis_rw w3 renewed || fail_test "webdis after the renewal: $(http GET/w3 2>&1 || true)"
-e2e_log "webdis: restarted on its renewed certificate, answers through the router"
-for p in $(running_redis_pods); do
-    wait_until 20 "$p presents its renewed certificate" presents_new "$p" ||
-        fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
-done
-e2e_log "certificates renewed: every server presents its new one after $((SECONDS - t0)) s"
-for p in $(running_sentinel_pods); do
-    wait_until 90 "$p presents its renewed certificate" presents_new "$p" ||
-        fail_test "$p still presents its old certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
-done
-e2e_log "every sentinel restarted and presents its new one after $((SECONDS - t0)) s"
-for p in $(running_sentinel_pods); do
-    grep -q 'restarting the sentinel to load its renewed certificate' "$(e2e_pod_dir "$p")/log" ||
-        fail_test "$p did not say why it restarted"
-done
-wait_healthy 30 || fail_test "not healthy after the sentinels restarted: $E2E_WHY"
-sleep 1
-writer_stop rotate
-writer_verify rotate
-e2e_log "rotation: issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
-
-# 3b. The CA rolled over by a bundle (docs/tls.md "CA rollover"), each step
-# under the writer: (1) every pod and the client trust both CAs, (2) every
-# certificate is reissued by the new CA, (3) the old CA is dropped. The
-# servers reload each step, the sentinels restart in turn, the router takes
-# the new bundle by a restart and the new certificates at run time, Webdis
-# restarts. At the end every pod presents a certificate of the new CA,
-# verified with the new CA alone; 0 acknowledged writes lost.
+# 3. Every certificate renewed, and the CA rolled over by a bundle
+# (docs/tls.md "Rotation", "CA rollover"), each step under the writer:
+# (1) every pod and the client trust both CAs, (2) every certificate is
+# renewed (new keys) by the new CA, (3) the old CA is dropped. Each pod
+# takes each step once: the servers by CONFIG SET without a restart, the
+# sentinels by a restart in turn (the others keeping the quorum), the
+# router a new bundle by a restart and renewed certificates at run time
+# (a connection held through it keeps working), Webdis by a restart. At
+# the end every pod presents a certificate of the new CA, verified with
+# the new CA alone; 0 acknowledged writes lost in every step.
 t=$E2E_RUN_DIR/tls
 "$E2E_REPO_DIR/tools/tls-certs.sh" ca "$t/ca2" "redis-init e2e CA two $E2E_RUN_ID"
 cat "$t/ca/ca.crt" "$t/ca2/ca.crt" >"$t/bundle.crt"
+# fingerprint HOST PORT FROM: what HOST:PORT presents to a client in pod FROM.
+fingerprint() {
+    pod_exec "$3" openssl s_client -connect "$1:$2" -CAfile "$t/app-0/ca.crt" -cert "$d/tls.crt" \
+        -key "$d/tls.key" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null
+}
+# presents POD VERSION: POD (or the router) presents its certificate of VERSION.
+presents() {
+    local host port=$E2E_REDIS_PORT
+    host=$(pod_fqdn "$1")
+    pod_is_sentinel "$1" && port=$E2E_SENTINEL_PORT
+    [[ $1 == "$(router_pod)" ]] && host=$R
+    [[ $(fingerprint "$host" "$port" app-0) == \
+        "$(openssl x509 -in "$(e2e_tls_dir "$1")/..$2/tls.crt" -noout -fingerprint -sha256)" ]]
+}
 # issued_by_new POD: POD's server presents a certificate of the new CA,
 # verified with the new CA only.
 issued_by_new() {
@@ -220,15 +171,35 @@ took() {
         "$(e2e_pod_dir "$1")/log" || true
 }
 all_took() { local p; for p in "${!before[@]}"; do (($(took "$p") > before[$p])) || return 1; done; }
+# hold_start / hold_check: a client connection through the router, held
+# across a step (test/tools/hold.py).
+hold=$E2E_RUN_DIR/hold
+hold_start() {
+    REDIS_PASS=$(jq -r .data.SERVICE_PASSWORD "$E2E_RUN_DIR/secrets.json") pod_exec app-0 \
+        /usr/bin/python3 "$E2E_REPO_DIR/test/tools/hold.py" "$R" "$E2E_REDIS_PORT" "$d/ca.crt" \
+        "$d/tls.crt" "$d/tls.key" "$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")" \
+        "$hold.go" "$hold.out" &
+    hold_pid=$!
+    wait_until 10 "a connection held through the router" grep -q '^before PONG' "$hold.out" ||
+        fail_test "the held connection through the router: $(cat "$hold.out" 2>&1)"
+}
+hold_check() {
+    touch "$hold.go"
+    wait "$hold_pid" || fail_test "the connection held through the router did not survive the renewal: $(cat "$hold.out")"
+    grep -qx 'after PONG' "$hold.out" || fail_test "the held connection: $(cat "$hold.out")"
+}
 rollover_step() {
-    local step=$1 p
+    local step=$1 p spids t1
     local -A before=()
     for p in $(running_redis_pods) $(running_sentinel_pods) "$(router_pod)" "$(webdis_pod)"; do before[$p]=$(took "$p"); done
+    spids=$(for p in $(running_redis_pods); do info_field "$p" server run_id; done | paste -sd' ')
+    [[ $step != renew ]] || hold_start
     writer_start "ca-$step"
     sleep 1
+    t1=$SECONDS
     case $step in
     bundle) e2e_tls_set_ca ca1 "$t/bundle.crt" ;;
-    reissue)
+    renew)
         e2e_tls_renew ca2 "$t/ca2" "$t/bundle.crt"
         "$E2E_REPO_DIR/tools/tls-certs.sh" cert "$t/ca2" "$t/app-0" app-0 >/dev/null
         cp "$t/bundle.crt" "$t/app-0/ca.crt" ;;
@@ -236,23 +207,39 @@ rollover_step() {
     esac
     # Each pod takes the step once; the sentinels in turn, keeping the quorum.
     wait_until 90 "every pod took the $step step" all_took ||
-        fail_test "CA rollover, $step: not taken by $(for p in "${!before[@]}"; do (($(took "$p") > before[$p])) || printf '%s ' "$p"; done)"
-    wait_healthy 90 || fail_test "CA rollover, $step: not healthy: $E2E_WHY"
+        fail_test "$step: not taken by $(for p in "${!before[@]}"; do (($(took "$p") > before[$p])) || printf '%s ' "$p"; done)"
+    if [[ $step == renew ]]; then
+        for p in $(running_redis_pods) $(running_sentinel_pods) "$(router_pod)"; do
+            wait_until 20 "$p presents its renewed certificate" presents "$p" ca2 ||
+                fail_test "$p does not present its renewed certificate: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
+        done
+        hold_check
+        grep -q 'the router presents the renewed certificate' "$(e2e_pod_dir "$(router_pod)")/log" ||
+            fail_test "the router's agent did not confirm the renewal at run time"
+        e2e_log "renewal: every server, sentinel and the router present their new certificate after $((SECONDS - t1)) s; a connection held through the router kept working"
+    fi
+    [[ $(for p in $(running_redis_pods); do info_field "$p" server run_id; done | paste -sd' ') == "$spids" ]] ||
+        fail_test "$step: a server was restarted (CONFIG SET reloads TLS without one)"
+    wait_healthy 90 || fail_test "$step: not healthy: $E2E_WHY"
     wait_until 20 "the router after the $step step" routes_to "$(current_master)" ||
-        fail_test "CA rollover, $step: the router does not reach $(current_master)"
+        fail_test "$step: the router does not reach $(current_master)"
     wait_until 20 "webdis after the $step step" webdis_rw "ca-$step" "$step" ||
-        fail_test "CA rollover, $step: webdis: $(http "GET/ca-$step" 2>&1 || true)"
+        fail_test "$step: webdis: $(http "GET/ca-$step" 2>&1 || true)"
     writer_stop "ca-$step"
     writer_verify "ca-$step"
-    e2e_log "CA rollover, $step: issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
+    e2e_log "CA rollover, $step: taken in $((SECONDS - t1)) s; issued $WRITER_ISSUED, acked $WRITER_ACKED, lost 0, gap $WRITER_GAP_MS ms"
 }
 t0=$SECONDS
 rollover_step bundle
-rollover_step reissue
+rollover_step renew
 rollover_step drop
 for p in $(running_redis_pods) $(running_sentinel_pods) "$(router_pod)"; do
     wait_until 30 "$p presents a certificate of the new CA" issued_by_new "$p" ||
         fail_test "$p does not present a certificate of the new CA: $(grep 'tls:' "$(e2e_pod_dir "$p")/log" | tail -2)"
+done
+for p in $(running_sentinel_pods); do
+    grep -q 'restarting the sentinel to load its renewed certificate' "$(e2e_pod_dir "$p")/log" ||
+        fail_test "$p did not say why it restarted"
 done
 grep -q 'restarting HAProxy to load the renewed CA bundle' "$(e2e_pod_dir "$(router_pod)")/log" ||
     fail_test "the router was not restarted for the new CA bundle"
