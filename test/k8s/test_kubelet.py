@@ -9,7 +9,7 @@
 # the master; deleting the master pod runs its preStop (exit 0: the
 # switchover), no write acknowledged by a replica (WAIT 1) is lost, the
 # re-created pod rejoins as a replica and is Ready; a rolling restart of the
-# redis StatefulSet (an upgrade) loses no acknowledged write either; a
+# redis StatefulSet (an upgrade; k8s/ only) loses no acknowledged write either; a
 # container that exits is restarted and Ready again; no password in any
 # container's argv, env or log.
 # Prints "  ok"/"  FAIL" lines; exit 1 on any failure.
@@ -189,7 +189,11 @@ def main():
     writer_check("w1", newmaster, "the master deleted")
 
     # An upgrade: the StatefulSet's rolling update, one pod at a time from
-    # the highest ordinal, each Ready before the next; writes go on.
+    # the highest ordinal, each Ready before the next; writes go on. On k8s/
+    # only: a roll is the master deletion above, pod by pod, and nothing of
+    # it depends on the UID the OpenShift run changes (CI time: 45 s).
+    if a.openshift:
+        return container_restart(kl, sec, spods, tag)
     writer_start("w2")
     time.sleep(2)
     t = time.time()
@@ -208,8 +212,11 @@ def main():
     (ok if final and roles.get(final) == "master" and list(roles.values()).count("master") == 1 else fail)(
         "%s: after the roll one master (%s), the sentinels name it; roles %s" % (tag, final, roles))
     writer_check("w2", final, "the rolling restart")
+    return container_restart(kl, sec, spods, tag)
 
-    # A container that exits is restarted, decides again, and is Ready.
+
+def container_restart(kl, sec, spods, tag):
+    """A container that exits is restarted, decides again, and is Ready."""
     victim = spods[-1]
     c = kl.pods[victim].containers[0]
     K.dk("kill", c.cid)
