@@ -29,6 +29,9 @@ sentinel-port = $SP
 [sentinel]
 quorum = 1
 down-after = 5000
+[redis]
+; the replica syncs at once, not after Redis's default 5 s wait
+directive = repl-diskless-sync-delay 0
 INI
 export REDIS_INIT_CONFIG=$TMP/settings.ini REDIS_INIT_SECRETS=$SECRETS
 

@@ -29,6 +29,9 @@ sentinel-replicas = 1
 [sentinel]
 quorum = 1
 down-after = 5000
+[redis]
+; the replica syncs at once, not after Redis's default 5 s wait
+directive = repl-diskless-sync-delay 0
 [discovery]
 dns-wait = 0
 deadline = 4000
