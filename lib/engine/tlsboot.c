@@ -120,7 +120,9 @@ int tlsboot_start(const struct settings *s, enum tls_role role, int check_files,
                           .ciphers = s->tls_ciphers,
                           .ciphersuites = s->tls_ciphersuites,
                           .own_name = n.name[0],
-                          .require_client_certs = s->tls_auth};
+                          .require_client_certs = s->tls_auth,
+                          /* render and run answer on the port while deciding (the beacon) */
+                          .serve = check_files && role <= TLS_SENTINEL};
     rc = tls_setup(&f, e);
     if (rc) {
         /* Kubernetes may have swapped ..data between reading the

@@ -393,6 +393,7 @@ struct beacon *beacon_start(const char *bind, int port, const char *user, const 
     b->has_data = has_data;
     b->hist = *h;
     b->tls = tls_server_ctx();
+    if (tls_on() && !b->tls) goto fail; /* never plain text where TLS is on */
     bind_all(b, bind, port);
     if (b->n_listen == 0 || pipe(b->wake) != 0) goto fail;
     fcntl(b->wake[0], F_SETFD, FD_CLOEXEC);

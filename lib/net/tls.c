@@ -26,7 +26,7 @@ static struct {
     char cert[1024], key[1024], ccert[1024], ckey[1024], ca[1024];
     char protocols[128], ciphers[512], suites[512], own[256];
     char as_addr[64], as_name[256]; /* tls_verify_as() */
-    int client_certs;
+    int client_certs, serve;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 const char *tls_error_reason(const char *fallback) {
@@ -63,6 +63,8 @@ static SSL_CTX *build(int server, ri_err *e) {
         return NULL;
     }
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* Debian's openssl.cnf asks for level 2; we do not read it (tls_setup). */
+    SSL_CTX_set_security_level(ctx, 2);
     if (apply_protocols(ctx, g.protocols) != 0) {
         ri_fail(e, EX_CONFIG, "tls: [tls] protocols \"%s\": not supported by this build",
                 g.protocols);
@@ -108,8 +110,8 @@ fail:
 static int build_both(SSL_CTX **client, SSL_CTX **server, ri_err *e) {
     *client = build(0, e);
     if (!*client) return e->code;
-    *server = build(1, e);
-    if (!*server) {
+    *server = g.serve ? build(1, e) : NULL;
+    if (g.serve && !*server) {
         SSL_CTX_free(*client);
         return e->code;
     }
@@ -119,7 +121,7 @@ static int build_both(SSL_CTX **client, SSL_CTX **server, ri_err *e) {
 int tls_setup(const struct tls_files *f, ri_err *e) {
     /* No atexit cleanup: a probe thread still running when the process
      * exits (an abandoned probe) must not find OpenSSL's tables freed. */
-    OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, NULL);
+    OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     snprintf(g.cert, sizeof g.cert, "%s", f->cert);
     snprintf(g.key, sizeof g.key, "%s", f->key);
     snprintf(g.ccert, sizeof g.ccert, "%s", f->client_cert ? f->client_cert : f->cert);
@@ -130,6 +132,7 @@ int tls_setup(const struct tls_files *f, ri_err *e) {
     snprintf(g.suites, sizeof g.suites, "%s", f->ciphersuites ? f->ciphersuites : "");
     snprintf(g.own, sizeof g.own, "%s", f->own_name ? f->own_name : "");
     g.client_certs = f->require_client_certs;
+    g.serve = f->serve;
     SSL_CTX *c, *s;
     if (build_both(&c, &s, e)) return e->code;
     SSL_CTX_free(g.client);

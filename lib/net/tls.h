@@ -36,10 +36,15 @@ struct tls_files {
     const char *ciphersuites;             /* TLS 1.3 suites; "" = OpenSSL's */
     const char *own_name;                 /* verified instead of a loopback address */
     int require_client_certs; /* the beacon: auth-clients yes (2), optional (1), no (0) */
+    int serve;                /* also the server context (the beacon); else client only */
 };
 
-/* Build the contexts; 0, or EX_CONFIG / EX_NOINPUT naming the file and the
- * reason. Not thread-safe: call before starting threads. */
+/* Build the contexts (the server one only when f->serve: a command that
+ * only dials needs no server context, and building it costs start-up
+ * time); 0, or EX_CONFIG / EX_NOINPUT naming the file and the reason.
+ * OpenSSL's system configuration file is not read: what TLS we speak is
+ * [tls]'s, at security level 2, the same in the glibc and static builds.
+ * Not thread-safe: call before starting threads. */
 int tls_setup(const struct tls_files *f, ri_err *e);
 
 /* Rebuild both contexts from the same paths (rotation); on failure the old
