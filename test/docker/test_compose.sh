@@ -24,7 +24,10 @@
 #      be pulled here); its ACL user works through the router with exactly
 #      the documented privileges;
 #   7. docker-compose.valkey.yml: validated (only the members' image and
-#      [server] flavour change), not run.
+#      [server] flavour change), not run;
+#   8. docker-compose.tls.yml: validated (only [tls] and the /tls mounts
+#      change), then brought up for real: healthy over TLS, the quorum, the
+#      router (its name verified) and Webdis over TLS, no plain text.
 # Prints "  ok"/"  FAIL" lines and "docker: N passed, M failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -336,6 +339,41 @@ dkc -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.tls.yml" --project-di
     config >"$pdir/config-tls.yml"
 check "docker-compose.tls.yml changes only [tls] and the /tls mounts" \
     python3 "$DK_REPO_DIR/test/docker/compose_one_change.py" --tls "$pdir/config-base.yml" "$pdir/config-tls.yml"
+
+# ---------------------------------------------------------------- 8. TLS
+# docker-compose.tls.yml brought up for real (README "TLS"): the folders of
+# `tools/tls-certs.sh compose`, every member healthy through `check` over
+# TLS, the sentinels' quorum over TLS, a client with a certificate of the
+# CA reaches the master through the router (whose certificate `router
+# --run` checked names "router"), a plain-text client gets nothing, Webdis
+# answers through the TLS router.
+t8=$(date +%s.%N)
+compose down -v --remove-orphans >/dev/null 2>&1
+dk rm -f "$proj-client" >/dev/null 2>&1
+"$DK_REPO_DIR/tools/tls-certs.sh" ca "$pdir/tls/ca" >/dev/null
+"$DK_REPO_DIR/tools/tls-certs.sh" compose "$pdir/tls/ca" "$pdir/tls" >/dev/null
+"$DK_REPO_DIR/tools/tls-certs.sh" cert "$pdir/tls/ca" "$pdir/tls/app" app >/dev/null
+chgrp -R 0 "$pdir/tls/app" && chmod -R g+rX "$pdir/tls/app"
+compose() { dkc -p "$proj" --project-directory "$pdir" -f "$COMPOSE_FILE_SRC" -f "$DK_REPO_DIR/docker-compose.tls.yml" -f "$over" "$@"; }
+if compose up -d >"$DK_RUN/up-tls.log" 2>&1; then ok "TLS: docker-compose -f docker-compose.tls.yml up -d"; else
+    fail "TLS: docker-compose up -d"; tail -30 "$DK_RUN/up-tls.log"; summary docker; fi
+check "TLS: 3 redis + 3 sentinels healthy through check over TLS" wait_for 120 all_healthy
+tls=(--tls --cacert /tls/ca.crt --cert /tls/tls.crt --key /tls/tls.key)
+sadmin() { dk_cli "$(c "$1")" 26379 admin "$PW_ADMIN" "${tls[@]}" --sni "$1" -h "$1" "${@:2}"; }
+q=$(sadmin sentinel-0 SENTINEL ckquorum mymaster)
+check "TLS: sentinel majority over TLS: $q" bash -c '[[ $1 == "OK 3 usable Sentinels"* ]]' _ "$q"
+dk run -d --name "$proj-client" --network "$net" --dns "$subnet.53" --read-only --user 999:0 --cap-drop ALL \
+    -v "$pdir/tls/app:/tls:ro" --entrypoint sleep redis:7.0 infinity >/dev/null
+tsvc() { dk_cli "$proj-client" 6379 api_service "$PW_SERVICE" "${tls[@]}" --sni router -h router "$@"; }
+routed_tls() { [[ $(tsvc SET tls-k v) == OK && $(tsvc GET tls-k) == v ]]; }
+check "TLS: SET/GET through the router with a client certificate" wait_for 30 routed_tls
+plain=$(dk_cli "$proj-client" 6379 api_service "$PW_SERVICE" -h router PING)
+check "TLS: a plain-text client gets no answer from the router" bash -c '[[ $1 != *PONG* ]]' _ "$plain"
+check "TLS: Webdis SET/GET over HTTP through the TLS router" wait_for 30 set_get tls-greeting hello
+check "TLS: every member's config listens on TLS only" bash -c '
+    for s in "${@:2}"; do f=/conf/redis.conf; [[ $s == sentinel-* ]] && f=/conf/sentinel.conf
+        "$1" exec "$s" grep -qx "port 0" "$f" || exit 1; done' _ dk $(for s in "${REDIS[@]}" "${SENTINELS[@]}"; do c "$s"; done)
+echo "docker compose TLS: up and checked in $(elapsed "$t8") s"
 
 echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), stop on the master ${stop_s} s (write gap ${stop_gap} ms), total $((SECONDS - t_start)) s"
 summary docker
