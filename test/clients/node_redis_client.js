@@ -13,45 +13,20 @@
 // found, written and read, the events subscribed, and every
 // state-changing SENTINEL command refused.
 "use strict";
-const fs = require("fs");
 const { createClient, createSentinel } = require("redis");
-
-const REFUSED = [
-  ["SENTINEL", "FAILOVER", "{m}"],
-  ["SENTINEL", "SET", "{m}", "quorum", "1"],
-  ["SENTINEL", "MONITOR", "other", "127.0.0.1", "6379", "2"],
-  ["SENTINEL", "REMOVE", "{m}"],
-  ["SENTINEL", "RESET", "{m}"],
-  ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no"],
-  ["SENTINEL", "DEBUG"],
-];
-
-function credentials() {
-  const d = JSON.parse(fs.readFileSync(process.env.RI_SECRETS, "utf8")).data;
-  return { username: d.SERVICE_USERNAME, password: d.SERVICE_PASSWORD };
-}
+const { REFUSED, credentials, sentinelList, tlsFiles } = require("./common");
 
 // The socket options of one connection: TLS with host-name verification
 // (Node's default) when RI_TLS_DIR is set.
 function socket(extra) {
-  const d = process.env.RI_TLS_DIR;
-  const base = { connectTimeout: 1000, reconnectStrategy: 200 };
-  if (!d) return Object.assign(base, extra);
-  return Object.assign(base, {
-    tls: true, ca: fs.readFileSync(`${d}/ca.crt`), cert: fs.readFileSync(`${d}/tls.crt`),
-    key: fs.readFileSync(`${d}/tls.key`),
-  }, extra);
-}
-
-function sentinelList(arg) {
-  return arg.split(",").map((s) => {
-    const i = s.lastIndexOf(":");
-    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
-  });
+  const t = tlsFiles();
+  return Object.assign({ connectTimeout: 1000, reconnectStrategy: 200 }, t ? Object.assign({ tls: true }, t) : {},
+    extra);
 }
 
 async function probe(arg, name) {
-  const c = credentials(), sentinels = sentinelList(arg);
+  const cr = credentials(), sentinels = sentinelList(arg);
+  const c = { username: cr.user, password: cr.pass };
   const out = { client: "node-redis " + require("redis/package.json").version };
   const errors = [];
   const s = createSentinel({

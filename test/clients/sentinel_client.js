@@ -10,37 +10,11 @@
 "use strict";
 const fs = require("fs");
 const Redis = require("ioredis");
+const { REFUSED, credentials, sentinelList, tlsFiles } = require("./common");
 
-const REFUSED = [
-  ["SENTINEL", "FAILOVER", "{m}"],
-  ["SENTINEL", "SET", "{m}", "quorum", "1"],
-  ["SENTINEL", "MONITOR", "other", "127.0.0.1", "6379", "2"],
-  ["SENTINEL", "REMOVE", "{m}"],
-  ["SENTINEL", "RESET", "{m}"],
-  ["SENTINEL", "CONFIG", "SET", "resolve-hostnames", "no"],
-  ["SENTINEL", "DEBUG"],
-];
-
-function credentials() {
-  const d = JSON.parse(fs.readFileSync(process.env.RI_SECRETS, "utf8")).data;
-  return { user: d.SERVICE_USERNAME, pass: d.SERVICE_PASSWORD };
-}
-
-// With RI_TLS_DIR: TLS to the sentinels and the servers, with that folder's
-// ca.crt, tls.crt and tls.key; Node verifies the host names.
-function tlsOptions() {
-  const d = process.env.RI_TLS_DIR;
-  if (!d) return null;
-  return { ca: fs.readFileSync(`${d}/ca.crt`), cert: fs.readFileSync(`${d}/tls.crt`),
-    key: fs.readFileSync(`${d}/tls.key`) };
-}
-
-function sentinelList(arg) {
-  return arg.split(",").map((s) => {
-    const i = s.lastIndexOf(":");
-    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
-  });
-}
+// With RI_TLS_DIR: TLS to the sentinels and the servers with that folder's
+// files; Node verifies the host names.
+const tlsOptions = tlsFiles;
 
 function master(sentinels, name, c) {
   const t = tlsOptions();
