@@ -107,6 +107,7 @@ static void forward(struct init *in, int sig) {
     if (sig == SIGTERM) {
         if (in->term_forwarded) return; /* ours repeats it already (term_again) */
         in->term_forwarded = 1;
+        in->restarting = 0; /* a stop asked from outside wins over our restart */
     }
     log_info("forwarding to the server", "signal", sig_name(sig), NULL);
     if (sig == SIGTERM) send_term(in);
