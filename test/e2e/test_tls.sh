@@ -112,7 +112,7 @@ grep -q '^found: RESP AUTH' <<<"$control" && grep -q '^found: ADMIN_PASSWORD' <<
     fail_test "the capture search misses a plain-text AUTH: $control"
 ! grep -q '^found:' <<<"$found" || fail_test "the pod network carried in clear text: $(grep '^found:' <<<"$found" | paste -sd' ')"
 e2e_log "pod network captured during the failover: $(cat "$cap.summary"), TLS only, no AUTH, no password"
-assert_failover_fast
+assert_failover_fast "TLS master kill"
 sleep 2
 writer_stop kill
 writer_verify kill

@@ -132,18 +132,26 @@ sentinel_timeline() {
 # after the election timeout), and none tries again before 2 x
 # failover-timeout after its first try. Then the bound is that much longer,
 # and the case is logged and counted in SPLIT_VOTES (docs/resilience.md).
+# Our polling (a redis-cli per sentinel, each a TLS handshake with TLS on)
+# can see the switch late on a loaded machine: when FAILOVER_MS is over
+# the bound but every sentinel's own log switched within it (switch-all),
+# the failover was fast and the lateness is the test's, logged as such.
 SPLIT_VOTES=0
 assert_failover_fast() {
-    local bound=$((${E2E_DOWN_AFTER:-2000} + 4000)) timeline
+    local what=${1:-failover} bound=$((${E2E_DOWN_AFTER:-2000} + 4000)) timeline all
     if ((FAILOVER_MS > bound)); then
         timeline=$(sentinel_timeline)
         if [[ " $timeline" == *" failover-abort-not-elected="* ]]; then
             SPLIT_VOTES=$((SPLIT_VOTES + 1))
             bound=$((bound + 2 * ${E2E_FAILOVER_TIMEOUT:-10000}))
-            e2e_log "$1: a split vote, Sentinel tried again after 2 x failover-timeout: new master after $FAILOVER_MS ms ($timeline)"
+            e2e_log "$what: a split vote, Sentinel tried again after 2 x failover-timeout: new master after $FAILOVER_MS ms ($timeline)"
+        elif [[ " $timeline" =~ \ switch-all=([0-9]+) ]] && ((BASH_REMATCH[1] <= bound)); then
+            all=${BASH_REMATCH[1]}
+            e2e_log "$what: every sentinel switched $all ms after the kill (their logs); our polling saw it at $FAILOVER_MS ms ($timeline)"
+            return 0
         fi
     fi
-    ((FAILOVER_MS <= bound)) || fail_test "$1: new master after $FAILOVER_MS ms, bound $bound ms"
+    ((FAILOVER_MS <= bound)) || fail_test "$what: new master after $FAILOVER_MS ms, bound $bound ms ($(sentinel_timeline))"
 }
 
 # assert_rejoined_after_failover POD SECS: POD is back as a replica and the
