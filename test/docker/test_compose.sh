@@ -348,8 +348,11 @@ check "docker-compose.tls.yml changes only [tls] and the /tls mounts" \
 # --run` checked names "router"), a plain-text client gets nothing, Webdis
 # answers through the TLS router.
 t8=$(date +%s.%N)
-compose down -v --remove-orphans >/dev/null 2>&1
-dk rm -f "$proj-client" >/dev/null 2>&1
+# The client container first: attached to the network, it would keep
+# `down` from removing it.
+dk rm -f "$proj-client" >/dev/null 2>&1 || true
+compose down -v --remove-orphans >"$DK_RUN/down.log" 2>&1 ||
+    { fail "docker-compose down of the plain-text stack"; tail -5 "$DK_RUN/down.log"; summary docker; }
 "$DK_REPO_DIR/tools/tls-certs.sh" ca "$pdir/tls/ca" >/dev/null
 "$DK_REPO_DIR/tools/tls-certs.sh" compose "$pdir/tls/ca" "$pdir/tls" >/dev/null
 "$DK_REPO_DIR/tools/tls-certs.sh" cert "$pdir/tls/ca" "$pdir/tls/app" app >/dev/null
@@ -370,9 +373,14 @@ check "TLS: SET/GET through the router with a client certificate" wait_for 30 ro
 plain=$(dk_cli "$proj-client" 6379 api_service "$PW_SERVICE" -h router PING)
 check "TLS: a plain-text client gets no answer from the router" bash -c '[[ $1 != *PONG* ]]' _ "$plain"
 check "TLS: Webdis SET/GET over HTTP through the TLS router" wait_for 30 set_get tls-greeting hello
-check "TLS: every member's config listens on TLS only" bash -c '
-    for s in "${@:2}"; do f=/conf/redis.conf; [[ $s == sentinel-* ]] && f=/conf/sentinel.conf
-        "$1" exec "$s" grep -qx "port 0" "$f" || exit 1; done' _ dk $(for s in "${REDIS[@]}" "${SENTINELS[@]}"; do c "$s"; done)
+tls_only() {
+    local s f
+    for s in "${REDIS[@]}" "${SENTINELS[@]}"; do
+        f=/conf/redis.conf; [[ $s == sentinel-* ]] && f=/conf/sentinel.conf
+        dk exec "$(c "$s")" grep -qx "port 0" "$f" || return 1
+    done
+}
+check "TLS: every member's config listens on TLS only (port 0)" tls_only
 echo "docker compose TLS: up and checked in $(elapsed "$t8") s"
 
 echo "docker compose: failover ${failover_s} s (router on the new master after ${router_s:--} s), stop on the master ${stop_s} s (write gap ${stop_gap} ms), total $((SECONDS - t_start)) s"
