@@ -30,9 +30,7 @@
 
 #include "agent/module.h"
 #include "base/clock.h"
-#include "base/fsutil.h"
 #include "base/log.h"
-#include "base/sha256.h"
 #include "engine/plan.h"
 #include "engine/tlsboot.h"
 #include "net/admin.h"
@@ -42,8 +40,7 @@
 #include "net/tls.h"
 #include "rules/rotation.h"
 
-#define ROTATE_MS 1000       /* how often the files are read */
-#define FILE_MAX  (1u << 20) /* no certificate file is larger */
+#define ROTATE_MS 1000 /* how often the files are read */
 
 struct rotate {
     struct tls_paths p;
@@ -62,22 +59,10 @@ struct rotate {
  * module starts again with the server; one agent per process). */
 static int restarted_for_renewal;
 
-/* SHA-256 over every file's content; -1 when one cannot be read (a swap
- * in progress: the next tick reads it again). */
+/* The content of every file the server uses (tlsboot_files_hash). */
 static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
-    const char *files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
-    sha256_ctx c;
-    sha256_init(&c);
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        struct file_data d;
-        ri_err e = {0};
-        if (fs_read_file(files[i], "tls file", FILE_MAX, 0, &d, &e)) return -1;
-        sha256_update(&c, d.data, d.len);
-        sha256_update(&c, "\0", 1);
-        fs_file_free(&d);
-    }
-    sha256_final(&c, out);
-    return 0;
+    const char *const files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
+    return tlsboot_files_hash(files, (int)(sizeof files / sizeof files[0]), out);
 }
 
 static int rotate_start(const struct agent_ctx *ctx, void **state) {

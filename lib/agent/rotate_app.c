@@ -22,7 +22,6 @@
 
 #include "agent/module.h"
 #include "base/clock.h"
-#include "base/fsutil.h"
 #include "base/log.h"
 #include "base/sha256.h"
 #include "engine/plan.h"
@@ -34,7 +33,6 @@
 #include "rules/rotation.h"
 
 #define ROTATE_MS 1000
-#define FILE_MAX  (1u << 20)
 
 /* What was applied, per part: the server pair, the client pair, the CA
  * bundle (HAProxy takes the pairs at run time, not the bundle). */
@@ -46,23 +44,11 @@ struct rotate_app {
     int have_failed;
 };
 
-/* SHA-256 of each part's files; -1 when one cannot be read (a swap in
- * progress: the next tick reads it again). */
+/* Each part's content (tlsboot_files_hash); -1 while a file cannot be read. */
 static int parts_hash(const struct tls_paths *p, unsigned char out[N_PARTS][32]) {
-    const char *files[N_PARTS][2] = {{p->cert, p->key}, {p->ccert, p->ckey}, {p->ca, NULL}};
-    for (int i = 0; i < N_PARTS; i++) {
-        sha256_ctx c;
-        sha256_init(&c);
-        for (int j = 0; j < 2 && files[i][j]; j++) {
-            struct file_data d;
-            ri_err e = {0};
-            if (fs_read_file(files[i][j], "tls file", FILE_MAX, FS_WIPE, &d, &e)) return -1;
-            sha256_update(&c, d.data, d.len);
-            sha256_update(&c, "\0", 1);
-            fs_file_free(&d);
-        }
-        sha256_final(&c, out[i]);
-    }
+    const char *const files[N_PARTS][2] = {{p->cert, p->key}, {p->ccert, p->ckey}, {p->ca, NULL}};
+    for (int i = 0; i < N_PARTS; i++)
+        if (tlsboot_files_hash(files[i], files[i][1] ? 2 : 1, out[i])) return -1;
     return 0;
 }
 
@@ -94,13 +80,11 @@ static void failed(struct rotate_app *r, const unsigned char h[32], const char *
 
 /* HAProxy takes the renewed pairs; a handshake with it confirms. 0 when done. */
 static int router_apply(const struct settings *s, struct rotate_app *r,
-                        unsigned char h[N_PARTS][32], double t0) {
+                        const struct rotation_app_change *ch, double t0) {
     unsigned char want[32], got[32];
     char why[200] = "";
     ri_err e = {0};
-    int push_crt = memcmp(h[PART_CERT], r->applied[PART_CERT], 32) != 0;
-    int push_client = memcmp(h[PART_CLIENT], r->applied[PART_CLIENT], 32) != 0;
-    if (router_tls_apply(s, &r->t, push_crt, push_client, &e) || tls_reload(&e)) {
+    if (router_tls_apply(s, &r->t, ch->cert, ch->client, &e) || tls_reload(&e)) {
         log_error("tls: cannot hand HAProxy the renewed certificate; trying again", "reason", e.msg,
                   NULL);
         return -1;
@@ -160,7 +144,7 @@ static int app_tick(const struct agent_ctx *ctx, void *state) {
                                      memcmp(h[PART_CLIENT], r->applied[PART_CLIENT], 32) != 0,
                                      memcmp(h[PART_CA], r->applied[PART_CA], 32) != 0};
     enum rotation_app_step step = rotation_app_step(&ch);
-    if (step == ROTATE_PUSH && router_apply(cfg->s, r, h, t0)) return ROTATE_MS;
+    if (step == ROTATE_PUSH && router_apply(cfg->s, r, &ch, t0)) return ROTATE_MS;
     if (step == ROTATE_RESTART && restart_for(ctx, r)) return ROTATE_MS;
     memcpy(r->applied, h, sizeof h);
     r->have_failed = 0;

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/fsutil.h"
 #include "base/log.h"
+#include "base/sha256.h"
 #include "net/certs.h"
 #include "net/tls.h"
 
@@ -74,6 +75,23 @@ int tlsboot_check(const struct settings *s, const struct tls_paths *p, const cha
     return check_names(s, p, &n, 0, e);
 }
 
+#define TLS_FILE_MAX (1u << 20) /* no certificate file is larger */
+
+int tlsboot_files_hash(const char *const *files, int n, unsigned char out[32]) {
+    sha256_ctx c;
+    sha256_init(&c);
+    for (int i = 0; i < n; i++) {
+        struct file_data d;
+        ri_err e = {0};
+        if (fs_read_file(files[i], "tls file", TLS_FILE_MAX, FS_WIPE, &d, &e)) return -1;
+        sha256_update(&c, d.data, d.len);
+        sha256_update(&c, "\0", 1);
+        fs_file_free(&d);
+    }
+    sha256_final(&c, out);
+    return 0;
+}
+
 int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e) {
     memset(out, 0, sizeof *out);
     switch (role) {
@@ -90,8 +108,9 @@ int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names
     int n = s->router_host[0] ? snprintf(out->name[0], sizeof out->name[0], "%s", s->router_host)
                               : snprintf(out->name[0], sizeof out->name[0], "%s.%s.svc.%s",
                                          s->router_service, s->namespace_, s->domain);
-    if (n < 0 || (size_t)n >= sizeof out->name[0])
-        return ri_fail(e, EX_CONFIG, "[router] service: the router's name is too long");
+    if (n < 0 || (size_t)n >= sizeof out->name[0]) /* a DNS name: 253 at most */
+        return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",
+                       s->router_service, s->namespace_, s->domain);
     out->n = 1;
     return 0;
 }

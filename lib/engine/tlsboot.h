@@ -40,12 +40,18 @@ int tlsboot_paths(const struct settings *s, struct tls_paths *p, ri_err *e);
 int tlsboot_check(const struct settings *s, const struct tls_paths *p, const char *own, ri_err *e);
 
 /* The names role's certificate must cover; the first is the one a
- * loopback connection verifies. n = 0 for TLS_CLIENT. */
+ * loopback connection verifies. n = 0 for TLS_CLIENT. TLS_ROUTER's is
+ * also where Webdis connects (engine/webdis.c). */
 struct tls_names {
     char name[2][SET_HOST_MAX];
     int n;
 };
 int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e);
+
+/* SHA-256 over the content of files[0..n) (each followed by a NUL): what
+ * the agent compares to notice a renewal. -1 when one cannot be read (a
+ * ..data swap in progress: read again next time). */
+int tlsboot_files_hash(const char *const *files, int n, unsigned char out[32]);
 
 /* tlsboot_check() for a role (the router's names, a client's certificate). */
 int tlsboot_check_role(const struct settings *s, enum tls_role role, const struct tls_paths *p,

@@ -57,7 +57,8 @@ static int add_ssl(json_t *doc, const struct settings *s, const char *host, ri_e
 
 int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e) {
     const char *user = WEBDIS_DEFAULT_USER, *pass;
-    char host[SET_HOST_MAX + 8], dir[PATH_MAX];
+    char dir[PATH_MAX];
+    struct tls_names router;
     int rc = secrets_require(sec, SECRET_WEBDIS_PASS, &pass, e);
     if (rc) return ri_prefix(e, "redis-init webdis needs Webdis's own user");
     if (secrets_get(sec, SECRET_WEBDIS_USER, NULL) &&
@@ -70,13 +71,10 @@ int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e
                        "variable name; choose one that does not",
                        secrets_origin(sec),
                        user[0] == '$' ? SECRET_WEBDIS_USER : SECRET_WEBDIS_PASS);
-    /* [router] host (docker compose: the router's service name), else its Kubernetes Service. */
-    int n = s->router_host[0] ? snprintf(host, sizeof host, "%s", s->router_host)
-                              : snprintf(host, sizeof host, "%s.%s.svc.%s", s->router_service,
-                                         s->namespace_, s->domain);
-    if (n < 0 || (size_t)n >= sizeof host || n > 253)
-        return ri_fail(e, EX_CONFIG, "[router] service: the router's name %s.%s.svc.%s is too long",
-                       s->router_service, s->namespace_, s->domain);
+    /* [router] host (docker compose: the router's service name), else its
+     * Kubernetes Service: the name its certificate carries. */
+    if ((rc = tlsboot_names(s, TLS_ROUTER, &router, e))) return rc;
+    const char *host = router.name[0];
     if ((rc = fs_absolute(s->conf_dir, dir, sizeof dir, e))) return rc;
     json_t *doc = webdis_doc(s, host, user, pass);
     if (doc && s->tls != TLS_OFF && (rc = add_ssl(doc, s, host, e))) {
