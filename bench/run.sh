@@ -251,6 +251,18 @@ exit_codes() {
     jq -r --argjson i "$2" '.results[$i].exit_codes | group_by(.) | map("\(.[0])x\(length)") | join(",")' "$1"
 }
 
+# ours_decision FILE / ours_outcomes FILE: from redis-init's `discover
+# --json` output, its decision ("follow HOST (S5)") and how many peers
+# answered how ("answer=5 self=1").
+ours_decision() {
+    jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
+        "$1" 2>/dev/null || echo "no JSON"
+}
+ours_outcomes() {
+    jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
+        "$1" 2>/dev/null || echo "?"
+}
+
 # run_tls N: the healthy scenario on a TLS cluster: redis-init only, the
 # row "redis-init-tls" (every probe a TLS handshake, host names verified).
 run_tls() {
@@ -259,11 +271,8 @@ run_tls() {
     dir="$OUT/n$n-healthy-tls"
     mkdir -p "$dir"
     in_boot "$boot" "$n" $(ours_cmd "$boot") >"$dir/redis-init-tls.out" 2>"$dir/redis-init-tls.err" || rc=$?
-    dec=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
-        "$dir/redis-init-tls.out" 2>/dev/null) || dec="no JSON"
-    dec="$dec (exit $rc)"
-    o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
-        "$dir/redis-init-tls.out" 2>/dev/null) || o_out="?"
+    dec="$(ours_decision "$dir/redis-init-tls.out") (exit $rc)"
+    o_out=$(ours_outcomes "$dir/redis-init-tls.out")
     bench_log "N=$n healthy over TLS: redis-init: $dec; peers: $o_out"
     # shellcheck disable=SC2046 # the command line is plain words
     in_boot "$boot" "$n" /usr/bin/time -f %M -o "$dir/redis-init-tls.rss" $(ours_cmd "$boot") >/dev/null 2>&1 || true
@@ -307,10 +316,8 @@ run_scenario() {
         # shellcheck disable=SC2086 # the command lines are plain words
         in_boot "$boot" "$n" ${cmds[i]} >"$dir/${names[i]}.out" 2>"$dir/${names[i]}.err" || rc=$?
         if ((i == 0)); then
-            decs[i]=$(jq -r '.decision | "\(.action) \(.host // "")" + (if .rule then " (" + .rule + ")" else "" end)' \
-                "$dir/${names[i]}.out" 2>/dev/null) || decs[i]="no JSON"
-            o_out=$(jq -r '[.sentinels[], .redis[]] | map(.outcome) | group_by(.) | map("\(.[0])=\(length)") | join(" ")' \
-                "$dir/${names[i]}.out" 2>/dev/null) || o_out="?"
+            decs[i]=$(ours_decision "$dir/${names[i]}.out")
+            o_out=$(ours_outcomes "$dir/${names[i]}.out")
             o_int=$(jq -r '.elapsed_ms * 10 | round / 10' "$dir/${names[i]}.out" 2>/dev/null) || o_int="?"
         else
             decs[i]=$(head -n 1 "$dir/${names[i]}.out")
