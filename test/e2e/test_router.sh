@@ -84,7 +84,7 @@ for i in $(seq 1 20); do
     [[ -z $(rcli "$m1" GET "p:$i" | tr -d '\r') ]] || fail_test "p:$i reached the stale master $m1"
 done
 [[ $(redis_role "$m1") == master ]] || fail_test "$m1 stopped being a stale master during the test"
-tail -n +"$((mark + 1))" "$rlog" | grep -q "Server master/$m1 is DOWN" || fail_test "router did not mark the stale master $m1 DOWN"
+grep -q "Server master/$m1 is DOWN" < <(tail -n +"$((mark + 1))" "$rlog") || fail_test "router did not mark the stale master $m1 DOWN"
 pod_heal "$m1"
 wait_healthy 60 || fail_test "not healthy after the partition healed: $E2E_WHY"
 [[ $(current_master) == "$m2" ]] || fail_test "master after healing is $(current_master), want $m2"
