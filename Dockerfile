@@ -1,12 +1,18 @@
 # redis-init: a FROM-scratch image whose only job is to seed the official
 # Redis container with the static binaries (README "Container image").
 #
-#   docker build --build-arg VERSION=$(cat VERSION) \
-#       --build-arg SOURCE=<repository URL> -t redis-init:$(cat VERSION) .
+#   docker build -t redis-init .
+#   docker build --build-arg SOURCE=<repository URL> -t redis-init:$(cat VERSION) .
+#
+# VERSION defaults to the VERSION file's (tools/check-version.sh, run by
+# `make lint`, keeps the two equal); a VERSION build argument that differs
+# from the file is refused, so a label never names other binaries.
 #
 # The build stage runs `make static`: the very script (tools/build-deps.sh)
 # a host build runs, on Debian bookworm, with Debian's source packages
 # (OpenSSL 3, hiredis 1.2 with TLS, jansson; about 2.5 minutes on 2 cores).
+
+ARG VERSION=0.1.0
 
 FROM debian:bookworm AS build
 WORKDIR /src
@@ -15,7 +21,8 @@ RUN tools/install-deps.sh static
 COPY . .
 ARG VERSION
 # The label must say what the binaries say.
-RUN test -n "$VERSION" && test "$VERSION" = "$(cat VERSION)" \
+RUN if [ "$VERSION" != "$(cat VERSION)" ]; then \
+        echo "VERSION build argument \"$VERSION\" differs from the VERSION file ($(cat VERSION))" >&2; exit 65; fi \
  && make static \
  && mkdir -p /out/usr/local/bin /out/licenses \
  && cp bin/static/redis-init /out/usr/local/bin/redis-init \

@@ -147,6 +147,7 @@ unit: lint $(UNIT_BIN)
 	@test/run-unit.sh $(UNIT_BIN)
 
 # The layer rule of lib/ (docs/architecture.md), file and function sizes,
+# the version written once (VERSION; the Dockerfile's default agrees),
 # their planted negative cases, and the C layout (.clang-format; the unit
 # tests' tables are laid out by hand and not formatted).
 FORMATTED := $(wildcard lib/*/*.[ch] cmd/*/*.c tools/*.c test/tools/*.c test/fuzz/*.c)
@@ -154,6 +155,7 @@ CLANG_FORMAT ?= clang-format
 lint:
 	@tools/check-layers.sh
 	@tools/check-size.sh
+	@tools/check-version.sh
 	@out=$$(test/lint/test_check_layers.sh) || { echo "$$out"; exit 1; }; echo "$$out" | tail -1
 	@$(CLANG_FORMAT) --dry-run --Werror $(FORMATTED) && echo "clang-format: ok ($(words $(FORMATTED)) files)"
 format:
@@ -231,13 +233,18 @@ k8s: $(BINS)
 # the one step that uses both cores); then the suites run one after the other.
 # The static binary is not among them: the image builds it (e2e-image).
 # Each step's time is printed ("make test: STEP N s"), for the CI budget.
+# The Docker suites (image-bins.sh in e2e-image, docker, the kubelet in k8s)
+# share one private engine (test/docker/engine.sh): base images imported
+# and our image built once.
 TEST_BUILD = $(BINS) $(TOOLS) $(UNIT_BIN) $(SAN_BIN) $(B)/san/bin/redis-init \
              $(B)/san/bin/sentinel-init $(FUZZ_BIN)
 TEST_STEPS = unit fuzz-regress san e2e-image matrix docker k8s bench-smoke
 test:
 	@s=$$(date +%s); $(MAKE) --no-print-directory -j2 $(TEST_BUILD) && \
 	  echo "make test: build $$(( $$(date +%s) - s )) s"
-	@for t in $(TEST_STEPS); do s=$$(date +%s); \
+	@DK_SHARED=$$(test/docker/engine.sh start) || exit 1; export DK_SHARED; \
+	  trap 'test/docker/engine.sh stop "$$DK_SHARED"' EXIT; \
+	  for t in $(TEST_STEPS); do s=$$(date +%s); \
 	  $(MAKE) --no-print-directory $$t || exit 1; \
 	  echo "make test: $$t $$(( $$(date +%s) - s )) s"; done
 

@@ -2,7 +2,7 @@
 # lib.sh: a private Docker engine for tests, and base images made locally.
 #
 # The engine is Debian's docker.io dockerd with everything of its own under
-# one temp dir ($DK_RUN: data root, exec root, pidfile, socket, config), and
+# one temp dir ($DK_ENGINE: data root, exec root, pidfile, socket, config), and
 # --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false
 # --bridge=none: the host's firewall, sysctls and default bridge are never
 # touched, and containers have no network unless a test creates one
@@ -16,9 +16,16 @@
 # them, so repeat runs import in seconds; CI makes them from nothing.
 #
 # Usage: source this file, dk_engine_start (installs the EXIT/INT/TERM trap
-# that stops the engine and removes $DK_RUN; a test adds its own cleanup by
-# defining dk_test_cleanup), then dk ... (the docker CLI on this engine).
-# Shared by test/docker/test_*.sh; meant for compose / kubelet tests too.
+# that removes the suite's containers, networks and volumes, stops the
+# engine if the suite started it, and removes $DK_RUN, the suite's scratch
+# folder; a test adds its own cleanup by defining dk_test_cleanup), then
+# dk ... (the docker CLI on this engine). Shared by test/docker/test_*.sh,
+# image-bins.sh and test/k8s/test_kubelet.sh.
+#
+# One engine for several suites: with DK_SHARED set to an engine folder
+# that test/docker/engine.sh started, the suites use that engine instead
+# of starting their own, so base images are imported and our image is
+# built (with its build cache) once per `make test`, not once per suite.
 
 DK_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck disable=SC2034 # for the tests that source this file
@@ -32,7 +39,7 @@ dk_log() { printf '[docker %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # dk ARGS...: the docker CLI against the private engine, bounded in time.
 dk() {
-    DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" \
+    DOCKER_HOST="unix://$DK_ENGINE/docker.sock" DOCKER_CONFIG="$DK_ENGINE/cli" \
         timeout -k 10 "$DK_TIMEOUT" "$DOCKER_BIN" "$@"
 }
 
@@ -55,55 +62,77 @@ dk_cli() {
 
 # ---------------------------------------------------------------- engine
 
-dk_engine_start() {
+# dk_engine_launch DIR: dockerd with everything of its own under DIR
+# (data root, exec root, pidfile, socket, config); sets DK_ENGINE and
+# DK_DOCKERD_PID. Dies if it does not answer within 60 s.
+dk_engine_launch() {
     [[ -x $DOCKERD_BIN && -x $DOCKER_BIN ]] || die "dockerd/docker not found (Debian package docker.io)"
-    # Short path: the exec root holds unix sockets (108-byte limit).
-    DK_RUN=$(mktemp -d /tmp/ri-dk.XXXXXX)
-    mkdir -p "$DK_RUN/cli"
-    echo '{}' >"$DK_RUN/daemon.json"
-    trap dk_teardown EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    setsid "$DOCKERD_BIN" --config-file "$DK_RUN/daemon.json" \
-        --data-root "$DK_RUN/data" --exec-root "$DK_RUN/exec" --pidfile "$DK_RUN/dockerd.pid" \
-        -H "unix://$DK_RUN/docker.sock" --iptables=false --ip6tables=false --ip-forward=false \
+    DK_ENGINE=$1
+    mkdir -p "$DK_ENGINE/cli"
+    echo '{}' >"$DK_ENGINE/daemon.json"
+    setsid "$DOCKERD_BIN" --config-file "$DK_ENGINE/daemon.json" \
+        --data-root "$DK_ENGINE/data" --exec-root "$DK_ENGINE/exec" --pidfile "$DK_ENGINE/dockerd.pid" \
+        -H "unix://$DK_ENGINE/docker.sock" --iptables=false --ip6tables=false --ip-forward=false \
         --ip-masq=false --bridge=none --log-level="${DK_LOG_LEVEL:-warn}" \
-        >"$DK_RUN/dockerd.log" 2>&1 </dev/null &
+        >"$DK_ENGINE/dockerd.log" 2>&1 </dev/null &
     DK_DOCKERD_PID=$!
     local end=$((SECONDS + 60))
     until dk version >/dev/null 2>&1; do
         if ! kill -0 "$DK_DOCKERD_PID" 2>/dev/null || ((SECONDS >= end)); then
-            tail -20 "$DK_RUN/dockerd.log" >&2
+            tail -20 "$DK_ENGINE/dockerd.log" >&2
             die "dockerd did not come up (log above)"
         fi
         sleep 0.2
     done
-    dk_log "engine up: $DK_RUN (dockerd pid $DK_DOCKERD_PID, $(dk version -f '{{.Server.Version}}'))"
+    dk_log "engine up: $DK_ENGINE (dockerd pid $DK_DOCKERD_PID, $(dk version -f '{{.Server.Version}}'))"
 }
 
-# Every process started with our run dir in its command line (dockerd, its
-# containerd, the shims): found by that unique path, never by name.
+dk_engine_start() {
+    # Short path: the exec root holds unix sockets (108-byte limit).
+    DK_RUN=$(mktemp -d /tmp/ri-dk.XXXXXX)
+    trap dk_teardown EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    if [[ -n ${DK_SHARED:-} ]]; then
+        DK_ENGINE=$DK_SHARED DK_DOCKERD_PID=
+        dk version >/dev/null 2>&1 || die "DK_SHARED=$DK_SHARED: no engine answers there"
+        dk_log "engine shared: $DK_ENGINE (test/docker/engine.sh); scratch $DK_RUN"
+        return 0
+    fi
+    dk_engine_launch "$DK_RUN"
+}
+
+# Every process started with the engine's folder in its command line
+# (dockerd, its containerd, the shims): found by that unique path, never
+# by name.
 dk_own_pids() {
     local p cmd
     for p in /proc/[0-9]*; do
         cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-        [[ $cmd == *"$DK_RUN/"* ]] && echo "${p#/proc/}"
+        [[ $cmd == *"$DK_ENGINE/"* ]] && echo "${p#/proc/}"
     done
 }
 
-# Bounded: containers removed, dockerd TERM then KILL, leftovers of this run
-# killed, mounts under $DK_RUN unmounted, $DK_RUN removed.
-dk_teardown() {
-    local rc=$?
-    trap - EXIT INT TERM
-    set +e   # every step runs, whatever failed before it
-    [[ -n ${DK_RUN:-} && -d $DK_RUN ]] || exit "$rc"
-    if declare -F dk_test_cleanup >/dev/null; then dk_test_cleanup || true; fi
+# dk_clear: every container, then unused networks and volumes, gone: what
+# a suite leaves on a shared engine.
+dk_clear() {
+    local ids
+    ids=$(DK_TIMEOUT=20 dk ps -aq 2>/dev/null || true)
+    # shellcheck disable=SC2086
+    [[ -n $ids ]] && DK_TIMEOUT=30 dk rm -f -v $ids >/dev/null 2>&1
+    DK_TIMEOUT=30 dk network prune -f >/dev/null 2>&1
+    DK_TIMEOUT=30 dk volume prune -f >/dev/null 2>&1
+    return 0
+}
+
+# dk_engine_stop: bounded: containers removed, dockerd TERM then KILL,
+# leftovers of the engine killed, mounts under $DK_ENGINE unmounted,
+# $DK_ENGINE removed (unless DK_KEEP). Non-zero if mounts are left.
+dk_engine_stop() {
+    [[ -n ${DK_ENGINE:-} && -d $DK_ENGINE ]] || return 0
+    if [[ -z ${DK_DOCKERD_PID:-} && -f $DK_ENGINE/dockerd.pid ]]; then DK_DOCKERD_PID=$(cat "$DK_ENGINE/dockerd.pid"); fi
     if [[ -n ${DK_DOCKERD_PID:-} ]] && kill -0 "$DK_DOCKERD_PID" 2>/dev/null; then
-        local ids
-        ids=$(DK_TIMEOUT=20 dk ps -aq 2>/dev/null || true)
-        # shellcheck disable=SC2086
-        [[ -n $ids ]] && DK_TIMEOUT=30 dk rm -f $ids >/dev/null 2>&1
+        dk_clear
         kill -TERM "$DK_DOCKERD_PID" 2>/dev/null
         local end=$((SECONDS + 30))
         while kill -0 "$DK_DOCKERD_PID" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
@@ -114,15 +143,32 @@ dk_teardown() {
     for p in $(dk_own_pids); do kill -KILL "$p" 2>/dev/null; done
     sleep 0.2
     local m
-    while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_RUN/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+    while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_ENGINE/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
     if [[ -n ${DK_KEEP:-} ]]; then
-        dk_log "kept $DK_RUN (DK_KEEP)"
-    elif grep -qF " $DK_RUN/" /proc/self/mounts; then
-        dk_log "WARNING: mounts left under $DK_RUN, not removed"
-        ((rc)) || rc=1
+        dk_log "kept $DK_ENGINE (DK_KEEP)"
+    elif grep -qF " $DK_ENGINE/" /proc/self/mounts; then
+        dk_log "WARNING: mounts left under $DK_ENGINE, not removed"
+        return 1
     else
-        rm -rf "$DK_RUN"
+        rm -rf "$DK_ENGINE"
     fi
+    return 0
+}
+
+# The suite's end: its own cleanup, then its engine stopped (or, on a
+# shared engine, what it left removed), then its scratch folder removed.
+dk_teardown() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e   # every step runs, whatever failed before it
+    [[ -n ${DK_RUN:-} && -d $DK_RUN ]] || exit "$rc"
+    if declare -F dk_test_cleanup >/dev/null; then dk_test_cleanup || true; fi
+    if [[ -n ${DK_SHARED:-} ]]; then
+        dk_clear
+    else
+        dk_engine_stop || { ((rc)) || rc=1; }
+    fi
+    if [[ -n ${DK_KEEP:-} ]]; then dk_log "kept $DK_RUN (DK_KEEP)"; elif [[ $DK_RUN != "${DK_ENGINE:-}" ]]; then rm -rf "$DK_RUN"; fi
     exit "$rc"
 }
 
@@ -259,15 +305,16 @@ dk_image_key() {
     } | sha256sum | cut -c1-16)
 }
 
-# dk_build_image TAG: docker build of ./Dockerfile as TAG (its VERSION from
-# the VERSION file, its SOURCE label DK_SOURCE); on failure the end of the
+# dk_build_image TAG: docker build of ./Dockerfile as TAG, as README has
+# it: no VERSION build argument (the Dockerfile's default, the VERSION
+# file's), its SOURCE label DK_SOURCE; on failure the end of the
 # build log is shown and the status is non-zero. The image is then kept in
 # $DK_CACHE under dk_image_key (the last one only), for dk_our_image.
 dk_build_image() {
     local tag=$1 t0=$SECONDS key
     key=$(dk_image_key)
-    if ! dk build --network host -q --build-arg VERSION="$(cat "$DK_REPO_DIR/VERSION")" \
-        --build-arg SOURCE="$DK_SOURCE" -t "$tag" "$DK_REPO_DIR" >"$DK_RUN/build.log" 2>&1; then
+    if ! dk build --network host -q --build-arg SOURCE="$DK_SOURCE" -t "$tag" "$DK_REPO_DIR" \
+        >"$DK_RUN/build.log" 2>&1; then
         tail -40 "$DK_RUN/build.log" >&2
         return 1
     fi
@@ -297,7 +344,7 @@ dk_our_image() {
 # bounded in time; COMPOSE_* variables come from the caller.
 dkc() {
     command -v docker-compose >/dev/null 2>&1 || die "docker-compose is missing (Debian package docker-compose)"
-    DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" \
+    DOCKER_HOST="unix://$DK_ENGINE/docker.sock" DOCKER_CONFIG="$DK_ENGINE/cli" \
         timeout -k 10 "$DK_TIMEOUT" docker-compose "$@"
 }
 

@@ -34,6 +34,15 @@ else
     summary docker
 fi
 
+# A VERSION build argument other than the VERSION file's is refused before
+# anything is compiled (the layers before that step are the build's above).
+wrong=0.0.0-not-$VERSION
+out=$(dk build --network host --build-arg VERSION="$wrong" -t redis-init:wrong "$DK_REPO_DIR" 2>&1) && rc=0 || rc=$?
+refused() { ((rc != 0)) && grep -qF "VERSION build argument \"$wrong\" differs from the VERSION file ($VERSION)" <<<"$out"; }
+check "docker build --build-arg VERSION=$wrong is refused (exit $rc)" refused
+untagged() { ! dk image inspect redis-init:wrong >/dev/null 2>&1; }
+check "no image tagged for the refused build" untagged
+
 # ---------------------------------------------------------------- 2. contents
 size=$(dk image inspect -f '{{.Size}}' "$IMAGE")
 check "image is under 4 MiB ($size bytes)" test "$size" -lt $((4 * MiB))

@@ -57,7 +57,7 @@ EOF2
         dnsmasq -k --no-resolv --no-hosts --address=/#/ --log-facility=- >/dev/null
     echo "kubelet: $variant ($(grep -c '^kind:' "$DK_RUN/$variant.yaml") objects)"
     flag=(); [[ $variant == openshift ]] && flag=(--openshift)
-    DOCKER_HOST="unix://$DK_RUN/docker.sock" DOCKER_CONFIG="$DK_RUN/cli" PYTHONPATH="$here" \
+    DOCKER_HOST="unix://$DK_ENGINE/docker.sock" DOCKER_CONFIG="$DK_ENGINE/cli" PYTHONPATH="$here" \
         timeout -k 10 900 /usr/bin/python3 "$here/test_kubelet.py" "${flag[@]}" --ns "redis-$variant" \
         --net "$net" --dns "$subnet.253" --root "$DK_RUN/kubelet-$variant" "$DK_RUN/$variant.yaml" "$secrets" || rc=1
     ids=$(dk ps -aq)

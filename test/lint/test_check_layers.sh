@@ -75,4 +75,17 @@ n=$(($(wc -l <"$tmp/tree/lib/base/clock.c") - 83))
 expect_reject "a function over 80 lines" check-size.sh \
     "lib/base/clock.c:$n: function too_long is 82 lines, more than 80"
 
+# The version, written once (tools/check-version.sh).
+vfresh() { rm -rf "$tmp/v" && mkdir -p "$tmp/v" && cp "$repo/VERSION" "$repo/Dockerfile" "$tmp/v/"; }
+vfresh
+check "the Dockerfile's default VERSION is the VERSION file's" "$repo/tools/check-version.sh" "$tmp/v"
+vfresh; echo 9.9.9 >"$tmp/v/VERSION"
+n=$(grep -n '^ARG VERSION=' "$tmp/v/Dockerfile" | cut -d: -f1)
+out=$("$repo/tools/check-version.sh" "$tmp/v" 2>&1) && rc=0 || rc=$?
+check "a VERSION file the Dockerfile does not name: rejected ($out)" \
+    test "$rc:$out" = "1:Dockerfile:$n: ARG VERSION=$(cat "$repo/VERSION"), but VERSION says 9.9.9"
+vfresh; sed -i '/^ARG VERSION=/d' "$tmp/v/Dockerfile"
+out=$("$repo/tools/check-version.sh" "$tmp/v" 2>&1) && rc=0 || rc=$?
+check "a Dockerfile without a default VERSION: rejected" test "$rc" = 1 -a -n "$out"
+
 summary lint
