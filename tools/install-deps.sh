@@ -54,17 +54,27 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# make k8s renders with Debian's kubernetes-client (kubectl 1.20, kustomize
-# 2.0.3: the oldest kustomize the manifests support). Unpacked into the test
-# cache, not installed, so it never replaces another /usr/bin/kubectl.
-kc_dir=${DK_CACHE:-/var/cache/redis-init-test}/kubernetes-client
-if [[ ${1:-all} == all && ! -x $kc_dir/usr/bin/kubectl ]]; then
+# unpack PKG: a Debian package's files under the test cache, not installed
+# (no daemon, no /usr/bin of the host replaced), once.
+cache=${DK_CACHE:-/var/cache/redis-init-test}
+unpack() {
+    local dir=$cache/$1 tmp
+    [[ -d $dir/usr ]] && return 0
     tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download -qq kubernetes-client 2>/dev/null) ||
-        { apt-get update -qq && (cd "$tmp" && apt-get download -qq kubernetes-client); }
-    rm -rf "$kc_dir.tmp" && mkdir -p "$kc_dir.tmp"
-    dpkg-deb -x "$tmp"/kubernetes-client_*.deb "$kc_dir.tmp"
-    rm -rf "$tmp" "$kc_dir" && mv "$kc_dir.tmp" "$kc_dir"
+    (cd "$tmp" && apt-get download -qq "$1" 2>/dev/null) ||
+        { apt-get update -qq && (cd "$tmp" && apt-get download -qq "$1"); }
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    dpkg-deb -x "$tmp/$1"_*.deb "$dir.tmp"
+    rm -rf "$tmp" "$dir" && mv "$dir.tmp" "$dir"
+}
+if [[ ${1:-all} == all ]]; then
+    # make k8s renders with Debian's kubernetes-client (kubectl 1.20,
+    # kustomize 2.0.3: the oldest kustomize the manifests support).
+    unpack kubernetes-client
+    # The metrics tests: promtool (check metrics, check/test rules) and a
+    # real Prometheus; the redis_exporter the manifests run as a sidecar.
+    unpack prometheus
+    unpack prometheus-redis-exporter
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.

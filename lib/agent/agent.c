@@ -20,16 +20,18 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "engine/handover.h"
+#include "engine/report.h"
 #include "engine/role.h"
 
 /* The modules, in the order they tick. */
 static const struct agent_module *const modules[] = {&agent_watch, &agent_heal, &agent_rotate,
-                                                     &agent_rotate_app};
+                                                     &agent_rotate_app, &agent_metrics};
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
 struct agent {
     struct agent_config cfg;
     struct agent_ctx ctx; /* what the modules see */
+    struct agent_stats stats;
     pthread_t thread;
     int ev[2], req[2]; /* init -> agent events, agent -> init requests */
     int stop;          /* AGENT_STOP seen */
@@ -153,10 +155,10 @@ static void decide_again(struct agent *a) {
     modules_stop(a);
     for (;;) {
         ri_err e = {0};
-        const char *rule = NULL;
-        int rc = role_configure(a->cfg.s, a->cfg.sec, &rq, conf, sizeof conf, &rule, &e);
+        int rc = role_configure(a->cfg.s, a->cfg.sec, &rq, conf, sizeof conf, &a->cfg.boot, &e);
         if (rc == 0) {
-            a->cfg.start_rule = rule;
+            report_termination(a->cfg.s, a->cfg.is_sentinel ? "sentinel-init" : "redis-init",
+                               &a->cfg.boot, NULL);
             ask(a, AGENT_START_SERVER);
             return;
         }
@@ -228,7 +230,8 @@ struct agent *agent_start(const struct agent_config *cfg, ri_err *e) {
     struct agent *a = calloc(1, sizeof *a);
     if (!a) return ri_fail(e, EX_OSERR, "out of memory"), NULL;
     a->cfg = *cfg;
-    a->ctx = (struct agent_ctx){&a->cfg, step_down, restart, a};
+    a->stats.started_ms = mono_ms();
+    a->ctx = (struct agent_ctx){&a->cfg, &a->stats, step_down, restart, a};
     if (pipe2(a->ev, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2(a->req, O_CLOEXEC) != 0) {
         ri_fail(e, EX_OSERR, "agent: pipe: %s", strerror(errno));
         free(a);

@@ -11,8 +11,9 @@
  *   rotate renewed certificates applied to the server, or the sentinel
  *          restarted for them (agent/rotate.c);
  *   rotate_app  the same for the router's HAProxy (runtime API) and
- *          Webdis (restarted) (agent/rotate_app.c).
- * A new one (metrics, certificate or Secret rotation) is a file with a
+ *          Webdis (restarted) (agent/rotate_app.c);
+ *   metrics the pod's own metrics on [metrics] port (agent/metrics.c).
+ * A new one (Secret rotation) is a file with a
  * struct agent_module (agent/module.h) and a line in the table of agent.c.
  *
  * The agent and the init (the main thread) talk through two pipes: the

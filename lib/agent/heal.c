@@ -26,7 +26,7 @@ struct heal {
 static int heal_start(const struct agent_ctx *ctx, void **state) {
     const struct agent_config *cfg = ctx->cfg;
     ri_err e = {0};
-    if (cfg->is_sentinel || cfg->app || !cfg->start_rule || strcmp(cfg->start_rule, "B5") != 0 ||
+    if (cfg->is_sentinel || cfg->app || !cfg->boot.rule || strcmp(cfg->boot.rule, "B5") != 0 ||
         cfg->s->min_replicas_to_write < 1)
         return 1;
     struct heal *h = calloc(1, sizeof *h);
@@ -56,7 +56,7 @@ static int heal_tick(const struct agent_ctx *ctx, void *state) {
         log_warn("cannot look at the peers", "error", e.msg, NULL);
         return cfg->s->round_interval_ms;
     }
-    struct stepdown_obs o = {cfg->start_rule, cfg->s->min_replicas_to_write >= 1, h->me, &h->round};
+    struct stepdown_obs o = {cfg->boot.rule, cfg->s->min_replicas_to_write >= 1, h->me, &h->round};
     stepdown_next(&o, &v);
     if (strcmp(h->last, v.reason) != 0) {
         snprintf(h->last, sizeof h->last, "%s", v.reason);

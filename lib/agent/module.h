@@ -12,6 +12,8 @@
 
 #include "config/secrets.h"
 #include "config/settings.h"
+#include "model/observation.h"
+#include "rules/summary.h"
 
 /* Beside what the init runs: a server or sentinel of this pod (APP_NONE),
  * or the router's HAProxy or Webdis (`router --run`, `webdis --run`), for
@@ -24,12 +26,24 @@ struct agent_config {
     const struct settings *s;
     const struct secrets *sec;
     int is_sentinel;
-    const char *start_rule; /* the rule that chose the running role ("B5", "S5", "override") */
+    /* The decision the running role comes from (its rule: "B5", "S5",
+     * "override"); a new decision after a step-down replaces it. */
+    struct decision_summary boot;
     enum agent_app app;
+};
+
+/* What the modules see of the server and the metrics module shows. The
+ * modules run on the agent's one thread: no lock. */
+struct agent_stats {
+    double started_ms;        /* mono ms: the agent started */
+    enum role role;           /* the local server's role at the watch's last look */
+    long long role_changes;   /* changes of that role the watch has seen */
+    double record_in_step_ms; /* mono ms: the history record last matched the server (0: never) */
 };
 
 struct agent_ctx {
     const struct agent_config *cfg;
+    struct agent_stats *stats;
     /* Ask the init to stop the server so that this pod decides again. */
     void (*step_down)(void *owner);
     /* Ask the init to restart the program as it is (Webdis, which cannot
@@ -52,6 +66,7 @@ struct agent_module {
 };
 
 /* The modules (agent/<name>.c); agent.c holds their table. */
-extern const struct agent_module agent_watch, agent_heal, agent_rotate, agent_rotate_app;
+extern const struct agent_module agent_watch, agent_heal, agent_rotate, agent_rotate_app,
+    agent_metrics;
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent/module.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "engine/plan.h"
 #include "engine/record.h"
@@ -75,11 +76,22 @@ static void ask(const struct agent_config *cfg, struct watch *w) {
     probe_redis(&w->pc, &w->me);
 }
 
-static void look(const struct agent_config *cfg, struct watch *w) {
+/* What the metrics show: the role and its changes, and when the record
+ * last matched the server (said it already, or was just written). */
+static void note(struct agent_stats *st, const struct redis_obs *me, enum recording_verdict v) {
+    if (me->role != st->role) {
+        if (st->role != ROLE_UNKNOWN) st->role_changes++;
+        st->role = me->role;
+    }
+    if (v == REC_SAME || v == REC_LINE || v == REC_OFFSET) st->record_in_step_ms = mono_ms();
+}
+
+static void look(const struct agent_ctx *ctx, struct watch *w) {
+    const struct agent_config *cfg = ctx->cfg;
     ask(cfg, w);
     report(w);
     if (w->me.p.outcome != OUT_ANSWER) return;
-    record_keep(cfg->s->data_dir, &w->me);
+    note(ctx->stats, &w->me, record_keep(cfg->s->data_dir, &w->me));
     if (!w->tw) {
         ri_err e = {0}; /* the probe above says why it would fail */
         w->tw = tripwire_open(LOCAL_HOST, cfg->s->redis_port, w->user, w->pass,
@@ -88,7 +100,7 @@ static void look(const struct agent_config *cfg, struct watch *w) {
 }
 
 static int watch_tick(const struct agent_ctx *ctx, void *state) {
-    look(ctx->cfg, state);
+    look(ctx, state);
     return ctx->cfg->s->watch_interval_ms;
 }
 
@@ -103,7 +115,7 @@ static void watch_readable(const struct agent_ctx *ctx, void *state) {
     if (!tripwire_tripped(w->tw)) return;
     tripwire_close(w->tw);
     w->tw = NULL;
-    look(ctx->cfg, w);
+    look(ctx, w);
 }
 
 static void watch_stop(void *state) {

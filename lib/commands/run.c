@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "commands/command.h"
 #include "commands/help.h"
+#include "engine/report.h"
 #include "engine/role.h"
 
 static int exec_server(const char *bin, char *conf_path, int sent, ri_err *e) {
@@ -28,8 +29,9 @@ static int run_run(struct invocation *inv, ri_err *e) {
     int sent = o->kind == KIND_SENTINEL;
     struct role_request rq = {sent, o->override, o->override_target};
     char conf_path[PATH_MAX];
-    const char *rule = NULL;
-    int rc = role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, &rule, e);
+    struct decision_summary sum;
+    int rc = role_configure(inv->s, inv->sec, &rq, conf_path, sizeof conf_path, &sum, e);
+    report_termination(inv->s, sent ? "sentinel-init" : "redis-init", rc ? NULL : &sum, e);
     if (rc) return rc;
     const char *bin = sent ? inv->s->redis_sentinel_bin : inv->s->redis_server_bin;
     if (!inv->s->agent_on) {
@@ -40,7 +42,7 @@ static int run_run(struct invocation *inv, ri_err *e) {
     }
     char *const argv[] = {(char *)bin, conf_path, NULL};
     struct supervise_config sc = {
-        .agent = {inv->s, inv->sec, sent, rule, APP_NONE},
+        .agent = {inv->s, inv->sec, sent, sum, APP_NONE},
         .agent_on = 1,
         .argv = argv,
     };

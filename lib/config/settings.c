@@ -50,6 +50,8 @@ const struct key_def set_keys[] = {
     STR("paths", "redis-init", redis_init_bin, validate_path_or_empty, NULL, ""),
     STR("paths", "haproxy", haproxy_bin, validate_path, NULL, "haproxy"),
     STR("paths", "webdis", webdis_bin, validate_path, NULL, "webdis"),
+    STR("paths", "termination-log", termination_log, validate_path_or_empty, NULL,
+        "/dev/termination-log"),
 
     STR("redis", "dir", data_dir, validate_path, "REDIS_INIT_DATA_DIR", "/data"),
     STR("redis", "bind", bind, validate_line, NULL, "* -::*"),
@@ -89,6 +91,9 @@ const struct key_def set_keys[] = {
     STR("router", "host", router_host, validate_host_or_empty, NULL, ""),
     INT("webdis", "port", webdis_port, 1, 65535, NULL, "7379"),
 
+    INT("metrics", "port", metrics_port, 0, 65535, NULL, "0"),
+    STR("metrics", "address", metrics_address, validate_ip_or_empty, NULL, ""),
+
     STR("tls", "mode", tls_mode_name, validate_tls_mode, NULL, "off"),
     STR("tls", "auth-clients", tls_auth_clients, validate_tls_auth_clients, NULL, "no"),
     STR("tls", "dir", tls_dir, validate_path, NULL, "/tls"),
@@ -111,7 +116,7 @@ _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings 
 
 static const char *const sections[] = {"server",   "cluster",   "paths",     "redis",
                                        "sentinel", "discovery", "lifecycle", "acl",
-                                       "router",   "webdis",    "tls"};
+                                       "router",   "webdis",    "metrics",   "tls"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
 

@@ -26,6 +26,7 @@
 #define SET_NAME_MAX     64  /* service names, master-name, namespace, users */
 #define SET_HOST_MAX     254 /* a DNS name */
 #define SET_PATH_MAX     1024
+#define SET_ADDR_MAX     64   /* an IP literal */
 #define SET_LINE_MAX     1024 /* one loadmodule / directive / user value */
 #define SET_LIST_MAX     32
 #define SET_MAX_REPLICAS 64 /* upper bound of redis-replicas and sentinel-replicas */
@@ -72,6 +73,12 @@ struct settings {
         [SET_PATH_MAX]; /* redis-init, default "" = this binary: what HAProxy's check runs */
     char haproxy_bin[SET_PATH_MAX]; /* haproxy, default "haproxy": what `router --run` starts */
     char webdis_bin[SET_PATH_MAX];  /* webdis, default "webdis": what `webdis --run` starts */
+    char termination_log
+        [SET_PATH_MAX]; /* termination-log, default "/dev/termination-log": the decision, if it exists */
+
+    /* [metrics] */
+    int metrics_port;                   /* port, default 0: off */
+    char metrics_address[SET_ADDR_MAX]; /* address, default "": every address */
 
     /* [redis] */
     char data_dir[SET_PATH_MAX];  /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */

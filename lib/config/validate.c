@@ -1,6 +1,7 @@
 /* validate.c: the value checks of single settings keys (see validate.h). */
 #include "config/validate.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,14 @@ int validate_dns_name(const char *v, char *why, size_t whylen) {
 
 int validate_host_or_empty(const char *v, char *why, size_t whylen) {
     return *v ? validate_dns_name(v, why, whylen) : 0;
+}
+
+/* An address to listen on: empty (every address) or one IPv4 / IPv6
+ * literal, never a name (resolving it could pick any of several). */
+int validate_ip_or_empty(const char *v, char *why, size_t whylen) {
+    unsigned char a[16];
+    if (!*v || inet_pton(AF_INET, v, a) == 1 || inet_pton(AF_INET6, v, a) == 1) return 0;
+    return WHY("must be an IPv4 or IPv6 address, or empty for every address");
 }
 
 /* Printable ASCII on one line: these values are written into config files

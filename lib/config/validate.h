@@ -19,7 +19,8 @@ int validate_host_or_empty(const char *v, char *why, size_t whylen);
 int validate_host_pattern(const char *v, char *why, size_t whylen); /* placeholders, {i} required */
 int validate_path(const char *v, char *why, size_t whylen);
 int validate_path_or_empty(const char *v, char *why, size_t whylen);
-int validate_line(const char *v, char *why, size_t whylen); /* printable ASCII, one line */
+int validate_line(const char *v, char *why, size_t whylen);        /* printable ASCII, one line */
+int validate_ip_or_empty(const char *v, char *why, size_t whylen); /* "" or an IP literal */
 int validate_save(const char *v, char *why, size_t whylen); /* "" or "<seconds> <changes>" pairs */
 int validate_appendfsync(const char *v, char *why, size_t whylen);
 int validate_tls_mode(const char *v, char *why, size_t whylen);         /* off|on|dual */

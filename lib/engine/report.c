@@ -1,9 +1,13 @@
-/* report.c: discover's output. */
+/* report.c: discover's output, and the termination message of `run`. */
 #include "engine/report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/log.h"
 #include "rules/tally.h"
 
 #ifndef RI_VERSION
@@ -198,4 +202,32 @@ int report_json(FILE *f, const struct report_meta *m, const struct boot_result *
     fputc('\n', f);
     json_decref(j);
     return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Termination message
+ * ------------------------------------------------------------------------ */
+
+void report_termination(const struct settings *s, const char *program,
+                        const struct decision_summary *sum, const ri_err *failure) {
+    if (!s->termination_log[0]) return;
+    /* No O_CREAT: outside Kubernetes the file is not there, and that is fine. */
+    int fd = open(s->termination_log, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            log_warn("cannot write the termination message", "file", s->termination_log, "error",
+                     strerror(errno), NULL);
+        return;
+    }
+    char line[1024], what[768];
+    if (sum) summary_line(sum, what, sizeof what);
+    int n = snprintf(line, sizeof line, "%s: %s%s\n", program, sum ? "" : "no role: ",
+                     sum                          ? what
+                     : failure && failure->msg[0] ? failure->msg
+                                                  : "failed");
+    if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+    if (write(fd, line, (size_t)n) != n)
+        log_warn("cannot write the termination message", "file", s->termination_log, "error",
+                 strerror(errno), NULL);
+    close(fd);
 }

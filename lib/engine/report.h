@@ -9,6 +9,7 @@
 
 #include "config/settings.h"
 #include "engine/boot.h"
+#include "rules/summary.h"
 
 struct report_meta {
     const char *program; /* "redis-init" / "sentinel-init" */
@@ -20,5 +21,13 @@ struct report_meta {
 void report_text(FILE *f, const struct report_meta *m, const struct boot_result *r);
 /* Returns 0, or -1 if JSON could not be built (out of memory). */
 int report_json(FILE *f, const struct report_meta *m, const struct boot_result *r);
+
+/* The decision in one line (rules/summary.h), or the error that left the
+ * pod without a role, written to [paths] termination-log when that file
+ * exists (Kubernetes creates /dev/termination-log in every container and
+ * shows its text in `kubectl describe pod` once the container has ended).
+ * Never created; a failure to write is logged, nothing more. */
+void report_termination(const struct settings *s, const char *program,
+                        const struct decision_summary *sum, const ri_err *failure);
 
 #endif

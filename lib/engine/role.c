@@ -39,9 +39,10 @@ int role_split_hostport(const char *arg, int default_port, char *host, size_t ho
 }
 
 static int override_role(const struct settings *s, const struct role_request *rq,
-                         struct role_target *t, ri_err *e) {
+                         struct role_target *t, struct decision_summary *sum, ri_err *e) {
     memset(t, 0, sizeof *t);
-    t->rule = "override";
+    memset(sum, 0, sizeof *sum);
+    t->rule = sum->rule = "override";
     if (rq->override == OVERRIDE_MASTER) {
         t->action = ACT_MASTER;
         return 0;
@@ -55,7 +56,7 @@ static int override_role(const struct settings *s, const struct role_request *rq
 
 /* The role by discovery, with its actions; its reasons and warnings logged. */
 static int decided_role(const struct settings *s, const struct secrets *sec, int is_sentinel,
-                        struct role_target *t, ri_err *e) {
+                        struct role_target *t, struct decision_summary *sum, ri_err *e) {
     struct boot_result *r = calloc(1, sizeof *r);
     if (!r) return ri_fail(e, EX_OSERR, "out of memory");
     int rc = boot_decide(s, sec, is_sentinel, BOOT_ACT, r, e);
@@ -69,6 +70,7 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
             log_warn(r->dec.warnings[i], "rule", t->rule, NULL);
         for (int i = 0; i < r->dec.n_reasons; i++)
             log_info("because", "reason", r->dec.reasons[i], NULL);
+        summarize_decision(&r->obs, &r->dec, r->elapsed_ms, r->rounds, sum);
     }
     free(r);
     return rc;
@@ -76,13 +78,15 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
 
 int role_configure(const struct settings *s, const struct secrets *sec,
                    const struct role_request *rq, char *conf_path, size_t conf_len,
-                   const char **rule, ri_err *e) {
+                   struct decision_summary *sum, ri_err *e) {
     struct role_target t;
     struct rendered out;
+    struct decision_summary own;
+    if (!sum) sum = &own;
     int rc = settings_require_member(s, rq->is_sentinel, e);
     if (rc) return rc;
-    rc = rq->override != OVERRIDE_NONE ? override_role(s, rq, &t, e)
-                                       : decided_role(s, sec, rq->is_sentinel, &t, e);
+    rc = rq->override != OVERRIDE_NONE ? override_role(s, rq, &t, sum, e)
+                                       : decided_role(s, sec, rq->is_sentinel, &t, sum, e);
     if (rc) return rc;
     rc = rq->is_sentinel ? render_sentinel(s, sec, &t, &out, e) : render_redis(s, sec, &t, &out, e);
     if (rc) return rc;
@@ -94,6 +98,10 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     log_info("wrote configuration", "role", action_name(t.action), "rule", t.rule ? t.rule : "",
              "master", t.action == ACT_MASTER ? "" : t.host, "master_port",
              t.action == ACT_MASTER ? "" : log_int(port, t.port), "file", conf_path, NULL);
-    if (rule) *rule = t.rule;
+    if (rq->override != OVERRIDE_NONE) {
+        sum->action = t.action;
+        snprintf(sum->master, sizeof sum->master, "%s", t.action == ACT_MASTER ? "" : t.host);
+        sum->master_port = t.action == ACT_MASTER ? 0 : t.port;
+    }
     return 0;
 }

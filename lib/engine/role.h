@@ -13,6 +13,7 @@
 
 #include "config/secrets.h"
 #include "config/settings.h"
+#include "rules/summary.h"
 
 enum role_override {
     OVERRIDE_NONE = 0,
@@ -26,11 +27,12 @@ struct role_request {
     const char *target; /* OVERRIDE_FOLLOW: "HOST[:PORT]" */
 };
 
-/* rule (may be NULL) gets the id of the rule that chose the role
- * ("override" for an override; static). */
+/* out (may be NULL) gets the decision in counts (rules/summary.h): its
+ * rule ("override" for an override, with no peer counted), the role, the
+ * master, and what the last round saw. */
 int role_configure(const struct settings *s, const struct secrets *sec,
                    const struct role_request *rq, char *conf_path, size_t conf_len,
-                   const char **rule, ri_err *e);
+                   struct decision_summary *out, ri_err *e);
 
 /* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or
  * EX_USAGE. */

@@ -96,6 +96,16 @@ struct sentinel_master_obs {
     int quorum;
 };
 
+/* The local server's figures the agent's metrics show (INFO clients,
+ * replication and errorstats). -1: the server did not report it. */
+struct server_stats {
+    struct peer_common p;
+    enum role role;
+    long long connected_clients, maxclients; /* maxclients: INFO clients (Redis 7, Valkey) */
+    long long good_replicas; /* min_slaves_good_slaves: only with min-replicas-to-write set */
+    long long fenced_writes; /* errorstat_NOREPLICAS count: writes refused by the fence */
+};
+
 /* Everything the decision needs, all by value. */
 struct observations {
     int is_sentinel;              /* deciding for sentinel-init (1) or redis-init (0) */

@@ -219,3 +219,40 @@ int info_parse_loading(const char *text) {
         if (v.p && key_is(k, "loading")) return val_is(v, "1");
     return 0;
 }
+
+/* "count=N" out of an errorstat value "count=N" (later fields ignored). */
+static long long errorstat_count(struct span v) {
+    int ok;
+    if (!v.p || v.n < 6 || memcmp(v.p, "count=", 6) != 0) return -1;
+    struct span c = {v.p + 6, strcspn(v.p + 6, ",\r\n")};
+    if (c.n > v.n - 6) c.n = v.n - 6;
+    long long x = span_ll(c, &ok);
+    return ok && x >= 0 ? x : -1;
+}
+
+void info_parse_stats(const char *text, struct server_stats *st) {
+    struct span k, v;
+    int ok;
+    st->role = ROLE_UNKNOWN;
+    st->connected_clients = st->maxclients = st->good_replicas = st->fenced_writes = -1;
+    if (!text) return;
+    for (const char *pos = text; next_line(&pos, &k, &v);) {
+        if (!v.p) continue;
+        long long x = span_ll(v, &ok);
+        if (key_is(k, "role")) {
+            st->role = val_is(v, "master")                          ? ROLE_MASTER
+                       : val_is(v, "slave") || val_is(v, "replica") ? ROLE_REPLICA
+                                                                    : ROLE_UNKNOWN;
+        } else if (key_is(k, "connected_clients") && ok && x >= 0) {
+            st->connected_clients = x;
+        } else if (key_is(k, "maxclients") && ok && x >= 0) {
+            st->maxclients = x;
+        } else if ((key_is(k, "min_slaves_good_slaves") ||
+                    key_is(k, "min_replicas_good_replicas")) &&
+                   ok && x >= 0) {
+            st->good_replicas = x;
+        } else if (key_is(k, "errorstat_NOREPLICAS")) {
+            st->fenced_writes = errorstat_count(v);
+        }
+    }
+}

@@ -20,4 +20,9 @@ long long info_parse_keys(const char *text);
 /* loading:1 in "INFO persistence". */
 int info_parse_loading(const char *text);
 
+/* role, connected_clients, maxclients, min_slaves_good_slaves and the
+ * errorstat_NOREPLICAS count from INFO text (any sections); each field
+ * not found stays -1 (role: ROLE_UNKNOWN). st->p is not touched. */
+void info_parse_stats(const char *text, struct server_stats *st);
+
 #endif

@@ -128,6 +128,25 @@ enum outcome probe_ping(struct peer_common *p, const char *user, const char *pas
     return p->outcome;
 }
 
+static enum outcome fill_stats(struct session *s, void *obs, redisReply **rep) {
+    if (!session_is_text(rep[0])) {
+        session_detail(s, "query: INFO returned reply type %d", rep[0]->type);
+        return OUT_ERROR;
+    }
+    info_parse_stats(rep[0]->str, obs);
+    return OUT_ANSWER;
+}
+
+void probe_stats(struct server_stats *st, const char *user, const char *pass, int timeout_ms) {
+    static const char *av[] = {"INFO", "clients", "replication", "errorstats"};
+    const char **argv[1] = {av};
+    const int argc[1] = {4};
+    peer_clear(&st->p);
+    info_parse_stats(NULL, st);
+    session_converse(&st->p, mono_ms(), timeout_ms, user, pass, NULL, 1, argv, argc, fill_stats, st,
+                     NULL);
+}
+
 static void copy_text(char *dst, size_t cap, const redisReply *r) {
     size_t n = r->len < cap - 1 ? r->len : cap - 1;
     memcpy(dst, r->str, n);

@@ -63,4 +63,8 @@ enum outcome probe_ping(struct peer_common *p, const char *user, const char *pas
 void probe_sentinel_master(struct sentinel_master_obs *m, const char *user, const char *pass,
                            const char *master_name, int timeout_ms);
 
+/* INFO clients replication errorstats (one command: Redis 7, Valkey) on
+ * st->p.host:st->p.port, for the agent's metrics. */
+void probe_stats(struct server_stats *st, const char *user, const char *pass, int timeout_ms);
+
 #endif

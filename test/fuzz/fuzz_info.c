@@ -35,6 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (info_parse_keys(text) < 0) abort();
     int loading = info_parse_loading(text);
     if (loading != 0 && loading != 1) abort();
+
+    struct server_stats st;
+    memset(&st, 0xA5, sizeof st); /* every field must be set */
+    info_parse_stats(text, &st);
+    if (st.role != ROLE_UNKNOWN && st.role != ROLE_MASTER && st.role != ROLE_REPLICA) abort();
+    if (st.connected_clients < -1 || st.maxclients < -1 || st.good_replicas < -1 ||
+        st.fenced_writes < -1)
+        abort();
     free(text);
     return 0;
 }

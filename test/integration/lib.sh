@@ -24,7 +24,7 @@ cleanup() {
     for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
     mountpoint -q "$TMP/ro" 2>/dev/null && umount "$TMP/ro"
-    rm -rf "$TMP"
+    [[ -n ${KEEP_TMP:-} ]] || rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
 

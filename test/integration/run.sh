@@ -23,5 +23,6 @@ run "$dir/test_install.sh"
 run "$dir/test_beacon.sh"
 run "$dir/test_init.sh"
 run "$dir/test_tls.sh"
+run "$dir/test_metrics.sh"
 echo "integration (${RI_BIN_DIR:-bin}, ${E2E_SERVER:-redis7}): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -182,11 +182,50 @@ START_TEST(test_loading) {
 }
 END_TEST
 
+static const struct stats_case {
+    const char *name, *text;
+    enum role role;
+    long long clients, maxclients, good, fenced;
+} stats_cases[] = {
+    {"master with the fence and refusals",
+     "# Clients\r\nconnected_clients:7\r\ncluster_connections:0\r\nmaxclients:10000\r\n"
+     "# Replication\r\nrole:master\r\nconnected_slaves:1\r\nmin_slaves_good_slaves:1\r\n"
+     "# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_NOREPLICAS:count=35\r\n",
+     ROLE_MASTER, 7, 10000, 1, 35},
+    {"replica, no fence, no refusals", "connected_clients:1\r\nmaxclients:4064\r\nrole:slave\r\n",
+     ROLE_REPLICA, 1, 4064, -1, -1},
+    {"valkey's names", "role:replica\r\nmin_replicas_good_replicas:2\r\n", ROLE_REPLICA, -1, -1,
+     2, -1},
+    {"an older server: no maxclients in INFO", "connected_clients:3\nrole:master\n", ROLE_MASTER,
+     3, -1, -1, -1},
+    {"garbage values", "connected_clients:x\r\nmaxclients:-5\r\nerrorstat_NOREPLICAS:count=\r\n"
+     "min_slaves_good_slaves:1x\r\nrole:sentinel\r\n", ROLE_UNKNOWN, -1, -1, -1, -1},
+    {"errorstat without count=", "errorstat_NOREPLICAS:cnt=4\r\n", ROLE_UNKNOWN, -1, -1, -1, -1},
+    {"truncated errorstat", "errorstat_NOREPLICAS:count=12", ROLE_UNKNOWN, -1, -1, -1, 12},
+    {"empty", "", ROLE_UNKNOWN, -1, -1, -1, -1},
+};
+
+START_TEST(test_stats) {
+    const struct stats_case *c = &stats_cases[_i];
+    struct server_stats st;
+    memset(&st, 0x55, sizeof st);
+    info_parse_stats(c->text, &st);
+    ck_assert_msg(st.role == c->role, "%s: role %d", c->name, st.role);
+    ck_assert_msg(st.connected_clients == c->clients, "%s: clients %lld", c->name, st.connected_clients);
+    ck_assert_msg(st.maxclients == c->maxclients, "%s: maxclients %lld", c->name, st.maxclients);
+    ck_assert_msg(st.good_replicas == c->good, "%s: good %lld", c->name, st.good_replicas);
+    ck_assert_msg(st.fenced_writes == c->fenced, "%s: fenced %lld", c->name, st.fenced_writes);
+}
+END_TEST
+
 START_TEST(test_null_text) {
     struct redis_obs r;
     ck_assert_int_eq(info_parse_replication(NULL, &r), -1);
     ck_assert_int_eq(info_parse_keys(NULL), 0);
     ck_assert_int_eq(info_parse_loading(NULL), 0);
+    struct server_stats st;
+    info_parse_stats(NULL, &st);
+    ck_assert_int_eq(st.maxclients, -1);
 }
 END_TEST
 
@@ -198,6 +237,7 @@ static Suite *make_suite(void) {
     tcase_add_loop_test(tc, test_replication, 0, N(repl_cases));
     tcase_add_loop_test(tc, test_keys, 0, N(keys_cases));
     tcase_add_loop_test(tc, test_loading, 0, N(loading_cases));
+    tcase_add_loop_test(tc, test_stats, 0, N(stats_cases));
     tcase_add_test(tc, test_null_text);
     suite_add_tcase(s, tc);
     return s;

@@ -81,7 +81,10 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 63);  /* 62 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 66);  /* 65 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("paths", "termination-log"), "/dev/termination-log");
+    ck_assert_str_eq(get("metrics", "port"), "0");
+    ck_assert_str_eq(get("metrics", "address"), "");
     ck_assert_str_eq(get("tls", "mode"), "off");
     ck_assert_str_eq(get("tls", "auth-clients"), "no");
     ck_assert_str_eq(get("tls", "dir"), "/tls");
@@ -240,6 +243,11 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
     {"[cluster]\nredis-replicas = 65\n", EX_CONFIG, "settings.ini:2: [cluster] redis-replicas: 65 is out of range 1..64"},
     {"[sentinel]\nquorum = -1\n", EX_CONFIG, "settings.ini:2: [sentinel] quorum: -1 is out of range 0..64"},
     {"[discovery]\nprobe-timeout = 0\n", EX_CONFIG, "settings.ini:2: [discovery] probe-timeout: 0 is out of range 1..86400000"},
+    {"[metrics]\nport = 70000\n", EX_CONFIG, "settings.ini:2: [metrics] port: 70000 is out of range 0..65535"},
+    {"[metrics]\naddress = localhost\n", EX_CONFIG,
+     "settings.ini:2: [metrics] address: must be an IPv4 or IPv6 address, or empty for every address"},
+    {"[metrics]\naddress = 10.0.0.300\n", EX_CONFIG,
+     "settings.ini:2: [metrics] address: must be an IPv4 or IPv6 address, or empty for every address"},
     {"[acl]\ndefault-user = maybe\n", EX_CONFIG,
      "settings.ini:2: [acl] default-user: \"maybe\" is not a boolean (yes/no, on/off, true/false, 1/0)"},
     {"[redis]\npersistence = both\n", EX_CONFIG, "settings.ini:2: [redis] persistence: \"both\" is not one of hybrid, aof, rdb, none"},
