@@ -44,6 +44,19 @@ struct acl_extra_user {
     "HGET HSET HGETALL HDEL HKEYS LPUSH RPUSH LPOP RPOP LRANGE LLEN "                              \
     "SADD SREM SMEMBERS SISMEMBER ZADD ZRANGE ZREM XADD XRANGE XLEN TYPE PING"
 #define ACL_RULES_WEBDIS_BASE "resetchannels ~* -@all"
+/* redis_exporter 1.45's scrape with its default flags, and nothing more
+ * (docs/observability.md measures each): INFO ALL, CLIENT SETNAME,
+ * LATENCY LATEST, SLOWLOG LEN and GET. Never CONFIG: 1.45 always sends
+ * CONFIG GET *, which would hand it masterauth in clear text; refused, it
+ * only loses redis_config_* (the agent's metrics carry maxclients). No
+ * key, no channel. */
+#define ACL_RULES_EXPORTER                                                                         \
+    "resetchannels -@all +ping +info +client|setname +latency|latest +slowlog|len +slowlog|get"
+/* On sentinels: the same handshake, then SENTINEL MASTERS and, per master,
+ * CKQUORUM, SENTINELS and SLAVES. */
+#define ACL_RULES_SENTINEL_EXPORTER                                                                \
+    "resetchannels -@all +ping +info +client|setname +sentinel|masters +sentinel|ckquorum "        \
+    "+sentinel|sentinels +sentinel|slaves"
 /* Rules on sentinels. */
 /* What one sentinel sends another: PING, PUBLISH of hello messages, CLIENT
  * SETNAME on every link, and the failover vote. */

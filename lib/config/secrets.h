@@ -46,6 +46,13 @@
 #define SECRET_WEBDIS_PASS  "WEBDIS_PASSWORD"
 #define WEBDIS_DEFAULT_USER "webdis"
 
+/* Optional: the redis_exporter sidecar's user on servers and sentinels
+ * (docs/observability.md), created only when EXPORTER_PASSWORD is set
+ * (EXPORTER_USERNAME defaults to "exporter"). */
+#define SECRET_EXPORTER_USER  "EXPORTER_USERNAME"
+#define SECRET_EXPORTER_PASS  "EXPORTER_PASSWORD"
+#define EXPORTER_DEFAULT_USER "exporter"
+
 struct secrets;
 
 /* Load from a path: a directory -> format (c), a file -> JSON (a) or (b). */

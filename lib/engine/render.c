@@ -145,19 +145,27 @@ static int add_probe_user(struct acl_builder *b, const char *rules, ri_err *e) {
     return rc;
 }
 
-/* Webdis's user, only when WEBDIS_PASSWORD is in the secrets. */
-static int add_webdis_user(struct acl_builder *b, ri_err *e) {
-    const char *name = WEBDIS_DEFAULT_USER, *pass = secrets_get(b->sec, SECRET_WEBDIS_PASS, NULL);
-    char rules[512], hash[66];
+/* A user that exists only when its password is in the secrets (Webdis's,
+ * the exporter's); its name defaults to def_name. */
+static int add_optional_user(struct acl_builder *b, const char *user_key, const char *pass_key,
+                             const char *def_name, const char *rules, ri_err *e) {
+    const char *name = def_name, *pass = secrets_get(b->sec, pass_key, NULL);
+    char hash[66];
     int rc;
     if (!pass || !*pass) return 0;
-    if (secrets_get(b->sec, SECRET_WEBDIS_USER, NULL) &&
-        (rc = secrets_require_username(b->sec, SECRET_WEBDIS_USER, &name, e)))
+    if (secrets_get(b->sec, user_key, NULL) &&
+        (rc = secrets_require_username(b->sec, user_key, &name, e)))
         return rc;
+    acl_hash(pass, strlen(pass), hash);
+    return add_user_line(b, name, user_key, "on", hash, rules, e);
+}
+
+static int add_webdis_user(struct acl_builder *b, ri_err *e) {
+    char rules[512];
     if (acl_webdis_rules(rules, sizeof rules))
         return ri_fail(e, EX_SOFTWARE, "webdis rules too long");
-    acl_hash(pass, strlen(pass), hash);
-    return add_user_line(b, name, SECRET_WEBDIS_USER, "on", hash, rules, e);
+    return add_optional_user(b, SECRET_WEBDIS_USER, SECRET_WEBDIS_PASS, WEBDIS_DEFAULT_USER, rules,
+                             e);
 }
 
 static int build_redis_users(struct acl_builder *b, const struct settings *s, ri_err *e) {
@@ -180,7 +188,10 @@ static int build_redis_users(struct acl_builder *b, const struct settings *s, ri
                                 ACL_RULES_RELOAD, e)))
             return rc;
     }
-    if ((rc = add_webdis_user(b, e))) return rc;
+    if ((rc = add_webdis_user(b, e)) ||
+        (rc = add_optional_user(b, SECRET_EXPORTER_USER, SECRET_EXPORTER_PASS,
+                                EXPORTER_DEFAULT_USER, ACL_RULES_EXPORTER, e)))
+        return rc;
     for (int i = 0; i < s->n_users; i++) {
         const struct acl_extra_user *u = &s->users[i];
         const char *pass;
@@ -423,7 +434,10 @@ static int build_sentinel_users(struct acl_builder *b, const struct settings *s,
         (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
         (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, peer, e)))
         return rc;
-    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e))) return rc;
+    if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e)) ||
+        (rc = add_optional_user(b, SECRET_EXPORTER_USER, SECRET_EXPORTER_PASS,
+                                EXPORTER_DEFAULT_USER, ACL_RULES_SENTINEL_EXPORTER, e)))
+        return rc;
     return add_probe_user(b, ACL_RULES_SENTINEL_PROBE, e);
 }
 

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "engine/boot.h"
+#include "engine/exporter.h"
 #include "engine/render.h"
 
 int role_split_hostport(const char *arg, int default_port, char *host, size_t hostlen, int *port) {
@@ -90,7 +91,10 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     if (rc) return rc;
     rc = rq->is_sentinel ? render_sentinel(s, sec, &t, &out, e) : render_redis(s, sec, &t, &out, e);
     if (rc) return rc;
-    rc = render_commit(s, &out, e);
+    /* The exporter's file first: a missing EXPORTER_PASSWORD must leave
+     * the configs as they were. */
+    rc = exporter_write(s, sec, rq->is_sentinel, e);
+    if (!rc) rc = render_commit(s, &out, e);
     if (!rc) rc = fs_join(conf_path, conf_len, s->conf_dir, out.files[0].name, e);
     rendered_free(&out);
     if (rc) return rc;

@@ -11,8 +11,12 @@ echo "metrics"
 PROMTOOL=${PROMTOOL:-${DK_CACHE:-/var/cache/redis-init-test}/prometheus/usr/bin/promtool}
 [[ -x $PROMTOOL ]] || { fail "promtool missing: $PROMTOOL (tools/install-deps.sh unpacks Debian's prometheus)"; exit 1; }
 
+EXPORTER=${EXPORTER_BIN:-${DK_CACHE:-/var/cache/redis-init-test}/prometheus-redis-exporter/usr/bin/prometheus-redis-exporter}
+[[ -x $EXPORTER ]] || { fail "redis_exporter missing: $EXPORTER (tools/install-deps.sh unpacks Debian's prometheus-redis-exporter)"; exit 1; }
+
 SECRETS=$TMP/config.json
-make_secrets_probe "$SECRETS" probe-M7
+make_secrets_probe "$SECRETS.probe" probe-M7
+jq '.data += {EXPORTER_PASSWORD: "exp\"o\\rt-M7"}' "$SECRETS.probe" >"$SECRETS" && chmod 600 "$SECRETS"
 P=$(free_port) SP=$(free_port) MP=$(free_port)
 # Each redis pod has a port of its own: the agent asks its server on
 # 127.0.0.1, as in a pod, and every pod here shares that address.
@@ -41,7 +45,7 @@ INI
 # background, its server on PORT, its metrics on 127.0.7.ADDR.
 pod() {
     local name=$1 i=$2 kind=$3 port=$4 addr=$5; shift 5
-    mkdir -p "$TMP/$name/conf" "$TMP/$name/data"
+    mkdir -p "$TMP/$name/conf" "$TMP/$name/data" "$TMP/$name/exp"
     [[ -f $TMP/$name.ini ]] || ini "$i" "$port" >"$TMP/$name.ini"
     : >"$TMP/term-$name"
     local prog=redis-init data=(-d "$TMP/$name/data")
@@ -56,7 +60,7 @@ is() { [[ $(metric "$1" "$2") == "$3" ]]; }
 admin() { rcli_at 127.0.7."$1" "$2" admin admin-Q9 "${@:3}"; }
 
 # ---------------------------------------------------------------- the master, fenced
-pod m 1 server "$P" 1 --master
+pod m 1 server "$P" 1 --master --set "metrics.exporter-dir=$TMP/m/exp"
 check "master: the metrics answer" wait_for 10 scrape 1
 out=$(curl -s -i "http://127.0.7.1:$MP/metrics" | tr -d '\r')
 check "master: 200 with the text format's content type" \
@@ -75,7 +79,7 @@ check "master: maxclients from the server (10000)" is 1 redis_init_server_maxcli
 check "master: the history record is in step (age under 2 s)" \
     awk -v a="$(metric 1 redis_init_history_record_age_seconds)" 'BEGIN { exit !(a != "" && a < 2) }'
 nosecret=1
-for pw in admin-Q9 repl-Q9 sent-Q9 sync-Q9 svc-Q9 probe-M7 unused-default; do
+for pw in admin-Q9 repl-Q9 sent-Q9 sync-Q9 svc-Q9 probe-M7 unused-default 'o\rt-M7'; do
     grep -qF -- "$pw" <<<"$(scrape 1)" && nosecret=0
 done
 check "master: no password in the metrics" test "$nosecret" = 1
@@ -83,6 +87,44 @@ check "master: another path is 404" test "$(curl -s -o /dev/null -w '%{http_code
 check "master: POST is 405" test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.7.1:$MP/metrics")" = 405
 check "master: HEAD is 200 without a body" test "$(curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.7.1:$MP/metrics")" = "200 0"
 check "master: termination message: the override" grep -qx 'redis-init: master (override on the command line; nothing observed)' "$TMP/term-m"
+
+# ---------------------------------------------------------------- the exporter beside the master
+# redis_exporter 1.45 as the sidecar runs it: the user by name, the
+# password from the file `run` wrote (REDIS_PASSWORD_FILE, a path).
+pwfile=$TMP/m/exp/passwords.json
+check "exporter: the password file is 0400" test "$(stat -c %a "$pwfile" 2>&1)" = 400
+check "exporter: it maps localhost and the pod's name to the password" \
+    test "$(jq -c . "$pwfile" 2>&1)" = "$(jq -nc --arg p 'exp"o\rt-M7' --arg a "redis://localhost:$P" --arg b "redis://127.0.7.1:$P" '{($a): $p, ($b): $p}')"
+EP=$(free_port) ESP=$(free_port)
+exporter() { # exporter PORT TARGET-PORT PWFILE: one exporter, in the background
+    start_bg "$TMP/exporter-$1.log" env REDIS_USER=exporter REDIS_PASSWORD_FILE="$3" \
+        "$EXPORTER" -redis.addr "redis://localhost:$2" -web.listen-address "127.0.7.1:$1"
+}
+exporter "$EP" "$P" "$pwfile"
+escrape() { curl -sf --max-time 5 "http://127.0.7.1:$1/metrics"; }
+check "exporter: redis_up 1 as the exporter user" wait_for 10 bash -c 'curl -sf "$1" | grep -qx "redis_up 1"' _ "http://127.0.7.1:$EP/metrics"
+eout=$(escrape "$EP")
+for fam in 'redis_instance_info{.*role="master"' 'redis_connected_slaves ' 'redis_master_repl_offset ' \
+    'redis_memory_used_bytes ' 'redis_errors_total{err="NOREPLICAS"} ' 'redis_slowlog_length ' \
+    'redis_slowlog_last_id ' 'redis_rejected_connections_total ' 'redis_rdb_last_bgsave_status '; do
+    check "exporter: $fam is there" grep -q "^$fam" <<<"$eout"
+done
+check "exporter: no redis_config_ family (CONFIG GET is refused to it)" bash -c '! grep -q "^redis_config_" <<<"$1"' _ "$eout"
+cg=$(rcli_at 127.0.7.1 "$P" exporter 'exp"o\rt-M7' CONFIG GET masterauth)
+check "exporter user: CONFIG GET masterauth is refused ($cg)" grep -q NOPERM <<<"$cg"
+kk=$(rcli_at 127.0.7.1 "$P" exporter 'exp"o\rt-M7' GET k)
+check "exporter user: no key access ($kk)" grep -q NOPERM <<<"$kk"
+# What each permission buys: without it, that family goes (measured here,
+# docs/observability.md has the table); without INFO, nothing works.
+lose() { # lose PERM FAMILY: with -PERM the family is gone, with +PERM back
+    admin 1 "$P" ACL SETUSER exporter "-$1" >/dev/null
+    local without; without=$(escrape "$EP")
+    admin 1 "$P" ACL SETUSER exporter "+$1" >/dev/null
+    ! grep -q "^$2" <<<"$without" && grep -q "^$2" <<<"$(escrape "$EP")"
+}
+check "exporter: without +info, redis_up is 0" lose info 'redis_up 1'
+check "exporter: without +slowlog|len, redis_slowlog_length goes" lose 'slowlog|len' 'redis_slowlog_length '
+check "exporter: without +slowlog|get, redis_slowlog_last_id goes" lose 'slowlog|get' 'redis_slowlog_last_id '
 
 # ---------------------------------------------------------------- a replica: the fence opens
 pod r 2 server "$P2" 2 --replica-of "127.0.7.1:$P"
@@ -98,13 +140,17 @@ check "replica promoted by hand: role_changes_total 1, server_role master 1" \
 admin 2 "$P2" REPLICAOF 127.0.7.1 "$P" >/dev/null
 
 # ---------------------------------------------------------------- a sentinel
-pod s 0 sentinel "$P" 9 --monitor "127.0.7.1:$P"
+pod s 0 sentinel "$P" 9 --monitor "127.0.7.1:$P" --set "metrics.exporter-dir=$TMP/s/exp"
 check "sentinel: its metrics name the master" wait_for 20 bash -c 'curl -sf "$1" | grep -qx "redis_init_sentinel_master_info{master=\"127.0.7.1:$2\"} 1"' _ "http://127.0.7.9:$MP/metrics" "$P"
 check "sentinel: sentinel_up 1 and its quorum 1" bash -c '[[ $(curl -sf "$1" | grep -cx -e "redis_init_sentinel_up 1" -e "redis_init_sentinel_quorum 1") == 2 ]]' _ "http://127.0.7.9:$MP/metrics"
 check "sentinel: decision_info of sentinel-init" bash -c 'curl -sf "$1" | grep -q "^redis_init_build_info{version=\"[^\"]*\",program=\"sentinel-init\""' _ "http://127.0.7.9:$MP/metrics"
 check "sentinel: termination message: the override" \
     grep -qx "sentinel-init: sentinel of 127.0.7.1:$P (override on the command line; nothing observed)" "$TMP/term-s"
 check "sentinel: promtool check metrics passes" bash -c 'curl -sf "$1" | "$2" check metrics' _ "http://127.0.7.9:$MP/metrics" "$PROMTOOL"
+
+exporter "$ESP" "$SP" "$TMP/s/exp/passwords.json"
+check "exporter beside the sentinel: the master, its quorum checked (CKQUORUM), its sentinels" \
+    wait_for 15 bash -c '[[ $(curl -sf "$1" | grep -c -e "^redis_sentinel_masters 1$" -e "^redis_sentinel_master_ckquorum_status{.*} 1$" -e "^redis_sentinel_master_ok_sentinels{.*} 1$") == 3 ]]' _ "http://127.0.7.1:$ESP/metrics"
 
 # ---------------------------------------------------------------- the port taken: the server runs
 pod t 0 server "$P3" 1 --replica-of "127.0.7.1:$P"

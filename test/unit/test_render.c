@@ -150,6 +150,7 @@ START_TEST(redis_users_least_privilege) {
     ck_assert_ptr_nonnull(strstr(acl, "-@admin -@dangerous"));
     ck_assert_ptr_nonnull(strstr(acl, "user redis-init-probe on #"));
     ck_assert_ptr_null(strstr(acl, "nopass"));
+    ck_assert_ptr_null(strstr(acl, "user exporter ")); /* only with EXPORTER_PASSWORD */
     rendered_free(&r);
 }
 END_TEST

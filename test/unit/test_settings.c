@@ -81,7 +81,8 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 66);  /* 65 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 67);  /* 66 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("metrics", "exporter-dir"), "");
     ck_assert_str_eq(get("paths", "termination-log"), "/dev/termination-log");
     ck_assert_str_eq(get("metrics", "port"), "0");
     ck_assert_str_eq(get("metrics", "address"), "");
