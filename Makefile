@@ -145,6 +145,7 @@ static: $(STATIC_BINS)
 
 unit: lint $(UNIT_BIN)
 	@test/run-unit.sh $(UNIT_BIN)
+	@test/observability/run.sh
 
 # The layer rule of lib/ (docs/architecture.md), file and function sizes,
 # the version written once (VERSION; the Dockerfile's default agrees),
