@@ -64,6 +64,7 @@ static int body(void *arg, struct buf *b) {
     const struct settings *s = cfg->s;
     struct server_stats ss;
     struct sentinel_master_obs so;
+    struct handover_counts hc;
     struct metrics_view v = {
         .program = cfg->is_sentinel ? "sentinel-init" : "redis-init",
         .version = RI_VERSION,
@@ -85,6 +86,8 @@ static int body(void *arg, struct buf *b) {
         plan_local(&ss.p, s->redis_port);
         probe_stats(&ss, m->user, m->pass, s->check_timeout_ms);
         v.stats = &ss;
+        handovers_read(s->data_dir, &hc);
+        v.handovers = &hc;
     }
     return metrics_text(&v, b);
 }

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
 #include "engine/plan.h"
 #include "engine/record.h"
+#include "model/handovers.h"
 #include "net/admin.h"
 #include "net/probe.h"
 #include "net/round.h"
@@ -130,12 +132,22 @@ static int setup(struct handover_run *r, const struct settings *s, const struct 
     return 0;
 }
 
+/* For the metrics of the next agent (model/handovers.h). */
+static void count_handover(const char *data_dir, int rc, const char *rule) {
+    enum handover_result res = rc                                 ? HANDOVER_FAILED
+                               : rule && strcmp(rule, "H15") == 0 ? HANDED_OVER
+                                                                  : HANDOVER_NOTHING;
+    if (handovers_note(data_dir, res, rule, (long long)time(NULL)) < 0)
+        log_warn("cannot count the handover on the data volume", "dir", data_dir, "result",
+                 handover_result_name(res), NULL);
+}
+
 static int stopped(const struct handover_stop *hs) { return hs && hs->stop && hs->stop(hs->ctx); }
 
 int handover_redis(const struct settings *s, const struct secrets *sec,
                    const struct handover_stop *hs, ri_err *e) {
     struct handover_run *r = calloc(1, sizeof *r);
-    struct handover_decision d;
+    struct handover_decision d = {.rule = "-"};
     char last[DEC_REASON_MAX] = "";
     if (!r) return ri_fail(e, EX_OSERR, "out of memory");
     int rc = setup(r, s, sec, e);
@@ -176,6 +188,7 @@ int handover_redis(const struct settings *s, const struct secrets *sec,
 out:
     explicit_bzero(r->probe_pass, sizeof r->probe_pass);
     free(r);
+    count_handover(s->data_dir, rc, d.rule);
     return rc;
 }
 

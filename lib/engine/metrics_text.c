@@ -79,6 +79,27 @@ static int maybe(struct buf *b, const char *name, const char *help, long long v)
     return v < 0 ? 0 : one(b, name, "gauge", help, (double)v);
 }
 
+/* Counters of the data volume: they outlive the process that handed over. */
+static int handovers(const struct handover_counts *h, struct buf *b) {
+    if (expo_family(b, P "handovers_total", "counter",
+                    "Handovers on SIGTERM or prestop of this pod's server, by result "
+                    "(kept on its data volume).") < 0)
+        return -1;
+    for (int r = 0; r < HANDOVER__COUNT; r++)
+        if (expo_sample(b, P "handovers_total",
+                        (const char *[]){"result", handover_result_name(r), NULL}, (double)h->n[r]))
+            return -1;
+    if (!h->last_at) return 0;
+    return expo_family(b, P "last_handover_timestamp_seconds", "gauge",
+                       "When the last handover ended (unix time), with its result and rule.") ||
+                   expo_sample(
+                       b, P "last_handover_timestamp_seconds",
+                       (const char *[]){"result", h->last_result, "rule", h->last_rule, NULL},
+                       (double)h->last_at)
+               ? -1
+               : 0;
+}
+
 static int redis_pod(const struct metrics_view *v, struct buf *b) {
     const struct server_stats *st = v->stats;
     int up = st->p.outcome == OUT_ANSWER;
@@ -96,7 +117,9 @@ static int redis_pod(const struct metrics_view *v, struct buf *b) {
             "Seconds since the history record last matched the local server "
             "(since the agent started, if it never has).",
             v->record_age_s >= 0 ? v->record_age_s : v->uptime_s) ||
-        one(b, P "server_up", "gauge", "1 when the local server answered this scrape's INFO.", up))
+        one(b, P "server_up", "gauge", "1 when the local server answered this scrape's INFO.",
+            up) ||
+        (v->handovers && handovers(v->handovers, b)))
         return -1;
     if (!up) return 0;
     return maybe(b, P "server_connected_clients", "Clients connected to the local server.",

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "config/settings.h"
+#include "model/handovers.h"
 #include "model/observation.h"
 #include "rules/summary.h"
 
@@ -25,6 +26,7 @@ struct metrics_view {
     long long role_changes;
     double record_age_s; /* since the history record last matched the server; < 0: never */
     const struct server_stats *stats;
+    const struct handover_counts *handovers; /* the data volume's counts (model/handovers.h) */
     /* sentinel pods: this sentinel's view of the master group (SENTINEL MASTER). */
     const struct sentinel_master_obs *sentinel;
 };

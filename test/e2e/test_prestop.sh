@@ -30,6 +30,9 @@ new=$(current_master) || fail_test "not exactly one master after prestop"
 [[ $new != "$old" ]] || fail_test "prestop returned 0 but $old is still the master"
 [[ $(redis_role "$old") == slave ]] || fail_test "$old is $(redis_role "$old") after prestop, want a replica"
 e2e_log "prestop handed $old over to $new in $took ms"
+# Counted on its data volume for the next agent's metrics (docs/observability.md).
+grep -q '^last handed_over H15 ' "$(e2e_pod_dir "$old")/data/redis-init.handovers" ||
+    fail_test "the handover of $old is not counted as handed_over (H15) on its data volume: $(cat "$(e2e_pod_dir "$old")/data/redis-init.handovers" 2>&1)"
 sleep 2
 writer_stop switch
 writer_verify switch

@@ -157,6 +157,27 @@ pod t 0 server "$P3" 1 --replica-of "127.0.7.1:$P"
 check "port taken: one error line, and the server runs anyway" wait_for 10 bash -c \
     'grep -q "msg=\"no metrics: cannot listen (\[metrics\] address, port)\"" "$1" && [[ $(REDISCLI_AUTH=admin-Q9 redis-cli --no-auth-warning -h 127.0.7.0 -p "$3" --user admin PING) == PONG ]]' _ "$TMP/t.log" "$P" "$P3"
 
+# ---------------------------------------------------------------- handovers, counted on the volume
+# prestop on the replica: nothing to hand over; on the master, whose
+# replicas it cannot see here (each pod has a port of its own): failed
+# (H6); on a pod whose server is gone: failed. The counts outlive the
+# process that handed over: the agent's metrics read them from the data
+# volume. (A real handover, H15, is counted in e2e's test_prestop.)
+prestop() { # prestop NAME ORDINAL
+    env POD_NAME="redis-cluster-server-$2" "$BIN/redis-init" prestop -c "$TMP/$1.ini" -s "$SECRETS" \
+        -d "$TMP/$1/data" --set lifecycle.prestop-timeout=15000 >>"$TMP/prestop-$1.log" 2>&1
+}
+prestop r 2 && rc=0 || rc=$?
+check "prestop of the replica: exit 0, nothing to hand over, counted (rc $rc)" \
+    is 2 'redis_init_handovers_total\{result="nothing"\}' 1
+prestop m 1 && rc=0 || rc=$?
+check "prestop of the master, its replicas out of its sight: exit 69 (H6), counted as failed" \
+    bash -c '[[ $1 == 69 ]] && curl -sf "$2" | grep -qx "redis_init_handovers_total{result=\"failed\"} 1" && curl -sf "$2" | grep -q "^redis_init_last_handover_timestamp_seconds{result=\"failed\",rule=\"H6\"} [0-9]"' _ "$rc" "http://127.0.7.1:$MP/metrics"
+mkdir -p "$TMP/gone/data"; ini 5 "$(free_port)" >"$TMP/gone.ini"
+prestop gone 1 && rc=0 || rc=$?
+check "prestop with no server: exit 69, counted as failed on the volume" \
+    bash -c '[[ $1 == 69 ]] && grep -qx "failed 1" "$2" && grep -q "^last failed H1 " "$2"' _ "$rc" "$TMP/gone/data/redis-init.handovers"
+
 # ---------------------------------------------------------------- a pod that cannot decide
 # Pod 4 of 5 on addresses where nothing runs: it waits for the others until
 # the deadline.

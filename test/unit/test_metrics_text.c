@@ -36,6 +36,13 @@ static const struct row {
      {"redis_init_fenced 0\n", "redis_init_server_role{role=\"replica\"} 1\n",
       "redis_init_server_role{role=\"master\"} 0\n", NULL},
      {NULL}},
+    {"handovers counted", REDIS, OUT_ANSWER, ROLE_REPLICA, 0, 0, 10000, 1, 0,
+     {"redis_init_handovers_total{result=\"handed_over\"} 2\n",
+      "redis_init_handovers_total{result=\"nothing\"} 0\n",
+      "redis_init_handovers_total{result=\"failed\"} 1\n",
+      "redis_init_last_handover_timestamp_seconds{result=\"failed\",rule=\"H16\"} 1764990000\n",
+      NULL},
+     {NULL}},
     {"server down", REDIS, OUT_REFUSED, ROLE_MASTER, -1, -1, -1, 1, -1,
      {"redis_init_server_up 0\n", "redis_init_history_record_age_seconds 42\n", NULL},
      {"redis_init_fenced ", "redis_init_server_maxclients", NULL}},
@@ -78,10 +85,13 @@ START_TEST(test_row) {
     struct sentinel_master_obs so = {.p = {.outcome = w->out}, .master_host = "redis-1.example",
                                      .master_port = 6379, .flags = "master",
                                      .reachable_sentinels = 2, .reachable_replicas = 2, .quorum = 2};
+    struct handover_counts hc = {.n = {2, 0, 1}, .last_result = "failed", .last_rule = "H16",
+                                 .last_at = 1764990000};
     struct metrics_view v = {.program = "redis-init", .version = "9.9.9", .s = &s, .boot = &d,
                              .uptime_s = 42, .role = w->role, .record_age_s = w->record_age,
                              .stats = w->pod == REDIS ? &st : NULL,
-                             .sentinel = w->pod == SENTINEL ? &so : NULL};
+                             .sentinel = w->pod == SENTINEL ? &so : NULL,
+                             .handovers = w->pod == REDIS ? &hc : NULL};
     struct buf b;
     buf_init(&b);
     ck_assert_int_eq(metrics_text(&v, &b), 0);
