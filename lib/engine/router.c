@@ -110,6 +110,12 @@ static int cfg_context(struct tmpl_ctx *c, const struct settings *s, const char 
         tmpl_setf(c, "warmup", "%d", 2 + (s->probe_timeout_ms + 500 + 999) / 1000))
         return oom(e);
     if ((rc = render_set_quoted(c, "check_command", haproxy_quote, check_path, e))) return rc;
+    /* HAProxy's own Prometheus exporter on [metrics] port (docs/observability.md). */
+    if (tmpl_set_list(c, "metrics")) return oom(e);
+    if (s->metrics_port) {
+        struct tmpl_ctx *m = tmpl_add_item(c, "metrics");
+        if (!m || tmpl_setf(m, "metrics_port", "%d", s->metrics_port)) return oom(e);
+    }
     for (int i = 0; i < s->redis_replicas; i++) {
         char host[SET_HOST_MAX];
         struct tmpl_ctx *it = tmpl_add_item(c, "servers");

@@ -24,6 +24,20 @@ check "router-check is valid sh" sh -n "$TMP/out/router-check"
 no_secret() { local f; for f in "$TMP"/out/haproxy.cfg "$TMP"/out/router-check*; do ! grep -qF -- "$SVC" "$f" && ! grep -qF -- "$ADMIN" "$f" && ! grep -q Q9 "$f" || return 1; done; }
 check "no credential in the router's files" no_secret
 check "one server per redis pod, by DNS name" test "$(grep -c '^    server redis-cluster-server-[0-2] redis-cluster-server-[0-2]\.redis-cluster-server\.apps\.svc\.cluster\.local:6379$' "$TMP/out/haproxy.cfg")" = 3
+check "no metrics frontend unless [metrics] port is set" bash -c '! grep -q "^frontend metrics" "$1"' _ "$TMP/out/haproxy.cfg"
+# With [metrics] port: the real HAProxy serves its own Prometheus metrics
+# there; no server of the master backend is up (none resolves here).
+MP=$(free_port) RP=$(free_port)
+mkdir -p "$TMP/m"
+"$BIN/redis-init" router -c "$TMP/settings.ini" -s "$TMP/secrets.json" -o "$TMP/m" \
+    --set "metrics.port=$MP" --set "cluster.redis-port=$RP" >/dev/null 2>&1
+check "with [metrics] port: haproxy -c accepts it" haproxy -c -q -f "$TMP/m/haproxy.cfg"
+start_bg "$TMP/haproxy.log" haproxy -db -f "$TMP/m/haproxy.cfg"
+hap() { curl -sf --max-time 5 "http://127.0.0.1:$MP/metrics"; }
+check "HAProxy's metrics: the master backend, no server up" wait_for 10 bash -c \
+    'curl -sf --max-time 5 "$1" | grep -qx "haproxy_backend_active_servers{proxy=\"master\"} 0"' _ "http://127.0.0.1:$MP/metrics"
+check "HAProxy's metrics: another path is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MP/other")" = 404
+kill "${PIDS[-1]}" 2>/dev/null || true
 # router-check outside HAProxy: a usage error, not a verdict.
 rc=0; "$BIN/redis-init" router-check -c "$TMP/out/router-check.ini" 2>/dev/null || rc=$?
 check "router-check without HAProxy's environment exits 64" test "$rc" = 64
