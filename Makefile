@@ -3,8 +3,9 @@
 #   make            build bin/redis-init and bin/sentinel-init (system compiler)
 #   make static     bin/static/{redis-init,sentinel-init}: one static musl binary, two names
 #   make test       every suite once: unit (Check) and fuzz regressions; unit and
-#                   integration on ASan+UBSan; integration and e2e on the static
-#                   binaries (what the image ships); the matrix, docker, k8s
+#                   integration on ASan+UBSan (Redis 7.0); e2e on the static binary
+#                   the image ships, and its integration suite in the matrix
+#                   (Redis 8.0, Valkey 8.1); docker, k8s, a benchmark smoke run
 #   make integration / make e2e
 #                   the same suites on bin/ (glibc), for a quick local run
 #   make matrix     the integration suite and the e2e start / failover cases on
@@ -134,9 +135,10 @@ STATIC_BINS := bin/static/redis-init bin/static/sentinel-init
 $(MUSL_DIR)/.stamp: tools/build-deps.sh
 	MUSL_CC=$(MUSL_CC) tools/build-deps.sh musl $(MUSL_DIR)
 $(eval $(call compile,static,$(MUSL_CC) $(ST_CPPFLAGS) $(ST_CFLAGS),$(MUSL_DIR)/.stamp))
+# mimalloc.o first: its malloc replaces musl's (tools/build-deps.sh).
 bin/static/redis-init: $(B)/static/cmd/redis-init/main.o $(call objs,static)
 	@mkdir -p $(@D)
-	$(MUSL_CC) $(ST_CFLAGS) $(ST_LDFLAGS) -o $@ $^ $(ST_LDLIBS)
+	$(MUSL_CC) $(ST_CFLAGS) $(ST_LDFLAGS) -o $@ $(MUSL_DIR)/prefix/lib/mimalloc.o $^ $(ST_LDLIBS)
 bin/static/sentinel-init: bin/static/redis-init
 	ln -f $< $@
 
@@ -181,13 +183,17 @@ e2e: $(BINS) $(TOOLS)
 e2e-static: $(STATIC_BINS) $(TOOLS)
 	@$(MAKE) --no-print-directory static-suites STATIC_DIR=bin/static
 
-# The same on the binary the image ships, taken out of ./Dockerfile's image
+# The binary the image ships, taken out of ./Dockerfile's image
 # (test/docker/image-bins.sh): what make test runs, so the musl OpenSSL is
 # compiled once, in the image build, which the docker suite then reuses.
+# Here every end-to-end test on Redis 7.0; its integration suite runs in
+# the matrix (Redis 8.0, Valkey 8.1), while Redis 7.0's is the sanitizer
+# build's (make san): each server meets each build once.
 IMAGE_BIN := $(B)/image/bin
 e2e-image: $(TOOLS)
 	@test/docker/image-bins.sh $(IMAGE_BIN)
-	@$(MAKE) --no-print-directory static-suites STATIC_DIR=$(IMAGE_BIN)
+	@test/static-check.sh $(IMAGE_BIN)
+	@RI_BIN_DIR=$(IMAGE_BIN) E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/static test/e2e/run.sh
 
 static-suites:
 	@test/static-check.sh $(STATIC_DIR)
@@ -211,10 +217,12 @@ chaos: $(BINS) $(TOOLS)
 MATRIX_SERVERS ?= redis8 valkey8
 # test_cold_restart runs one of its five restart orders (parallel) per server.
 MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart
+# The binaries: bin alone; make test passes the image's ($(IMAGE_BIN)).
+MATRIX_BIN     ?= bin
 matrix: $(BINS) $(TOOLS)
 	@rc=0; for s in $(MATRIX_SERVERS); do \
-	    E2E_SERVER=$$s RI_BIN_DIR=bin test/integration/run.sh || rc=1; \
-	    E2E_SERVER=$$s RI_BIN_DIR=bin E2E_COLD_ORDERS=parallel E2E_TLS=on \
+	    E2E_SERVER=$$s RI_BIN_DIR=$(MATRIX_BIN) test/integration/run.sh || rc=1; \
+	    E2E_SERVER=$$s RI_BIN_DIR=$(MATRIX_BIN) E2E_COLD_ORDERS=parallel E2E_TLS=on \
 	        E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/$$s \
 	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
 	done; exit $$rc
@@ -246,7 +254,7 @@ test:
 	@DK_SHARED=$$(test/docker/engine.sh start) || exit 1; export DK_SHARED; \
 	  trap 'test/docker/engine.sh stop "$$DK_SHARED"' EXIT; \
 	  for t in $(TEST_STEPS); do s=$$(date +%s); \
-	  $(MAKE) --no-print-directory $$t || exit 1; \
+	  $(MAKE) --no-print-directory $$t MATRIX_BIN=$(IMAGE_BIN) || exit 1; \
 	  echo "make test: $$t $$(( $$(date +%s) - s )) s"; done
 
 # Fuzz targets: the library is compiled once with coverage + sanitizers.

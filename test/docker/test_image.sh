@@ -60,7 +60,7 @@ mkdir -p "$DK_RUN/save/fs"
 dk save "$IMAGE" | tar -x -C "$DK_RUN/save"
 for l in "$DK_RUN"/save/*/layer.tar; do tar -x -C "$DK_RUN/save/fs" -f "$l"; done
 files=$(cd "$DK_RUN/save/fs" && find . ! -type d | sort | tr '\n' ' ')
-want="./licenses/hiredis.txt ./licenses/inih.txt ./licenses/jansson.txt ./licenses/musl.txt ./licenses/openssl.txt ./licenses/redis-init.txt ./usr/local/bin/redis-init ./usr/local/bin/sentinel-init "
+want="./licenses/hiredis.txt ./licenses/inih.txt ./licenses/jansson.txt ./licenses/mimalloc.txt ./licenses/musl.txt ./licenses/openssl.txt ./licenses/redis-init.txt ./usr/local/bin/redis-init ./usr/local/bin/sentinel-init "
 check "only the binaries and the licences: $files" test "$files" = "$want"
 fs=$DK_RUN/save/fs
 check "sentinel-init is a link to the one binary" test "$(readlink "$fs/usr/local/bin/sentinel-init")" = redis-init
@@ -74,7 +74,7 @@ phdrs=$(readelf -lW "$fs/usr/local/bin/redis-init")
 check "no program interpreter, no dynamic section" bash -c '[[ ! $1 =~ (INTERP|DYNAMIC) ]]' _ "$phdrs"
 bsize=$(stat -c %s "$fs/usr/local/bin/redis-init")
 check "the binary is under 3 MiB ($bsize bytes)" test "$bsize" -lt $((3 * MiB))
-for l in musl openssl hiredis jansson inih redis-init; do
+for l in musl mimalloc openssl hiredis jansson inih redis-init; do
     check "licence text $l is not empty" test -s "$fs/licenses/$l.txt"
 done
 no_shell() { ! dk run --rm --network none --entrypoint /bin/sh "$IMAGE" -c true; }
