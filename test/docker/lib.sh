@@ -142,8 +142,14 @@ dk_engine_stop() {
     local p
     for p in $(dk_own_pids); do kill -KILL "$p" 2>/dev/null; done
     sleep 0.2
-    local m
-    while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_ENGINE/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+    # A shim that was still exiting can leave its netns mount behind the
+    # first pass: up to three.
+    local m try
+    for try in 1 2 3; do
+        grep -qF " $DK_ENGINE/" /proc/self/mounts || break
+        ((try == 1)) || sleep 0.5
+        while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$DK_ENGINE/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+    done
     if [[ -n ${DK_KEEP:-} ]]; then
         dk_log "kept $DK_ENGINE (DK_KEEP)"
     elif grep -qF " $DK_ENGINE/" /proc/self/mounts; then
