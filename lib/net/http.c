@@ -140,8 +140,7 @@ static int route_status(char *head, const char *path, int *head_only) {
     return strcmp(target, path) == 0 ? 200 : 404;
 }
 
-static void serve_one(int fd, const struct http_route *r, int budget_ms) {
-    double deadline = mono_ms() + budget_ms;
+static void serve_one(int fd, const struct http_route *r, double deadline) {
     char head[HTTP_HEAD_MAX];
     int head_only = 0;
     struct buf body;
@@ -155,15 +154,18 @@ static void serve_one(int fd, const struct http_route *r, int budget_ms) {
 }
 
 int http_serve(int lfd, const struct http_route *route, int budget_ms) {
+    /* One budget for the whole call: clients that dawdle cannot hold the
+     * agent longer than one slow scrape would. */
+    double deadline = mono_ms() + budget_ms;
     int served = 0;
-    for (int i = 0; i < HTTP_PER_CALL; i++) {
+    for (int i = 0; i < HTTP_PER_CALL && mono_ms() < deadline; i++) {
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {
             if (errno == EINTR) continue;
             break; /* EAGAIN: nothing more waiting; else a transient error */
         }
         fcntl(fd, F_SETFD, FD_CLOEXEC);
-        serve_one(fd, route, budget_ms);
+        serve_one(fd, route, deadline);
         close(fd);
         served++;
     }

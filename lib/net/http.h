@@ -28,8 +28,9 @@ struct http_route {
     void *ctx;
 };
 
-/* Serve what is waiting on lfd (at most 8 connections), each within
- * budget_ms. Returns how many were answered. */
+/* Serve what is waiting on lfd (at most 8 connections), all within
+ * budget_ms: a connection still unanswered then is closed. Returns how
+ * many were answered. */
 int http_serve(int lfd, const struct http_route *route, int budget_ms);
 
 #endif
