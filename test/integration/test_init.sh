@@ -186,8 +186,10 @@ PIDS+=("$SINIT")
 sentinel_up() { [[ $(server_of "$SINIT") ]] && grep -q "$RI_SENTINEL_PROG" "/proc/$(server_of "$SINIT")/cmdline"; }
 check "sentinel: the init's child is $RI_SENTINEL_PROG" wait_for 10 sentinel_up
 ssrv=$(server_of "$SINIT")
-check "sentinel: it monitors the master" wait_for 10 bash -c \
-    "REDISCLI_AUTH=admin-Q9 redis-cli --no-auth-warning -h 127.0.0.1 -p $SP --user admin SENTINEL MASTERS 2>&1 | grep -qx 127.0.0.1"
+smasters() { REDISCLI_AUTH=admin-Q9 timeout 5 redis-cli --no-auth-warning -h 127.0.0.1 -p "$SP" --user admin SENTINEL MASTERS 2>&1; }
+monitors() { grep -qx 127.0.0.1 < <(smasters); }
+if wait_for 10 monitors; then ok "sentinel: it monitors the master"; else
+    fail "sentinel: it monitors the master; SENTINEL MASTERS: $(smasters | head -c 300 | tr '\n' ' '); its log: $(tail -n 5 "$TMP/sentinel.log" | tr '\n' ' ')"; fi
 kill -TERM "$SINIT"
 INIT=$SINIT
 check "sentinel: SIGTERM ends the init" ends_within 10
