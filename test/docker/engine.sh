@@ -20,6 +20,7 @@ stop)
     DK_ENGINE=${2:?usage: engine.sh stop DIR}
     [[ $DK_ENGINE == /tmp/ri-dke.* ]] || die "engine.sh stop: $DK_ENGINE is not an engine folder of engine.sh"
     DK_DOCKERD_PID=
+    set +e # every step of the stop runs, whatever failed before it
     dk_engine_stop
     ;;
 *) echo "usage: engine.sh start | stop DIR" >&2; exit 64 ;;

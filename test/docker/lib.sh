@@ -133,11 +133,13 @@ dk_engine_stop() {
     if [[ -z ${DK_DOCKERD_PID:-} && -f $DK_ENGINE/dockerd.pid ]]; then DK_DOCKERD_PID=$(cat "$DK_ENGINE/dockerd.pid"); fi
     if [[ -n ${DK_DOCKERD_PID:-} ]] && kill -0 "$DK_DOCKERD_PID" 2>/dev/null; then
         dk_clear
-        kill -TERM "$DK_DOCKERD_PID" 2>/dev/null
+        kill -TERM "$DK_DOCKERD_PID" 2>/dev/null || true
         local end=$((SECONDS + 30))
         while kill -0 "$DK_DOCKERD_PID" 2>/dev/null && ((SECONDS < end)); do sleep 0.2; done
-        kill -KILL "$DK_DOCKERD_PID" 2>/dev/null
-        wait "$DK_DOCKERD_PID" 2>/dev/null
+        kill -KILL "$DK_DOCKERD_PID" 2>/dev/null || true
+        # Not our child when engine.sh started it: wait fails, and under
+        # set -e that would end the stop before the unmounts.
+        wait "$DK_DOCKERD_PID" 2>/dev/null || true
     fi
     local p
     for p in $(dk_own_pids); do kill -KILL "$p" 2>/dev/null; done
