@@ -1,40 +1,14 @@
-/* exporter.c: the exporter's password file (see exporter.h). Built by hand
- * into a buf, which wipes what it drops: no copy of the password is left
- * in freed memory, as a JSON library's would be. */
+/* exporter.c: the exporter's password file (see exporter.h), written as
+ * webdis.json is (render_json_file). */
 #include "engine/exporter.h"
 
+#include <jansson.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "base/buf.h"
-#include "base/fsutil.h"
 #include "base/log.h"
+#include "engine/render.h"
 
 #define EXPORTER_FILE "passwords.json"
-
-/* A JSON string: quotes, backslashes and control bytes escaped; other
- * bytes (UTF-8) as they are. */
-static int json_string(struct buf *b, const char *v) {
-    if (buf_appends(b, "\"")) return -1;
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        int rc = *p == '"' || *p == '\\' ? buf_printf(b, "\\%c", *p)
-                 : *p < 0x20             ? buf_printf(b, "\\u%04x", *p)
-                                         : buf_append(b, (const char *)p, 1);
-        if (rc) return -1;
-    }
-    return buf_appends(b, "\"");
-}
-
-static int entry(struct buf *b, int *first, const char *scheme, const char *host, int port,
-                 const char *pass) {
-    char uri[300];
-    snprintf(uri, sizeof uri, "%s://%s:%d", scheme, host, port);
-    if (buf_appends(b, *first ? "{\n  " : ",\n  ") || json_string(b, uri) || buf_appends(b, ": ") ||
-        json_string(b, pass))
-        return -1;
-    *first = 0;
-    return 0;
-}
 
 int exporter_write(const struct settings *s, const struct secrets *sec, int is_sentinel,
                    ri_err *e) {
@@ -48,21 +22,27 @@ int exporter_write(const struct settings *s, const struct secrets *sec, int is_s
     char fqdn[SET_HOST_MAX];
     int rc = settings_own_host(s, is_sentinel, fqdn, sizeof fqdn, e);
     if (rc) return rc;
-    int port = is_sentinel ? s->sentinel_port : s->redis_port, first = 1, oom = 0;
-    const char *hosts[] = {"localhost", fqdn};
-    struct buf b;
-    buf_init(&b);
-    for (int i = 0; i < 2 && !oom; i++) {
-        if (s->tls != TLS_ON) oom |= entry(&b, &first, "redis", hosts[i], port, pass);
-        if (s->tls != TLS_OFF) oom |= entry(&b, &first, "rediss", hosts[i], port, pass);
+    /* One string shared by every key; JSON holds text only. */
+    json_t *pw = json_string(pass), *doc = json_object();
+    if (!pw) {
+        json_decref(doc);
+        return ri_fail(e, EX_DATAERR, "%s: key %s: not valid UTF-8, which %s (JSON) cannot hold",
+                       secrets_origin(sec), SECRET_EXPORTER_PASS, EXPORTER_FILE);
     }
-    if (oom || buf_appends(&b, "\n}\n")) {
-        buf_free(&b);
-        return ri_fail(e, EX_OSERR, "out of memory");
-    }
-    struct out_file f = {EXPORTER_FILE, b.data, b.len, 0400};
-    rc = fs_write_files(s->exporter_dir, &f, 1, e);
-    buf_free(&b);
+    const char *hosts[] = {"localhost", fqdn}, *schemes[] = {"redis", "rediss"};
+    int port = is_sentinel ? s->sentinel_port : s->redis_port;
+    for (int h = 0; h < 2 && doc; h++)
+        for (int k = 0; k < 2 && doc; k++) {
+            char uri[300];
+            if ((k == 0 && s->tls == TLS_ON) || (k == 1 && s->tls == TLS_OFF)) continue;
+            snprintf(uri, sizeof uri, "%s://%s:%d", schemes[k], hosts[h], port);
+            if (json_object_set(doc, uri, pw)) {
+                json_decref(doc);
+                doc = NULL;
+            }
+        }
+    json_decref(pw);
+    rc = render_json_file(s->exporter_dir, EXPORTER_FILE, 0400, doc, e);
     if (rc) return ri_prefix(e, "[metrics] exporter-dir");
     log_info("wrote the exporter's password file", "file", EXPORTER_FILE, "dir", s->exporter_dir,
              NULL);

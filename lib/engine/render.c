@@ -2,6 +2,7 @@
  * render the templates, and hand the bytes to fsutil. */
 #include "engine/render.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,26 @@ void rendered_free(struct rendered *r) {
 
 int render_commit(const struct settings *s, const struct rendered *r, ri_err *e) {
     return fs_write_files(s->conf_dir, r->files, r->n, e);
+}
+
+int render_json_file(const char *dir, const char *name, mode_t mode, json_t *doc, ri_err *e) {
+    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(doc);
+    if (!text) return ri_fail(e, EX_OSERR, "out of memory building %s", name);
+    size_t len = strlen(text);
+    struct buf b;
+    int rc = 0;
+    buf_init(&b);
+    if (buf_append(&b, text, len) || buf_append(&b, "\n", 1))
+        rc = ri_fail(e, EX_OSERR, "out of memory");
+    explicit_bzero(text, len);
+    free(text);
+    if (!rc) {
+        struct out_file f = {name, b.data, b.len, mode};
+        rc = fs_write_files(dir, &f, 1, e);
+    }
+    buf_free(&b);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------------

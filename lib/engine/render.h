@@ -62,6 +62,14 @@ int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quot
 /* Write the rendered files into settings.conf_dir. */
 int render_commit(const struct settings *s, const struct rendered *r, ri_err *e);
 
+/* A JSON document that may hold a secret (webdis.json, the exporter's
+ * passwords.json) as the file dir/name of mode, written atomically, two
+ * spaces of indent, keys in insertion order. doc is taken (freed here);
+ * the text is wiped (jansson's own copies are not: they stay in freed heap
+ * until reused). EX_OSERR when doc is NULL (out of memory). */
+struct json_t;
+int render_json_file(const char *dir, const char *name, mode_t mode, struct json_t *doc, ri_err *e);
+
 void rendered_free(struct rendered *r);
 
 /* The 40-hex-digit sentinel myid derived from the pod's host name. */

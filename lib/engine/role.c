@@ -45,13 +45,15 @@ static int override_role(const struct settings *s, const struct role_request *rq
     memset(sum, 0, sizeof *sum);
     t->rule = sum->rule = "override";
     if (rq->override == OVERRIDE_MASTER) {
-        t->action = ACT_MASTER;
+        t->action = sum->action = ACT_MASTER;
         return 0;
     }
-    t->action = rq->is_sentinel ? ACT_MONITOR : ACT_FOLLOW;
+    t->action = sum->action = rq->is_sentinel ? ACT_MONITOR : ACT_FOLLOW;
     if (role_split_hostport(rq->target, s->redis_port, t->host, sizeof t->host, &t->port))
         return ri_fail(e, EX_USAGE, "%s: expected HOST[:PORT], got \"%s\"",
                        rq->is_sentinel ? "--monitor" : "--replica-of", rq->target);
+    snprintf(sum->master, sizeof sum->master, "%s", t->host);
+    sum->master_port = t->port;
     return 0;
 }
 
@@ -102,10 +104,5 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     log_info("wrote configuration", "role", action_name(t.action), "rule", t.rule ? t.rule : "",
              "master", t.action == ACT_MASTER ? "" : t.host, "master_port",
              t.action == ACT_MASTER ? "" : log_int(port, t.port), "file", conf_path, NULL);
-    if (rq->override != OVERRIDE_NONE) {
-        sum->action = t.action;
-        snprintf(sum->master, sizeof sum->master, "%s", t.action == ACT_MASTER ? "" : t.host);
-        sum->master_port = t.action == ACT_MASTER ? 0 : t.port;
-    }
     return 0;
 }

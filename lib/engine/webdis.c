@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/fsutil.h"
 #include "base/log.h"
 #include "config/acl.h"
+#include "engine/render.h"
 #include "engine/tlsboot.h"
 
 /* ["GET", "SET", ...] from WEBDIS_COMMANDS. */
@@ -81,21 +81,7 @@ int webdis_render(const struct settings *s, const struct secrets *sec, ri_err *e
         json_decref(doc);
         return rc;
     }
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(doc); /* jansson does not wipe: the password stays in freed heap until reused */
-    if (!text) return ri_fail(e, EX_OSERR, "out of memory building webdis.json");
-    size_t len = strlen(text);
-    struct buf b;
-    buf_init(&b);
-    if (buf_append(&b, text, len) || buf_append(&b, "\n", 1))
-        rc = ri_fail(e, EX_OSERR, "out of memory");
-    explicit_bzero(text, len);
-    free(text);
-    if (!rc) {
-        struct out_file f = {"webdis.json", b.data, b.len, 0600};
-        rc = fs_write_files(dir, &f, 1, e);
-    }
-    buf_free(&b);
+    rc = render_json_file(dir, "webdis.json", 0600, doc, e);
     if (!rc) log_info("wrote webdis.json", "dir", dir, "redis_host", host, "user", user, NULL);
     return rc;
 }

@@ -126,6 +126,16 @@ check "exporter: without +info, redis_up is 0" lose info 'redis_up 1'
 check "exporter: without +slowlog|len, redis_slowlog_length goes" lose 'slowlog|len' 'redis_slowlog_length '
 check "exporter: without +slowlog|get, redis_slowlog_last_id goes" lose 'slowlog|get' 'redis_slowlog_last_id '
 
+# A password JSON cannot hold (not UTF-8, from a Secret directory): one
+# clear line, exit 65, nothing written.
+mkdir -p "$TMP/sdir" "$TMP/bad/conf" "$TMP/bad/exp"
+jq -r '.data | to_entries[] | "\(.key)\t\(.value)"' "$SECRETS" | while IFS=$'\t' read -r k v; do printf '%s' "$v" >"$TMP/sdir/$k"; done
+printf 'exp\xff\xfe' >"$TMP/sdir/EXPORTER_PASSWORD"
+out=$(env POD_NAME=redis-cluster-server-1 "$BIN/redis-init" render --master -c "$TMP/m.ini" -s "$TMP/sdir" \
+    -o "$TMP/bad/conf" --set "metrics.exporter-dir=$TMP/bad/exp" 2>&1) && rc=0 || rc=$?
+check "exporter: a password that is not UTF-8 is refused (exit $rc), nothing written" \
+    bash -c '[[ $1 == 65 ]] && grep -q "key EXPORTER_PASSWORD: not valid UTF-8" <<<"$2" && [[ -z $(find "$3" "$4" -mindepth 1) ]]' _ "$rc" "$out" "$TMP/bad/conf" "$TMP/bad/exp"
+
 # ---------------------------------------------------------------- a replica: the fence opens
 pod r 2 server "$P2" 2 --replica-of "127.0.7.1:$P"
 check "replica: linked, the master's fence open (fenced 0, good replicas 1)" \
