@@ -29,8 +29,9 @@
 # The functions live in lib/, one file per concern: names, cluster (a run),
 # dns, secrets (and settings), pods, cli (redis-cli in a pod), apps (clients,
 # router, Webdis), health, asserts (starting a cluster, writes, failovers),
-# writer (the WAIT 1 writer), teardown. The tests, `make up` (cluster.sh),
-# the chaos campaign and the benchmark all use them; none redefines one.
+# writer (the WAIT 1 writer), metrics (exporters, Prometheus), teardown.
+# The tests, `make up` (cluster.sh), the chaos campaign and the benchmark
+# all use them; none redefines one.
 
 E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO_DIR=$(cd "$E2E_LIB_DIR/../.." && pwd)
@@ -66,7 +67,7 @@ TEST_TAG=e2e
 # shellcheck source=test/lib/assert.sh
 source "$E2E_REPO_DIR/test/lib/assert.sh"
 # The parts, one per concern (test/e2e/lib/*.sh).
-for e2e_part in names cluster dns secrets pods cli apps health asserts writer teardown; do
+for e2e_part in names cluster dns secrets pods cli apps health asserts writer metrics teardown; do
     # shellcheck source=/dev/null
     source "$E2E_LIB_DIR/lib/$e2e_part.sh"
 done

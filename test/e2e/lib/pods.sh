@@ -19,6 +19,8 @@ pod_create() {
     local veth="v${E2E_RUN_ID}p$v"
 
     mkdir -p "$dir/conf" "$dir/data"
+    # The exporter sidecar's shared volume (an emptyDir in k8s).
+    ! metrics_on || mkdir -p "$dir/exporter"
     ip netns add "$ns" || die "ip netns add $ns failed"
     e2e_write_netns_etc "$ns"
     ip -n "$ns" link set lo up
@@ -81,6 +83,7 @@ ri_flags() {
     dir=$(e2e_pod_dir "$1")
     printf '%s\n' -c "$E2E_RUN_DIR/settings.ini" -s "$E2E_RUN_DIR/secrets.json" -o "$dir/conf"
     pod_is_sentinel "$1" || printf '%s\n' -d "$dir/data"
+    metrics_flags "$1"
     # A test may give one pod settings of its own: one argument per line.
     [[ ! -f $dir/extra-flags ]] || cat "$dir/extra-flags"
 }

@@ -19,13 +19,16 @@ e2e_write_secrets() {
             ADMIN_PASSWORD="adm-$(e2e_rand)${nasty:+%s#\$\'\"\\}" \
             SERVICE_PASSWORD="svc-$(e2e_rand)${nasty:+&/}" \
             WEBDIS_PASSWORD="web-$(e2e_rand)$nasty" \
+            EXPORTER_PASSWORD="$(! metrics_on || printf 'exp-%s%s' "$(e2e_rand)" "${nasty:+\"\\}")" \
             jq -n '{data: {
                 REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: env.REPLICA_PASSWORD,
                 SENTINEL_USERNAME: "sentinel-user", SENTINEL_PASSWORD: env.SENTINEL_PASSWORD,
                 SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: env.SENTINEL_SYNC_PASSWORD,
                 ADMIN_USERNAME: "admin", ADMIN_PASSWORD: env.ADMIN_PASSWORD,
                 SERVICE_USERNAME: "api-service", SERVICE_PASSWORD: env.SERVICE_PASSWORD,
-                WEBDIS_USERNAME: "webdis-http", WEBDIS_PASSWORD: env.WEBDIS_PASSWORD}}' >"$f"
+                WEBDIS_USERNAME: "webdis-http", WEBDIS_PASSWORD: env.WEBDIS_PASSWORD}}
+            # E2E_METRICS=on: the exporter user (lib/metrics.sh).
+            * if env.EXPORTER_PASSWORD != "" then {data: {EXPORTER_PASSWORD: env.EXPORTER_PASSWORD}} else {} end' >"$f"
     )
     chmod 0600 "$f"
     e2e_load_admin
@@ -78,6 +81,7 @@ directive = repl-diskless-sync-delay ${E2E_DISKLESS_DELAY:-0}
 down-after = ${E2E_DOWN_AFTER:-2000}
 failover-timeout = ${E2E_FAILOVER_TIMEOUT:-10000}
 EOF
+    metrics_settings >>"$E2E_RUN_DIR/settings.ini"
     [[ ${E2E_TLS:-off} == on ]] || return 0
     e2e_write_tls
     # Each pod reads its own certificate: REDIS_INIT_TLS_DIR (pod_env).
