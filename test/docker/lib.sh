@@ -233,9 +233,10 @@ dk_debian_mirror() {
     [[ -n $u ]] && printf '%s' "$u"
 }
 
-# dk_stand_in NAME BASE DOCKERFILE-LINES: NAME built FROM BASE (offline)
-# with those lines, labelled as our stand-in; nothing when the engine
-# already has it.
+# dk_stand_in NAME BASE DOCKERFILE-LINES [FILE...]: NAME built FROM BASE
+# (offline) with those lines, the FILEs in its build context (by their
+# base names), labelled as our stand-in; nothing when the engine already
+# has it.
 DK_STAND_IN_LABEL=org.redis-init.test.stand-in
 dk_stand_in() {
     local name=$1 base=$2 lines=$3 ctx
@@ -243,6 +244,7 @@ dk_stand_in() {
         return 0
     ctx=$(mktemp -d "$DK_RUN/ctx.XXXXXX")
     printf 'FROM %s\n%s\nLABEL %s="%s"\n' "$base" "$lines" "$DK_STAND_IN_LABEL" "$name" >"$ctx/Dockerfile"
+    (($# < 4)) || cp "${@:4}" "$ctx/"
     dk build -q --network none -t "$name" "$ctx" >/dev/null || die "building the stand-in $name failed"
     rm -rf "$ctx"
     dk_log "stand-in $name (FROM $base)"
@@ -260,6 +262,12 @@ dk_stand_in() {
 #                           (bookworm's 0.1.9 cannot log in as an ACL user)
 #   dk_image_dns [TAG]      ri-test/dnsmasq: not an official image; the
 #                           "host's resolver" a compose network forwards to
+#   dk_image_exporter [TAG] oliver006/redis_exporter:v1.45.0: bookworm's
+#                           redis_exporter 1.45 as /redis_exporter, the
+#                           entry point, user 59000 (as upstream)
+#   dk_image_prometheus [TAG] prom/prometheus:v2.42.0: bookworm's Prometheus
+#                           2.42 as /bin/prometheus, user nobody, /prometheus
+#                           its data (as upstream)
 # Cached (mmdebstrap tarballs in $DK_CACHE) and idempotent per engine.
 dk_image_redis() {
     local tag=${1:-redis:7.0}
@@ -283,6 +291,20 @@ dk_image_dns() {
     dk_stand_in "$tag" ri-base/dnsmasq:bookworm 'CMD ["dnsmasq", "--version"]'
 }
 
+# The binaries of Debian's packages, unpacked by tools/install-deps.sh.
+dk_image_exporter() {
+    local tag=${1:-oliver006/redis_exporter:v1.45.0}
+    dk_stand_in "$tag" debian:bookworm \
+        $'COPY prometheus-redis-exporter /redis_exporter\nUSER 59000:59000\nEXPOSE 9121\nENTRYPOINT ["/redis_exporter"]' \
+        "$DK_CACHE/prometheus-redis-exporter/usr/bin/prometheus-redis-exporter"
+}
+dk_image_prometheus() {
+    local tag=${1:-prom/prometheus:v2.42.0}
+    dk_stand_in "$tag" debian:bookworm \
+        $'COPY prometheus /bin/prometheus\nRUN mkdir -p /etc/prometheus /prometheus && chown 65534:65534 /prometheus\nUSER 65534:65534\nWORKDIR /prometheus\nEXPOSE 9090\nENTRYPOINT ["/bin/prometheus"]\nCMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]' \
+        "$DK_CACHE/prometheus/usr/bin/prometheus"
+}
+
 # dk_stack_images: the base our Dockerfile builds FROM and every stand-in
 # that docker-compose.yml and the k8s/ manifests run.
 dk_stack_images() {
@@ -291,6 +313,8 @@ dk_stack_images() {
     dk_image_haproxy haproxy:2.6
     dk_image_webdis nicolas/webdis:0.1.22
     dk_image_dns ri-test/dnsmasq
+    dk_image_exporter
+    dk_image_prometheus
 }
 
 # The SOURCE label of our image (test_image.sh asserts it): the repository

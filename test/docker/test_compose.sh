@@ -23,6 +23,11 @@
 #      (`docker-compose --profile insight config`), not run (its image cannot
 #      be pulled here); its ACL user works through the router with exactly
 #      the documented privileges;
+#   6b. metrics (profile "metrics"): an exporter per member and Prometheus
+#      brought up beside the running stack: hardened, the password file
+#      0400 on an in-memory volume and in no environment, every target
+#      scraped, one master, every exporter logged in, the quorum, one
+#      router backend, the rules loaded and none firing;
 #   7. docker-compose.valkey.yml: validated (only the members' image and
 #      [server] flavour change), not run;
 #   8. docker-compose.tls.yml: validated (only [tls] and the /tls mounts
@@ -52,8 +57,8 @@ mkdir -p "$pdir/secrets"
 pw() { printf '%s' "$1-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 # Passwords with characters that break quoting (never a leading '$': Webdis).
 PW_ADMIN="$(pw adm)%&\"x'" PW_SERVICE="$(pw svc) #;\\" PW_WEBDIS="$(pw web)/&?="
-PW_INSIGHT="$(pw ins)\"}{"
-jq -n --arg a "$PW_ADMIN" --arg s "$PW_SERVICE" --arg w "$PW_WEBDIS" --arg i "$PW_INSIGHT" \
+PW_INSIGHT="$(pw ins)\"}{" PW_EXPORTER="$(pw exp)\"\\/"
+jq -n --arg a "$PW_ADMIN" --arg s "$PW_SERVICE" --arg w "$PW_WEBDIS" --arg i "$PW_INSIGHT" --arg e "$PW_EXPORTER" \
     --arg r "$(pw rep)" --arg sn "$(pw sen)" --arg sy "$(pw syn)" '{data: {
     ADMIN_USERNAME: "admin", ADMIN_PASSWORD: $a,
     REPLICA_USERNAME: "replica-user", REPLICA_PASSWORD: $r,
@@ -61,7 +66,7 @@ jq -n --arg a "$PW_ADMIN" --arg s "$PW_SERVICE" --arg w "$PW_WEBDIS" --arg i "$P
     SENTINEL_SYNC_USERNAME: "sentinel-sync", SENTINEL_SYNC_PASSWORD: $sy,
     SERVICE_USERNAME: "api_service", SERVICE_PASSWORD: $s,
     WEBDIS_USERNAME: "webdis", WEBDIS_PASSWORD: $w,
-    REDISINSIGHT_PASSWORD: $i}}' >"$pdir/secrets/config.json"
+    REDISINSIGHT_PASSWORD: $i, EXPORTER_PASSWORD: $e}}' >"$pdir/secrets/config.json"
 # RedisInsight's connection, as README "RedisInsight" makes it.
 jq '[{id: "redis-init-router", name: "redis-init (router)", host: "router", port: 6379,
       username: "redisinsight", password: .data.REDISINSIGHT_PASSWORD, connectionType: "STANDALONE"}]' \
@@ -329,6 +334,46 @@ if [[ -n $M1 ]]; then
     done
     [[ $(admin "$M1" ACL DRYRUN redisinsight GET k) == OK ]] || fail "ACL DRYRUN does not answer OK for an allowed command"
 fi
+
+# ---------------------------------------------------------------- 6b. metrics
+# docker-compose --profile metrics up -d beside the running stack, from a
+# project directory that holds observability/ as the repository does.
+cp -r "$DK_REPO_DIR/observability" "$pdir/"
+export REDIS_INIT_PROMETHEUS_PUBLISH=127.0.0.1:
+mx() { compose --profile metrics "$@"; }
+EXPORTERS=(exporter-redis-0 exporter-redis-1 exporter-redis-2 exporter-sentinel-0 exporter-sentinel-1 exporter-sentinel-2)
+if mx up -d >"$DK_RUN/metrics-up.log" 2>&1; then ok "docker-compose --profile metrics up -d"; else
+    fail "docker-compose --profile metrics up -d"; tail -20 "$DK_RUN/metrics-up.log"; fi
+for s in "${EXPORTERS[@]}" prometheus; do
+    h=$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}' "$(c "$s")" 2>&1)
+    check "$s: read-only root, no capabilities, no-new-privileges ($h)" test "$h" = "true [ALL] [no-new-privileges:true]"
+    meta=$(dk inspect -f '{{json .Config.Env}} {{json .Args}}' "$(c "$s")" 2>&1)
+    check "$s: no password in its environment or arguments" test -z "$(leaks "$meta")"
+done
+check "the exporters run as the members' user 999:0 (the password file is theirs)" \
+    test "$(dk inspect -f '{{.Config.User}}' "$(c exporter-redis-0)")" = "999:0"
+pf=$(dk exec "$(c redis-0)" sh -c 'stat -c "%a %u" /exporter/passwords.json; grep " /exporter " /proc/mounts | cut -d" " -f3' 2>&1 | tr '\n' ' ')
+check "redis-0's passwords.json: 0400, UID 999, in memory (tmpfs) ($pf)" test "$pf" = "400 999 tmpfs "
+# prom PATH: Prometheus's API from the client container (HTTP/1.0).
+prom() {
+    dk exec "$proj-client" timeout 5 bash -c 'exec 3<>/dev/tcp/prometheus/9090 &&
+        printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1" 2>/dev/null | tr -d '\r' | sed '1,/^$/d'
+}
+q() { prom "/api/v1/query?query=$(jq -rn --arg q "$1" '$q | @uri')" | jq -r '.data.result[0].value[1] // empty'; }
+targets_up() { [[ $(prom /api/v1/targets | jq '[.data.activeTargets[] | select(.health == "up")] | length') == 13 ]]; }
+check "Prometheus scrapes 13 targets: 6 agents, 6 exporters, the router" wait_for 60 targets_up
+check "one master (redis_init_server_role)" test "$(q 'sum(redis_init_server_role{role="master"})')" = 1
+check "every exporter logged in with the password file (redis_up 1 on 6)" test "$(q 'sum(redis_up)')" = 6
+cg=$(dk_cli "$(c redis-0)" 6379 exporter "$PW_EXPORTER" CONFIG GET masterauth 2>&1)
+check "the exporter user cannot CONFIG GET masterauth (${cg:0:60})" grep -q NOPERM <<<"$cg"
+check "the sentinels' exporters: SENTINEL CKQUORUM passes on 3" \
+    test "$(q 'sum(redis_sentinel_master_ckquorum_status)')" = 3
+check "the router routes to one master (HAProxy's own metrics)" \
+    test "$(q 'max(haproxy_backend_active_servers{proxy="master"})')" = 1
+check "observability/rules.yml loaded: 2 groups, 17 rules" \
+    test "$(prom /api/v1/rules | jq '[.data.groups | length, ([.[].rules[]] | length)] | join(" ")' -r)" = "2 17"
+check "no alert fires" test "$(prom /api/v1/alerts | jq '[.data.alerts[] | select(.state == "firing")] | length')" = 0
+mx rm -sf "${EXPORTERS[@]}" prometheus >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------- 7. Valkey
 # docker-compose.valkey.yml (README "Valkey"): one documented change,

@@ -42,6 +42,7 @@ NOT_EXERCISED = [
     "Ingress", "Route", "Service ClusterIP (DNS gives the pods' addresses)",
     "cert-manager Issuer and Certificate (no cert-manager here: k8s/overlays/tls is"
     " rendered, schema- and policy-checked, not run)",
+    "terminationMessagePolicy FallbackToLogsOnError (the message file is read; the log never stands in)",
 ]
 
 
@@ -77,7 +78,8 @@ POD_FIELDS = {"containers", "initContainers", "volumes", "securityContext", "ena
               "automountServiceAccountToken", "terminationGracePeriodSeconds"}
 POD_SCHEDULING = {"affinity", "topologySpreadConstraints"}
 CONTAINER_FIELDS = {"name", "image", "command", "args", "env", "ports", "startupProbe", "readinessProbe",
-                    "livenessProbe", "lifecycle", "securityContext", "resources", "volumeMounts"}
+                    "livenessProbe", "lifecycle", "securityContext", "resources", "volumeMounts",
+                    "terminationMessagePath", "terminationMessagePolicy"}
 PROBE_FIELDS = {"exec", "periodSeconds", "timeoutSeconds", "failureThreshold", "initialDelaySeconds",
                 "successThreshold"}
 CSC_FIELDS = {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "capabilities",
@@ -260,6 +262,14 @@ class Pod:
                 env[e["name"]] = {"metadata.name": self.name, "metadata.namespace": self.kl.ns}[e["valueFrom"]["fieldRef"]["fieldPath"]]
         for k, v in env.items():
             a += ["-e", "%s=%s" % (k, v)]
+        # The termination message: a file of the pod's, mounted where the
+        # container writes it (the kubelet's default path if none is given),
+        # read back by termination_message().
+        tm = self.termination_file(c)
+        if not os.path.exists(tm):
+            open(tm, "w").close()
+            os.chown(tm, uid, gid)
+        a += ["-v", "%s:%s" % (tm, c.get("terminationMessagePath", "/dev/termination-log"))]
         for m in c.get("volumeMounts", []):
             if m["name"] not in paths:
                 raise Unsupported("container %s mounts unknown volume %s" % (c["name"], m["name"]))
@@ -272,6 +282,14 @@ class Pod:
         else:
             rest = [expand(x, env) for x in c.get("args", [])]
         return a + [c["image"]] + rest
+
+    def termination_file(self, c):
+        return os.path.join(self.dir, "%s.termination-log" % c["name"])
+
+    def termination_message(self, container):
+        """What `kubectl describe pod` shows as the container's message."""
+        with open(self.termination_file({"name": container})) as f:
+            return f.read()
 
     def start(self):
         self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)

@@ -103,6 +103,15 @@ def main():
         uid = [l.split()[1] for l in st.splitlines() if l.startswith("Uid:")][0]
         (ok if uid == str(K.SCC_UID) else fail)("%s: redis-server runs as the SCC's arbitrary UID (%s)" % (tag, uid))
 
+    # The decision in each pod's termination message (what kubectl describe
+    # pod shows): one line, the role and the rule's reason.
+    msgs = {p: kl.pods[p].termination_message(c) for p, c in
+            [(p, "redis") for p in rpods] + [(p, "sentinel") for p in spods]}
+    roles = sorted(m.split(" (")[0].split(" of ")[0] for m in msgs.values())
+    want = sorted(["redis-init: master"] + ["redis-init: replica"] * (n_redis - 1) + ["sentinel-init: sentinel"] * n_sent)
+    (ok if roles == want and all(m.count("\n") <= 1 and " (" in m for m in msgs.values()) else fail)(
+        "%s: every pod's termination message says its role and why (%s: %r)" % (tag, rpods[0], msgs[rpods[0]]))
+
     def master_by_sentinels():
         out = cli(spods[0] + ".sentinel", 26379, sec["ADMIN_USERNAME"], admin,
                   "SENTINEL", "get-master-addr-by-name", "mymaster").split("\n")[0]
