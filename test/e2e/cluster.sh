@@ -3,6 +3,7 @@
 # namespaces (see lib.sh), left running for a person to poke at.
 #
 #   make up      build, then bring the cluster up and print how to reach it
+#                (METRICS=1: with exporters and Prometheus, lib/metrics.sh)
 #   make down    tear it down
 #   test/e2e/cluster.sh status
 #
@@ -31,11 +32,16 @@ do_up() {
     if [[ -f $E2E_UP_DIR/state ]]; then do_down; fi
     rm -rf "$E2E_UP_DIR"
     E2E_RUN_DIR=$E2E_UP_DIR
+    [[ ${METRICS:-0} != 1 ]] || E2E_METRICS=on
     cluster_create # the trap tears everything down if bring-up fails
     # Like a StatefulSet with OrderedReady: each redis pod after the previous
     # one is ready, then the sentinels.
     start_cluster_ordered
     wait_healthy 90 || die "cluster did not become healthy"
+    if metrics_on; then
+        metrics_start_exporters
+        prom_start
+    fi
     # Success: leave it running.
     trap - EXIT INT TERM
 
@@ -61,6 +67,7 @@ Connect as admin; the password goes through REDISCLI_AUTH, never argv:
   ip netns exec $(e2e_netns_of "$r1") redis-cli --user $E2E_ADMIN_USER -h $(pod_fqdn "$m") -p $E2E_REDIS_PORT
   ip netns exec $(e2e_netns_of "$(sentinel_pod 0)") redis-cli --user $E2E_ADMIN_USER -p $E2E_SENTINEL_PORT SENTINEL masters
 
+$(metrics_on && printf 'Prometheus (the rules of observability/rules.yml; every pod on 9188 and 9121):\n  ip netns exec %s curl -s http://%s:%s/api/v1/alerts\n' "$E2E_NETNS" "$E2E_GW" "$E2E_PROM_PORT")
 Status: test/e2e/cluster.sh status
 Tear down with: make down
 EOF

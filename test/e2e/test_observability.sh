@@ -22,7 +22,7 @@ source "$(dirname "$0")/lib.sh"
 E2E_METRICS=on
 cluster_up
 metrics_start_exporters
-prom_start
+prom_start 0s
 all_up() { [[ -z $(prom_targets_down) ]]; }
 wait_until 30 "Prometheus scrapes every agent and exporter" all_up ||
     fail_test "targets not up: $(prom_targets_down | tr '\n' ';')"

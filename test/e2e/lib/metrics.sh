@@ -59,15 +59,20 @@ prom_cluster() { printf '%s/%s' "$E2E_K8S_NS" "$E2E_MASTER_NAME"; }
 # prom_start [FOR]: Prometheus in the run's network namespace (on the
 # bridge's address, which every pod reaches), scraping each pod's agent and
 # exporter by DNS name every second, evaluating observability/rules.yml
-# every second with every `for:` set to FOR (default 0s: the expressions
-# are what a live cluster tests; promtool tests the `for:` boundaries).
+# every second; with FOR, every `for:` set to it (the tests give 0s: the
+# expressions are what a live cluster tests, promtool tests the `for:`
+# boundaries), else as shipped (METRICS=1 make up).
 prom_start() {
-    local d=$E2E_RUN_DIR/prometheus for=${1:-0s} i targets_a=() targets_e=() p
+    local d=$E2E_RUN_DIR/prometheus for=${1:-} i targets_a=() targets_e=() p
     [[ -x $E2E_PROMETHEUS ]] || die "$E2E_PROMETHEUS missing (tools/install-deps.sh unpacks it)"
     mkdir -p "$d/data"
     for ((i = 0; i < E2E_REDIS_N; i++)); do p=$(pod_fqdn "$(redis_pod "$i")"); targets_a+=("'$p:$E2E_METRICS_PORT'"); targets_e+=("'$p:$E2E_EXPORTER_PORT'"); done
     for ((i = 0; i < E2E_SENTINEL_N; i++)); do p=$(pod_fqdn "$(sentinel_pod "$i")"); targets_a+=("'$p:$E2E_METRICS_PORT'"); targets_e+=("'$p:$E2E_EXPORTER_PORT'"); done
-    sed -E "s/^( *)for: .*/\\1for: $for/" "$E2E_REPO_DIR/observability/rules.yml" >"$d/rules.yml"
+    if [[ -n $for ]]; then
+        sed -E "s/^( *)for: .*/\\1for: $for/" "$E2E_REPO_DIR/observability/rules.yml" >"$d/rules.yml"
+    else
+        cp "$E2E_REPO_DIR/observability/rules.yml" "$d/rules.yml"
+    fi
     local IFS=,
     cat >"$d/prometheus.yml" <<EOF
 global: {scrape_interval: 1s, scrape_timeout: 900ms, evaluation_interval: 1s}
