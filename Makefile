@@ -233,9 +233,12 @@ docker: $(TOOLS)
 	@test/docker/test_image.sh
 	@test/docker/test_compose.sh
 
-# The Kubernetes / OpenShift manifests, rendered and checked offline (test/k8s/run.sh).
+# The Kubernetes / OpenShift manifests and the Helm chart, rendered and
+# checked offline (test/k8s/run.sh, test_chart.sh), then run on the kubelet
+# stand-in.
 k8s: $(BINS)
 	@test/k8s/run.sh
+	@test/k8s/test_chart.sh
 	@test/k8s/test_kubelet.sh
 
 # Everything the suites run is built first, two jobs at a time (compiling is

@@ -28,9 +28,15 @@ objs = [o for o in yaml.safe_load_all(open(rendered)) if o]
 by = {}
 for o in objs:
     by.setdefault(o["kind"], []).append(o)
-sets = {s["metadata"]["name"]: s for s in by.get("StatefulSet", [])}
-for name, main, port in (("redis-cluster-server", "redis", 6379), ("redis-cluster-sentinel", "sentinel", 26379)):
-    spec = sets[name]["spec"]["template"]["spec"]
+def component(w):
+    return w["spec"]["template"]["metadata"]["labels"].get("app.kubernetes.io/component")
+
+
+# By component, not by name: the chart's clusterName renames everything.
+sets = {component(s): s for s in by.get("StatefulSet", [])}
+for comp, main, port in (("redis", "redis", 6379), ("sentinel", "sentinel", 26379)):
+    name = sets[comp]["metadata"]["name"]
+    spec = sets[comp]["spec"]["template"]["spec"]
     cs = {c["name"]: c for c in spec["containers"]}
     env = {e["name"]: e.get("value") for e in cs[main].get("env", [])}
     if env.get("REDIS_INIT_METRICS_PORT") != "9188" or env.get("REDIS_INIT_METRICS_EXPORTER_DIR") != "/exporter":
@@ -43,8 +49,12 @@ for name, main, port in (("redis-cluster-server", "redis", 6379), ("redis-cluste
         fail("%s/exporter: REDIS_PASSWORD_FILE is not /exporter/passwords.json" % name)
     if any("PASSWORD" in k and k != "REDIS_PASSWORD_FILE" for k in xenv) or any("password" in a.lower() for a in ex.get("args", [])):
         fail("%s/exporter: a password in its env or args" % name)
-    if "redis://localhost:%d" % port not in ex.get("args", []):
-        fail("%s/exporter: does not scrape redis://localhost:%d" % (name, port))
+    # Its own server: on localhost, or with TLS by the pod's name (which
+    # its certificate holds).
+    own = "rediss://$(POD_NAME).%s.$(POD_NAMESPACE).svc." % sets[comp]["spec"]["serviceName"]
+    if "redis://localhost:%d" % port not in ex.get("args", []) and \
+            not any(a.startswith(own) and a.endswith(":%d" % port) for a in ex.get("args", [])):
+        fail("%s/exporter: scrapes neither redis://localhost:%d nor %s...:%d" % (name, port, own, port))
     vol = [v for v in spec["volumes"] if v["name"] == "exporter"]
     if not vol or "emptyDir" not in vol[0]:
         fail("%s: no exporter emptyDir" % name)
@@ -52,7 +62,7 @@ for name, main, port in (("redis-cluster-server", "redis", 6379), ("redis-cluste
         if not any(m["name"] == "exporter" and m["mountPath"] == "/exporter" for m in c.get("volumeMounts", [])):
             fail("%s/%s: the exporter volume is not at /exporter" % (name, c["name"]))
 
-router = [d for d in by["Deployment"] if d["metadata"]["name"] == "redis-cluster-router"][0]["spec"]["template"]["spec"]
+router = [d for d in by["Deployment"] if component(d) == "router"][0]["spec"]["template"]["spec"]
 inits = [c["name"] for c in router["initContainers"]]
 if inits != ["install", "render"]:
     fail("router: init containers %s, want install then render" % inits)
@@ -69,8 +79,8 @@ if len(mons) != 1:
 mon = mons[0]["spec"]
 svcs = [s for s in by["Service"]
         if all(s["metadata"].get("labels", {}).get(k) == v for k, v in mon["selector"]["matchLabels"].items())]
-if sorted(s["metadata"]["name"] for s in svcs) != ["redis-cluster-router-metrics", "redis-cluster-sentinel-metrics", "redis-cluster-server-metrics"]:
-    fail("the ServiceMonitor selects %s" % [s["metadata"]["name"] for s in svcs])
+if sorted(s["spec"]["selector"].get("app.kubernetes.io/component") for s in svcs) != ["redis", "router", "sentinel"]:
+    fail("the ServiceMonitor selects %s, want one Service per kind (redis, sentinel, router)" % [s["metadata"]["name"] for s in svcs])
 for ep in mon["endpoints"]:
     targets = {r["targetLabel"] for r in ep.get("relabelings", [])}
     if not {"cluster", "instance"} <= targets:
@@ -90,7 +100,7 @@ if rules["spec"] != yaml.safe_load(open(rules_file)):
     fail("the PrometheusRule differs from observability/rules.yml")
 with open(rendered + ".rules.yml", "w") as f:
     yaml.safe_dump(rules["spec"], f)
-cm = [c for c in by["ConfigMap"] if c["metadata"]["name"] == "redis-init-dashboard"]
+cm = [c for c in by["ConfigMap"] if "redis-init-ha.json" in (c.get("data") or {})]
 if not cm or json.loads(cm[0]["data"]["redis-init-ha.json"]) != json.load(open(dash_file)):
     fail("the dashboard ConfigMap differs from observability/dashboard.json")
 if cm[0]["metadata"].get("labels", {}).get("grafana_dashboard") != "1":

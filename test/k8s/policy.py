@@ -225,8 +225,12 @@ def main(argv):
                     bad(w, "%s: env %s is a literal credential" % (cn, e["name"]))
                 if "$(" in str(e.get("value", "")):
                     bad(w, "%s: env %s: unsubstituted %s" % (cn, e["name"], e["value"]))
+            # $(NAME) on a command line is Kubernetes' expansion when the
+            # container defines NAME (the exporter's $(POD_NAME)); anything
+            # else is a kustomize var left unsubstituted.
+            defined = {e["name"] for e in c.get("env", [])}
             for a in (c.get("command") or []) + (c.get("args") or []):
-                if "$(" in a:
+                if any(v not in defined for v in re.findall(r"\$\(([^)]*)\)", a)):
                     bad(w, "%s: unsubstituted %s on its command line" % (cn, a))
         for who, sc in ids:
             fixed = [k for k in ("runAsUser", "runAsGroup", "fsGroup") if k in sc]

@@ -187,7 +187,7 @@ for r in "metrics:$repo/k8s/overlays/metrics:" "openshift-metrics:$os_metrics:--
         expect_pass "$name: the PrometheusRule's rules pass promtool check rules" \
             bash -c '"$1" check rules "$2" | grep -v "^$"' _ "$PROMTOOL" "$out/$name.yaml.rules.yml"
 done
-expect_pass "metrics: the component's generated files match observability/" "$repo/tools/metrics-component.sh" --check
+expect_pass "metrics: the generated copies (component, chart) match observability/" "$repo/tools/metrics-component.sh" --check
 
 # ---------------------------------------------------------------- replica counts
 # Written once, in settings.ini; replicas.yaml is generated from it.

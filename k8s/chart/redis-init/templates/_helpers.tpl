@@ -341,9 +341,10 @@ a user whose password is empty is left out.
       {{- include "ri.selectorLabels" (dict "root" $root "component" .) | nindent 6 }}
 {{- end }}
 {{- if .clients }}
-- podSelector:
+- podSelector:              # labelled client pods, in any namespace
     matchLabels:
       {{- toYaml $root.Values.networkPolicy.clientLabels | nindent 6 }}
+  namespaceSelector: {}
 {{- with $root.Values.networkPolicy.extraFrom }}
 {{ toYaml . }}
 {{- end }}
@@ -380,22 +381,28 @@ a user whose password is empty is left out.
 {{/*
 The redis_exporter sidecar (k8s/components/metrics): it reads its password
 from the file redis-init writes into the shared in-memory volume. With TLS
-it dials rediss://localhost with the pod's certificate as its client
-certificate; the server's certificate names the pod, not localhost, so it
-does not verify it (the connection never leaves the pod).
+it dials its own server by the pod's DNS name (the name its certificate
+holds, which the exporter verifies against the CA; passwords.json has that
+URI too), with the pod's certificate as its client certificate.
 */}}
 {{- define "ri.exporterContainer" -}}
 - name: exporter
   image: {{ include "ri.image" .root.Values.metrics.exporter.image }}
   {{- with (include "ri.pullPolicy" .root | trim) }}{{ . | nindent 2 }}{{- end }}
 {{- if .root.Values.tls.enabled }}
-  args: [-redis.addr, "rediss://localhost:{{ .port }}", -web.listen-address, ":9121",
-         -tls-client-cert-file, /tls/tls.crt, -tls-client-key-file, /tls/tls.key,
-         -tls-ca-cert-file, /tls/ca.crt, -skip-tls-verification]
+  args: [-redis.addr, "rediss://$(POD_NAME).{{ .service }}.$(POD_NAMESPACE).svc.{{ .root.Values.clusterDomain }}:{{ .port }}",
+         -web.listen-address, ":9121", -tls-client-cert-file, /tls/tls.crt,
+         -tls-client-key-file, /tls/tls.key, -tls-ca-cert-file, /tls/ca.crt]
 {{- else }}
   args: [-redis.addr, "redis://localhost:{{ .port }}", -web.listen-address, ":9121"]
 {{- end }}
   env:                            # the user by name; the password from the file
+    {{- if .root.Values.tls.enabled }}
+    - name: POD_NAME
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: POD_NAMESPACE
+      valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+    {{- end }}
     - {name: REDIS_USER, value: {{ .root.Values.auth.exporter.username | quote }}}
     - {name: REDIS_PASSWORD_FILE, value: /exporter/passwords.json}
   ports:

@@ -40,13 +40,13 @@ rather than as pods that never become Ready. Included once, by configmap.yaml.
 
 {{/* Keys the chart writes itself. */}}
 {{- $owned := dict
-  "cluster" (dict "master-name" "sentinel.masterSet" "redis-replicas" "replica.replicaCount" "sentinel-replicas" "sentinel.replicaCount" "domain" "clusterDomain" "redis-service" "clusterName" "sentinel-service" "clusterName" "namespace" "(the release namespace)" "pod-name" "(the downward API)")
+  "cluster" (dict "master-name" "sentinel.masterSet" "redis-replicas" "replica.replicaCount" "sentinel-replicas" "sentinel.replicaCount" "domain" "clusterDomain" "redis-service" "clusterName" "sentinel-service" "clusterName" "namespace" "(the release namespace)" "pod-name" "(the downward API)" "redis-port" "(fixed: 6379; the Services and policies use it)" "sentinel-port" "(fixed: 26379; the Services and policies use it)" "host-pattern" "(fixed: the pods' DNS names)")
   "paths" (dict "conf-dir" "(fixed: /conf)" "secrets" "auth.existingSecret" "redis-server" "server.flavour" "redis-sentinel" "server.flavour")
   "redis" (dict "dir" "(fixed: /data, persistence.*)" "min-replicas-to-write" "replica.minReplicasToWrite" "min-replicas-max-lag" "replica.minReplicasMaxLag")
   "sentinel" (dict "quorum" "sentinel.quorum" "down-after" "sentinel.downAfterMilliseconds" "failover-timeout" "sentinel.failoverTimeout" "parallel-syncs" "sentinel.parallelSyncs")
   "server" (dict "flavour" "server.flavour")
-  "tls" (dict "mode" "tls.enabled" "auth-clients" "tls.authClients" "dir" "(fixed: /tls)")
-  "metrics" (dict "port" "metrics.enabled" "exporter-dir" "metrics.enabled")
+  "tls" (dict "mode" "tls.enabled" "auth-clients" "tls.authClients" "dir" "(fixed: /tls)" "plain-port" "(TLS only: the Services and policies know 6379)" "plain-sentinel-port" "(TLS only: the Services and policies know 26379)")
+  "metrics" (dict "port" "metrics.enabled" "exporter-dir" "metrics.enabled" "address" "(every address: Prometheus scrapes the pod's IP)")
   "router" (dict "service" "clusterName")
 -}}
 {{- range $sec, $keys := ($v.settings | default dict) -}}
