@@ -33,10 +33,13 @@ trap cleanup EXIT INT TERM
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 
 # A port free on every loopback address we use.
+# A port below the kernel's ephemeral range (ip_local_port_range, from
+# 32768 here): one above it could be taken by any outgoing connection
+# between this check and the server's bind.
 free_port() {
     local p
     for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 20000))
+        p=$((16000 + RANDOM % 16000))
         if ! ss -Hltn "sport = :$p" | grep -q .; then echo "$p"; return; fi
     done
     echo "no free port" >&2; return 1

@@ -78,8 +78,16 @@ check "sentinel.conf: monitor names the TLS port" \
 start_bg "$TMP/pod-1.log" "$SERVER" "$conf"
 start_bg "$TMP/pod-2.log" "$SERVER" "$TMP/pod-2/conf/redis.conf"
 start_bg "$TMP/sent-0.log" "$SENTINEL" "$sconf"
-check "the master answers over TLS with a client certificate" \
-    wait_for 10 has PONG tcli 1 127.0.5.1 "$P" admin adm-T9 PING
+# (It failed once on Valkey 8.1 in a rehearsal, every check after it
+# too, and not in 4 runs since; the cause is unknown: on a failure, the master's
+# log and who holds its port.)
+if wait_for 10 has PONG tcli 1 127.0.5.1 "$P" admin adm-T9 PING; then
+    ok "the master answers over TLS with a client certificate"
+else
+    fail "the master answers over TLS with a client certificate"
+    echo "    the master's log (port $P):"; tail -15 "$TMP/pod-1.log" | sed 's/^/    /' || true
+    ss -Htanp "sport = :$P" | head -5 | sed 's/^/    /' || true
+fi
 check "plain text gets no answer on the TLS port" \
     bash -c '! redis-cli -h 127.0.5.1 -p "$1" --no-auth-warning PING 2>/dev/null | grep -q PONG' _ "$P"
 nocert() { REDISCLI_AUTH=adm-T9 redis-cli --tls --cacert "$TMP/tls-1/ca.crt" -h 127.0.5.1 -p "$P" --user admin --no-auth-warning PING 2>&1; }
