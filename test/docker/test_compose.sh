@@ -167,11 +167,14 @@ routed() { [[ $(svc INFO server | field run_id) == "$(run_id "$1")" ]]; }
 check "the router reaches the master $M0 (run_id)" wait_for 20 routed "$M0"
 check "SET through the router as the service user" test "$(svc SET k1 v1)" = OK
 check "the write is on $M0" test "$(admin "$M0" GET k1)" = v1
-# http PATH: Webdis inside the network (HTTP/1.0 over bash's /dev/tcp).
-http() {
-    dk exec "$proj-client" timeout 5 bash -c 'exec 3<>/dev/tcp/webdis/7379 &&
-        printf "GET /%s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1" 2>&1 | tr -d '\r'
+# http PATH: Webdis inside the network.
+# get HOST PORT PATH: an HTTP/1.0 GET from the client container, headers
+# and body (bash's /dev/tcp: the image has no HTTP client).
+get() {
+    dk exec "$proj-client" timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
+        printf "GET %s HTTP/1.0\r\n\r\n" "$3" >&3 && cat <&3' _ "$@" 2>&1 | tr -d '\r'
 }
+http() { get webdis 7379 "/$1"; }
 body() { http "$1" | sed '1,/^$/d'; }
 set_get() { [[ $(body "SET/$1/$2") == '{"SET":[true,"OK"]}' && $(body "GET/$1") == "{\"GET\":\"$2\"}" ]]; }
 check "Webdis SET/GET over HTTP through the router" wait_for 30 set_get greeting hello
@@ -356,11 +359,8 @@ check "the exporters run as the members' user 999:0 (the password file is theirs
     test "$(dk inspect -f '{{.Config.User}}' "$(c exporter-redis-0)")" = "999:0"
 pf=$(dk exec "$(c redis-0)" sh -c 'stat -c "%a %u" /exporter/passwords.json; grep " /exporter " /proc/mounts | cut -d" " -f3' 2>&1 | tr '\n' ' ')
 check "redis-0's passwords.json: 0400, UID 999, in memory (tmpfs) ($pf)" test "$pf" = "400 999 tmpfs "
-# prom PATH: Prometheus's API from the client container (HTTP/1.0).
-prom() {
-    dk exec "$proj-client" timeout 5 bash -c 'exec 3<>/dev/tcp/prometheus/9090 &&
-        printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 && cat <&3' _ "$1" 2>/dev/null | tr -d '\r' | sed '1,/^$/d'
-}
+# prom PATH: the body of a GET of Prometheus's API.
+prom() { get prometheus 9090 "$1" | sed '1,/^$/d'; }
 q() { prom "/api/v1/query?query=$(jq -rn --arg q "$1" '$q | @uri')" | jq -r '.data.result[0].value[1] // empty'; }
 targets_up() { [[ $(prom /api/v1/targets | jq '[.data.activeTargets[] | select(.health == "up")] | length') == 13 ]]; }
 check "Prometheus scrapes 13 targets: 6 agents, 6 exporters, the router" wait_for 60 targets_up

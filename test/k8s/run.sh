@@ -28,17 +28,15 @@ trap 'rm -rf "$out"' EXIT
 # ok, fail: test/lib/assert.sh.
 # shellcheck source=../lib/assert.sh
 . "$repo/test/lib/assert.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 t0=$SECONDS
 
 [[ -x $KUBECTL ]] || { echo "k8s: $KUBECTL missing (tools/install-deps.sh unpacks Debian's kubernetes-client there)" >&2; exit 1; }
 [[ -x $KUBECTL_NEW ]] || { echo "k8s: $KUBECTL_NEW missing (tools/install-deps.sh runs tools/k8s-tools.sh)" >&2; exit 1; }
 $PY -c 'import yaml' 2>/dev/null || { echo "k8s: python3-yaml missing (tools/install-deps.sh)" >&2; exit 1; }
 kver=$("$KUBECTL" version --client --short 2>/dev/null || "$KUBECTL" version --client)
-if [[ ! -f $here/node_modules/kubernetes-models/package.json ||
-      ! -f $here/node_modules/@kubernetes-models/cert-manager/package.json ||
-      ! -f $here/node_modules/@kubernetes-models/prometheus-operator/package.json ]]; then
-    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2) || { echo "k8s: npm ci in test/k8s failed" >&2; exit 1; }
-fi
+k8s_npm
 echo "k8s: rendering with $KUBECTL (${kver//$'\n'/ })"
 
 # render NAME DIR [KUBECTL]: kubectl kustomize DIR > $out/NAME.yaml
@@ -50,23 +48,6 @@ render() {
         return 1
     fi
 }
-# expect_pass WHAT CMD...: CMD exits 0 (its output shown on failure)
-expect_pass() {
-    local what=$1; shift
-    if "$@" >"$out/log" 2>&1; then ok "$what ($(tail -1 "$out/log"))"; else fail "$what"; grep -v '^ok ' "$out/log" | head -20; fi
-}
-# expect_reject WHAT MESSAGE CMD...: CMD exits non-zero and says MESSAGE
-expect_reject() {
-    local what=$1 msg=$2; shift 2
-    if "$@" >"$out/log" 2>&1; then
-        fail "$what: accepted"
-    elif grep -qF -- "$msg" "$out/log"; then
-        ok "$what: rejected ($(grep -F -- "$msg" "$out/log" | head -1 | cut -c1-150))"
-    else
-        fail "$what: rejected, but not with \"$msg\""; grep -v '^ok ' "$out/log" | head -10
-    fi
-}
-
 # ---------------------------------------------------------------- the manifests
 for r in "k8s:$repo/k8s:" "openshift:$repo/k8s/overlays/openshift:--openshift" \
          "redisinsight:$repo/k8s/overlays/redisinsight:" "valkey:$repo/k8s/overlays/valkey:" \
@@ -184,8 +165,7 @@ for r in "metrics:$repo/k8s/overlays/metrics:" "openshift-metrics:$os_metrics:--
     expect_pass "$name: the metrics component is wired" "$PY" "$here/metrics_check.py" "$out/$name.yaml" \
         "$repo/observability/rules.yml" "$repo/observability/dashboard.json"
     [[ ! -s $out/$name.yaml.rules.yml ]] ||
-        expect_pass "$name: the PrometheusRule's rules pass promtool check rules" \
-            bash -c '"$1" check rules "$2" | grep -v "^$"' _ "$PROMTOOL" "$out/$name.yaml.rules.yml"
+        expect_pass "$name: the PrometheusRule's rules pass promtool check rules" "$PROMTOOL" check rules "$out/$name.yaml.rules.yml"
 done
 expect_pass "metrics: the generated copies (component, chart) match observability/" "$repo/tools/metrics-component.sh" --check
 

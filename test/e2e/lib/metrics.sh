@@ -115,5 +115,10 @@ prom_firing() {
 
 # prom_fires ALERT: ALERT is firing now (for wait_until).
 prom_fires() { prom_firing | grep -q "^$1 "; }
+# prom_alerts: every alert firing or pending, one line of JSON
+# ([{a: name, i: instance, s: state}]; [] when there is none).
+prom_alerts() {
+    prom_get /api/v1/alerts | jq -c '[.data.alerts[] | {a: .labels.alertname, i: (.labels.instance // ""), s: .state}]'
+}
 # prom_quiet: no alert is firing or pending.
-prom_quiet() { [[ $(prom_get /api/v1/alerts | jq '.data.alerts | length') == 0 ]]; }
+prom_quiet() { [[ $(prom_alerts) == "[]" ]]; }
