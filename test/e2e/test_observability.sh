@@ -32,27 +32,27 @@ firing_now() { prom_firing | tr '\n' ';'; }
 # Once the first scrapes are in (the sentinels may not have heard each
 # other's hello yet at the very start), no alert at all for six
 # evaluations.
-alerts_now() { prom_get /api/v1/alerts | jq -c '[.data.alerts[] | {a: .labels.alertname, i: .labels.instance, s: .state}]'; }
 start_alerts=
-quiet_now() { local a; a=$(alerts_now) || return 1; [[ $a == "[]" ]] || { start_alerts=$a; return 1; }; }
+quiet_now() { local a; a=$(prom_alerts) || return 1; [[ $a == "[]" ]] || { start_alerts=$a; return 1; }; }
 wait_until 30 "no alert after the start" quiet_now || fail_test "a healthy cluster keeps alerts: $start_alerts"
 quiet_since=$SECONDS
 while ((SECONDS - quiet_since < 6)); do
-    a=$(alerts_now) || fail_test "Prometheus did not answer /api/v1/alerts"
+    a=$(prom_alerts) || fail_test "Prometheus did not answer /api/v1/alerts"
     [[ $a == "[]" ]] || fail_test "a healthy cluster has alerts: $a"
     sleep 1
 done
 e2e_log "healthy: no alert for 6 s${start_alerts:+ (at the start, briefly: $start_alerts)}"
 
 # Every dashboard query returns data ($cluster: this run's cluster;
-# $__rate_interval: Grafana's at a 1 s scrape, at least 4 scrapes).
+# $__rate_interval: Grafana's at a 1 s scrape, at least 4 scrapes), within
+# 20 s: a rate or an increase needs two scrapes inside its window.
 cluster=$(prom_cluster)
+has_data() { local res; res=$(prom_query "$1") && [[ $(jq length <<<"$res") -gt 0 ]]; }
 n=0
 while IFS= read -r expr; do
     q=${expr//\$cluster/$cluster}
     q=${q//\$__rate_interval/15s}
-    res=$(prom_query "$q") || fail_test "dashboard query failed: $q"
-    [[ $(jq length <<<"$res") -gt 0 ]] || fail_test "dashboard query returns no data: $q"
+    wait_until 20 "data from the dashboard query $q" has_data "$q" || fail_test "dashboard query returns no data: $q"
     n=$((n + 1))
 done < <(jq -r '.. | .expr? // empty' "$E2E_REPO_DIR/observability/dashboard.json")
 ((n >= 20)) || fail_test "only $n dashboard queries found"
