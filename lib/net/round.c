@@ -12,15 +12,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/clock.h"
+#include "net/gate.h"
 
 struct slot {
     struct round *rd;
     int is_sentinel, idx;
-    int done, phase; /* under rd->mu */
-    char addr[64];   /* under rd->mu */
+    int done, phase;           /* under rd->mu */
+    char addr[64];             /* under rd->mu */
+    struct gate_ticket ticket; /* its place at the TLS gate */
 };
 
 struct round {
@@ -29,6 +32,7 @@ struct round {
     clockid_t clock;   /* the clock cv waits on */
     int refs, pending; /* under mu */
     int finished;      /* under mu: probes done so far */
+    atomic_int stop;   /* the caller stopped waiting: queued handshakes are not wanted */
     double t0;
     struct probe_config cfg; /* strings point into owned copies below */
     char *owned[5];
@@ -61,15 +65,40 @@ static void round_release_locked(struct round *rd) {
     if (last) round_free(rd);
 }
 
+static int same_host(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la && a[la - 1] == '.') la--; /* an absolute name is the same name */
+    if (lb && b[lb - 1] == '.') lb--;
+    return la == lb && la > 0 && !strncasecmp(a, b, la);
+}
+
+/* The master a sentinel named goes ahead at the TLS gate: with the
+ * sentinels' answers it is what the decision needs (rule S5). Under rd->mu. */
+static void promote_named(struct round *rd, const struct sentinel_obs *so) {
+    if (so->p.outcome != OUT_ANSWER || !so->master_host[0]) return;
+    int any = 0;
+    for (int i = 0; i < rd->nslots; i++) {
+        struct slot *s = &rd->slots[i];
+        const struct peer_common *p = &rd->redis[s->idx].p;
+        if (s->is_sentinel || s->done || p->port != so->master_port ||
+            !same_host(p->host, so->master_host))
+            continue;
+        atomic_store(&s->ticket.prio, GATE_NAMED);
+        any = 1;
+    }
+    if (any) gate_wake();
+}
+
 static void *worker(void *arg) {
     struct slot *sl = arg;
     struct round *rd = sl->rd;
-    struct tracker tr = {&rd->mu, &sl->phase, sl->addr};
+    struct tracker tr = {&rd->mu, &sl->phase, sl->addr, &sl->ticket};
     if (sl->is_sentinel) {
         struct sentinel_obs so = rd->sentinels[sl->idx]; /* only we touch it until done */
         probe_sentinel_tracked(&rd->cfg, &so, rd->t0, &tr);
         pthread_mutex_lock(&rd->mu);
         rd->sentinels[sl->idx] = so;
+        promote_named(rd, &so);
     } else {
         struct redis_obs ro = rd->redis[sl->idx];
         probe_redis_tracked(&rd->cfg, &ro, rd->t0, &tr);
@@ -125,20 +154,29 @@ static struct round *round_new(const struct probe_config *cfg) {
     return rd;
 }
 
+/* Sentinels first: their threads start first and reach the TLS gate first. */
 static void add_slots(struct round *rd, const struct observations *o) {
     int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
     int ns = o->n_sentinels < 0               ? 0
              : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS
                                               : o->n_sentinels;
-    for (int i = 0; i < nr; i++) {
-        rd->redis[i] = o->redis[i];
-        if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 0, .idx = i};
-    }
     for (int i = 0; i < ns; i++) {
         rd->sentinels[i] = o->sentinels[i];
         if (o->sentinels[i].p.host[0] && o->sentinels[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] = (struct slot){.rd = rd, .is_sentinel = 1, .idx = i};
+            rd->slots[rd->nslots++] =
+                (struct slot){.rd = rd,
+                              .is_sentinel = 1,
+                              .idx = i,
+                              .ticket = {.prio = GATE_SENTINEL, .stop = &rd->stop}};
+    }
+    for (int i = 0; i < nr; i++) {
+        rd->redis[i] = o->redis[i];
+        if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
+            rd->slots[rd->nslots++] =
+                (struct slot){.rd = rd,
+                              .is_sentinel = 0,
+                              .idx = i,
+                              .ticket = {.prio = GATE_OTHER, .stop = &rd->stop}};
     }
 }
 
@@ -253,6 +291,8 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     int err = start_threads(rd);
     pthread_mutex_lock(&rd->mu);
     int settled = wait_round(rd, cfg, o, scratch, &dl);
+    atomic_store(&rd->stop, 1); /* handshakes still queued need not start */
+    gate_wake();
     copy_out(rd, o, settled);
     round_release_locked(rd);
     free(scratch);

@@ -29,6 +29,7 @@
 
 #include "base/clock.h"
 #include "net/dns.h"
+#include "net/gate.h"
 #include "net/tls.h"
 
 const char *const session_phase_names[] = {"dns", "connect", "tls", "auth", "query"};
@@ -83,6 +84,7 @@ struct session {
     size_t dlen;
     const struct tracker *tr;
     enum phase phase;
+    int gated; /* holds a place at the gate (gate.h) */
     char addr[64];
     char err_code[32]; /* first word of the last error reply ("LOADING") */
 };
@@ -182,6 +184,14 @@ static enum outcome tls_open(struct session *s, const char *host, int fd) {
         session_detail(s, "tls: out of memory");
         close(fd);
         return OUT_ERROR;
+    }
+    if (s->tr && s->tr->gate) {
+        if (!gate_enter(s->tr->gate, s->t0 + s->budget_ms)) {
+            session_detail(s, "tls: no handshake started within %d ms (queued behind others)",
+                           s->budget_ms);
+            return OUT_TIMEOUT;
+        }
+        s->gated = 1;
     }
     SSL_CTX *ctx = tls_client_ctx();
     SSL *ssl = ctx ? tls_client_new(ctx, host, s->detail, s->dlen) : NULL;
@@ -360,6 +370,8 @@ static void sess_init(struct session *s, double t0, int timeout_ms, const char *
 static void sess_close(struct session *s) {
     if (s->c) redisFree(s->c); /* closes the socket too */
     s->c = NULL;
+    if (s->gated) gate_leave();
+    s->gated = 0;
 }
 
 int session_is_text(const redisReply *r) {

@@ -19,6 +19,7 @@
 #include <pthread.h>
 
 #include "model/observation.h"
+#include "net/gate.h"
 
 #define SESSION_MAX_COMMANDS 4
 
@@ -30,7 +31,8 @@ extern const char *const session_phase_names[]; /* indexed by enum phase */
 struct tracker {
     pthread_mutex_t *mu;
     int *phase;
-    char *addr; /* 64 bytes */
+    char *addr;               /* 64 bytes */
+    struct gate_ticket *gate; /* NULL: the TLS handshake is not gated (gate.h) */
 };
 
 struct session;

@@ -30,9 +30,16 @@ static struct {
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 const char *tls_error_reason(const char *fallback) {
-    unsigned long e = ERR_peek_last_error();
-    const char *r = e ? ERR_reason_error_string(e) : NULL;
-    ERR_clear_error();
+    /* A failed fopen() ends with "system lib"; the errno queued before it
+     * says more ("No such file or directory"). */
+    unsigned long e, last = 0;
+    int sys = 0;
+    while ((e = ERR_get_error()) != 0) {
+        if (ERR_GET_LIB(e) == ERR_LIB_SYS && !sys) sys = ERR_GET_REASON(e);
+        last = e;
+    }
+    if (sys) return strerror(sys);
+    const char *r = last ? ERR_reason_error_string(last) : NULL;
     return r ? r : fallback;
 }
 
