@@ -22,6 +22,7 @@ packages=(
     dnsmasq iproute2 procps jq          # the local multi-pod cluster (netns + DNS)
     nftables hyperfine time binutils    # make bench: unresponsive peers, timing, RSS, sizes
     python3-redis                       # e2e: a real Sentinel-aware client (ioredis: npm ci in test/clients)
+    php-cli php-predis                  # e2e: Predis 1.1, which cannot log in to sentinels
     haproxy curl                        # e2e: the master router (redis-init router), HTTP client for Webdis
     docker.io mmdebstrap                # make docker: a private engine; base images and Webdis's trixie root
     docker-compose                      # make docker: docker-compose.yml brought up on that engine (1.29)

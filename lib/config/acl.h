@@ -30,7 +30,7 @@ struct acl_extra_user {
     "+client|kill +script|kill"
 /* +info: ioredis (and others) check role:master in INFO after connecting,
  * so a client never writes to a stale master; INFO holds no secret. */
-#define ACL_RULES_SERVICE "~* &* +@all -@admin -@dangerous +info"
+#define ACL_RULES_SERVICE "~* &* +@all -@admin -@dangerous +info +role"
 #define ACL_RULES_PROBE   "resetchannels -@all +ping +info"
 /* The agent's certificate reload (docs/tls.md): CONFIG SET of the TLS
  * files. ACLs cannot name CONFIG SET's parameters, so this is the least
@@ -89,6 +89,15 @@ struct acl_extra_user {
     " +sentinel|get-primary-addr-by-name +sentinel|primaries "                                     \
     "+sentinel|primary"
 #define ACL_RULES_SENTINEL_PEER_VALKEY " +sentinel|is-primary-down-by-addr"
+/* [acl] sentinel-default-user = discovery: what a client that cannot log in
+ * to a sentinel (Predis 1.x drops the credentials there) needs to find the
+ * master, and nothing else: the lookups and the event channels, no
+ * password, no writes, not SENTINEL MASTER(S) (docs/connecting.md). */
+#define ACL_RULES_SENTINEL_DISCOVERY                                                               \
+    "resetkeys resetchannels &* -@all +ping "                                                      \
+    "+subscribe +psubscribe +unsubscribe +punsubscribe "                                           \
+    "+sentinel|get-master-addr-by-name +sentinel|replicas +sentinel|slaves +sentinel|sentinels"
+#define ACL_RULES_SENTINEL_DISCOVERY_VALKEY " +sentinel|get-primary-addr-by-name"
 
 /* ACL_RULES_WEBDIS_BASE plus "+cmd" (lower case) for each of
  * WEBDIS_COMMANDS, into out. 0, or -1 if it does not fit. */

@@ -85,6 +85,8 @@ const struct key_def set_keys[] = {
     INT("lifecycle", "watch-interval", watch_interval_ms, 10, 100, NULL, "100"),
 
     {"acl", "default-user", K_BOOL, OFF(default_user_on), 0, 0, 0, 0, NULL, NULL, "off"},
+    STR("acl", "sentinel-default-user", sentinel_default_user, validate_sentinel_default_user, NULL,
+        "off"),
     {"acl", "user", K_USERS, OFF(users), 0, OFF(n_users), 0, 0, NULL, NULL, ""},
 
     STR("router", "service", router_service, validate_label, NULL, "redis-cluster-router"),

@@ -115,7 +115,8 @@ struct settings {
     int watch_interval_ms;  /* watch-interval (ms), default 100: the agent's look at its server */
 
     /* [acl] */
-    int default_user_on; /* default-user = off|on, default off */
+    int default_user_on;            /* default-user = off|on, default off */
+    char sentinel_default_user[12]; /* sentinel-default-user = off|discovery, default off */
     struct acl_extra_user users[SET_LIST_MAX];
     int n_users; /* user (repeatable): "NAME SECRET_KEY RULES..." */
 

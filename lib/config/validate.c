@@ -168,6 +168,11 @@ int validate_tls_auth_clients(const char *v, char *why, size_t whylen) {
     return 0;
 }
 
+int validate_sentinel_default_user(const char *v, char *why, size_t whylen) {
+    if (strcmp(v, "off") && strcmp(v, "discovery")) return WHY("must be off or discovery");
+    return 0;
+}
+
 int validate_tls_protocols(const char *v, char *why, size_t whylen) {
     char buf[64];
     int n = 0;

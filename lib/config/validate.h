@@ -23,10 +23,11 @@ int validate_line(const char *v, char *why, size_t whylen);        /* printable 
 int validate_ip_or_empty(const char *v, char *why, size_t whylen); /* "" or an IP literal */
 int validate_save(const char *v, char *why, size_t whylen); /* "" or "<seconds> <changes>" pairs */
 int validate_appendfsync(const char *v, char *why, size_t whylen);
-int validate_tls_mode(const char *v, char *why, size_t whylen);         /* off|on|dual */
-int validate_tls_auth_clients(const char *v, char *why, size_t whylen); /* no|optional|yes */
-int validate_tls_protocols(const char *v, char *why, size_t whylen);    /* TLSv1.2 and/or TLSv1.3 */
-int validate_file_name(const char *v, char *why, size_t whylen); /* one name in a directory */
+int validate_tls_mode(const char *v, char *why, size_t whylen);              /* off|on|dual */
+int validate_tls_auth_clients(const char *v, char *why, size_t whylen);      /* no|optional|yes */
+int validate_sentinel_default_user(const char *v, char *why, size_t whylen); /* off|discovery */
+int validate_tls_protocols(const char *v, char *why, size_t whylen); /* TLSv1.2 and/or TLSv1.3 */
+int validate_file_name(const char *v, char *why, size_t whylen);     /* one name in a directory */
 int validate_file_name_or_empty(const char *v, char *why, size_t whylen);
 int validate_loadmodule(const char *v, char *why, size_t whylen);
 int validate_directive(const char *v, char *why, size_t whylen); /* not one redis-init manages */

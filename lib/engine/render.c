@@ -450,9 +450,14 @@ static int build_sentinel_users(struct acl_builder *b, const struct settings *s,
         vk ? ACL_RULES_SENTINEL_PEER ACL_RULES_SENTINEL_PEER_VALKEY : ACL_RULES_SENTINEL_PEER;
     const char *client =
         vk ? ACL_RULES_SENTINEL_CLIENT ACL_RULES_SENTINEL_CLIENT_VALKEY : ACL_RULES_SENTINEL_CLIENT;
-    if ((rc = add_user_line(b, "default", "the built-in default user", "off", "resetpass",
-                            "resetkeys resetchannels -@all", e)) ||
-        (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
+    const char *discovery = vk ? ACL_RULES_SENTINEL_DISCOVERY ACL_RULES_SENTINEL_DISCOVERY_VALKEY
+                               : ACL_RULES_SENTINEL_DISCOVERY;
+    rc = strcmp(s->sentinel_default_user, "discovery")
+             ? add_user_line(b, "default", "the built-in default user", "off", "resetpass",
+                             "resetkeys resetchannels -@all", e)
+             : add_user_line(b, "default", "the built-in default user", "on", "nopass", discovery,
+                             e);
+    if (rc || (rc = add_secret_user(b, SECRET_ADMIN_USER, SECRET_ADMIN_PASS, ACL_RULES_ADMIN, e)) ||
         (rc = add_secret_user(b, SECRET_SYNC_USER, SECRET_SYNC_PASS, peer, e)))
         return rc;
     if ((rc = add_secret_user(b, SECRET_SERVICE_USER, SECRET_SERVICE_PASS, client, e)) ||

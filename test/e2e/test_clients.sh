@@ -7,6 +7,11 @@
 #     SENTINEL SENTINELS + get-master-addr-by-name), write and read, subscribe
 #     to the event channels, and get NOPERM for every state-changing SENTINEL
 #     command (FAILOVER, SET, MONITOR, REMOVE, RESET, CONFIG SET, DEBUG).
+#     Predis 1.1 (PHP), which drops its credentials on sentinel connections,
+#     finds the master through the sentinels' default user, open here for
+#     discovery only ([acl] sentinel-default-user = discovery), and writes
+#     there as the service user; that user, without a password, gets NOPERM
+#     for everything but the lookups.
 #  2. run: both write and read in a loop while the master pod is killed; they
 #     reach the new master after the failover, ioredis hears +switch-master,
 #     and no write acknowledged by a replica (WAIT) is lost.
@@ -15,6 +20,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 e2e_need_clients
+export E2E_SENTINEL_DEFAULT_USER=discovery
 cluster_up
 app=app-0
 pod_create "$app"
@@ -29,6 +35,18 @@ e2e_log "python probe: $out"
 out=$(app_exec "$app" timeout 30 "${JS[@]}" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
     fail_test "ioredis probe through the sentinels failed: $out"
 e2e_log "ioredis probe: $out"
+out=$(app_exec "$app" timeout 30 php "$E2E_CLIENTS_DIR/predis_client.php" probe "$S" "$E2E_MASTER_NAME" 2>&1) ||
+    fail_test "Predis through the sentinels failed: $out"
+want="$(pod_fqdn "$(current_master)"):$E2E_REDIS_PORT"
+[[ $(jq -r .master <<<"$out") == "$want" ]] || fail_test "Predis found $(jq -r .master <<<"$out"), want $want"
+e2e_log "Predis probe (no sentinel password): $out"
+anon() { pod_exec "$app" timeout 5 redis-cli -h "$(pod_fqdn "$(sentinel_pod 0)")" -p "$E2E_SENTINEL_PORT" "$@" 2>&1; }
+for c in "SENTINEL masters" "SENTINEL set $E2E_MASTER_NAME quorum 1" "SENTINEL failover $E2E_MASTER_NAME" \
+         "SENTINEL config get *" "INFO"; do
+    # shellcheck disable=SC2086 # the command's words
+    out=$(anon $c) || true
+    [[ $out == *NOPERM* ]] || fail_test "the sentinels' default user was not refused $c: $out"
+done
 
 # 2. Both clients running across a failover.
 old=$(current_master)

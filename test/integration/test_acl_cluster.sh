@@ -74,6 +74,8 @@ check "the master takes writes once it counts the replica" wait_for 10 takes_wri
 
 check "service user can SET"        has OK rcli_at 127.0.0.1 "$P" api_service "$SVC" SET greeting "hello world"
 check "service user can GET"        has "hello world" rcli_at 127.0.0.1 "$P" api_service "$SVC" GET greeting
+check "service user may ROLE (Predis asks it before it uses a master)" \
+    has master rcli_at 127.0.0.1 "$P" api_service "$SVC" ROLE
 check "service user cannot FLUSHALL" has NOPERM rcli_at 127.0.0.1 "$P" api_service "$SVC" FLUSHALL
 check "service user cannot CONFIG"  has NOPERM rcli_at 127.0.0.1 "$P" api_service "$SVC" CONFIG GET dir
 check "admin can CONFIG GET"        has maxmemory rcli_at 127.0.0.1 "$P" admin "$ADMIN" CONFIG GET maxmemory
@@ -166,5 +168,39 @@ check "master prestop without a sentinel majority: bounded, exit 69 (H16)" \
     says 69 "rule H16" env POD_NAME=pod-1 "$BIN/redis-init" prestop --set lifecycle.prestop-timeout=4000 \
     --set lifecycle.check-timeout=2000   # the one sentinel must not time out on a loaded machine (H3)
 check "master still writable after a failed prestop" has OK rcli_at 127.0.0.1 "$P" api_service "$SVC" SET after prestop
+
+# [acl] sentinel-default-user = discovery (docs/connecting.md): a second
+# sentinel, last (it would become sent-1's peer), whose default user finds
+# the master without a password and can do nothing else.
+SP2=$(free_port)
+render_pod sent-2 127.0.0.1 "$BIN/sentinel-init" render --monitor "127.0.0.1:$P" \
+    --set "cluster.sentinel-port=$SP2" --set acl.sentinel-default-user=discovery
+start_bg "$TMP/sent-2.log" "$SENTINEL" "$TMP/sent-2/conf/sentinel.conf"
+anon() { redis-cli --raw -h 127.0.0.1 -p "$SP2" "$@"; }
+check "anonymous discovery: the sentinel starts with the default user open" wait_for 10 anon PING
+check "anonymous discovery: get-master-addr-by-name names the master" \
+    has 127.0.0.1 anon SENTINEL get-master-addr-by-name mymaster
+for c in "SENTINEL replicas mymaster" "SENTINEL slaves mymaster" "SENTINEL sentinels mymaster"; do
+    # shellcheck disable=SC2086
+    check "anonymous discovery: $c is allowed" not_has NOPERM anon $c
+done
+anon_subscribed() {
+    local out
+    out=$(timeout 1 redis-cli --raw -h 127.0.0.1 -p "$SP2" SUBSCRIBE +switch-master 2>&1) || true
+    grep -qxF -- +switch-master <<<"$out" && ! grep -q NOPERM <<<"$out"
+}
+check "anonymous discovery: SUBSCRIBE +switch-master is allowed" anon_subscribed
+if [ "$RI_SERVER_FLAVOUR" = valkey ]; then
+    check "anonymous discovery: get-primary-addr-by-name names the master (Valkey)" \
+        has 127.0.0.1 anon SENTINEL get-primary-addr-by-name mymaster
+fi
+for c in "SENTINEL masters" "SENTINEL master mymaster" "SENTINEL failover mymaster" \
+         "SENTINEL set mymaster quorum 2" "SENTINEL reset mymaster" "SENTINEL config get *" \
+         "SENTINEL debug" "INFO" "CLIENT LIST" "ACL LIST" "PUBLISH +switch-master x" "SHUTDOWN NOSAVE"; do
+    # shellcheck disable=SC2086
+    check "anonymous discovery: $c is refused" has NOPERM anon $c
+done
+check "anonymous discovery: the default user has no password to guess" \
+    has "user default on nopass" cat "$TMP/sent-2/conf/users.acl"
 
 summary integration

@@ -308,12 +308,15 @@ static const char *line_of(const char *text, const char *prefix, char *out, size
     return out;
 }
 
-static void render_flavour(const char *flavour, int sentinel, struct rendered *r) {
+static void render_flavour_with(const char *flavour, int sentinel, const char *sentinel_default,
+                                struct rendered *r) {
     struct settings s;
     ri_err e = {0};
     struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
     settings_init(&s);
     ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "test", "server", "flavour", flavour, &e), 0);
+    ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "test", "acl", "sentinel-default-user",
+                                  sentinel_default, &e), 0);
     ck_assert_int_eq(settings_set(&s, ORIGIN_FLAG, "test", "cluster", "pod-name",
                                   sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-0", &e), 0);
     ck_assert_msg(settings_finish(&s, &e) == 0, "%s", e.msg);
@@ -322,6 +325,41 @@ static void render_flavour(const char *flavour, int sentinel, struct rendered *r
     ck_assert_msg(rc == 0, "%s", e.msg);
     secrets_free(sec);
 }
+
+static void render_flavour(const char *flavour, int sentinel, struct rendered *r) {
+    render_flavour_with(flavour, sentinel, "off", r);
+}
+
+/* [acl] sentinel-default-user: the sentinels' default user, whole line. */
+static const struct {
+    const char *flavour, *setting;
+    int sentinel;
+    const char *line;
+} default_user[] = {
+    {"redis", "off", 1, "user default off resetpass resetkeys resetchannels -@all"},
+    {"redis", "discovery", 1,
+     "user default on nopass resetkeys resetchannels &* -@all +ping +subscribe +psubscribe "
+     "+unsubscribe +punsubscribe +sentinel|get-master-addr-by-name +sentinel|replicas "
+     "+sentinel|slaves +sentinel|sentinels"},
+    {"valkey", "discovery", 1,
+     "user default on nopass resetkeys resetchannels &* -@all +ping +subscribe +psubscribe "
+     "+unsubscribe +punsubscribe +sentinel|get-master-addr-by-name +sentinel|replicas "
+     "+sentinel|slaves +sentinel|sentinels +sentinel|get-primary-addr-by-name"},
+    /* the servers' default user is not the sentinels' */
+    {"redis", "discovery", 0, "user default off resetpass resetkeys resetchannels -@all"},
+};
+
+START_TEST(sentinel_default_user) {
+    struct rendered r;
+    char line[4096], want[4096];
+    render_flavour_with(default_user[_i].flavour, default_user[_i].sentinel,
+                        default_user[_i].setting, &r);
+    line_of(file_text(&r, 1), "user default ", line, sizeof line);
+    snprintf(want, sizeof want, "%s ", default_user[_i].line);
+    ck_assert_str_eq(line, want);
+    rendered_free(&r);
+}
+END_TEST
 
 START_TEST(flavour_acl_rules) {
     struct rendered r;
@@ -358,6 +396,8 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, redis_master_has_no_replicaof_and_real_paths);
     tcase_add_test(tc, redis_replica_line);
     tcase_add_loop_test(tc, masterauth_round_trips, 0, (int)(sizeof tricky / sizeof tricky[0]));
+    tcase_add_loop_test(tc, sentinel_default_user, 0,
+                        (int)(sizeof default_user / sizeof default_user[0]));
     tcase_add_test(tc, redis_users_least_privilege);
     tcase_add_test(tc, same_inputs_same_bytes);
     tcase_add_test(tc, sentinel_order_and_identity);

@@ -81,7 +81,8 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 67);  /* 66 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 68);  /* 67 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("acl", "sentinel-default-user"), "off");
     ck_assert_str_eq(get("metrics", "exporter-dir"), "");
     ck_assert_str_eq(get("paths", "termination-log"), "/dev/termination-log");
     ck_assert_str_eq(get("metrics", "port"), "0");
@@ -299,6 +300,7 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
     {"[cluster]\nmaster-name = a\0b\n", EX_CONFIG, "settings.ini:2: contains a NUL byte"},
     {"[tls]\nmode = yes\n", EX_CONFIG, "settings.ini:2: [tls] mode: must be off, on (TLS only) or dual (TLS and plain text)"},
     {"[tls]\nauth-clients = required\n", EX_CONFIG, "settings.ini:2: [tls] auth-clients: must be no, optional or yes"},
+    {"[acl]\nsentinel-default-user = on\n", EX_CONFIG, "settings.ini:2: [acl] sentinel-default-user: must be off or discovery"},
     {"[tls]\ncert = /etc/tls/tls.crt\n", EX_CONFIG,
      "settings.ini:2: [tls] cert: must be a file name in [tls] dir, not a path (set dir to the mounted Secret)"},
     {"[tls]\nca = ..\n", EX_CONFIG, "settings.ini:2: [tls] ca: must be a file name"},

@@ -17,6 +17,8 @@ E2E_CLIENTS_DIR="$E2E_REPO_DIR/test/clients"
 e2e_need_clients() {
     /usr/bin/python3 -c 'import redis' 2>/dev/null ||
         die "python3-redis is missing (Debian package python3-redis; tools/install-deps.sh installs it)"
+    php -r 'require "Predis/Autoloader.php";' 2>/dev/null ||
+        die "php-cli and php-predis are missing (Debian packages; tools/install-deps.sh installs them)"
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
         die "node and npm are needed for the ioredis client tests (Debian: nodejs npm)"
     if [[ ! -f $E2E_CLIENTS_DIR/node_modules/ioredis/package.json ||

@@ -82,6 +82,10 @@ down-after = ${E2E_DOWN_AFTER:-2000}
 failover-timeout = ${E2E_FAILOVER_TIMEOUT:-10000}
 EOF
     metrics_settings >>"$E2E_RUN_DIR/settings.ini"
+    # E2E_SENTINEL_DEFAULT_USER=discovery: the sentinels' default user open
+    # for lookups (docs/connecting.md), for clients that cannot log in there.
+    [[ -z ${E2E_SENTINEL_DEFAULT_USER:-} ]] ||
+        printf '\n[acl]\nsentinel-default-user = %s\n' "$E2E_SENTINEL_DEFAULT_USER" >>"$E2E_RUN_DIR/settings.ini"
     [[ ${E2E_TLS:-off} == on ]] || return 0
     e2e_write_tls
     # Each pod reads its own certificate: REDIS_INIT_TLS_DIR (pod_env).
