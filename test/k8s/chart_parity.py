@@ -24,8 +24,8 @@ Documented differences (each is counted and listed, never an error):
      blank lines differ.
   D5 Secret config.json is compared as JSON (the chart writes it with
      toPrettyJson: sorted keys).
-  D6 objects only the chart renders: NetworkPolicy (networkPolicy.enabled,
-     on by default; k8s/ has none yet).
+  (D6, NetworkPolicy only in the chart, is gone: k8s/base has the same
+     policies, on by default, and they are compared like everything else.)
   D7 overlays only: the order of env, ports, volumes (kustomize 5 puts a
      patch's items first; the chart appends them) and of volumeMounts (as
      test/k8s/run.sh already ignores). Containers and init containers keep
@@ -172,10 +172,7 @@ def compare(name, kdir, values):
         if key not in hm:
             out.append("%s/%s: only in kustomize" % key)
         elif key not in kz:
-            if key[0] == "NetworkPolicy":
-                notes.add("D6")
-            else:
-                out.append("%s/%s: only in the chart" % key)
+            out.append("%s/%s: only in the chart" % key)
         else:
             diff(normalise(kz[key], None, loose, notes), normalise(hm[key], kz[key], loose, notes),
                  "%s/%s" % key, out)

@@ -40,6 +40,8 @@ NOT_EXERCISED = [
     "resources.requests (limits.memory is applied)", "volumeClaimTemplates accessModes/storage",
     "containerPort (a pod's ports are all reachable on the test network)",
     "Ingress", "Route", "Service ClusterIP (DNS gives the pods' addresses)",
+    "NetworkPolicy (not enforced: every pod reaches every port; policy.py checks that"
+    " each pod is selected and each Service port admitted)",
     "cert-manager Issuer and Certificate (no cert-manager here: k8s/overlays/tls is"
     " rendered, schema- and policy-checked, not run)",
     "terminationMessagePolicy FallbackToLogsOnError (the message file is read; the log never stands in)",
@@ -396,7 +398,7 @@ class Kubelet:
     """The objects of one rendering, their pods, probes and restarts."""
 
     KINDS = {"StatefulSet", "Deployment", "Service", "ConfigMap", "Secret",
-             "PodDisruptionBudget", "Ingress", "Route", "Issuer", "Certificate"}
+             "PodDisruptionBudget", "Ingress", "Route", "Issuer", "Certificate", "NetworkPolicy"}
 
     def __init__(self, objs, ns, net, dns_ip, root, pause_image, openshift=False):
         self.objs, self.ns, self.net, self.dns_ip = objs, ns, net, dns_ip

@@ -20,6 +20,9 @@
 # With [tls] on: /tls mounted from a Secret as a directory, and the
 # cert-manager Certificate that makes it names every pod, sentinel and the
 # router's Service, with the usages client certificates need (tls_policy).
+# NetworkPolicy (on by default, netpol_policy): every pod selected by an
+# ingress policy, every policy selecting some pod, and every port a Service
+# sends to those pods admitted by one of their policies' rules.
 # --openshift: no runAsUser, runAsGroup or fsGroup anywhere, no Ingress, a
 # Route to an existing Service port. Otherwise a fixed non-root runAsUser.
 # Prints one line per violation; exit 1 if there is any.
@@ -108,6 +111,48 @@ def tls_policy(objs, by_kind, cert_secrets, setting):
                     bad(cert, "usages lack %s (auth-clients = %s)" % (u, auth))
     # Each distinct violation once (every container says the same of a Certificate).
     violations[:] = list(dict.fromkeys(violations))
+
+
+def selects(selector, labels):
+    """matchLabels only: our policies use nothing else, and an expression
+    they do not understand must not pass silently."""
+    if selector.get("matchExpressions"):
+        return None
+    return all(labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items())
+
+
+def netpol_policy(objs, by_kind):
+    pols = [p for p in by_kind.get("NetworkPolicy", [])
+            if "Ingress" in (p["spec"].get("policyTypes") or ["Ingress"])]
+    pods = [(w, (w["spec"]["template"].get("metadata") or {}).get("labels") or {})
+            for w in objs if w.get("kind") in WORKLOADS]
+    for p in pols:
+        sel = p["spec"].get("podSelector") or {}
+        if selects(sel, {}) is None:
+            bad(p, "podSelector uses matchExpressions (not checked here)")
+        elif not any(selects(sel, labels) for _, labels in pods):
+            bad(p, "selects no pod of this rendering")
+    for w, labels in pods:
+        mine = [p for p in pols if selects(p["spec"].get("podSelector") or {}, labels)]
+        if not mine:
+            bad(w, "no NetworkPolicy selects its pods (k8s/base/networkpolicy.yaml)")
+            continue
+        ports = {}
+        for c in w["spec"]["template"]["spec"]["containers"]:
+            for cp in c.get("ports") or []:
+                ports[cp.get("name")] = cp["containerPort"]
+        rules = [r for p in mine for r in p["spec"].get("ingress") or []]
+        for svc in by_kind.get("Service", []):
+            sel = svc["spec"].get("selector") or {}
+            if not sel or not all(labels.get(k) == v for k, v in sel.items()):
+                continue
+            for sp in svc["spec"].get("ports") or []:
+                target = sp.get("targetPort", sp["port"])
+                number = ports.get(target, target) if isinstance(target, str) else target
+                if not any(not r.get("ports") or any(rp.get("port") in (target, number)
+                                                     for rp in r["ports"]) for r in rules):
+                    bad(svc, "port %s of %s's pods is admitted by none of their NetworkPolicies"
+                        % (target, w["metadata"]["name"]))
 
 
 def main(argv):
@@ -287,6 +332,7 @@ def main(argv):
         violations.append("expected 2 StatefulSets (redis, sentinel), found %d" % len(by_kind.get("StatefulSet", [])))
 
     tls_policy(objs, by_kind, cert_secrets, setting)
+    netpol_policy(objs, by_kind)
 
     # ------------------------------------------------------------ exposure
     if openshift:
