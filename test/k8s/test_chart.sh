@@ -120,5 +120,27 @@ refused "a master name with a space" "sentinel.masterSet" "${P6[@]}" --set "sent
 refused "an unknown settings section" "settings" "${P6[@]}" --set settings.clustr.domain=x
 refused "a clusterName that is no DNS label" "clusterName" "${P6[@]}" --set clusterName=My_Cache
 refused "a tls.authClients typo" "tls.authClients" "${P6[@]}" --set tls.authClients=required
+# YAML numbers where strings are meant: 8.10 would become the tag 8.1, and
+# the password 0123 the password 123. Quantities may be numbers (cpu: 1).
+refused "an unquoted numeric image tag" "server.image.tag" "${P6[@]}" --set server.image.tag=8
+refused "an unquoted numeric password" "auth.extra.APP_PASSWORD" "${P6[@]}" --set auth.extra.APP_PASSWORD=123
+accepted "a CPU request written as a number" "${P6[@]}" --set replica.resources.requests.cpu=1
+# Without persistence the data live in an emptyDir bounded by persistence.size.
+no_pv_limits() {
+    "$HELM" template r "$chart" "${P6[@]}" --set persistence.enabled=false \
+        --set sentinel.persistence.enabled=false | "$PY" -c '
+import sys, yaml
+lim = {}
+for o in yaml.safe_load_all(sys.stdin):
+    if o and o["kind"] == "StatefulSet":
+        for v in o["spec"]["template"]["spec"]["volumes"]:
+            if v["name"] in ("data", "conf") and "emptyDir" in v:
+                lim[(o["metadata"]["name"], v["name"])] = v["emptyDir"].get("sizeLimit")
+want = {("redis-cluster-server", "data"): "1Gi", ("redis-cluster-sentinel", "conf"): "64Mi"}
+got = {k: lim.get(k) for k in want}
+print(got)
+sys.exit(0 if got == want else 1)'
+}
+expect_pass "without persistence, data and sentinel state are emptyDirs bounded by their sizes" no_pv_limits
 
 summary chart "($((SECONDS - t0)) s)"
