@@ -120,9 +120,30 @@ static int finish_tls(struct settings *s, ri_err *e) {
     return 0;
 }
 
+/* [discovery] adopt: a redis pod of this cluster, by name. */
+static int finish_adopt(struct settings *s, ri_err *e) {
+    char why[200];
+    s->adopt_ordinal = -1;
+    if (!s->adopt_pod[0]) return 0;
+    int n = pod_ordinal(s->adopt_pod);
+    if (n < 0) {
+        snprintf(why, sizeof why, "\"%s\" has no -N ordinal suffix: name a redis pod",
+                 s->adopt_pod);
+        return fail_key(s, e, "discovery", "adopt", why);
+    }
+    if (n >= s->redis_replicas) {
+        snprintf(why, sizeof why, "%s has ordinal %d, but [cluster] redis-replicas is %d",
+                 s->adopt_pod, n, s->redis_replicas);
+        return fail_key(s, e, "discovery", "adopt", why);
+    }
+    s->adopt_ordinal = n;
+    return 0;
+}
+
 int settings_finish(struct settings *s, ri_err *e) {
     int rc = finish_identity(s, e);
     if (rc) return rc;
+    if ((rc = finish_adopt(s, e))) return rc;
     if ((rc = finish_tls(s, e))) return rc;
     /* Program names follow the flavour unless set explicitly. */
     if (!s->redis_server_bin[0])

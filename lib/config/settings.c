@@ -78,6 +78,7 @@ const struct key_def set_keys[] = {
     INT("discovery", "round-interval", round_interval_ms, 1, MS_MAX, NULL, "1000"),
     INT("discovery", "dns-wait", dns_wait_ms, 0, MS_MAX, NULL, "30000"),
     INT("discovery", "fresh-start-wait", fresh_start_wait_ms, 0, MS_MAX, NULL, "15000"),
+    STR("discovery", "adopt", adopt_pod, validate_label_or_empty, NULL, ""),
 
     INT("lifecycle", "check-timeout", check_timeout_ms, 1, MS_MAX, NULL, "500"),
     INT("lifecycle", "prestop-timeout", prestop_timeout_ms, 1, MS_MAX, NULL, "20000"),

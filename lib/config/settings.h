@@ -107,6 +107,9 @@ struct settings {
     int round_interval_ms;   /* round-interval (ms), default 1000 */
     int dns_wait_ms;         /* dns-wait (ms), default 30000: wait for own name */
     int fresh_start_wait_ms; /* fresh-start-wait (ms), default 15000: B10 */
+    char adopt_pod[64];      /* adopt, default "": the pod whose data wins when histories cannot
+                                be ranked (B11; volumes adopted from another deployment) */
+    int adopt_ordinal;       /* derived: its ordinal, -1 without adopt */
 
     /* [lifecycle] */
     int check_timeout_ms;   /* check-timeout (ms), default 500: one whole `check` */

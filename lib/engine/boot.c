@@ -85,6 +85,8 @@ static int rounds(const struct settings *s, const struct secrets *sec,
     struct failover_pace pace;
     failover_pace_init(&pace);
     r->obs.fresh_start_wait_ms = s->fresh_start_wait_ms;
+    r->obs.adopt_set = s->adopt_ordinal >= 0;
+    r->obs.adopt_ordinal = s->adopt_ordinal;
     for (;;) {
         round_forget(&r->obs);
         r->obs.waited_ms = (long long)(mono_ms() - first_round);

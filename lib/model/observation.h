@@ -116,6 +116,7 @@ struct observations {
     struct history self_hist;      /* redis-init: the record, else the RDB's aux fields */
     long long waited_ms;           /* since this pod's first round (0 in the first) */
     long long fresh_start_wait_ms; /* [discovery] fresh-start-wait (rule B10) */
+    int adopt_set, adopt_ordinal;  /* [discovery] adopt: whose data wins in B8 (B11) */
     int fence;                     /* [redis] min-replicas-to-write: fewer replicas, no write */
     int n_sentinels;               /* configured sentinels (entries below) */
     struct sentinel_obs sentinels[OBS_MAX_PEERS];

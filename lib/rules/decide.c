@@ -387,8 +387,50 @@ static void cold_unranked(const struct rctx *c, struct decision *d, enum newest_
                    "no master anywhere; the histories of %.*s (%s) and %.*s (%s) are not "
                    "linked by any record: no pod can tell which is newer",
                    la, na, ha, lb, nb, hb);
-    dec_reason(d, "an operator must choose: `redis-init run --master` on the pod whose data to "
-                  "keep (docs/decision.md, cold start)");
+    if (c->o->adopt_set)
+        dec_reason(d,
+                   "[discovery] adopt (ordinal %d) does not apply: it chooses only among data "
+                   "that no redis-init recorded, and only a pod that holds data",
+                   c->o->adopt_ordinal);
+    dec_reason(d, "an operator must choose: [discovery] adopt = <pod> when no pod's data has a "
+                  "redis-init record (adopted volumes), else `redis-init run --master` on the pod "
+                  "whose data to keep (docs/decision.md, cold start)");
+}
+
+/* B11: the histories cannot be ranked, every data holder is still deciding
+ * and none has a redis-init record (data from another deployment: adopted
+ * volumes), and [discovery] adopt names one of them: the operator's choice
+ * wins. Returns 0 when adopt does not apply (then B8 says why). A record or
+ * a running server anywhere makes adopt inert, so the setting left in place
+ * never chooses between lines redis-init recorded. */
+static int cold_adopted(const struct rctx *c, struct decision *d, const int *idx,
+                        const struct history *h, int n) {
+    const struct observations *o = c->o;
+    int pick = -1;
+    for (int k = 0; k < n; k++) {
+        if (h[k].written_ms > 0 || (idx[k] != c->self && o->redis[idx[k]].role != ROLE_INIT))
+            return 0;
+        int ord = idx[k] == c->self ? o->self_ordinal : o->redis[idx[k]].p.ordinal;
+        if (ord == o->adopt_ordinal) pick = idx[k];
+    }
+    if (pick < 0) return 0;
+    int len;
+    const char *name = label_of(c, pick, &len);
+    if (pick == c->self) {
+        set_master(c, d, "B11");
+        dec_reason(d,
+                   "no master anywhere; no pod's data carries a redis-init record (volumes "
+                   "adopted from another deployment) and [discovery] adopt names me: starting "
+                   "as master with my data (%s); the other pods will copy it",
+                   o->self_data.summary);
+    } else {
+        dec_set(d, ACT_WAIT, "B11", o, pick, NULL, 0);
+        dec_reason(d,
+                   "no master anywhere; no pod's data carries a redis-init record and "
+                   "[discovery] adopt names %.*s: waiting for it to start as master",
+                   len, name);
+    }
+    return 1;
 }
 
 /* B4, B6-B9: no master anywhere and someone holds data. Only the newest
@@ -418,6 +460,7 @@ static void rule_b_cold(const struct rctx *c, struct decision *d) {
         }
     enum newest_verdict v = history_newest(h, n, &pick, &ca, &cb);
     if (v == NEWEST_UNKNOWN || v == NEWEST_DIVERGED) {
+        if (o->adopt_set && cold_adopted(c, d, idx, h, n)) return;
         cold_unranked(c, d, v, idx[ca], idx[cb < 0 ? ca : cb]);
         return;
     }

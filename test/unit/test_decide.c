@@ -17,7 +17,8 @@
  *                       redis-N, i:ID replid, j:ID replid2, sN second offset
  *             "I ..."   a beacon (a pod still deciding): d holds data, and
  *                       its record: i:ID replid, oN offset, p:ID parent,
- *                       qN parent offset, W recorded as master
+ *                       qN parent offset, W recorded as master, w a
+ *                       redis-init record (written_ms set), not RDB aux fields
  *             any other outcome name.
  * A row's own record (self_hist) uses the beacon's attributes; without one
  * this pod's history is its RDB's replid/offset, like discover() does.
@@ -58,6 +59,7 @@ struct row {
     const char *reason;           /* substring of some reason */
     const char *warning;          /* substring of some warning; NULL: no warnings; "*": unchecked */
     const char *self_hist;        /* this pod's record ("i:ID oN ..."), NULL: from replid/off */
+    const char *adopt;            /* [discovery] adopt: "rN", NULL: unset */
 };
 
 static void host_of(char host[OBS_HOST_MAX], int sentinel, int i)
@@ -106,6 +108,7 @@ static void parse_hist(struct history *h, int *data, const char *spec)
         case 'p': snprintf(h->parent_id, sizeof h->parent_id, "%s", a + 2); break;
         case 'q': h->parent_offset = atoll(a + 1); break;
         case 'W': h->was_master = 1; break;
+        case 'w': h->written_ms = 1; break;
         default: ck_abort_msg("bad history attribute '%s'", a);
         }
     }
@@ -181,6 +184,10 @@ static const struct observations *build(const struct row *w)
         parse_redis(&o.redis[i], w->redis[i]);
     }
     o.fence = o.n_redis > 1; /* as settings derive it */
+    if (w->adopt) {
+        o.adopt_set = 1;
+        o.adopt_ordinal = atoi(w->adopt + 1);
+    }
     return &o;
 }
 
@@ -377,6 +384,28 @@ static const struct row rows[] = {
     {"B8 data without any history cannot be ranked", 0, 0, 1, NULL, 0, NIL3,
      {"self", "I d i:" ID_A " o5", "I"}, ACT_WAIT, "B8", "-", "redis-0 holds data but has no "
      "recorded history", NULL},
+    {"B8 names the way out: adopt, else run --master", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o5", "I"}, ACT_WAIT, "B8", "-", "[discovery] adopt = <pod> when "
+     "no pod's data has a redis-init record", NULL},
+    /* [discovery] adopt: volumes from another deployment (no record anywhere). */
+    {"B11 adopt names me: master with my data", 0, 1, 1, ID_A, 50, NIL3,
+     {"I d", "self", "I d i:" ID_B " o70"}, ACT_MASTER, "B11", "r1",
+     "[discovery] adopt names me: starting as master with my data", NULL, NULL, "r1"},
+    {"B11 adopt names a peer still deciding: wait for it", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_B " o70", "I d"}, ACT_WAIT, "B11", "r1",
+     "[discovery] adopt names redis-1: waiting for it to start as master", NULL, NULL, "r1"},
+    {"B11 adopt names a pod without data: B8, and why", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I", "I d"}, ACT_WAIT, "B8", "-", "[discovery] adopt (ordinal 1) does not apply",
+     NULL, NULL, "r1"},
+    {"B11 adopt is inert once a pod holds a redis-init record", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "I d i:" ID_B " o100 W", "I"}, ACT_WAIT, "B8", "-",
+     "[discovery] adopt (ordinal 1) does not apply", NULL, "i:" ID_A " o100 W w", "r1"},
+    {"B11 adopt is inert while a data holder runs", 0, 0, 1, NULL, 0, NIL3,
+     {"self", "R k5 o200 i:" ID_A " m2", "I d"}, ACT_WAIT, "B8", "-",
+     "[discovery] adopt (ordinal 2) does not apply", NULL, NULL, "r2"},
+    {"B11 adopt never overrides a ranking: B9 as without it", 0, 0, 0, NULL, 0, NIL3,
+     {"self", "I d i:" ID_A " o10 W", "I d i:" ID_A " o5"}, ACT_WAIT, "B9", "r1",
+     "redis-1 holds the newest history", NULL, NULL, "r2"},
     {"B6 promote the newest running replica", 0, 0, 0, NULL, 0, NIL3,
      {"self", "R k5 o200 i:" ID_A, "I d i:" ID_A " o100"}, ACT_PROMOTE, "B6", "r1",
      "redis-1 holds the newest history (aaaaaaaa@200) and runs as a replica", NULL},

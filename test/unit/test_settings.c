@@ -81,7 +81,8 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 68);  /* 67 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 69);  /* 68 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("discovery", "adopt"), "");
     ck_assert_str_eq(get("acl", "sentinel-default-user"), "off");
     ck_assert_str_eq(get("metrics", "exporter-dir"), "");
     ck_assert_str_eq(get("paths", "termination-log"), "/dev/termination-log");
@@ -470,6 +471,10 @@ static const struct { const char *text; const char *msg; } bad_finish[] = {
      "settings.ini:3: [tls] plain-port: is only used with mode = dual (the plain-text port beside TLS)"},
     {"[tls]\nmode = on\nclient-cert = client.crt\n",
      "default: [tls] client-key: client-cert and client-key go together (both empty: the server's own)"},
+    {"[discovery]\nadopt = redis-cluster-server\n",
+     "settings.ini:2: [discovery] adopt: \"redis-cluster-server\" has no -N ordinal suffix: name a redis pod"},
+    {"[discovery]\nadopt = redis-cluster-server-3\n",
+     "settings.ini:2: [discovery] adopt: redis-cluster-server-3 has ordinal 3, but [cluster] redis-replicas is 3"},
 };
 
 START_TEST(finish_errors) {
@@ -477,6 +482,22 @@ START_TEST(finish_errors) {
     ck_assert_msg(ini(bad_finish[_i].text) == 0, "%s", E.msg);
     ck_assert_int_eq(finish(), EX_CONFIG);
     ck_assert_str_eq(E.msg, bad_finish[_i].msg);
+}
+END_TEST
+
+/* [discovery] adopt: a pod name becomes the ordinal the decision uses. */
+static const struct { const char *text; int ordinal; } adopts[] = {
+    {"", -1},
+    {"[discovery]\nadopt = redis-cluster-server-0\n", 0},
+    {"[discovery]\nadopt = redis-cluster-server-2\n", 2},
+    {"[cluster]\nredis-replicas = 5\n[discovery]\nadopt = old-redis-node-4\n", 4},
+};
+
+START_TEST(adopt_ordinal) {
+    settings_init(&S);
+    ck_assert_msg(ini(adopts[_i].text) == 0, "%s", E.msg);
+    ck_assert_msg(finish() == 0, "%s", E.msg);
+    ck_assert_int_eq(S.adopt_ordinal, adopts[_i].ordinal);
 }
 END_TEST
 
@@ -586,6 +607,7 @@ static Suite *make_suite(void) {
     LOOP(env_input, env_cases);
     LOOP(flag_input, flag_cases);
     LOOP(finish_errors, bad_finish);
+    LOOP(adopt_ordinal, adopts);
     LOOP(flavour_programs, programs);
     tcase_add_test(tc, finish_identity);
     LOOP(ordinal_derivation, ordinals);
