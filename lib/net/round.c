@@ -154,6 +154,15 @@ static struct round *round_new(const struct probe_config *cfg) {
     return rd;
 }
 
+static void add_slot(struct round *rd, const struct peer_common *p, int is_sentinel, int idx) {
+    if (!p->host[0] || p->outcome == OUT_SELF) return;
+    rd->slots[rd->nslots++] = (struct slot){
+        .rd = rd,
+        .is_sentinel = is_sentinel,
+        .idx = idx,
+        .ticket = {.prio = is_sentinel ? GATE_SENTINEL : GATE_OTHER, .stop = &rd->stop}};
+}
+
 /* Sentinels first: their threads start first and reach the TLS gate first. */
 static void add_slots(struct round *rd, const struct observations *o) {
     int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
@@ -162,21 +171,11 @@ static void add_slots(struct round *rd, const struct observations *o) {
                                               : o->n_sentinels;
     for (int i = 0; i < ns; i++) {
         rd->sentinels[i] = o->sentinels[i];
-        if (o->sentinels[i].p.host[0] && o->sentinels[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] =
-                (struct slot){.rd = rd,
-                              .is_sentinel = 1,
-                              .idx = i,
-                              .ticket = {.prio = GATE_SENTINEL, .stop = &rd->stop}};
+        add_slot(rd, &o->sentinels[i].p, 1, i);
     }
     for (int i = 0; i < nr; i++) {
         rd->redis[i] = o->redis[i];
-        if (o->redis[i].p.host[0] && o->redis[i].p.outcome != OUT_SELF)
-            rd->slots[rd->nslots++] =
-                (struct slot){.rd = rd,
-                              .is_sentinel = 0,
-                              .idx = i,
-                              .ticket = {.prio = GATE_OTHER, .stop = &rd->stop}};
+        add_slot(rd, &o->redis[i].p, 0, i);
     }
 }
 

@@ -78,14 +78,19 @@ static void queue_all(struct waiter *w, const int *p, int n, double deadline_ms)
     }
 }
 
+/* Width 1 with that patience, and take its only place (gate_leave frees it). */
+static void hold_the_gate(double patience_ms) {
+    static struct gate_ticket held = {.stop = NULL};
+    atomic_init(&held.prio, GATE_SENTINEL);
+    gate_set(1, patience_ms);
+    norder = 0;
+    ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
+}
+
 /* Hold the only place; queue; release; join; the admission order by index. */
 static void run_order(const int *prio, int n, int promote, const int *want) {
     struct waiter w[8] = {0};
-    struct gate_ticket held = {.stop = NULL};
-    atomic_init(&held.prio, GATE_SENTINEL);
-    gate_set(1, 10000);
-    norder = 0;
-    ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
+    hold_the_gate(10000);
     queue_all(w, prio, n, 10000);
     if (promote >= 0) {
         atomic_store(&w[promote].t.prio, GATE_NAMED);
@@ -115,11 +120,7 @@ END_TEST
 
 START_TEST(not_wanted_leaves_without_a_place) {
     struct waiter w[1] = {0};
-    struct gate_ticket held = {.stop = NULL};
-    atomic_init(&held.prio, GATE_SENTINEL);
-    gate_set(1, 10000);
-    norder = 0;
-    ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
+    hold_the_gate(10000);
     const int prio[] = {GATE_SENTINEL};
     queue_all(w, prio, 1, 10000);
     atomic_store(&w[0].stop, 1);
@@ -138,10 +139,7 @@ END_TEST
 
 START_TEST(deadline_passes_in_the_queue) {
     struct waiter w[1] = {0};
-    struct gate_ticket held = {.stop = NULL};
-    atomic_init(&held.prio, GATE_SENTINEL);
-    gate_set(1, 10000);
-    ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
+    hold_the_gate(10000);
     const int prio[] = {GATE_SENTINEL};
     queue_all(w, prio, 1, 50);
     pthread_join(w[0].th, NULL);
@@ -154,11 +152,7 @@ END_TEST
 
 START_TEST(patience_lets_a_waiter_through) {
     struct waiter w[1] = {0};
-    struct gate_ticket held = {.stop = NULL};
-    atomic_init(&held.prio, GATE_SENTINEL);
-    gate_set(1, 30);
-    norder = 0;
-    ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
+    hold_the_gate(30);
     const int prio[] = {GATE_OTHER};
     queue_all(w, prio, 1, 10000);
     pthread_join(w[0].th, NULL); /* while the place is still held */
