@@ -23,9 +23,7 @@ E2E_METRICS=on
 cluster_up
 metrics_start_exporters
 prom_start 0s
-all_up() { [[ -z $(prom_targets_down) ]]; }
-wait_until 30 "Prometheus scrapes every agent and exporter" all_up ||
-    fail_test "targets not up: $(prom_targets_down | tr '\n' ';')"
+prom_settled
 firing_now() { prom_firing | tr '\n' ';'; }
 
 # ---------------------------------------------------------------- healthy
@@ -34,11 +32,15 @@ firing_now() { prom_firing | tr '\n' ';'; }
 # evaluations.
 start_alerts=
 quiet_now() { local a; a=$(prom_alerts) || return 1; [[ $a == "[]" ]] || { start_alerts=$a; return 1; }; }
-wait_until 30 "no alert after the start" quiet_now || fail_test "a healthy cluster keeps alerts: $start_alerts"
+wait_until 30 "no alert after the start" quiet_now ||
+    { e2e_log "the last 30 s per agent: $(prom_recent_gaps | tr '\n' ';')"; fail_test "a healthy cluster keeps alerts: $start_alerts"; }
 quiet_since=$SECONDS
 while ((SECONDS - quiet_since < 6)); do
     a=$(prom_alerts) || fail_test "Prometheus did not answer /api/v1/alerts"
-    [[ $a == "[]" ]] || fail_test "a healthy cluster has alerts: $a"
+    if [[ $a != "[]" ]]; then
+        e2e_log "the last 30 s per agent: $(prom_recent_gaps | tr '\n' ';')"
+        fail_test "a healthy cluster has alerts: $a"
+    fi
     sleep 1
 done
 e2e_log "healthy: no alert for 6 s${start_alerts:+ (at the start, briefly: $start_alerts)}"
@@ -108,7 +110,7 @@ for p in "${stopped[@]}"; do
     metrics_start_exporter "$p"
 done
 wait_healthy 60 || fail_test "not healthy with the sentinels back: $E2E_WHY"
-wait_until 30 "every target up again" all_up || fail_test "targets down: $(prom_targets_down | tr '\n' ';')"
+prom_settled
 wait_until 30 "every alert clears with the sentinels back" prom_quiet ||
     fail_test "alerts left with the sentinels back: $(firing_now)"
 

@@ -103,10 +103,38 @@ prom_get() {
 # prom_query EXPR: the instant query's result array (JSON).
 prom_query() { prom_get /api/v1/query -G --data-urlencode "query=$1" | jq -c .data.result; }
 
-# prom_targets_down: the scrape targets not up now ("job instance" lines).
+# prom_targets_down: the scrape targets not up now ("job instance" lines),
+# or one line saying why none can be trusted yet: Prometheus not answering,
+# or fewer active targets than configured (the scrape manager loads them
+# after /-/ready: an empty list is not "all up").
 prom_targets_down() {
-    prom_get /api/v1/targets | jq -r '.data.activeTargets[] | select(.health != "up") | "\(.labels.job) \(.labels.instance)"'
+    local t want=$((2 * (E2E_REDIS_N + E2E_SENTINEL_N)))
+    t=$(prom_get /api/v1/targets) || { echo "prometheus: /api/v1/targets did not answer"; return 0; }
+    jq -r --argjson want "$want" '.data.activeTargets as $a
+        | if ($a | length) != $want then "prometheus: \($a | length) of \($want) targets loaded"
+          else ($a[] | select(.health != "up") | "\(.labels.job) \(.labels.instance)") end' <<<"$t"
 }
+
+# prom_evaluated_after T: every rule group was last evaluated after the Unix
+# time T (whole seconds).
+prom_evaluated_after() {
+    local r
+    r=$(prom_get /api/v1/rules) || return 1
+    jq -e --argjson t "$1" '[.data.groups[].lastEvaluation | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z")
+        | fromdateiso8601] | length > 0 and all(. > $t)' <<<"$r" >/dev/null
+}
+
+# prom_settled: every target scraped and up, then every rule evaluated
+# after that: only then does "no alert" mean something.
+prom_settled() {
+    wait_until 30 "Prometheus scrapes every agent and exporter" prom_all_up ||
+        fail_test "targets not up: $(prom_targets_down | tr '\n' ';')"
+    local t
+    t=$(date +%s)
+    wait_until 15 "the rules evaluated with every target scraped" prom_evaluated_after "$t" ||
+        fail_test "Prometheus did not evaluate its rules after the targets were up"
+}
+prom_all_up() { [[ -z $(prom_targets_down) ]]; }
 
 # prom_firing: the alerts firing now, one "name instance" line each, sorted.
 prom_firing() {
@@ -119,6 +147,19 @@ prom_fires() { prom_firing | grep -q "^$1 "; }
 # ([{a: name, i: instance, s: state}]; [] when there is none).
 prom_alerts() {
     prom_get /api/v1/alerts | jq -c '[.data.alerts[] | {a: .labels.alertname, i: (.labels.instance // ""), s: .state}]'
+}
+# prom_recent_gaps: for an unexpected alert, what the last 30 s held, one
+# line per agent target: samples scraped (30 at 1 s), its lowest `up`, and
+# for servers the lowest and highest role=master value. A missed scrape
+# and a role that flipped read differently here.
+prom_recent_gaps() {
+    local q
+    q='label_replace(count_over_time(up{job="redis-init"}[30s]), "what", "scrapes", "", "")
+       or label_replace(min_over_time(up{job="redis-init"}[30s]), "what", "min_up", "", "")
+       or label_replace(min_over_time(redis_init_server_role{role="master"}[30s]), "what", "min_master", "", "")
+       or label_replace(max_over_time(redis_init_server_role{role="master"}[30s]), "what", "max_master", "", "")'
+    prom_query "$q" | jq -r 'group_by(.metric.instance)[] | "\(.[0].metric.instance): " +
+        (map("\(.metric.what)=\(.value[1])") | sort | join(" "))' || true
 }
 # prom_quiet: no alert is firing or pending.
 prom_quiet() { [[ $(prom_alerts) == "[]" ]]; }
