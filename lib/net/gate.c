@@ -5,8 +5,6 @@
  * every change; there are at most a few dozen. */
 #include "net/gate.h"
 
-#include <pthread.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -28,12 +26,7 @@ int gate_width(void) {
 }
 
 static void init(void) {
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    g.clock =
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
-    pthread_cond_init(&g.cv, &ca);
-    pthread_condattr_destroy(&ca);
+    g.clock = cond_init_monotonic(&g.cv);
     g.width = gate_width();
     g.patience = GATE_PATIENCE_MS;
 }
@@ -63,20 +56,6 @@ static void unlink_ticket(struct gate_ticket *t) {
         }
 }
 
-/* An absolute time on g.clock, ms from now. */
-static struct timespec after_ms(double ms) {
-    struct timespec ts;
-    clock_gettime(g.clock, &ts);
-    long ns = (long)(ms * 1e6);
-    ts.tv_sec += ns / 1000000000L;
-    ts.tv_nsec += ns % 1000000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 int gate_enter(struct gate_ticket *t, double deadline_ms) {
     pthread_once(&g.once, init);
     pthread_mutex_lock(&g.mu);
@@ -94,7 +73,7 @@ int gate_enter(struct gate_ticket *t, double deadline_ms) {
         }
         double wake = t->since + g.patience;
         if (wake > deadline_ms) wake = deadline_ms;
-        struct timespec ts = after_ms(wake - now + 0.1);
+        struct timespec ts = clock_after_ms(g.clock, wake - now + 0.1);
         pthread_cond_timedwait(&g.cv, &g.mu, &ts);
     }
     unlink_ticket(t);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "base/clock.h"
@@ -65,13 +64,6 @@ static void round_release_locked(struct round *rd) {
     if (last) round_free(rd);
 }
 
-static int same_host(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la && a[la - 1] == '.') la--; /* an absolute name is the same name */
-    if (lb && b[lb - 1] == '.') lb--;
-    return la == lb && la > 0 && !strncasecmp(a, b, la);
-}
-
 /* The master a sentinel named goes ahead at the TLS gate: with the
  * sentinels' answers it is what the decision needs (rule S5). Under rd->mu. */
 static void promote_named(struct round *rd, const struct sentinel_obs *so) {
@@ -81,7 +73,7 @@ static void promote_named(struct round *rd, const struct sentinel_obs *so) {
         struct slot *s = &rd->slots[i];
         const struct peer_common *p = &rd->redis[s->idx].p;
         if (s->is_sentinel || s->done || p->port != so->master_port ||
-            !same_host(p->host, so->master_host))
+            !host_equal(p->host, so->master_host))
             continue;
         atomic_store(&s->ticket.prio, GATE_NAMED);
         any = 1;
@@ -130,18 +122,11 @@ static struct round *round_new(const struct probe_config *cfg) {
     rd->cfg.redis_pass = rd->owned[2] = dup_or_null(cfg->redis_pass, &fail);
     rd->cfg.sentinel_user = rd->owned[3] = dup_or_null(cfg->sentinel_user, &fail);
     rd->cfg.sentinel_pass = rd->owned[4] = dup_or_null(cfg->sentinel_pass, &fail);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    /* A monotonic wait is immune to clock steps (NTP at boot); glibc and
-     * musl both support it. Fall back to the realtime clock otherwise. */
-    rd->clock =
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 ? CLOCK_MONOTONIC : CLOCK_REALTIME;
     if (pthread_mutex_init(&rd->mu, NULL) != 0) fail = 1;
-    else if (pthread_cond_init(&rd->cv, &ca) != 0) {
+    else if ((rd->clock = cond_init_monotonic(&rd->cv)) == (clockid_t)-1) {
         pthread_mutex_destroy(&rd->mu);
         fail = 1;
     }
-    pthread_condattr_destroy(&ca);
     if (fail) {
         for (int i = 0; i < 5; i++) {
             wipe(rd->owned[i]);
@@ -209,18 +194,6 @@ static int start_threads(struct round *rd) {
     return err;
 }
 
-static struct timespec deadline_at(clockid_t clk, int ms) {
-    struct timespec ts;
-    clock_gettime(clk, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 /* A slot still running: timed out at the deadline, or not awaited because
  * the decision had settled. Named by its phase either way. */
 static void abandon(struct round *rd, const struct slot *sl, struct peer_common *p, int settled) {
@@ -284,7 +257,7 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
      * start-up and hiredis's per-read (not per-reply) timeouts. */
     int margin = 50 + rd->cfg.timeout_ms / 10;
     if (margin > 500) margin = 500;
-    struct timespec dl = deadline_at(rd->clock, rd->cfg.timeout_ms + margin);
+    struct timespec dl = clock_after_ms(rd->clock, rd->cfg.timeout_ms + margin);
     /* A copy for settled() to read while probes keep writing into rd. */
     struct observations *scratch = cfg->settled ? malloc(sizeof *scratch) : NULL;
     int err = start_threads(rd);

@@ -410,8 +410,7 @@ static int cold_adopted(const struct rctx *c, struct decision *d, const int *idx
     for (int k = 0; k < n; k++) {
         if (h[k].written_ms > 0 || (idx[k] != c->self && o->redis[idx[k]].role != ROLE_INIT))
             return 0;
-        int ord = idx[k] == c->self ? o->self_ordinal : o->redis[idx[k]].p.ordinal;
-        if (ord == o->adopt_ordinal) pick = idx[k];
+        if (o->redis[idx[k]].p.ordinal == o->adopt_ordinal) pick = idx[k]; /* self's slot too */
     }
     if (pick < 0) return 0;
     int len;
