@@ -12,8 +12,8 @@
 #                   Redis 8.0 and Valkey 8.1 (trixie roots, docs/servers.md)
 #   make docker     build ./Dockerfile on a private Docker engine and run the image,
 #                   then docker-compose.yml brought up and failed over
-#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, replicas.yaml generated
-#                   from settings.ini (k8s/replicas.sh), broken manifests rejected;
+#   make k8s        render k8s/ (kustomize 2.0.3), schema + policy checks, k8s/base generated
+#                   from the chart (tools/k8s-base.py), broken manifests rejected;
 #                   then both renderings run on the kubelet stand-in (private Docker engine)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make up / down  a local 3+3 cluster in network namespaces (root)

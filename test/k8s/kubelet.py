@@ -45,6 +45,13 @@ NOT_EXERCISED = [
     "cert-manager Issuer and Certificate (no cert-manager here: k8s/overlays/tls is"
     " rendered, schema- and policy-checked, not run)",
     "terminationMessagePolicy FallbackToLogsOnError (the message file is read; the log never stands in)",
+    "Services whose endpoints follow readiness (the metrics Services, found by Prometheus's"
+    " endpoint discovery): no DNS name here; the tests scrape the pods by their own names",
+    "emptyDir sizeLimit on disk (eviction; medium: Memory is a tmpfs of that size)",
+    "pod template annotations (the chart's checksum/* roll the pods when the settings or secrets"
+    " change; a rendering here is applied once)",
+    "ServiceMonitor and PrometheusRule (no Prometheus Operator here; make e2e runs the same rules"
+    " on a real Prometheus, test_observability.sh)",
 ]
 
 
@@ -77,7 +84,7 @@ def only(obj, where, implemented, ignored=()):
 
 
 POD_FIELDS = {"containers", "initContainers", "volumes", "securityContext", "enableServiceLinks",
-              "automountServiceAccountToken", "terminationGracePeriodSeconds"}
+              "automountServiceAccountToken", "terminationGracePeriodSeconds", "restartPolicy"}
 POD_SCHEDULING = {"affinity", "topologySpreadConstraints"}
 CONTAINER_FIELDS = {"name", "image", "command", "args", "env", "ports", "startupProbe", "readinessProbe",
                     "livenessProbe", "lifecycle", "securityContext", "resources", "volumeMounts",
@@ -89,8 +96,10 @@ CSC_FIELDS = {"allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoo
 PSC_FIELDS = {"runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "seccompProfile"}
 
 
-def check_pod_spec(spec, where):
+def check_pod_spec(spec, where, restart="Always"):
     only(spec, where, POD_FIELDS, POD_SCHEDULING)
+    if spec.get("restartPolicy", "Always") != restart:
+        raise Unsupported("%s: restartPolicy %s (only %s here)" % (where, spec.get("restartPolicy"), restart))
     if spec.get("enableServiceLinks") is not False:
         raise Unsupported("%s: service link variables are not implemented (set enableServiceLinks: false)" % where)
     if spec.get("automountServiceAccountToken") is not False:
@@ -134,7 +143,9 @@ def check_pod_spec(spec, where):
         vw = "%s.volume[%s]" % (where, v["name"])
         only(v, vw, {"name", "emptyDir", "configMap", "secret", "persistentVolumeClaim"})
         if "emptyDir" in v:
-            only(v["emptyDir"], vw + ".emptyDir", set())
+            only(v["emptyDir"], vw + ".emptyDir", {"medium", "sizeLimit"})
+            if v["emptyDir"].get("medium", "") not in ("", "Memory"):
+                raise Unsupported("%s.emptyDir.medium %s" % (vw, v["emptyDir"]["medium"]))
         if "configMap" in v:
             only(v["configMap"], vw + ".configMap", {"name", "defaultMode"})
         if "secret" in v:
@@ -178,6 +189,7 @@ class Pod:
         self.deleting = False
         self.running = False
         self.prestop = {}        # container -> (exit code, seconds, output)
+        self.tmpfs = []          # emptyDir medium: Memory, unmounted when the pod goes
         self.thread = None
 
     # ------------------------------------------------------------ identity
@@ -211,6 +223,11 @@ class Pod:
             p = os.path.join(self.dir, "volumes", v["name"])
             if "emptyDir" in v:
                 os.makedirs(p, exist_ok=True)
+                if v["emptyDir"].get("medium") == "Memory":     # as the kubelet: a tmpfs
+                    size = v["emptyDir"].get("sizeLimit", "")
+                    opts = "size=" + size.replace("Mi", "m").replace("Gi", "g") if size else "size=50%"
+                    subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", p], check=True)
+                    self.tmpfs.append(p)
                 os.chmod(p, 0o777)
                 if fsg is not None:
                     os.chown(p, 0, fsg)
@@ -367,8 +384,14 @@ class Pod:
         ids = [c.cid for c in self.containers]
         dk("stop", "-t", str(left), *ids, check=False, timeout=left + 30)
         dk("rm", "-f", *(ids + [self.name + ".pause"]), check=False)
+        self.unmount()
         shutil.rmtree(self.dir, ignore_errors=True)
         self.running = False
+
+    def unmount(self):
+        for p in self.tmpfs:
+            subprocess.run(["umount", p], check=False)
+        self.tmpfs = []
 
 
 def atomic_write(p, data, mode, fsg):
@@ -397,8 +420,9 @@ def atomic_write(p, data, mode, fsg):
 class Kubelet:
     """The objects of one rendering, their pods, probes and restarts."""
 
-    KINDS = {"StatefulSet", "Deployment", "Service", "ConfigMap", "Secret",
-             "PodDisruptionBudget", "Ingress", "Route", "Issuer", "Certificate", "NetworkPolicy"}
+    KINDS = {"StatefulSet", "Deployment", "Service", "ConfigMap", "Secret", "Pod",
+             "PodDisruptionBudget", "Ingress", "Route", "Issuer", "Certificate", "NetworkPolicy",
+             "ServiceMonitor", "PrometheusRule"}
 
     def __init__(self, objs, ns, net, dns_ip, root, pause_image, openshift=False):
         self.objs, self.ns, self.net, self.dns_ip = objs, ns, net, dns_ip
@@ -413,6 +437,8 @@ class Kubelet:
                 raise Unsupported("kind %s is not implemented" % o["kind"])
             if o["kind"] in ("StatefulSet", "Deployment"):
                 self.check_workload(o)
+            if o["kind"] == "Pod":
+                self.check_test_pod(o)
 
     def get(self, kind, name):
         for o in self.objs:
@@ -434,8 +460,33 @@ class Kubelet:
         labels = spec["template"]["metadata"].get("labels", {})
         if any(labels.get(k) != v for k, v in spec["selector"]["matchLabels"].items()):
             raise Unsupported("%s: the selector does not select its template" % w)
-        only(spec["template"]["metadata"], w + ".template.metadata", {"labels"})
+        only(spec["template"]["metadata"], w + ".template.metadata", {"labels", "annotations"})
         check_pod_spec(spec["template"]["spec"], w)
+
+    def check_test_pod(self, o):
+        """A bare Pod is a `helm test` hook, run to its end by run_test_pod()."""
+        w = "Pod/%s" % o["metadata"]["name"]
+        only(o["metadata"], w + ".metadata", {"name", "labels", "annotations"})
+        if (o["metadata"].get("annotations") or {}).get("helm.sh/hook") != "test":
+            raise Unsupported("%s: a bare Pod that is no helm test hook" % w)
+        check_pod_spec(o["spec"], w, restart="Never")
+
+    def run_test_pod(self, name, timeout=120):
+        """helm test: the hook Pod NAME runs to its end; (exit code, log)."""
+        o = self.get("Pod", name)
+        pod = Pod(self, name, o, o)
+        pod._create()
+        cid = pod.containers[0].cid
+        try:
+            rc = dk("wait", cid, timeout=timeout).stdout.strip()
+        except subprocess.TimeoutExpired:
+            rc = "timeout after %d s" % timeout
+        out = dk("logs", cid, check=False)
+        text = out.stdout + out.stderr
+        self.logs.append((name, pod.containers[0].name, text))
+        dk("rm", "-f", *([c.cid for c in pod.containers] + [name + ".pause"]), check=False)
+        pod.unmount()
+        return rc, text
 
     def aliases(self, pod):
         """The DNS names that resolve to this pod: Services whose selector matches it."""
@@ -451,7 +502,7 @@ class Kubelet:
             svc = s["metadata"]["name"]
             probes = any("readinessProbe" in c for c in pod.spec["containers"])
             if probes and not s["spec"].get("publishNotReadyAddresses"):
-                raise Unsupported("Service %s: endpoints that follow readiness are not implemented" % svc)
+                continue        # no DNS name here (NOT_EXERCISED)
             names.append("%s.%s.svc.cluster.local" % (svc, self.ns))
             if s["spec"].get("clusterIP") == "None" and pod.subdomain == svc:
                 names.append("%s.%s.%s.svc.cluster.local" % (pod.hostname, svc, self.ns))
@@ -586,6 +637,10 @@ class Kubelet:
             for c in p.containers:
                 if p.running:
                     self.collect_logs(p, c)
+        for p in pods:
+            if p.tmpfs:
+                dk("rm", "-f", *([c.cid for c in p.containers] + [p.name + ".pause"]), check=False)
+                p.unmount()
 
 
 if __name__ == "__main__":

@@ -169,16 +169,21 @@ for r in "metrics:$repo/k8s/overlays/metrics:" "openshift-metrics:$os_metrics:--
 done
 expect_pass "metrics: the generated copies (component, chart) match observability/" "$repo/tools/metrics-component.sh" --check
 
-# ---------------------------------------------------------------- replica counts
-# Written once, in settings.ini; replicas.yaml is generated from it.
-gen=$repo/k8s/replicas.sh
-while IFS= read -r ini; do
-    d=$(dirname "$ini")
-    expect_pass "${d#"$repo"/}: replicas.yaml is generated from settings.ini" "$gen" --check "$d"
-done < <(find "$repo/k8s" -name settings.ini | sort)
+# ---------------------------------------------------------------- one source
+# k8s/base and k8s/ingress are the chart's default rendering (tools/k8s-base.py).
+expect_pass "k8s/base: generated from the chart's default values, up to date" "$PY" "$repo/tools/k8s-base.py" --check
+# A stale file is caught: a copy of the tree with one line of the chart changed.
+stale=$out/stale-tree
+mkdir -p "$stale/k8s" && cp -r "$repo/tools" "$stale/" && cp -r "$repo/k8s/base" "$repo/k8s/ingress" "$repo/k8s/chart" "$stale/k8s/"
+sed -i '/\[cluster\] redis-replicas/s/replicaCount: 3 /replicaCount: 5 /' "$stale/k8s/chart/redis-init/values.yaml"
+expect_reject "k8s/base: a chart change not regenerated is stale" \
+    "k8s/base/redis.yaml, k8s/base/settings.ini out of date with the chart" "$PY" "$stale/tools/k8s-base.py" --check
 
-# A user's overlay that scales to 5 + 5: its own settings.ini and the
-# generated patch; the rendering carries 5 and 5 and passes the policy.
+# ---------------------------------------------------------------- replica counts
+# A user's overlay that scales to 5 + 5: its own settings.ini and the patch
+# k8s/replicas.sh writes from it; the rendering carries 5 and 5 and passes
+# the policy.
+gen=$repo/k8s/replicas.sh
 scaled=$out/scaled
 mkdir -p "$scaled"
 sed -e 's/^redis-replicas = 3$/redis-replicas = 5/' -e 's/^sentinel-replicas = 3$/sentinel-replicas = 5/' \

@@ -79,6 +79,10 @@ second-cluster||--set clusterName=cache --set metrics.enabled=true
 existing-secret||--set auth.existingSecret=my-redis-secrets
 SETS
 
+# The helm test pod reads the service password from config.json with its
+# image's sh and awk: any JSON layout and escape (test_kubelet.sh runs it).
+expect_pass "helm test pod: its config.json reader decodes JSON" "$PY" "$here/helm_test_field.py" "$out/default.yaml"
+
 # ---------------------------------------------------------------- 3. the same objects as kustomize
 expect_pass "the chart renders what kubectl kustomize renders (k8s/ and 5 overlays)" "$PY" "$here/chart_parity.py" "$repo"
 
