@@ -23,7 +23,7 @@ ARG VERSION
 # The label must say what the binaries say.
 RUN if [ "$VERSION" != "$(cat VERSION)" ]; then \
         echo "VERSION build argument \"$VERSION\" differs from the VERSION file ($(cat VERSION))" >&2; exit 65; fi \
- && make static \
+ && make -j"$(nproc)" static \
  && mkdir -p /out/usr/local/bin /out/licenses \
  && cp bin/static/redis-init /out/usr/local/bin/redis-init \
  && ln -s redis-init /out/usr/local/bin/sentinel-init \

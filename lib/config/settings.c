@@ -97,6 +97,7 @@ const struct key_def set_keys[] = {
     INT("metrics", "port", metrics_port, 0, 65535, NULL, "0"),
     STR("metrics", "address", metrics_address, validate_ip_or_empty, NULL, ""),
     STR("metrics", "exporter-dir", exporter_dir, validate_path_or_empty, NULL, ""),
+    STR("metrics", "exporter-user", exporter_user, validate_line, NULL, ""),
 
     STR("tls", "mode", tls_mode_name, validate_tls_mode, NULL, "off"),
     STR("tls", "auth-clients", tls_auth_clients, validate_tls_auth_clients, NULL, "no"),

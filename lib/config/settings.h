@@ -80,6 +80,7 @@ struct settings {
     int metrics_port;                   /* port, default 0: off */
     char metrics_address[SET_ADDR_MAX]; /* address, default "": every address */
     char exporter_dir[SET_PATH_MAX];    /* exporter-dir, default "": no password file */
+    char exporter_user[SET_NAME_MAX];   /* exporter-user: the sidecar's REDIS_USER, "" unchecked */
 
     /* [redis] */
     char data_dir[SET_PATH_MAX];  /* dir (--data, REDIS_INIT_DATA_DIR), default "/data" */

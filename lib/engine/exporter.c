@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/log.h"
 #include "engine/render.h"
@@ -19,6 +20,15 @@ int exporter_write(const struct settings *s, const struct secrets *sec, int is_s
                        "[metrics] exporter-dir is set, but the secrets have no %s for the "
                        "exporter's user",
                        SECRET_EXPORTER_PASS);
+    /* The sidecar names its user itself (REDIS_USER, a second copy of the
+     * name): a different one would log in with this password and fail. */
+    const char *user = secrets_get(sec, SECRET_EXPORTER_USER, NULL);
+    if (!user || !*user) user = EXPORTER_DEFAULT_USER;
+    if (s->exporter_user[0] && strcmp(s->exporter_user, user) != 0)
+        return ri_fail(e, EX_CONFIG,
+                       "[metrics] exporter-user is '%s' (the sidecar's REDIS_USER), but %s: key "
+                       "%s is '%s': make them the same",
+                       s->exporter_user, secrets_origin(sec), SECRET_EXPORTER_USER, user);
     char fqdn[SET_HOST_MAX];
     int rc = settings_own_host(s, is_sentinel, fqdn, sizeof fqdn, e);
     if (rc) return rc;

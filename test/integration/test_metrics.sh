@@ -136,6 +136,14 @@ out=$(env POD_NAME=redis-cluster-server-1 "$BIN/redis-init" render --master -c "
 check "exporter: a password that is not UTF-8 is refused (exit $rc), nothing written" \
     bash -c '[[ $1 == 65 ]] && grep -q "key EXPORTER_PASSWORD: not valid UTF-8" <<<"$2" && [[ -z $(find "$3" "$4" -mindepth 1) ]]' _ "$rc" "$out" "$TMP/bad/conf" "$TMP/bad/exp"
 
+# The sidecar's user (exporter-user, its REDIS_USER) and the secrets' must
+# agree, or it would log in with the wrong name: one line, exit 78, nothing written.
+mkdir -p "$TMP/user/conf" "$TMP/user/exp"
+out=$(env POD_NAME=redis-cluster-server-1 "$BIN/redis-init" render --master -c "$TMP/m.ini" -s "$SECRETS" \
+    -o "$TMP/user/conf" --set "metrics.exporter-dir=$TMP/user/exp" --set metrics.exporter-user=metrics 2>&1) && rc=0 || rc=$?
+check "exporter: exporter-user other than EXPORTER_USERNAME is refused (exit $rc), nothing written" \
+    bash -c '[[ $1 == 78 ]] && grep -q "\[metrics\] exporter-user is .metrics. (the sidecar.s REDIS_USER), but .*key EXPORTER_USERNAME is .exporter.: make them the same" <<<"$2" && [[ -z $(find "$3" "$4" -mindepth 1) ]]' _ "$rc" "$out" "$TMP/user/conf" "$TMP/user/exp"
+
 # ---------------------------------------------------------------- a replica: the fence opens
 pod r 2 server "$P2" 2 --replica-of "127.0.7.1:$P"
 check "replica: linked, the master's fence open (fenced 0, good replicas 1)" \

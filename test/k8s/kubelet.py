@@ -42,8 +42,8 @@ NOT_EXERCISED = [
     "Ingress", "Route", "Service ClusterIP (DNS gives the pods' addresses)",
     "NetworkPolicy (not enforced: every pod reaches every port; policy.py checks that"
     " each pod is selected and each Service port admitted)",
-    "cert-manager Issuer and Certificate (no cert-manager here: k8s/overlays/tls is"
-    " rendered, schema- and policy-checked, not run)",
+    "cert-manager Issuer and Certificate (no cert-manager here: the TLS run mounts a Secret"
+    " of tools/tls-certs.sh with the Certificate's names)",
     "terminationMessagePolicy FallbackToLogsOnError (the message file is read; the log never stands in)",
     "Services whose endpoints follow readiness (the metrics Services, found by Prometheus's"
     " endpoint discovery): no DNS name here; the tests scrape the pods by their own names",

@@ -1,17 +1,23 @@
 #!/usr/bin/python3
-# test_kubelet.py: one rendering of k8s/ run on the kubelet stand-in
-# (kubelet.py), as deployed; called by test_kubelet.sh once for k8s/ and
-# once for the OpenShift overlay (--openshift: arbitrary UID, SCC fsGroup).
+# test_kubelet.py: one rendering of the chart run on the kubelet stand-in
+# (kubelet.py), as deployed; called by test_kubelet.sh once per value set.
 #
-#   test_kubelet.py [--openshift] --ns NS --net NET --dns IP --root DIR RENDERED.yaml SECRETS.json
+#   test_kubelet.py [--openshift] [--metrics] [--tls DIR] --tag TAG --ns NS --net NET --dns IP
+#                   --root DIR RENDERED.yaml SECRETS.json
 #
-# Cases: every redis and sentinel pod Ready; the router and Webdis reach
+#   --openshift  the restricted SCC: arbitrary UID, SCC fsGroup
+#   --metrics    the exporter sidecars, the agents' and HAProxy's metrics
+#   --tls DIR    TLS end to end; DIR holds the client's tls.crt, tls.key, ca.crt
+#
+# Cases: every redis and sentinel pod Ready; the helm test pod passes
+# (discover, a write through the sentinels); the router and Webdis reach
 # the master; deleting the master pod runs its preStop (exit 0: the
 # switchover), no write acknowledged by a replica (WAIT 1) is lost, the
 # re-created pod rejoins as a replica and is Ready; a rolling restart of the
-# redis StatefulSet (an upgrade; k8s/ only) loses no acknowledged write either; a
-# container that exits is restarted and Ready again; no password in any
-# container's argv, env or log.
+# redis StatefulSet (an upgrade) loses no acknowledged write either; a
+# container that exits is restarted and Ready again; with --metrics every
+# exporter is up and every agent and the router serve metrics; no password
+# in any container's argv, env or log.
 # Prints "  ok"/"  FAIL" lines; exit 1 on any failure.
 import argparse
 import json
@@ -53,6 +59,9 @@ def wait(seconds, fn):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--openshift", action="store_true")
+    ap.add_argument("--metrics", action="store_true")
+    ap.add_argument("--tls")
+    ap.add_argument("--tag", required=True)
     ap.add_argument("--ns", required=True)
     ap.add_argument("--net", required=True)
     ap.add_argument("--dns", required=True)
@@ -64,12 +73,14 @@ def main():
     sec = json.load(open(a.secrets))["data"]
     admin = {"REDISCLI_AUTH": sec["ADMIN_PASSWORD"]}
     svc = {"REDISCLI_AUTH": sec["SERVICE_PASSWORD"]}
-    tag = "openshift" if a.openshift else "k8s"
+    tag = a.tag
     ns = a.ns
+    # redis-cli's TLS flags: the pods mount the Secret at /tls, the client too.
+    tlsf = ["--tls", "--cacert", "/tls/ca.crt", "--cert", "/tls/tls.crt", "--key", "/tls/tls.key"] if a.tls else []
 
     def cli(container, port, user, env, *args, input=None):
         p = K.dk("exec", "-i" if input else "-e", *(["-e"] if input else []), "REDISCLI_AUTH", container,
-                 "redis-cli", "--no-auth-warning", "--raw", "-p", str(port), "--user", user, *args,
+                 "redis-cli", *tlsf, "--no-auth-warning", "--raw", "-p", str(port), "--user", user, *args,
                  env=env, check=False, timeout=30, input=input)
         return p.stdout.strip()
 
@@ -122,16 +133,28 @@ def main():
     (ok if master and roles.get(master) == "master" and list(roles.values()).count("master") == 1 else fail)(
         "%s: one master (%s), the sentinels name it; roles %s" % (tag, master, roles))
 
+    # helm test: the chart's test pod, run to its end after the install.
+    tests = [o["metadata"]["name"] for o in objs if o["kind"] == "Pod"]
+    for name in tests:
+        t = time.time()
+        rc, text = kl.run_test_pod(name)
+        lines = [l for l in text.splitlines() if l.startswith(("==", "FAIL", "PASS"))]
+        (ok if rc == "0" and "PASS" in lines else fail)("%s: helm test pod %s: exit %s in %.0f s (%s)" % (
+            tag, name, rc, time.time() - t, " / ".join(lines)[-240:]))
+    if not tests:
+        fail("%s: the rendering has no helm test pod" % tag)
+
     # A client pod: the router and Webdis through the cluster's DNS names.
     client = "client-%s" % tag
     K.dk("run", "-d", "--name", client, "--network", a.net, "--dns", a.dns, "--dns-option", "ndots:5",
-         "--dns-search", "%s.svc.cluster.local" % ns, "--label", "ri-kubelet=1", "redis:7.0", "sleep", "infinity")
+         "--dns-search", "%s.svc.cluster.local" % ns, "--label", "ri-kubelet=1",
+         *(["-v", "%s:/tls:ro" % a.tls] if a.tls else []), "redis:7.0", "sleep", "infinity")
     router = "redis-cluster-router.%s.svc.cluster.local" % ns
     webdis = "redis-cluster-webdis.%s.svc.cluster.local" % ns
 
     def via_router_is(pod):
         rid = cli(pod + ".redis", 6379, sec["ADMIN_USERNAME"], admin, "INFO", "server")
-        info = K.dk("exec", "-e", "REDISCLI_AUTH", client, "redis-cli", "--no-auth-warning", "-h", router,
+        info = K.dk("exec", "-e", "REDISCLI_AUTH", client, "redis-cli", *tlsf, "--no-auth-warning", "-h", router,
                     "--user", sec["SERVICE_USERNAME"], "INFO", "server", env=svc, check=False, timeout=10).stdout
         run_id = [l for l in info.splitlines() if l.startswith("run_id:")]
         return run_id and run_id[0] in rid
@@ -152,9 +175,9 @@ def main():
     # write counts as acknowledged when a replica has it.
     def writer_start(name):
         loop = ('i=0; while [ ! -e /tmp/stop-%s ]; do i=$((i+1)); '
-                'out=$(printf "SET %s:%%d %%d\\nWAIT 1 2000\\n" $i $i | timeout 5 redis-cli --no-auth-warning -h %s '
+                'out=$(printf "SET %s:%%d %%d\\nWAIT 1 2000\\n" $i $i | timeout 5 redis-cli %s --no-auth-warning -h %s '
                 '--user %s 2>&1 | tr "\\n" " "); case "$out" in "OK 1 "*|"OK 2 "*) echo "ACK $i";; *) echo "ERR $i $out";; esac; '
-                'done > /tmp/%s.log 2>&1' % (name, name, router, sec["SERVICE_USERNAME"], name))
+                'done > /tmp/%s.log 2>&1' % (name, name, " ".join(tlsf), router, sec["SERVICE_USERNAME"], name))
         K.dk("exec", "-d", "-e", "REDISCLI_AUTH", client, "sh", "-c", loop, env=svc)
 
     def writer_check(name, master_pod, what):
@@ -197,12 +220,11 @@ def main():
 
     writer_check("w1", newmaster, "the master deleted")
 
+    if a.metrics:
+        scrape_metrics(client, ns, rpods, spods, tag)
+
     # An upgrade: the StatefulSet's rolling update, one pod at a time from
-    # the highest ordinal, each Ready before the next; writes go on. On k8s/
-    # only: a roll is the master deletion above, pod by pod, and nothing of
-    # it depends on the UID the OpenShift run changes (CI time: 45 s).
-    if a.openshift:
-        return container_restart(kl, sec, spods, tag)
+    # the highest ordinal, each Ready before the next; writes go on.
     writer_start("w2")
     time.sleep(2)
     t = time.time()
@@ -222,6 +244,31 @@ def main():
         "%s: after the roll one master (%s), the sentinels name it; roles %s" % (tag, final, roles))
     writer_check("w2", final, "the rolling restart")
     return container_restart(kl, sec, spods, tag)
+
+
+def scrape_metrics(client, ns, rpods, spods, tag):
+    """Every exporter sidecar logged in to its server (redis_up 1, over TLS
+    when it is on), every agent and the router serve their metrics, as a
+    Prometheus in the cluster would scrape them, by the pods' names."""
+    def get(host, port):
+        script = ('exec 3<>/dev/tcp/%s/%d && printf "GET /metrics HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' % (host, port))
+        return K.dk("exec", client, "bash", "-c", script, check=False, timeout=10).stdout
+    fqdn = {p: "%s.%s.%s.svc.cluster.local" % (p, p.rsplit("-", 1)[0], ns) for p in rpods + spods}
+    bad = []
+    for p in rpods + spods:
+        if not wait(30, lambda: "\nredis_up 1" in get(fqdn[p], 9121)):
+            bad.append("%s:9121 redis_up" % p)
+        if not wait(30, lambda: "\nredis_init_" in get(fqdn[p], 9188)):
+            bad.append("%s:9188" % p)
+    router_pods = [n for n in K.dk("ps", "--format", "{{.Names}}").stdout.split() if n.endswith(".haproxy")]
+    for c in router_pods:
+        ip = K.dk("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                  c.split(".")[0] + ".pause").stdout.strip()
+        if not wait(30, lambda: "\nhaproxy_" in get(ip, 8405)):
+            bad.append("%s:8405" % c)
+    (ok if not bad and router_pods else fail)(
+        "%s: metrics of %d pods (exporter redis_up 1, the agent's) and %d routers; failing: %s" % (
+            tag, len(rpods + spods), len(router_pods), bad or "none"))
 
 
 def container_restart(kl, sec, spods, tag):

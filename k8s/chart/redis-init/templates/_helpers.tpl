@@ -375,6 +375,7 @@ a user whose password is empty is left out.
 {{- if .Values.metrics.enabled }}
 - {name: REDIS_INIT_METRICS_PORT, value: "9188"}
 - {name: REDIS_INIT_METRICS_EXPORTER_DIR, value: /exporter}
+- {name: REDIS_INIT_METRICS_EXPORTER_USER, value: {{ .Values.auth.exporter.username | quote }}}   # the sidecar's REDIS_USER
 {{- end }}
 {{- end -}}
 
