@@ -20,9 +20,9 @@ extern char **environ;
 
 /* The order of the command list in --help. */
 static const struct command *const commands[] = {
-    &command_render,  &command_discover, &command_run,     &command_check,
-    &command_prestop, &command_install,  &command_router,  &command_router_check,
-    &command_webdis,  &command_help,     &command_version,
+    &command_render,  &command_discover,    &command_run,    &command_check,
+    &command_prestop, &command_install,     &command_router, &command_router_check,
+    &command_webdis,  &command_credentials, &command_help,   &command_version,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -60,7 +60,10 @@ static void command_list(FILE *f, const struct cli_opts *o) {
         const char *summary = c->summary[o->kind];
         char label[32];
         if (!summary) continue;
-        snprintf(label, sizeof label, "%s%s", c->name, c->flags & TAKES_DIR ? " DIR" : "");
+        snprintf(label, sizeof label, "%s%s", c->name,
+                 c->flags & TAKES_DIR      ? " DIR"
+                 : c->flags & TAKES_ACTION ? " status"
+                                           : "");
         fprintf(f, strlen(label) < 10 ? "  %-10s %s\n" : "  %s  %s\n", label, summary);
     }
 }
@@ -244,7 +247,13 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
         if (nargs != 1) return misuse(o, nargs ? "%s takes one DIR" : "%s needs a DIR", cmd->name);
         return 0;
     }
-    if (nargs > 0) return misuse(o, "unexpected argument '%s'", args[0]);
+    if (fl & TAKES_ACTION) {
+        if (nargs != 1)
+            return misuse(o, nargs ? "%s takes one action" : "%s needs an action", cmd->name);
+        if (o->once || o->all) return misuse(o, "--once and --all are discover options");
+    } else if (nargs > 0) {
+        return misuse(o, "unexpected argument '%s'", args[0]);
+    }
     if (!(fl & TAKES_OVERRIDE) && o->override)
         return misuse(o, "%s takes no role override", cmd->name);
     if (!(fl & TAKES_HEALTH_KIND) && o->health_set)
@@ -284,6 +293,7 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     int rc = check_fits(o, cmd, nargs, args);
     if (rc) return rc;
     if (cmd->flags & TAKES_DIR) o->dir = args[0];
+    if (cmd->flags & TAKES_ACTION) o->action = args[0];
     if ((cmd->flags & QUIET_ANSWER) && !o->verbose) o->quiet = 1;
     return 0;
 }

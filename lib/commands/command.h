@@ -42,6 +42,8 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 /* --run: start the program on the files written and stay beside it,
  * applying renewed certificates (router, webdis). */
 #define TAKES_RUN 0x2000
+/* One operand naming what to do (credentials status). */
+#define TAKES_ACTION 0x4000
 
 #define CLI_MAX_SETS 64
 
@@ -59,6 +61,7 @@ struct cli_opts {
     enum role_override override; /* render, run */
     const char *override_target; /* HOST[:PORT] of --replica-of / --monitor */
     const char *dir;             /* install DIR */
+    const char *action;          /* TAKES_ACTION: the operand */
     const char *config_path;     /* -c, else $REDIS_INIT_CONFIG */
     /* flags that map onto settings keys, applied last (highest precedence) */
     int n_sets;
@@ -88,6 +91,6 @@ struct command {
 
 extern const struct command command_render, command_discover, command_run, command_check,
     command_prestop, command_install, command_router, command_router_check, command_webdis,
-    command_help, command_version;
+    command_credentials, command_help, command_version;
 
 #endif

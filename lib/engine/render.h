@@ -48,6 +48,12 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
 int render_template(const struct settings *s, const char *name, const struct tmpl_ctx *c,
                     struct buf *out, ri_err *e);
 
+/* The users of users.acl (render_acl.c), as the "users" items of acl:
+ * a server's (sentinel 0) or a sentinel's. EX_DATAERR naming the key when
+ * a secret is missing or a user name serves two roles. */
+int render_acl_users(struct tmpl_ctx *acl, const struct settings *s, const struct secrets *sec,
+                     int sentinel, ri_err *e);
+
 /* The "tls" section of redis.conf / sentinel.conf (render_tls.c): one item
  * when [tls] mode is on or dual, none when off. */
 int render_tls_context(struct tmpl_ctx *c, const struct settings *s, int sentinel, ri_err *e);

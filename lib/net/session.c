@@ -437,6 +437,13 @@ void session_converse(struct peer_common *p, double t0, int timeout_ms, const ch
     struct session s;
     redisReply *rep[SESSION_MAX_COMMANDS] = {NULL};
     sess_init(&s, t0, timeout_ms, pass, p->detail, sizeof p->detail, tr);
+    if (n < 1 || n > SESSION_MAX_COMMANDS) { /* a caller's bug, reported as any error */
+        snprintf(p->detail, sizeof p->detail, "%d commands in one conversation", n);
+        p->outcome = OUT_ERROR;
+        if (err_code) err_code[0] = '\0';
+        sigpipe_restore(&g);
+        return;
+    }
     enum outcome o = sess_open(&s, p->host, p->port);
     if (o == OUT_ANSWER) o = sess_run(&s, user, n, argv, argc, rep);
     if (o == OUT_ANSWER) {

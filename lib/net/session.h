@@ -21,7 +21,8 @@
 #include "model/observation.h"
 #include "net/gate.h"
 
-#define SESSION_MAX_COMMANDS 4
+/* Commands one conversation pipelines at most (aclget: the marker and 16 users). */
+#define SESSION_MAX_COMMANDS 17
 
 enum phase { PH_DNS = 0, PH_CONNECT, PH_TLS, PH_AUTH, PH_QUERY };
 extern const char *const session_phase_names[]; /* indexed by enum phase */

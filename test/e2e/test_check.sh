@@ -34,6 +34,38 @@ for p in "$r0" "$r1" "$r2" "$s0" "$s1" "$s2"; do
 done
 e2e_log "healthy: every pod passes readiness, liveness and startup"
 
+# ---- `credentials status` (issue 21): every member, as admin, holds every
+# current password of the secrets; a second password shows as "others"; a
+# secrets file the members have not taken shows STALE (exit 65); no value in
+# its output.
+status_json() { pod_ri "$r1" credentials --json "$@" status; }
+all_current() { # JSON: every member answered, every user present is current, OTHERS others on USER
+    jq -e --arg u "${2:-}" --argjson o "${3:-0}" '(.members | length) == 6 and
+        all(.members[]; .outcome == "answer" and .marker == null and
+            all(.users | to_entries[]; .value.current and (.value.others == (if .key == $u then $o else 0 end))))' <<<"$1" >/dev/null
+}
+out=$(status_json) || fail_test "credentials status on a healthy cluster exited $?: $out"
+all_current "$out" || fail_test "credentials status: not every member holds every current password: $out"
+svc=$(jq -r .data.SERVICE_USERNAME "$E2E_RUN_DIR/secrets.json")
+newpw="new-$RANDOM-service"
+newhash=$(printf %s "$newpw" | sha256sum | cut -c1-64)
+for p in "$r0" "$r1" "$r2" "$s0" "$s1" "$s2"; do rcli "$p" ACL SETUSER "$svc" "#$newhash" >/dev/null; done
+out=$(status_json) || fail_test "credentials status with a second password exited $?: $out"
+all_current "$out" "$svc" 1 || fail_test "credentials status: the second password of $svc not seen: $out"
+jq --arg p "$newpw" '.data.SERVICE_PASSWORD = $p' "$E2E_RUN_DIR/secrets.json" >"$E2E_RUN_DIR/secrets-new.json"
+rcli "$r2" ACL SETUSER "$svc" "!$newhash" >/dev/null   # r2 never took the new one
+rc=0; text=$(pod_ri "$r1" credentials -s "$E2E_RUN_DIR/secrets-new.json" status 2>&1) || rc=$?
+[[ $rc == 65 ]] || fail_test "credentials status against secrets $r2 lacks: exit $rc, not 65: $text"
+grep -q "^$(pod_fqdn "$r2"):$E2E_REDIS_PORT .*$svc STALE" <<<"$text" || fail_test "credentials status does not name $r2's stale $svc: $text"
+grep -q "^$(pod_fqdn "$r0"):$E2E_REDIS_PORT .*$svc current +1" <<<"$text" || fail_test "credentials status: $r0's $svc: $text"
+mapfile -t pws < <(jq -r '.data | to_entries[] | select(.key | endswith("PASSWORD")) | .value' "$E2E_RUN_DIR/secrets.json")
+for pw in "$newpw" "${pws[@]}"; do
+    ! grep -qF -- "$pw" <<<"$text$out" || fail_test "credentials status printed a password"
+done
+for p in "$r0" "$r1" "$s0" "$s1" "$s2"; do rcli "$p" ACL SETUSER "$svc" "!$newhash" >/dev/null; done
+rm -f "$E2E_RUN_DIR/secrets-new.json"
+e2e_log "credentials status: all current; a second password seen; a member behind the secrets named STALE (65)"
+
 # ---- a replica whose link to the master is down: wrong masterauth, link cut
 rcli "$r1" CONFIG SET masterauth wrong-password >/dev/null
 rcli "$r1" CLIENT KILL TYPE master >/dev/null

@@ -173,10 +173,10 @@ check "master still writable after a failed prestop" has OK rcli_at 127.0.0.1 "$
 # sentinel, last (it would become sent-1's peer), whose default user finds
 # the master without a password and can do nothing else.
 SP2=$(free_port)
-render_pod sent-2 127.0.0.1 "$BIN/sentinel-init" render --monitor "127.0.0.1:$P" \
+render_pod sent-2 127.0.0.2 "$BIN/sentinel-init" render --monitor "127.0.0.1:$P" \
     --set "cluster.sentinel-port=$SP2" --set acl.sentinel-default-user=discovery
 start_bg "$TMP/sent-2.log" "$SENTINEL" "$TMP/sent-2/conf/sentinel.conf"
-anon() { redis-cli --raw -h 127.0.0.1 -p "$SP2" "$@"; }
+anon() { redis-cli --raw -h 127.0.0.2 -p "$SP2" "$@"; }
 check "anonymous discovery: the sentinel starts with the default user open" wait_for 10 anon PING
 check "anonymous discovery: get-master-addr-by-name names the master" \
     has 127.0.0.1 anon SENTINEL get-master-addr-by-name mymaster
@@ -186,7 +186,7 @@ for c in "SENTINEL replicas mymaster" "SENTINEL slaves mymaster" "SENTINEL senti
 done
 anon_subscribed() {
     local out
-    out=$(timeout 1 redis-cli --raw -h 127.0.0.1 -p "$SP2" SUBSCRIBE +switch-master 2>&1) || true
+    out=$(timeout 1 redis-cli --raw -h 127.0.0.2 -p "$SP2" SUBSCRIBE +switch-master 2>&1) || true
     grep -qxF -- +switch-master <<<"$out" && ! grep -q NOPERM <<<"$out"
 }
 check "anonymous discovery: SUBSCRIBE +switch-master is allowed" anon_subscribed
@@ -202,5 +202,103 @@ for c in "SENTINEL masters" "SENTINEL master mymaster" "SENTINEL failover mymast
 done
 check "anonymous discovery: the default user has no password to guess" \
     has "user default on nopass" cat "$TMP/sent-2/conf/users.acl"
+
+# ---------------------------------------------------------------- live credentials
+# The server behaviours live rotation rests on (issue 21; the facts table of
+# docs/design/credentials-plan.md), on this flavour, once (plain passwords):
+# a user takes a second password and drops the first with ACL SETUSER, and
+# no link authenticated before is re-checked; a replica switches masterauth
+# with no resync; Sentinel switches auth-pass and sentinel-pass live. After
+# each switch the links are cut from the server side, so they must come
+# back with the new password; a link that could not would stop answering
+# pings (Sentinel pings every second).
+if [ "${1:-plain}" = plain ]; then
+    sha() { printf %s "$1" | sha256sum | cut -c1-64; }
+    at() { local h=$1 p=$2; shift 2; rcli_at "$h" "$p" admin "$ADMIN" "$@"; }
+    both_servers() { at 127.0.0.1 "$P" "$@" && at 127.0.0.2 "$P" "$@"; }
+    both_sentinels() { at 127.0.0.1 "$SP" "$@" && at 127.0.0.2 "$SP2" "$@"; }
+    info_field() { at "$1" "$P" INFO "$2" | tr -d '\r' | sed -n "s/^$3://p"; }
+    # fresh IP PORT SENTINEL-ARGS...: the instance at IP:PORT answered one of
+    # sent-1's pings in the last 1.5 s, as SENTINEL master/replicas/sentinels
+    # report it (the configured pods that do not run are listed too, down).
+    # Only a +PONG counts: a ping refused for want of AUTH does not.
+    fresh() { fresh_on 127.0.0.1 "$SP" "$@"; }
+    fresh_on() { # ASK_HOST ASK_PORT, then as fresh: asking another sentinel
+        local ms
+        ms=$(at "$1" "$2" SENTINEL "${@:5}" | awk -v ip="$3" -v port="$4" '
+            NR % 2 { k = $0; next }
+            k == "name" { if (hit) exit; i = ""; p = "" }
+            k == "ip" { i = $0 } k == "port" { p = $0 }
+            k == "last-ok-ping-reply" && i == ip && p == port { print; hit = 1 }')
+        [ -n "$ms" ] && [ "$ms" -lt 1500 ]
+    }
+
+    # A second password for the service user, then the first one dropped.
+    NEWSVC=svc-new-Q9 go=$TMP/hold.go
+    REDIS_PASS=$SVC /usr/bin/python3 "$(dirname "$0")/../tools/hold.py" 127.0.0.1 "$P" - - - api_service \
+        "$go" "$TMP/hold.out" & hold=$!
+    wait_for 5 grep -q '^before PONG' "$TMP/hold.out"
+    check "ACL SETUSER adds a second password on both servers" both_servers ACL SETUSER api_service "#$(sha "$NEWSVC")"
+    check "with two passwords, the new one logs in" has PONG rcli_at 127.0.0.1 "$P" api_service "$NEWSVC" PING
+    check "with two passwords, the old one still logs in" has PONG rcli_at 127.0.0.1 "$P" api_service "$SVC" PING
+    # credentials status reads the same through ACL GETUSER (this flavour's reply shape).
+    status_svc() { # HOST OTHERS [ARGS]: api_service current there, with OTHERS other passwords
+        local out
+        out=$(env POD_NAME=pod-1 "$BIN/redis-init" credentials --json "${@:3}" status 2>/dev/null) || true
+        jq -e --arg h "$1" --argjson p "$P" --argjson o "$2" '.members[] | select(.host == $h and .port == $p) |
+            .marker == null and .users.api_service.current and .users.api_service.others == $o' <<<"$out" >/dev/null
+    }
+    status_both() { status_svc 127.0.0.1 "$@" && status_svc 127.0.0.2 "$@"; }
+    check "credentials status sees the second password on both servers" status_both 1
+    check "ACL SETUSER !hash drops the old password" both_servers ACL SETUSER api_service "!$(sha "$SVC")"
+    check "the old password dropped: a new AUTH with it gets WRONGPASS" \
+        has WRONGPASS rcli_at 127.0.0.1 "$P" api_service "$SVC" PING
+    jq --arg p "$NEWSVC" '.data.SERVICE_PASSWORD = $p' "$SECRETS" >"$TMP/new-secrets.json"
+    check "credentials status: with the new secrets, current and alone on both servers" \
+        status_both 0 -s "$TMP/new-secrets.json"
+    touch "$go"; wait "$hold" || true
+    check "a connection authenticated with the old password is not re-checked (it stays)" \
+        grep -qx 'after PONG' "$TMP/hold.out"
+
+    # Replication: both passwords on every server, the replica switches
+    # masterauth, the old one goes; the link stays, and once cut comes back
+    # with the new password and a partial resync.
+    NEWREPL=repl-new-Q9
+    full=$(info_field 127.0.0.1 stats sync_full) partial=$(info_field 127.0.0.1 stats sync_partial_ok)
+    both_servers ACL SETUSER replica-user "#$(sha "$NEWREPL")" >/dev/null
+    check "CONFIG SET masterauth on the replica" has OK at 127.0.0.2 "$P" CONFIG SET masterauth "$NEWREPL"
+    both_servers ACL SETUSER replica-user "!$(sha "$REPL")" >/dev/null
+    check "masterauth switched, the old password dropped: the link is still up" link_up
+    at 127.0.0.2 "$P" CLIENT KILL TYPE master >/dev/null
+    resynced() { link_up && [ "$(info_field 127.0.0.1 stats sync_partial_ok)" -gt "$partial" ]; }
+    check "the link cut: the replica reconnects with the new password (partial resync)" wait_for 15 resynced
+    check "no full resync through the switch (sync_full $full)" test "$(info_field 127.0.0.1 stats sync_full)" = "$full"
+
+    # Sentinel -> servers: SENTINEL SET auth-pass, then the sentinels'
+    # connections cut on both servers.
+    NEWSENT=sent-new-Q9
+    both_servers ACL SETUSER sentinel-user "#$(sha "$NEWSENT")" >/dev/null
+    check "SENTINEL SET <master> auth-pass on both sentinels" both_sentinels SENTINEL SET mymaster auth-pass "$NEWSENT"
+    both_servers ACL SETUSER sentinel-user "!$(sha "$SENT")" >/dev/null
+    both_servers CLIENT KILL USER sentinel-user >/dev/null
+    sleep 3
+    check "auth-pass switched and links cut: the sentinel still pings the master" fresh 127.0.0.1 "$P" master mymaster
+    check "... and the replica" fresh 127.0.0.2 "$P" replicas mymaster
+    check "... and sees the master healthy" master_ok
+
+    # Sentinel <-> sentinel: SENTINEL CONFIG SET sentinel-pass.
+    NEWSYNC=sync-new-Q9
+    both_sentinels ACL SETUSER sentinel-sync "#$(sha "$NEWSYNC")" >/dev/null
+    check "SENTINEL CONFIG SET sentinel-pass on both sentinels" both_sentinels SENTINEL CONFIG SET sentinel-pass "$NEWSYNC"
+    both_sentinels ACL SETUSER sentinel-sync "!$(sha "$SYNC")" >/dev/null
+    both_sentinels CLIENT KILL USER sentinel-sync >/dev/null
+    sleep 3
+    # sent-2 asks sent-1: sent-1's default user is off, so a failed AUTH
+    # leaves sent-2's pings refused (sent-2's own default user answers PING).
+    check "sentinel-pass switched and links cut: a sentinel still pings its peer" \
+        fresh_on 127.0.0.2 "$SP2" 127.0.0.1 "$SP" sentinels mymaster
+    no_new_pw() { ! grep -qF -e "$NEWSVC" -e "$NEWREPL" -e "$NEWSENT" -e "$NEWSYNC" "$TMP"/*.log; }
+    check "no new password in any server or sentinel log" no_new_pw
+fi
 
 summary integration

@@ -103,6 +103,12 @@ static const struct {
     {KIND_REDIS, EX_USAGE, NULL, ARGV("run", "--run"), ARGC("run", "--run")},
     {KIND_REDIS, EX_USAGE, NULL, ARGV("router-check", "--run"), ARGC("router-check", "--run")},
     {KIND_REDIS, EX_USAGE, NULL, ARGV("install", "--run", "/d"), ARGC("install", "--run", "/d")},
+    {KIND_REDIS, 0, "credentials", ARGV("credentials", "status"), ARGC("credentials", "status")},
+    {KIND_SENTINEL, 0, "credentials", ARGV("credentials", "--json", "status"), ARGC("credentials", "--json", "status")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("credentials"), ARGC("credentials")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("credentials", "status", "more"), ARGC("credentials", "status", "more")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("credentials", "--once", "status"), ARGC("credentials", "--once", "status")},
+    {KIND_REDIS, EX_USAGE, NULL, ARGV("credentials", "--master", "status"), ARGC("credentials", "--master", "status")},
 };
 
 /* One executable, two names: argv[0]'s basename picks the tool. */
@@ -123,6 +129,15 @@ static const struct {
 
 START_TEST(kind_from_argv0) {
     ck_assert_int_eq(cli_kind_from_argv0(names[_i].argv0, names[_i].dflt), names[_i].want);
+}
+END_TEST
+
+/* credentials' operand is its action (the command refuses one it does not know). */
+START_TEST(credentials_action) {
+    struct cli_opts o;
+    char *a[] = {"prog", "credentials", "-c", "x.ini", "status", NULL};
+    ck_assert_int_eq(cli_parse(5, a, KIND_REDIS, &o), 0);
+    ck_assert_str_eq(o.action, "status");
 }
 END_TEST
 
@@ -223,6 +238,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, command_help_is_per_command);
     tcase_add_test(tc, install_takes_its_dir);
     tcase_add_test(tc, check_health_kind);
+    tcase_add_test(tc, credentials_action);
     tcase_add_loop_test(tc, table_entries, 0, (int)(sizeof table_names / sizeof table_names[0]));
     suite_add_tcase(s, tc);
     return s;
