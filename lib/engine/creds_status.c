@@ -13,7 +13,7 @@ static void observe_member(const struct creds_set *set, const struct admin_conn 
                            struct creds_status_member *m) {
     const char *names[ACLGET_MAX_USERS];
     struct aclget_result r;
-    for (int at = 0; at < set->n || at == 0; at += ACLGET_MAX_USERS) {
+    for (int at = 0; at < set->n; at += ACLGET_MAX_USERS) { /* n >= 5: admin... are required */
         int n = set->n - at < ACLGET_MAX_USERS ? set->n - at : ACLGET_MAX_USERS;
         for (int i = 0; i < n; i++) names[i] = set->u[at + i].name;
         aclget(c->host, c->port, c->user, c->pass, c->timeout_ms, names, n, &r);
@@ -30,7 +30,6 @@ static void observe_member(const struct creds_set *set, const struct admin_conn 
             m->state[at + i] = !u->exists ? CU_ABSENT : cur ? CU_CURRENT : CU_STALE;
             m->others[at + i] = u->n - cur + u->more;
         }
-        if (set->n == 0) return;
     }
 }
 
@@ -70,7 +69,6 @@ int creds_status_exit(const struct creds_status *st) {
     return stale ? EX_DATAERR : 0;
 }
 
-/* "current" / "stale", with "+N" other passwords. */
 static const char *state_word(enum creds_user_state s) {
     return s == CU_CURRENT ? "current" : s == CU_STALE ? "STALE" : "absent";
 }
@@ -96,10 +94,11 @@ void creds_status_text(FILE *f, const struct creds_status *st) {
         marker_text(m, mk, sizeof mk);
         for (int u = 0; u < st->set.n; u++) current += m->state[u] == CU_CURRENT;
         fprintf(f, "  marker %s; %d current", mk, current);
-        for (int u = 0; u < st->set.n; u++)
-            if (m->state[u] == CU_STALE || m->others[u])
-                fprintf(f, "; %s %s%s%.0d", st->set.u[u].name, state_word(m->state[u]),
-                        m->others[u] ? " +" : "", m->others[u]);
+        for (int u = 0; u < st->set.n; u++) { /* only what is not plainly current */
+            if (m->state[u] != CU_STALE && !m->others[u]) continue;
+            fprintf(f, "; %s %s", st->set.u[u].name, state_word(m->state[u]));
+            if (m->others[u]) fprintf(f, " +%d", m->others[u]);
+        }
         fputc('\n', f);
     }
 }
