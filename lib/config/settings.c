@@ -113,6 +113,9 @@ const struct key_def set_keys[] = {
     INT("tls", "plain-port", tls_plain_port, 0, 65535, NULL, "0"),
     INT("tls", "plain-sentinel-port", tls_plain_sentinel_port, 0, 65535, NULL, "0"),
     INT("tls", "expiry-warning", tls_expiry_warning_days, 0, 3650, NULL, "30"),
+
+    {"credentials", "live", K_BOOL, OFF(creds_live), 0, 0, 0, 0, NULL, NULL, "on"},
+    INT("credentials", "grace", creds_grace_ms, 0, MS_MAX, NULL, "3600000"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 
@@ -121,7 +124,8 @@ _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings 
 
 static const char *const sections[] = {"server",   "cluster",   "paths",     "redis",
                                        "sentinel", "discovery", "lifecycle", "acl",
-                                       "router",   "webdis",    "metrics",   "tls"};
+                                       "router",   "webdis",    "metrics",   "tls",
+                                       "credentials"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
 

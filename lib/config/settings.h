@@ -146,6 +146,10 @@ struct settings {
     int tls_plain_port;          /* plain-port, default 0: mode dual's plain-text server port */
     int tls_plain_sentinel_port; /* plain-sentinel-port, default 0: the same for sentinels */
     int tls_expiry_warning_days; /* expiry-warning (days), default 30 */
+
+    /* [credentials] (docs/credentials.md) */
+    int creds_live;     /* live = on|off, default on: the agent applies a changed Secret */
+    int creds_grace_ms; /* grace (ms), default 3600000: old passwords kept after every pod uses the new */
     enum tls_mode tls;           /* derived from mode */
     int tls_auth;                /* derived from auth-clients: 0 no, 1 optional, 2 yes */
 

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/quote.h"
 #include "base/sha256.h"
+#include "config/credstate.h"
 
 #ifndef RI_VERSION
 #define RI_VERSION "dev"
@@ -41,6 +42,16 @@ int render_set_quoted(struct tmpl_ctx *c, const char *name, render_quote_fn quot
  * the buffer fits any input, and a strlen()-bounded string holds no NUL). */
 static int set_quoted(struct tmpl_ctx *c, const char *name, const char *val, ri_err *e) {
     return render_set_quoted(c, name, conf_quote, val, e);
+}
+
+/* Where an outbound credential comes from: in a rotation's accept phase
+ * the previous generation's (every member accepts it; the new one only
+ * once each has taken the Secret), else the secrets'. */
+static const struct secrets *outbound(const struct secrets *sec, const struct creds_state *cs,
+                                      const char *key) {
+    if (cs && cs->phase == CREDS_ACCEPT && cs->old_login && secrets_get(cs->old_login, key, NULL))
+        return cs->old_login;
+    return sec;
 }
 
 /* Set name to the config-quoted form of secret key. */
@@ -106,7 +117,7 @@ int render_template(const struct settings *s, const char *name, const struct tmp
     return rc;
 }
 
-static int add_file(struct rendered *r, const char *name, mode_t mode) {
+int rendered_add_file(struct rendered *r, const char *name, mode_t mode) {
     struct out_file *f = &r->files[r->n];
     f->name = name;
     f->data = r->bufs[r->n].data ? r->bufs[r->n].data : "";
@@ -116,7 +127,7 @@ static int add_file(struct rendered *r, const char *name, mode_t mode) {
     return 0;
 }
 
-static void rendered_init(struct rendered *r) {
+void rendered_init(struct rendered *r) {
     memset(r, 0, sizeof *r);
     for (int i = 0; i < RENDER_MAX_FILES; i++) buf_init(&r->bufs[i]);
 }
@@ -195,7 +206,7 @@ static int redis_role(struct tmpl_ctx *c, const struct role_target *role, ri_err
 }
 
 static int redis_context(struct tmpl_ctx *c, const struct settings *s, const struct secrets *sec,
-                         const struct role_target *role, ri_err *e) {
+                         const struct creds_state *cs, const struct role_target *role, ri_err *e) {
     char own[SET_HOST_MAX];
     int fence = s->min_replicas_to_write >= 0 ? s->min_replicas_to_write : (s->redis_replicas > 1);
     int rc;
@@ -213,19 +224,21 @@ static int redis_context(struct tmpl_ctx *c, const struct settings *s, const str
         (rc = render_tls_context(c, s, 0, e)))
         return rc;
     const char *masteruser;
-    if ((rc = secrets_require_username(sec, SECRET_REPLICA_USER, &masteruser, e)) ||
+    if ((rc = secrets_require_username(outbound(sec, cs, SECRET_REPLICA_USER), SECRET_REPLICA_USER,
+                                       &masteruser, e)) ||
         (rc = set_quoted(c, "masteruser", masteruser, e)))
         return rc;
-    return set_quoted_secret(c, "masterauth", sec, SECRET_REPLICA_PASS, e);
+    return set_quoted_secret(c, "masterauth", outbound(sec, cs, SECRET_REPLICA_PASS),
+                             SECRET_REPLICA_PASS, e);
 }
 
-int render_redis(const struct settings *s, const struct secrets *sec,
+int render_redis(const struct settings *s, const struct secrets *sec, const struct creds_state *cs,
                  const struct role_target *role, struct rendered *out, ri_err *e) {
     struct tmpl_ctx *conf = tmpl_ctx_new(), *acl = tmpl_ctx_new();
     int rc = (!conf || !acl) ? oom(e) : 0;
     rendered_init(out);
-    if (!rc) rc = redis_context(conf, s, sec, role, e);
-    if (!rc) rc = render_acl_users(acl, s, sec, 0, e);
+    if (!rc) rc = redis_context(conf, s, sec, cs, role, e);
+    if (!rc) rc = render_acl_users(acl, s, sec, cs, 0, e);
     if (!rc) rc = render_template(s, "redis.conf", conf, &out->bufs[0], e);
     if (!rc) rc = render_template(s, "redis-users.acl", acl, &out->bufs[1], e);
     tmpl_ctx_free(conf);
@@ -234,8 +247,8 @@ int render_redis(const struct settings *s, const struct secrets *sec,
         rendered_free(out);
         return rc;
     }
-    add_file(out, "redis.conf", 0600);
-    add_file(out, "users.acl", 0600);
+    rendered_add_file(out, "redis.conf", 0600);
+    rendered_add_file(out, "users.acl", 0600);
     return 0;
 }
 
@@ -269,7 +282,8 @@ static int sentinel_known_peers(struct tmpl_ctx *c, const struct settings *s, co
 }
 
 static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const struct secrets *sec,
-                            const struct role_target *role, ri_err *e) {
+                            const struct creds_state *cs, const struct role_target *role,
+                            ri_err *e) {
     char own[SET_HOST_MAX], myid[41];
     const char *user;
     int rc;
@@ -302,23 +316,29 @@ static int sentinel_context(struct tmpl_ctx *c, const struct settings *s, const 
         (rc = set_quoted(c, "announce_host", own, e)) ||
         (rc = set_quoted(c, "master_host", role->host, e)) || (rc = render_tls_context(c, s, 1, e)))
         return rc;
-    if ((rc = secrets_require_username(sec, SECRET_SYNC_USER, &user, e)) ||
+    if ((rc = secrets_require_username(outbound(sec, cs, SECRET_SYNC_USER), SECRET_SYNC_USER, &user,
+                                       e)) ||
         (rc = set_quoted(c, "sentinel_user", user, e)) ||
-        (rc = set_quoted_secret(c, "sentinel_pass", sec, SECRET_SYNC_PASS, e)) ||
-        (rc = secrets_require_username(sec, SECRET_SENTINEL_USER, &user, e)) ||
+        (rc = set_quoted_secret(c, "sentinel_pass", outbound(sec, cs, SECRET_SYNC_PASS),
+                                SECRET_SYNC_PASS, e)) ||
+        (rc = secrets_require_username(outbound(sec, cs, SECRET_SENTINEL_USER),
+                                       SECRET_SENTINEL_USER, &user, e)) ||
         (rc = set_quoted(c, "auth_user", user, e)))
         return rc;
-    if ((rc = set_quoted_secret(c, "auth_pass", sec, SECRET_SENTINEL_PASS, e))) return rc;
+    if ((rc = set_quoted_secret(c, "auth_pass", outbound(sec, cs, SECRET_SENTINEL_PASS),
+                                SECRET_SENTINEL_PASS, e)))
+        return rc;
     return sentinel_known_peers(c, s, own, role, e);
 }
 
 int render_sentinel(const struct settings *s, const struct secrets *sec,
-                    const struct role_target *role, struct rendered *out, ri_err *e) {
+                    const struct creds_state *cs, const struct role_target *role,
+                    struct rendered *out, ri_err *e) {
     struct tmpl_ctx *conf = tmpl_ctx_new(), *acl = tmpl_ctx_new();
     int rc = (!conf || !acl) ? oom(e) : 0;
     rendered_init(out);
-    if (!rc) rc = sentinel_context(conf, s, sec, role, e);
-    if (!rc) rc = render_acl_users(acl, s, sec, 1, e);
+    if (!rc) rc = sentinel_context(conf, s, sec, cs, role, e);
+    if (!rc) rc = render_acl_users(acl, s, sec, cs, 1, e);
     if (!rc) rc = render_template(s, "sentinel.conf", conf, &out->bufs[0], e);
     if (!rc) rc = render_template(s, "sentinel-users.acl", acl, &out->bufs[1], e);
     tmpl_ctx_free(conf);
@@ -327,7 +347,7 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
         rendered_free(out);
         return rc;
     }
-    add_file(out, "sentinel.conf", 0600);
-    add_file(out, "users.acl", 0600);
+    rendered_add_file(out, "sentinel.conf", 0600);
+    rendered_add_file(out, "users.acl", 0600);
     return 0;
 }

@@ -38,10 +38,23 @@ struct rendered {
     struct buf bufs[RENDER_MAX_FILES];
 };
 
-int render_redis(const struct settings *s, const struct secrets *sec,
+/* cs: this pod's record of a live credential rotation (config/credstate.h),
+ * NULL when none. In its accept and use phases users.acl gives each
+ * changed user its old password hash beside the new one; in accept the
+ * outbound passwords (masterauth, auth-pass, sentinel-pass) are still the
+ * old generation's; any phase adds the marker user (model/credentials.h).
+ * Without cs (or with no generation in it) the files are as before. */
+struct creds_state;
+int render_redis(const struct settings *s, const struct secrets *sec, const struct creds_state *cs,
                  const struct role_target *role, struct rendered *out, ri_err *e);
 int render_sentinel(const struct settings *s, const struct secrets *sec,
-                    const struct role_target *role, struct rendered *out, ri_err *e);
+                    const struct creds_state *cs, const struct role_target *role,
+                    struct rendered *out, ri_err *e);
+
+/* users.acl alone (the agent rewrites it during a rotation): out gets one
+ * file, as render_redis / render_sentinel would write it. */
+int render_acl_file(const struct settings *s, const struct secrets *sec,
+                    const struct creds_state *cs, int sentinel, struct rendered *out, ri_err *e);
 
 /* Render template `name` (settings.templates_dir/<name>.tmpl first, else
  * the built-in one) into out. */
@@ -52,7 +65,7 @@ int render_template(const struct settings *s, const char *name, const struct tmp
  * a server's (sentinel 0) or a sentinel's. EX_DATAERR naming the key when
  * a secret is missing or a user name serves two roles. */
 int render_acl_users(struct tmpl_ctx *acl, const struct settings *s, const struct secrets *sec,
-                     int sentinel, ri_err *e);
+                     const struct creds_state *cs, int sentinel, ri_err *e);
 
 /* The "tls" section of redis.conf / sentinel.conf (render_tls.c): one item
  * when [tls] mode is on or dual, none when off. */
@@ -76,6 +89,9 @@ int render_commit(const struct settings *s, const struct rendered *r, ri_err *e)
 struct json_t;
 int render_json_file(const char *dir, const char *name, mode_t mode, struct json_t *doc, ri_err *e);
 
+void rendered_init(struct rendered *r);
+/* The next of out->bufs becomes file name. */
+int rendered_add_file(struct rendered *r, const char *name, mode_t mode);
 void rendered_free(struct rendered *r);
 
 /* The 40-hex-digit sentinel myid derived from the pod's host name. */

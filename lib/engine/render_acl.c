@@ -3,21 +3,41 @@
  * user name used by one role only. */
 #include <string.h>
 
+#include <stdio.h>
+
 #include "config/acl.h"
+#include "config/credstate.h"
 #include "engine/render.h"
 
 static int oom(ri_err *e) { return ri_fail(e, EX_OSERR, "out of memory while rendering"); }
 
-#define MAX_USERS (8 + SET_LIST_MAX)
+#define MAX_USERS (9 + SET_LIST_MAX) /* with the rotation marker */
 
 struct acl_builder {
     struct tmpl_ctx *ctx;
     const struct secrets *sec;
+    const struct creds_state *cs; /* a rotation in accept or use: old hashes kept; else NULL */
     const char *names[MAX_USERS];
     const char *keys[MAX_USERS];
     int n;
     char probe_name[SET_NAME_MAX]; /* storage for the probe user's name */
 };
+
+/* "#new #old" when the rotation's previous generation gave name another
+ * password; else auth ("#new") as it is. */
+static const char *with_old_hash(const struct creds_state *cs, const char *name, const char *auth,
+                                 char out[2 * 66]) {
+    for (int i = 0; i < cs->old_users.n; i++) {
+        const struct creds_user *u = &cs->old_users.u[i];
+        if (strcmp(u->name, name) != 0) continue;
+        char old[66] = "#";
+        for (int k = 0; k < 32; k++) snprintf(old + 1 + 2 * k, 3, "%02x", u->hash[k]);
+        if (strcmp(old, auth) == 0) return auth;
+        snprintf(out, 2 * 66, "%s %s", auth, old);
+        return out;
+    }
+    return auth;
+}
 
 static int add_user_line(struct acl_builder *b, const char *name, const char *name_key,
                          const char *state, const char *auth, const char *rules, ri_err *e) {
@@ -30,6 +50,8 @@ static int add_user_line(struct acl_builder *b, const char *name, const char *na
     if (b->n == MAX_USERS) return ri_fail(e, EX_CONFIG, "too many ACL users");
     b->names[b->n] = name;
     b->keys[b->n++] = name_key;
+    char both[2 * 66];
+    if (b->cs && auth[0] == '#') auth = with_old_hash(b->cs, name, auth, both);
     struct tmpl_ctx *u = tmpl_add_item(b->ctx, "users");
     if (!u || tmpl_set(u, "name", name) || tmpl_set(u, "state", state) ||
         tmpl_set(u, "auth", auth) || tmpl_set(u, "rules", rules))
@@ -157,8 +179,39 @@ static int build_sentinel_users(struct acl_builder *b, const struct settings *s,
     return add_probe_user(b, ACL_RULES_SENTINEL_PROBE, e);
 }
 
+/* The marker user records this pod's phase for the others (off, no
+ * password, no command: nobody logs in as it). */
+static int add_marker(struct acl_builder *b, const struct creds_state *cs, ri_err *e) {
+    char rules[160] = "resetkeys -@all ";
+    size_t n = strlen(rules);
+    if (creds_marker_rules(cs->gen, cs->phase, 0, rules + n, sizeof rules - n))
+        return ri_fail(e, EX_DATAERR, "the credential state's generation is malformed");
+    return add_user_line(b, CREDS_MARKER_USER, "the rotation marker", "off", "resetpass", rules, e);
+}
+
 int render_acl_users(struct tmpl_ctx *acl, const struct settings *s, const struct secrets *sec,
-                     int sentinel, ri_err *e) {
-    struct acl_builder b = {.ctx = acl, .sec = sec};
-    return sentinel ? build_sentinel_users(&b, s, e) : build_redis_users(&b, s, e);
+                     const struct creds_state *cs, int sentinel, ri_err *e) {
+    int rotating = cs && cs->gen[0] && (cs->phase == CREDS_ACCEPT || cs->phase == CREDS_USE);
+    struct acl_builder b = {.ctx = acl, .sec = sec, .cs = rotating ? cs : NULL};
+    int rc = sentinel ? build_sentinel_users(&b, s, e) : build_redis_users(&b, s, e);
+    if (!rc && cs && cs->gen[0] && cs->phase != CREDS_NONE) rc = add_marker(&b, cs, e);
+    return rc;
+}
+
+int render_acl_file(const struct settings *s, const struct secrets *sec,
+                    const struct creds_state *cs, int sentinel, struct rendered *out, ri_err *e) {
+    struct tmpl_ctx *acl = tmpl_ctx_new();
+    int rc = acl ? 0 : oom(e);
+    rendered_init(out);
+    if (!rc) rc = render_acl_users(acl, s, sec, cs, sentinel, e);
+    if (!rc)
+        rc = render_template(s, sentinel ? "sentinel-users.acl" : "redis-users.acl", acl,
+                             &out->bufs[0], e);
+    tmpl_ctx_free(acl);
+    if (rc) {
+        rendered_free(out);
+        return rc;
+    }
+    rendered_add_file(out, "users.acl", 0600);
+    return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "config/credstate.h"
 #include "engine/boot.h"
 #include "engine/exporter.h"
 #include "engine/render.h"
@@ -79,6 +80,16 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
     return rc;
 }
 
+int role_credstate(const struct settings *s, int is_sentinel, struct creds_state *cs, ri_err *e) {
+    memset(cs, 0, sizeof *cs);
+    if (!s->creds_live) return 0;
+    int rc = credstate_read(is_sentinel ? s->conf_dir : s->data_dir, cs, e);
+    if (!rc && cs->phase != CREDS_NONE)
+        log_info("credentials: a live rotation is under way; its passwords are kept", "generation",
+                 cs->gen, "phase", creds_phase_name(cs->phase), NULL);
+    return rc;
+}
+
 int role_configure(const struct settings *s, const struct secrets *sec,
                    const struct role_request *rq, char *conf_path, size_t conf_len,
                    struct decision_summary *sum, ri_err *e) {
@@ -91,7 +102,11 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     rc = rq->override != OVERRIDE_NONE ? override_role(s, rq, &t, sum, e)
                                        : decided_role(s, sec, rq->is_sentinel, &t, sum, e);
     if (rc) return rc;
-    rc = rq->is_sentinel ? render_sentinel(s, sec, &t, &out, e) : render_redis(s, sec, &t, &out, e);
+    struct creds_state cs;
+    if ((rc = role_credstate(s, rq->is_sentinel, &cs, e))) return rc;
+    rc = rq->is_sentinel ? render_sentinel(s, sec, &cs, &t, &out, e)
+                         : render_redis(s, sec, &cs, &t, &out, e);
+    credstate_free(&cs);
     if (rc) return rc;
     /* The exporter's file first: a missing EXPORTER_PASSWORD must leave
      * the configs as they were. */

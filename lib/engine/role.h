@@ -34,6 +34,13 @@ int role_configure(const struct settings *s, const struct secrets *sec,
                    const struct role_request *rq, char *conf_path, size_t conf_len,
                    struct decision_summary *out, ri_err *e);
 
+/* This pod's record of a live credential rotation (config/credstate.h),
+ * from the data dir of a server or the conf dir of a sentinel; empty (no
+ * generation) with [credentials] live = off or no file. EX_DATAERR naming
+ * the file and field when it is malformed. credstate_free() it. */
+struct creds_state;
+int role_credstate(const struct settings *s, int is_sentinel, struct creds_state *cs, ri_err *e);
+
 /* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or
  * EX_USAGE. */
 int role_split_hostport(const char *arg, int default_port, char *host, size_t hostlen, int *port);

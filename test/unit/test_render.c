@@ -61,7 +61,7 @@ static int render_rc(const char *pod, const char *repl_json, const char *sync_us
     struct settings s;
     struct secrets *sec = make_secrets(repl_json, sync_user);
     make_settings(&s, pod);
-    int rc = sentinel ? render_sentinel(&s, sec, t, r, e) : render_redis(&s, sec, t, r, e);
+    int rc = sentinel ? render_sentinel(&s, sec, NULL, t, r, e) : render_redis(&s, sec, NULL, t, r, e);
     secrets_free(sec);
     return rc;
 }
@@ -162,8 +162,8 @@ START_TEST(same_inputs_same_bytes) {
     struct secrets *sec = make_secrets("replica-pass", "sentinel-sync");
     make_settings(&s, "redis-cluster-sentinel-1");
     struct role_target t = {.action = ACT_MONITOR, .host = "m.example", .port = 6379, .rule = "T1"};
-    ck_assert_msg(render_sentinel(&s, sec, &t, &a, &e) == 0, "%s", e.msg);
-    ck_assert_int_eq(render_sentinel(&s, sec, &t, &b, &e), 0);
+    ck_assert_msg(render_sentinel(&s, sec, NULL, &t, &a, &e) == 0, "%s", e.msg);
+    ck_assert_int_eq(render_sentinel(&s, sec, NULL, &t, &b, &e), 0);
     for (int i = 0; i < 2; i++) {
         ck_assert_uint_eq(a.bufs[i].len, b.bufs[i].len);
         ck_assert_mem_eq(a.bufs[i].data, b.bufs[i].data, a.bufs[i].len);
@@ -261,14 +261,14 @@ START_TEST(user_template_dir_overrides_and_errors) {
     make_settings(&s, "redis-cluster-server-0");
     snprintf(s.templates_dir, sizeof s.templates_dir, "%s", dir);
     struct role_target t = {.action = ACT_MASTER};
-    ck_assert_msg(render_redis(&s, sec, &t, &r, &e) == 0, "%s", e.msg);
+    ck_assert_msg(render_redis(&s, sec, NULL, &t, &r, &e) == 0, "%s", e.msg);
     ck_assert_str_eq(file_text(&r, 0), "port 6379\n");
     ck_assert_ptr_nonnull(strstr(file_text(&r, 1), "user default off"));  /* built-in acl */
     rendered_free(&r);
     f = fopen(path, "w");
     fputs("port {{port}}\nmasterauth {{no_such_var}}\n", f);
     fclose(f);
-    ck_assert_int_eq(render_redis(&s, sec, &t, &r, &e), EX_CONFIG);
+    ck_assert_int_eq(render_redis(&s, sec, NULL, &t, &r, &e), EX_CONFIG);
     ck_assert_ptr_nonnull(strstr(e.msg, "redis.conf.tmpl:2"));
     unlink(path);
     rmdir(dir);
@@ -321,7 +321,7 @@ static void render_flavour_with(const char *flavour, int sentinel, const char *s
                                   sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-0", &e), 0);
     ck_assert_msg(settings_finish(&s, &e) == 0, "%s", e.msg);
     struct role_target t = {.action = sentinel ? ACT_MONITOR : ACT_MASTER, .host = "m", .port = 6379, .rule = "T"};
-    int rc = sentinel ? render_sentinel(&s, sec, &t, r, &e) : render_redis(&s, sec, &t, r, &e);
+    int rc = sentinel ? render_sentinel(&s, sec, NULL, &t, r, &e) : render_redis(&s, sec, NULL, &t, r, &e);
     ck_assert_msg(rc == 0, "%s", e.msg);
     secrets_free(sec);
 }
