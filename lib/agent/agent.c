@@ -24,8 +24,8 @@
 #include "engine/role.h"
 
 /* The modules, in the order they tick. */
-static const struct agent_module *const modules[] = {&agent_watch, &agent_heal, &agent_rotate,
-                                                     &agent_rotate_app, &agent_metrics};
+static const struct agent_module *const modules[] = {
+    &agent_watch, &agent_heal, &agent_rotate, &agent_rotate_app, &agent_creds, &agent_metrics};
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
 struct agent {
@@ -33,10 +33,12 @@ struct agent {
     struct agent_ctx ctx; /* what the modules see */
     struct agent_stats stats;
     pthread_t thread;
-    int ev[2], req[2]; /* init -> agent events, agent -> init requests */
-    int stop;          /* AGENT_STOP seen */
-    int server_up;     /* modules run only while the server does */
-    int exit_code;     /* AGENT_GIVE_UP */
+    int ev[2], req[2];         /* init -> agent events, agent -> init requests */
+    int stop;                  /* AGENT_STOP seen */
+    int server_up;             /* modules run only while the server does */
+    int exit_code;             /* AGENT_GIVE_UP */
+    struct secrets *owned_sec; /* from set_secrets; NULL: cfg.sec is the caller's */
+    int sec_changed;           /* set_secrets ran: the other modules start again */
     struct {
         void *state;
         int running;
@@ -71,6 +73,14 @@ static void step_down(void *owner) {
 /* The program stops and starts again as it is (Webdis). */
 static void restart(void *owner) { ask(owner, AGENT_RESTART); }
 
+static void set_secrets(void *owner, struct secrets *sec) {
+    struct agent *a = owner;
+    secrets_free(a->owned_sec);
+    a->owned_sec = sec;
+    a->cfg.sec = sec;
+    a->sec_changed = 1;
+}
+
 /* The next event, or 0 when none is waiting (the pipe is non-blocking). */
 static int next_event(struct agent *a) {
     unsigned char b;
@@ -99,12 +109,26 @@ static void modules_stop(struct agent *a) {
         }
 }
 
+/* Module i starts again on the configuration as it is now. */
+static void module_restart(struct agent *a, size_t i) {
+    if (modules[i]->stop && (a->mod[i].running || a->mod[i].state))
+        modules[i]->stop(a->mod[i].state);
+    a->mod[i].state = NULL;
+    a->mod[i].running = modules[i]->start(&a->ctx, &a->mod[i].state) == 0;
+    a->mod[i].due = mono_ms();
+}
+
 static void modules_tick(struct agent *a) {
     for (size_t i = 0; i < N_MODULES && a->server_up; i++) {
         if (!a->mod[i].running || mono_ms() < a->mod[i].due) continue;
         int next = modules[i]->tick(&a->ctx, a->mod[i].state);
         if (next < 0) a->mod[i].running = 0;
         else a->mod[i].due = mono_ms() + next;
+        if (a->sec_changed) { /* the passwords the others derived at start are stale */
+            a->sec_changed = 0;
+            for (size_t k = 0; k < N_MODULES; k++)
+                if (k != i) module_restart(a, k);
+        }
     }
 }
 
@@ -231,7 +255,7 @@ struct agent *agent_start(const struct agent_config *cfg, ri_err *e) {
     if (!a) return ri_fail(e, EX_OSERR, "out of memory"), NULL;
     a->cfg = *cfg;
     a->stats.started_ms = mono_ms();
-    a->ctx = (struct agent_ctx){&a->cfg, &a->stats, step_down, restart, a};
+    a->ctx = (struct agent_ctx){&a->cfg, &a->stats, step_down, restart, set_secrets, a};
     if (pipe2(a->ev, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2(a->req, O_CLOEXEC) != 0) {
         ri_fail(e, EX_OSERR, "agent: pipe: %s", strerror(errno));
         free(a);
@@ -266,5 +290,6 @@ void agent_finish(struct agent *a, int timeout_ms) {
     }
     pthread_join(a->thread, NULL);
     for (int i = 0; i < 2; i++) close(a->ev[i]), close(a->req[i]);
+    secrets_free(a->owned_sec);
     free(a);
 }

@@ -49,6 +49,11 @@ struct agent_ctx {
     /* Ask the init to restart the program as it is (Webdis, which cannot
      * reload its certificate). */
     void (*restart)(void *owner);
+    /* The secrets every module uses from now on (a live credential
+     * rotation's new generation), taken: the agent frees them when they are
+     * replaced or it ends. The other modules start again on them once this
+     * tick returns. */
+    void (*set_secrets)(void *owner, struct secrets *sec);
     void *owner;
 };
 
@@ -67,6 +72,6 @@ struct agent_module {
 
 /* The modules (agent/<name>.c); agent.c holds their table. */
 extern const struct agent_module agent_watch, agent_heal, agent_rotate, agent_rotate_app,
-    agent_metrics;
+    agent_creds, agent_metrics;
 
 #endif

@@ -135,6 +135,19 @@ static int add(struct secrets *s, const char *key, const char *val, size_t len, 
     return 0;
 }
 
+struct secrets *secrets_dup(const struct secrets *src, ri_err *e) {
+    struct secrets *s = secrets_new(src->origin);
+    if (!s) return oom(e), NULL;
+    for (size_t i = 0; i < src->n; i++) {
+        const struct secret *it = &src->v[i];
+        if (add(s, it->key, it->val, it->len, it->bad, e)) {
+            secrets_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
 static const struct secret *find(const struct secrets *s, const char *key) {
     if (!s || !key) return NULL;
     for (size_t i = 0; i < s->n; i++)

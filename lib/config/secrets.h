@@ -87,6 +87,9 @@ int secrets_probe_credentials(const struct secrets *s, char *user, size_t userle
 #define SECRET_RELOAD_USER "redis-init-reload"
 int secrets_reload_password(const struct secrets *s, char pass[65], ri_err *e);
 
+/* A copy (every value copied), or NULL with EX_OSERR. */
+struct secrets *secrets_dup(const struct secrets *s, ri_err *e);
+
 /* Where it came from, for messages. */
 const char *secrets_origin(const struct secrets *s);
 

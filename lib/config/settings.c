@@ -122,10 +122,9 @@ const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 _Static_assert(sizeof set_keys / sizeof set_keys[0] <= sizeof(((struct settings *)0)->origin_),
                "origin_ must have a slot per key");
 
-static const char *const sections[] = {"server",   "cluster",   "paths",     "redis",
-                                       "sentinel", "discovery", "lifecycle", "acl",
-                                       "router",   "webdis",    "metrics",   "tls",
-                                       "credentials"};
+static const char *const sections[] = {"server",    "cluster",   "paths",      "redis",  "sentinel",
+                                       "discovery", "lifecycle", "acl",        "router", "webdis",
+                                       "metrics",   "tls",       "credentials"};
 static const char *const persist_names[] = {"hybrid", "aof", "rdb", "none"};
 static const char *const flavour_names[] = {"redis", "valkey"};
 

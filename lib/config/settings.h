@@ -148,10 +148,10 @@ struct settings {
     int tls_expiry_warning_days; /* expiry-warning (days), default 30 */
 
     /* [credentials] (docs/credentials.md) */
-    int creds_live;     /* live = on|off, default on: the agent applies a changed Secret */
+    int creds_live; /* live = on|off, default on: the agent applies a changed Secret */
     int creds_grace_ms; /* grace (ms), default 3600000: old passwords kept after every pod uses the new */
-    enum tls_mode tls;           /* derived from mode */
-    int tls_auth;                /* derived from auth-clients: 0 no, 1 optional, 2 yes */
+    enum tls_mode tls; /* derived from mode */
+    int tls_auth;      /* derived from auth-clients: 0 no, 1 optional, 2 yes */
 
     /* bookkeeping, indexed internally by key: the origin of each value and
      * where it came from ("settings.ini:12", "env X", "flag --set", "default"),

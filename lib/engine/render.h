@@ -52,7 +52,8 @@ int render_sentinel(const struct settings *s, const struct secrets *sec,
                     struct rendered *out, ri_err *e);
 
 /* users.acl alone (the agent rewrites it during a rotation): out gets one
- * file, as render_redis / render_sentinel would write it. */
+ * file, as render_redis / render_sentinel would write it, its data
+ * NUL-terminated (the NUL not counted). */
 int render_acl_file(const struct settings *s, const struct secrets *sec,
                     const struct creds_state *cs, int sentinel, struct rendered *out, ri_err *e);
 

@@ -1,9 +1,8 @@
 /* render_acl.c: the users.acl of a server or a sentinel (render_acl_users in
  * render.h): one line per user, its password only as a #sha256 hash, every
  * user name used by one role only. */
-#include <string.h>
-
 #include <stdio.h>
+#include <string.h>
 
 #include "config/acl.h"
 #include "config/credstate.h"
@@ -208,10 +207,12 @@ int render_acl_file(const struct settings *s, const struct secrets *sec,
         rc = render_template(s, sentinel ? "sentinel-users.acl" : "redis-users.acl", acl,
                              &out->bufs[0], e);
     tmpl_ctx_free(acl);
+    if (!rc && buf_append(&out->bufs[0], "", 1)) rc = oom(e);
     if (rc) {
         rendered_free(out);
         return rc;
     }
+    out->bufs[0].len--; /* NUL-terminated, not counted */
     rendered_add_file(out, "users.acl", 0600);
     return 0;
 }

@@ -59,3 +59,24 @@ int admin_unpause(const struct admin_conn *c, ri_err *e) {
     const char *argv[2] = {"CLIENT", "UNPAUSE"};
     return admin_call(c, 2, argv, "CLIENT UNPAUSE", NULL, e);
 }
+
+/* ACL DELUSER answers the number of users deleted. */
+static enum outcome fill_int(struct session *s, void *obs, redisReply **rep) {
+    (void)obs;
+    if (rep[0]->type == REDIS_REPLY_INTEGER) return OUT_ANSWER;
+    session_detail(s, "query: unexpected reply (type %d)", rep[0]->type);
+    return OUT_ERROR;
+}
+
+int admin_deluser(const struct admin_conn *c, const char *user, ri_err *e) {
+    const char *argv[3] = {"ACL", "DELUSER", user};
+    int argc = 3;
+    const char **av = argv;
+    struct peer_common p = {.port = c->port};
+    snprintf(p.host, sizeof p.host, "%s", c->host ? c->host : "");
+    session_converse(&p, mono_ms(), c->timeout_ms, c->user, c->pass, NULL, 1, &av, &argc, fill_int,
+                     NULL, NULL);
+    if (p.outcome == OUT_ANSWER) return 0;
+    return ri_fail(e, EX_UNAVAILABLE, "ACL DELUSER on %.200s:%d: %s: %s", p.host, c->port,
+                   outcome_name(p.outcome), p.detail);
+}

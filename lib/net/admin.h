@@ -30,5 +30,7 @@ int admin_follow(const struct admin_conn *c, const char *host, int port,
                  ri_err *e);                                           /* REPLICAOF host port */
 int admin_pause_writes(const struct admin_conn *c, int ms, ri_err *e); /* CLIENT PAUSE ms WRITE */
 int admin_unpause(const struct admin_conn *c, ri_err *e);              /* CLIENT UNPAUSE */
+/* ACL DELUSER user: Redis closes the user's connections with it. */
+int admin_deluser(const struct admin_conn *c, const char *user, ri_err *e);
 
 #endif

@@ -39,9 +39,9 @@ e2e_log "healthy: every pod passes readiness, liveness and startup"
 # secrets file the members have not taken shows STALE (exit 65); no value in
 # its output.
 status_json() { pod_ri "$r1" credentials --json "$@" status; }
-all_current() { # JSON: every member answered, every user present is current, OTHERS others on USER
-    jq -e --arg u "${2:-}" --argjson o "${3:-0}" '(.members | length) == 6 and
-        all(.members[]; .outcome == "answer" and .marker == null and
+all_current() { # JSON: every member answered, marks these secrets done, every user present is current, OTHERS others on USER
+    jq -e --arg u "${2:-}" --argjson o "${3:-0}" '.generation as $g | (.members | length) == 6 and
+        all(.members[]; .outcome == "answer" and .marker.generation == $g and .marker.phase == "done" and
             all(.users | to_entries[]; .value.current and (.value.others == (if .key == $u then $o else 0 end))))' <<<"$1" >/dev/null
 }
 out=$(status_json) || fail_test "credentials status on a healthy cluster exited $?: $out"

@@ -19,7 +19,10 @@
  * name, with its value; prints "verified=N lost=N" and exits 1 if any is lost.
  *
  * Credentials: the service user from the secrets file, as applications use;
- * never on argv. Test tool, not shipped. */
+ * never on argv. Like an application whose Secret is mounted, it reads the
+ * file again when a new connection's AUTH is refused (a password rotated
+ * live, docs/credentials.md) and tries once more; the summary line counts
+ * those reloads (auth_reloads=N). Test tool, not shipped. */
 #include <errno.h>
 #include <getopt.h>
 #include <hiredis/hiredis.h>
@@ -39,15 +42,47 @@ struct opts {
     const char *user, *pass;
 };
 
+static struct secrets *creds;  /* where user and pass point */
+static long long auth_reloads; /* times the secrets were read again after a refused AUTH */
+
+/* The service user's credentials from the secrets file, into o. */
+static int load_creds(struct opts *o, ri_err *e) {
+    struct secrets *sec = NULL;
+    const char *user, *pass;
+    if (secrets_load(&sec, o->secrets, e) != 0 ||
+        secrets_require(sec, SECRET_SERVICE_USER, &user, e) != 0 ||
+        secrets_require(sec, SECRET_SERVICE_PASS, &pass, e) != 0) {
+        secrets_free(sec);
+        return -1;
+    }
+    secrets_free(creds);
+    creds = sec;
+    o->user = user;
+    o->pass = pass;
+    return 0;
+}
+
+static int auth(redisContext *c, const struct opts *o) {
+    redisReply *r = redisCommand(c, "AUTH %s %s", o->user, o->pass);
+    int ok = r && r->type == REDIS_REPLY_STATUS;
+    if (r) freeReplyObject(r);
+    return ok;
+}
+
 static redisContext *connect_auth(const char *host, int port, const struct opts *o) {
     char why[160];
     redisContext *c = session_connect(host, port, 500, why, sizeof why);
     if (!c) return NULL;
     struct timeval rt = {2, 0};
     redisSetTimeout(c, rt);
-    redisReply *r = redisCommand(c, "AUTH %s %s", o->user, o->pass);
-    int ok = r && r->type == REDIS_REPLY_STATUS;
-    if (r) freeReplyObject(r);
+    int ok = auth(c, o);
+    if (!ok) { /* a rotated password: the mounted file has the new one */
+        ri_err e = {0};
+        if (load_creds((struct opts *)o, &e) == 0) {
+            auth_reloads++;
+            ok = auth(c, o);
+        }
+    }
     if (!ok) {
         redisFree(c);
         return NULL;
@@ -128,8 +163,8 @@ static int run_write(const struct opts *o) {
     }
     if (c) redisFree(c);
     fclose(acked);
-    printf("issued=%lld acked=%lld max_gap_ms=%.0f errors=%lld\n", issued, n_acked, max_gap,
-           errors);
+    printf("issued=%lld acked=%lld max_gap_ms=%.0f errors=%lld auth_reloads=%lld\n", issued,
+           n_acked, max_gap, errors, auth_reloads);
     return 0;
 }
 
@@ -214,11 +249,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ri-writer: missing options (see the comment at the top of ri-writer.c)\n");
         return 64;
     }
-    struct secrets *sec = NULL;
     ri_err e = {0};
-    if (secrets_load(&sec, o.secrets, &e) != 0 ||
-        secrets_require(sec, SECRET_SERVICE_USER, &o.user, &e) != 0 ||
-        secrets_require(sec, SECRET_SERVICE_PASS, &o.pass, &e) != 0) {
+    if (load_creds(&o, &e) != 0) {
         fprintf(stderr, "ri-writer: %s\n", e.msg);
         return 66;
     }
@@ -227,6 +259,6 @@ int main(int argc, char **argv) {
         return 78;
     }
     int rc = write ? run_write(&o) : run_verify(&o);
-    secrets_free(sec);
+    secrets_free(creds);
     return rc;
 }

@@ -81,7 +81,9 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 70);  /* 69 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 72);  /* 71 keys (lists empty) + the derived ordinal comment */
+    ck_assert_str_eq(get("credentials", "live"), "on");
+    ck_assert_str_eq(get("credentials", "grace"), "3600000");
     ck_assert_str_eq(get("discovery", "adopt"), "");
     ck_assert_str_eq(get("acl", "sentinel-default-user"), "off");
     ck_assert_str_eq(get("metrics", "exporter-dir"), "");

@@ -86,6 +86,10 @@ EOF
     # for lookups (docs/connecting.md), for clients that cannot log in there.
     [[ -z ${E2E_SENTINEL_DEFAULT_USER:-} ]] ||
         printf '\n[acl]\nsentinel-default-user = %s\n' "$E2E_SENTINEL_DEFAULT_USER" >>"$E2E_RUN_DIR/settings.ini"
+    # E2E_CREDS_GRACE: [credentials] grace (ms), how long the old passwords
+    # stay once every member uses the new ones (test_credentials.sh).
+    [[ -z ${E2E_CREDS_GRACE:-} ]] ||
+        printf '\n[credentials]\ngrace = %s\n' "$E2E_CREDS_GRACE" >>"$E2E_RUN_DIR/settings.ini"
     [[ ${E2E_TLS:-off} == on ]] || return 0
     e2e_write_tls
     # Each pod reads its own certificate: REDIS_INIT_TLS_DIR (pod_env).

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Live credentials (issue 21, docs/credentials.md): passwords changed in the
+# secrets are rolled out by the agents with no restart, under the WAIT 1
+# writer, in one cluster ([credentials] grace = 2 s):
+#  1. the replication, sentinel, sentinel-sync and service passwords at
+#     once: every member goes accept -> use -> done; no replica link goes
+#     down, no full resync, no +sdown/+odown/+switch-master; afterwards the
+#     old passwords get WRONGPASS everywhere and the new ones log in; links
+#     cut from the server side come back with the new passwords (replicas
+#     with a partial resync, sentinels to the master and to each other);
+#     the master's handover (SIGTERM) then works on the new passwords;
+#  2. a pod restarted in a phase: with a sentinel down the cluster holds in
+#     accept (the rotation waits and names it); a replica restarted then
+#     starts on both passwords and syncs; the sentinel started again on the
+#     new secrets lets the rotation finish;
+#  3. a malformed Secret (a key missing) is refused with one line per pod
+#     naming the key; users.acl and the markers stay as they were;
+#  4. the writer loses no acknowledged write; no password of any generation
+#     in any log or command line.
+set -euo pipefail
+# shellcheck source=test/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+export E2E_CREDS_GRACE=2000
+cluster_create
+r0=$(redis_pod 0) r1=$(redis_pod 1) r2=$(redis_pod 2)
+s0=$(sentinel_pod 0) s1=$(sentinel_pod 1) s2=$(sentinel_pod 2)
+members=("$r0" "$r1" "$r2" "$s0" "$s1" "$s2")
+start_cluster_ordered
+wait_healthy 60 || fail_test "cluster not healthy after start: $E2E_WHY"
+writer_start cr
+secrets=$E2E_RUN_DIR/secrets.json
+
+# at_phase PHASE [N]: N members (default 6) answer `credentials status` with
+# their marker at PHASE of the secrets' generation.
+at_phase() {
+    local out
+    out=$(pod_ri "$r1" credentials --json status 2>/dev/null) || true
+    jq -e --arg p "$1" --argjson n "${2:-6}" '.generation as $g |
+        [.members[] | select(.outcome == "answer" and .marker.generation == $g and .marker.phase == $p)]
+        | length == $n' <<<"$out" >/dev/null
+}
+
+# rotate KEY...: those passwords replaced by new ones (awkward characters
+# included), the file swapped in one rename; the old file kept for the leak
+# scan. Values travel through jq's environment, never argv.
+n_rot=0
+rotate() {
+    local k filter=.
+    for k in "$@"; do filter+=" | .data.$k = (\"r-\" + env.ROT_SALT + \"-$k-%/&# x\\\"\")"; done
+    n_rot=$((n_rot + 1))
+    cp -p "$secrets" "$E2E_RUN_DIR/secrets.gen$n_rot.json"
+    (umask 077 && ROT_SALT=$(e2e_rand) jq "$filter" "$secrets" >"$secrets.tmp")
+    mv "$secrets.tmp" "$secrets"
+}
+
+# auth_says POD USER PASSWORD_KEY FILE WANT: a new connection to POD's own
+# server logging in as USER with FILE's PASSWORD_KEY answers WANT (PONG or
+# WRONGPASS).
+auth_says() {
+    local pw out
+    pw=$(jq -r ".data.$3" "$4")
+    out=$(REDISCLI_AUTH="$pw" ip netns exec "$(e2e_netns_of "$1")" timeout 5 redis-cli --no-auth-warning \
+        --user "$2" -h 127.0.0.1 -p "$(pod_port "$1")" PING 2>&1) || true
+    [[ $out == *"$5"* ]] || fail_test "$1: AUTH $2 with the $(basename "$4") $3: '$out', want $5"
+}
+
+# Link sampler: every replica's master_link_status each 0.2 s, a line per
+# sample that is not up.
+sample_links() {
+    while [[ ! -f $E2E_RUN_DIR/links.stop ]]; do
+        for p in $(running_redis_pods); do
+            [[ $(redis_role "$p") == slave ]] || continue
+            v=$(info_field "$p" replication master_link_status)
+            [[ $v == up ]] || printf '%(%T)T %s %s\n' -1 "$p" "$v"
+        done
+        sleep 0.2
+    done
+}
+log_lines() { wc -l <"$(e2e_pod_dir "$1")/log"; }
+since_line() { tail -n "+$(($2 + 1))" "$(e2e_pod_dir "$1")/log"; }
+
+# ---- 0. every member records the generation it started on (marker done)
+wait_until 15 "every member marks its generation done" at_phase done ||
+    fail_test "markers after start: $(pod_ri "$r1" credentials status 2>&1)"
+e2e_log "every member marks the secrets' generation done"
+
+# ---- 1. replication, sentinel, sentinel-sync and service passwords at once
+m=$(current_master)
+full0=$(info_field "$m" stats sync_full)
+declare -A mark
+for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
+rm -f "$E2E_RUN_DIR/links.stop"
+sample_links >"$E2E_RUN_DIR/links.down" 2>/dev/null &
+sampler=$!
+rotate REPLICA_PASSWORD SENTINEL_PASSWORD SENTINEL_SYNC_PASSWORD SERVICE_PASSWORD
+old=$E2E_RUN_DIR/secrets.gen1.json
+t0=$SECONDS
+wait_until 40 "every member rolls the new passwords out (done)" at_phase done ||
+    fail_test "rotation 1 did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+e2e_log "rotation 1 done on every member in $((SECONDS - t0)) s"
+for p in "${members[@]}"; do
+    log=$(since_line "$p" "${mark[$p]}")
+    for ph in accept use done; do
+        [[ $(grep -c "credentials: phase done here.*phase=$ph" <<<"$log") == 1 ]] ||
+            fail_test "$p: phase $ph not logged once: $(grep credentials <<<"$log")"
+    done
+done
+[[ $(info_field "$m" stats sync_full) == "$full0" ]] || fail_test "a full resync during the rotation"
+for p in "$s0" "$s1" "$s2"; do
+    ! since_line "$p" "${mark[$p]}" | grep -E '\+(sdown|odown|switch-master)' ||
+        fail_test "$p: a sentinel event during the rotation"
+done
+# Every server and sentinel: the old passwords refused, the new ones in.
+for p in "$r0" "$r1" "$r2"; do
+    auth_says "$p" replica-user REPLICA_PASSWORD "$old" WRONGPASS
+    auth_says "$p" replica-user REPLICA_PASSWORD "$secrets" PONG
+    auth_says "$p" sentinel-user SENTINEL_PASSWORD "$old" WRONGPASS
+    auth_says "$p" api-service SERVICE_PASSWORD "$old" WRONGPASS
+    auth_says "$p" api-service SERVICE_PASSWORD "$secrets" PONG
+done
+for p in "$s0" "$s1" "$s2"; do
+    auth_says "$p" sentinel-sync SENTINEL_SYNC_PASSWORD "$old" WRONGPASS
+    auth_says "$p" sentinel-sync SENTINEL_SYNC_PASSWORD "$secrets" PONG
+    auth_says "$p" api-service SERVICE_PASSWORD "$old" WRONGPASS
+    auth_says "$p" api-service SERVICE_PASSWORD "$secrets" PONG
+done
+e2e_log "old passwords refused (WRONGPASS), new ones accepted, on every member"
+# Links cut from the server side come back with the new passwords.
+for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
+rcli "$m" CLIENT KILL TYPE replica >/dev/null
+rcli "$m" CLIENT KILL USER sentinel-user >/dev/null
+for p in "$s0" "$s1" "$s2"; do rcli "$p" CLIENT KILL USER sentinel-sync >/dev/null; done
+sleep 1
+wait_healthy 20 || fail_test "links cut after the rotation did not come back: $E2E_WHY"
+sleep 3 # past down-after (2 s): a peer that cannot log in would be +sdown by now
+[[ $(info_field "$m" stats sync_full) == "$full0" ]] || fail_test "replicas reconnecting on the new password needed a full resync"
+for p in "$s0" "$s1" "$s2"; do
+    ! since_line "$p" "${mark[$p]}" | grep -E '\+(sdown|odown)' || fail_test "$p: links on the new passwords failed"
+    [[ $(rcli "$p" SENTINEL CKQUORUM "$E2E_MASTER_NAME") == OK* ]] || fail_test "$p: no quorum"
+done
+touch "$E2E_RUN_DIR/links.stop"
+wait "$sampler"
+[[ ! -s $E2E_RUN_DIR/links.down ]] || fail_test "a replica link went down: $(head "$E2E_RUN_DIR/links.down")"
+e2e_log "replica, sentinel and peer links cut come back on the new passwords; no link down before"
+# The master stopped like the kubelet does (SIGTERM: the agent hands over,
+# on the new passwords), then started again.
+stop_pod "$m"
+wait_until 30 "failover to a new master on the new passwords" failed_over_from "$m" ||
+    fail_test "no failover from $m"
+start_redis_pod "${m##*-}"
+wait_healthy 30 || fail_test "not healthy after the handover: $E2E_WHY"
+e2e_log "handover on the new passwords: $(current_master); $m rejoined"
+
+# ---- 2. a pod restarted in a phase
+kill_pod "$s2"
+for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
+rotate REPLICA_PASSWORD SERVICE_PASSWORD
+old=$E2E_RUN_DIR/secrets.gen2.json
+wait_until 20 "five members accept, $s2 being down" at_phase accept 5 ||
+    fail_test "not held in accept: $(pod_ri "$r1" credentials status 2>&1)"
+sleep 2
+at_phase accept 5 || fail_test "the rotation went on with $s2 down"
+since_line "$r0" "${mark[$r0]}" | grep -q "credentials: waiting.*$(pod_fqdn "$s2").*does not answer" ||
+    fail_test "$r0 does not say it waits for $s2: $(since_line "$r0" "${mark[$r0]}" | grep credentials)"
+rp=$(current_master)
+for p in "$r0" "$r1" "$r2"; do [[ $p == "$rp" ]] || { rr=$p; break; }; done
+stop_pod "$rr"
+start_redis_pod "${rr##*-}"
+link_up() { [[ $(info_field "$1" replication master_link_status) == up ]]; }
+wait_until 30 "$rr restarted in accept syncs" link_up "$rr" || fail_test "$rr restarted in accept did not sync"
+grep -q "^user replica-user on #[0-9a-f]\{64\} #[0-9a-f]\{64\} " "$(e2e_pod_dir "$rr")/conf/users.acl" ||
+    fail_test "$rr restarted in accept lacks both replica passwords"
+since_last_start "$rr" | grep -q "credentials: resuming the rotation recorded here.*phase=accept" ||
+    fail_test "$rr did not resume in accept"
+auth_says "$rr" replica-user REPLICA_PASSWORD "$old" PONG
+auth_says "$rr" replica-user REPLICA_PASSWORD "$secrets" PONG
+e2e_log "$rr restarted in accept: both passwords, synced on the old one, the rotation resumed"
+start_sentinel_pod 2
+wait_until 40 "the rotation ends once $s2 is back" at_phase done ||
+    fail_test "rotation 2 did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+wait_healthy 30 || fail_test "not healthy after rotation 2: $E2E_WHY"
+for p in "$r0" "$r1" "$r2"; do
+    auth_says "$p" replica-user REPLICA_PASSWORD "$old" WRONGPASS
+    auth_says "$p" replica-user REPLICA_PASSWORD "$secrets" PONG
+done
+e2e_log "rotation 2 finished once $s2 came back on the new secrets"
+
+# ---- 3. a malformed Secret is refused, nothing changes
+declare -A acl
+for p in "${members[@]}"; do
+    mark[$p]=$(log_lines "$p")
+    acl[$p]=$(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl")
+done
+cp -p "$secrets" "$E2E_RUN_DIR/secrets.good.json"
+(umask 077 && jq 'del(.data.REPLICA_PASSWORD) | .data.SERVICE_PASSWORD = "changed"' "$secrets" >"$secrets.tmp")
+mv "$secrets.tmp" "$secrets"
+sleep 4
+for p in "${members[@]}"; do
+    n=$(since_line "$p" "${mark[$p]}" | grep -c "credentials: the secrets are refused.*REPLICA_PASSWORD") || true
+    [[ $n == 1 ]] || fail_test "$p: the refusal logged $n times, want 1: $(since_line "$p" "${mark[$p]}" | grep credentials)"
+    ! since_line "$p" "${mark[$p]}" | grep -q "credentials: new secrets" || fail_test "$p began a rotation on a malformed Secret"
+    [[ $(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl") == "${acl[$p]}" ]] || fail_test "$p: users.acl changed"
+done
+mv "$E2E_RUN_DIR/secrets.good.json" "$secrets"
+wait_until 10 "markers as before" at_phase done || fail_test "markers changed after a refused Secret"
+e2e_log "a Secret without REPLICA_PASSWORD refused with one line per pod; nothing changed"
+
+# ---- 4. no acknowledged write lost, no password anywhere
+writer_stop cr
+writer_verify cr
+assert_no_secret_leaks
+for f in "$E2E_RUN_DIR"/secrets.gen*.json; do
+    mapfile -t pws < <(jq -r '.data | to_entries[] | select(.key | endswith("PASSWORD")) | .value' "$f")
+    for lf in "$E2E_RUN_DIR"/pods/*/log; do
+        for pw in "${pws[@]}"; do ! grep -qF -- "$pw" "$lf" || fail_test "an old password appears in $lf"; done
+    done
+done
+e2e_log "0 acknowledged writes lost; no password of any generation in any log"
