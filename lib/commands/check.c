@@ -25,7 +25,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_check = {
     .name = "check",
     .run = run_check,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_HEALTH_KIND | USES_TLS,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_HEALTH_KIND | USES_TLS | LOGS_IN_BY_PHASE,
     .summary = {"a Kubernetes probe: --readiness (default), --liveness, --startup",
                 "a Kubernetes probe: --readiness (default), --liveness, --startup"},
     .usage = usage,

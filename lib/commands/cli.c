@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "commands/help.h"
+#include "engine/role.h"
 #include "engine/tlsboot.h"
 
 #ifndef RI_VERSION
@@ -339,6 +340,8 @@ static int execute(const struct cli_opts *o) {
         rc = inv.s ? load_settings(o, inv.s, &e) : ri_fail(&e, EX_OSERR, "out of memory");
     }
     if (!rc && (cmd->flags & NEEDS_SECRETS)) rc = secrets_load(&inv.sec, inv.s->secrets_path, &e);
+    if (!rc && (cmd->flags & LOGS_IN_BY_PHASE))
+        role_login_secrets(inv.s, o->kind == KIND_SENTINEL, &inv.sec);
     if (!rc && (cmd->flags & USES_TLS))
         rc = tlsboot_start(inv.s, tls_role(cmd, o), (cmd->flags & CHECKS_TLS) != 0, &e);
     if (!rc) rc = cmd->run(&inv, &e);

@@ -44,6 +44,9 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 #define TAKES_RUN 0x2000
 /* One operand naming what to do (credentials status). */
 #define TAKES_ACTION 0x4000
+/* Logs in as this pod's agent does: mid-rotation, with the passwords every
+ * member accepts (engine/role.h role_login_secrets). */
+#define LOGS_IN_BY_PHASE 0x8000
 
 #define CLI_MAX_SETS 64
 

@@ -28,7 +28,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_prestop = {
     .name = "prestop",
     .run = run_prestop,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | USES_TLS,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | USES_TLS | LOGS_IN_BY_PHASE,
     .summary = {"the preStop hook: hand the master role over before stopping",
                 "the preStop hook: hand the master role over before stopping"},
     .usage = usage,

@@ -135,6 +135,23 @@ static int add(struct secrets *s, const char *key, const char *val, size_t len, 
     return 0;
 }
 
+int secrets_set(struct secrets *s, const char *key, const char *val, ri_err *e) {
+    for (size_t i = 0; i < s->n; i++) {
+        struct secret *it = &s->v[i];
+        if (strcmp(it->key, key) != 0) continue;
+        size_t len = strlen(val);
+        char *copy = malloc(len + 1);
+        if (!copy) return oom(e);
+        memcpy(copy, val, len + 1);
+        wipe_free(it->val, it->len + 1);
+        it->val = copy;
+        it->len = len;
+        it->bad = NULL;
+        return 0;
+    }
+    return add(s, key, val, strlen(val), NULL, e);
+}
+
 struct secrets *secrets_dup(const struct secrets *src, ri_err *e) {
     struct secrets *s = secrets_new(src->origin);
     if (!s) return oom(e), NULL;

@@ -87,6 +87,9 @@ int secrets_probe_credentials(const struct secrets *s, char *user, size_t userle
 #define SECRET_RELOAD_USER "redis-init-reload"
 int secrets_reload_password(const struct secrets *s, char pass[65], ri_err *e);
 
+/* key's value becomes a copy of val (added when missing); 0 or EX_OSERR. */
+int secrets_set(struct secrets *s, const char *key, const char *val, ri_err *e);
+
 /* A copy (every value copied), or NULL with EX_OSERR. */
 struct secrets *secrets_dup(const struct secrets *s, ri_err *e);
 

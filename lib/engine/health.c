@@ -7,8 +7,11 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "config/creds.h"
+#include "config/credstate.h"
 #include "engine/plan.h"
 #include "engine/record.h"
+#include "engine/role.h"
 #include "net/probe.h"
 #include "net/round.h"
 
@@ -37,12 +40,28 @@ static int left_ms(double deadline) {
  * Liveness and startup: PING
  * ------------------------------------------------------------------------ */
 
-static int ping_local(int port, const struct creds *c, int timeout_ms, struct verdict *v) {
+/* The secrets hold passwords the pod's state file does not record yet:
+ * its agent has not started their rotation (engine/role.h). */
+static int secrets_ahead(const struct settings *s, int sentinel, const struct secrets *sec) {
+    struct creds_set set;
+    struct creds_state cs;
+    char gen[CREDS_GEN_LEN + 1];
+    ri_err e = {0};
+    if (creds_collect(sec, s, &set, &e) || role_credstate(s, sentinel, &cs, &e)) return 0;
+    creds_generation(&set, gen);
+    int ahead = cs.gen[0] && strcmp(cs.gen, gen) != 0 && cs.phase == CREDS_DONE;
+    credstate_free(&cs);
+    return ahead;
+}
+
+static int ping_local(const struct settings *s, int sentinel, const struct secrets *sec,
+                      const struct creds *c, struct verdict *v) {
     struct peer_common p;
-    struct ping_obs po;
-    plan_local(&p, port);
-    po.outcome = probe_ping(&p, c->user, c->pass, timeout_ms, po.err_code);
+    struct ping_obs po = {0};
+    plan_local(&p, sentinel ? s->sentinel_port : s->redis_port);
+    po.outcome = probe_ping(&p, c->user, c->pass, s->check_timeout_ms, po.err_code);
     memcpy(po.detail, p.detail, sizeof po.detail);
+    if (po.outcome == OUT_AUTH_FAILED) po.secrets_ahead = secrets_ahead(s, sentinel, sec);
     health_alive(&po, v);
     return v->code;
 }
@@ -134,8 +153,7 @@ int health_probe(int is_sentinel, enum health_kind kind, const struct settings *
     int rc = secrets_probe_credentials(sec, c.user, sizeof c.user, c.pass, sizeof c.pass, e);
     if (rc) return rc;
     int sent = is_sentinel;
-    if (kind != HEALTH_READINESS)
-        ping_local(sent ? s->sentinel_port : s->redis_port, &c, s->check_timeout_ms, &v);
+    if (kind != HEALTH_READINESS) ping_local(s, sent, sec, &c, &v);
     else if (sent)
         rc = sentinel_readiness(s, &c, deadline, &v) ? ri_fail(e, EX_OSERR, "out of memory") : 0;
     else rc = redis_readiness(s, sec, &c, s->check_timeout_ms, &v, e);

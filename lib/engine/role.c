@@ -83,11 +83,32 @@ static int decided_role(const struct settings *s, const struct secrets *sec, int
 int role_credstate(const struct settings *s, int is_sentinel, struct creds_state *cs, ri_err *e) {
     memset(cs, 0, sizeof *cs);
     if (!s->creds_live) return 0;
-    int rc = credstate_read(is_sentinel ? s->conf_dir : s->data_dir, cs, e);
-    if (!rc && cs->phase != CREDS_NONE)
-        log_info("credentials: a live rotation is under way; its passwords are kept", "generation",
-                 cs->gen, "phase", creds_phase_name(cs->phase), NULL);
-    return rc;
+    return credstate_read(is_sentinel ? s->conf_dir : s->data_dir, cs, e);
+}
+
+void role_login_secrets(const struct settings *s, int is_sentinel, struct secrets **sec) {
+    struct creds_state cs;
+    ri_err e = {0};
+    if (role_credstate(s, is_sentinel, &cs, &e)) {
+        log_debug("credentials: the state file is unreadable; logging in with the secrets", "error",
+                  e.msg, NULL);
+        return;
+    }
+    if (cs.phase == CREDS_ACCEPT && cs.old_login) {
+        struct secrets *view = secrets_dup(*sec, &e);
+        for (int i = 0; view && credstate_login_keys[i]; i++) {
+            const char *v = secrets_get(cs.old_login, credstate_login_keys[i], NULL);
+            if (v && secrets_set(view, credstate_login_keys[i], v, &e)) {
+                secrets_free(view);
+                view = NULL;
+            }
+        }
+        if (view) {
+            secrets_free(*sec);
+            *sec = view;
+        }
+    }
+    credstate_free(&cs);
 }
 
 int role_configure(const struct settings *s, const struct secrets *sec,
@@ -104,6 +125,9 @@ int role_configure(const struct settings *s, const struct secrets *sec,
     if (rc) return rc;
     struct creds_state cs;
     if ((rc = role_credstate(s, rq->is_sentinel, &cs, e))) return rc;
+    if (cs.phase == CREDS_ACCEPT || cs.phase == CREDS_USE)
+        log_info("credentials: a live rotation is under way; both passwords are kept", "generation",
+                 cs.gen, "phase", creds_phase_name(cs.phase), NULL);
     rc = rq->is_sentinel ? render_sentinel(s, sec, &cs, &t, &out, e)
                          : render_redis(s, sec, &cs, &t, &out, e);
     credstate_free(&cs);

@@ -41,6 +41,14 @@ int role_configure(const struct settings *s, const struct secrets *sec,
 struct creds_state;
 int role_credstate(const struct settings *s, int is_sentinel, struct creds_state *cs, ri_err *e);
 
+/* The passwords a short-lived command (check, prestop, discover) logs in
+ * with: while this pod's rotation is in its accept phase, the previous
+ * generation's (every member still accepts them, while the new ones only
+ * once each has taken the Secret); else the secrets as they are. *sec may
+ * be replaced. A state file that cannot be read changes nothing: a probe
+ * must not fail for it. */
+void role_login_secrets(const struct settings *s, int is_sentinel, struct secrets **sec);
+
 /* Split "HOST[:PORT]" or "[V6]:PORT"; port defaults to default_port. 0 or
  * EX_USAGE. */
 int role_split_hostport(const char *arg, int default_port, char *host, size_t hostlen, int *port);

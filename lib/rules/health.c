@@ -45,6 +45,14 @@ void health_alive(const struct ping_obs *p, struct verdict *v) {
             dec_format(v->reason, "alive: answers %s", p->err_code);
             return;
         }
+    if (p->outcome == OUT_AUTH_FAILED && p->secrets_ahead) {
+        set_verdict(v, HEALTH_PASS, "L5");
+        dec_format(v->reason,
+                   "alive: it refused the probe user, whose password changed in the secrets "
+                   "before this pod's agent applied them (%s)",
+                   p->detail);
+        return;
+    }
     if (p->outcome == OUT_AUTH_FAILED) {
         set_verdict(v, HEALTH_AUTH, "L3");
         dec_format(v->reason, "the server refused the probe user (%s)", p->detail);

@@ -38,11 +38,16 @@ struct ping_obs {
     enum outcome outcome;
     char err_code[32]; /* "LOADING", "BUSY", "MASTERDOWN", ... or "" */
     char detail[160];
+    /* The pod's secrets are of a generation its agent has not yet taken
+     * (config/creds.h; a live rotation about to start here): a refused
+     * probe user is expected for a moment. */
+    int secrets_ahead;
 };
 
-/* Liveness and startup, redis and sentinel (L1-L4): the server answers
+/* Liveness and startup, redis and sentinel (L1-L5): the server answers
  * within the bound; LOADING, BUSY and MASTERDOWN count as alive, so a long
- * RDB load or a slow script never gets the pod killed. */
+ * RDB load or a slow script never gets the pod killed, and so does a refusal
+ * of the probe user while the secrets are ahead of the server (L5). */
 void health_alive(const struct ping_obs *p, struct verdict *v);
 
 /* Redis readiness (R1-R10). */

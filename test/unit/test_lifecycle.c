@@ -78,6 +78,7 @@ static const struct {
     const char *outcome, *err;
     int code;
     const char *rule;
+    int ahead; /* the secrets are ahead of the server */
 } alive_rows[] = {
     {"answer", "", HEALTH_PASS, "L1"},
     {"error", "LOADING", HEALTH_PASS, "L2"},
@@ -86,6 +87,10 @@ static const struct {
     {"auth-failed", "LOADING", HEALTH_PASS, "L2"},   /* AUTH itself answered LOADING: alive */
     {"auth-failed", "WRONGPASS", HEALTH_AUTH, "L3"},
     {"auth-failed", "NOPERM", HEALTH_AUTH, "L3"},
+    /* a rotation about to start here: the new probe password, not yet taken */
+    {"auth-failed", "WRONGPASS", HEALTH_PASS, "L5", 1},
+    {"refused", "", HEALTH_DOWN, "L4", 1},
+    {"answer", "", HEALTH_PASS, "L1", 1},
     {"error", "ERR", HEALTH_DOWN, "L4"},
     {"refused", "", HEALTH_DOWN, "L4"},
     {"timeout", "", HEALTH_DOWN, "L4"},
@@ -95,7 +100,8 @@ static const struct {
 
 START_TEST(alive)
 {
-    struct ping_obs p = {.outcome = parse_outcome(alive_rows[_i].outcome)};
+    struct ping_obs p = {.outcome = parse_outcome(alive_rows[_i].outcome),
+                         .secrets_ahead = alive_rows[_i].ahead};
     struct verdict v;
     snprintf(p.err_code, sizeof p.err_code, "%s", alive_rows[_i].err);
     snprintf(p.detail, sizeof p.detail, "detail");
