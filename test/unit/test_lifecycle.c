@@ -80,22 +80,22 @@ static const struct {
     const char *rule;
     int ahead; /* the secrets are ahead of the server */
 } alive_rows[] = {
-    {"answer", "", HEALTH_PASS, "L1"},
-    {"error", "LOADING", HEALTH_PASS, "L2"},
-    {"error", "BUSY", HEALTH_PASS, "L2"},
-    {"error", "MASTERDOWN", HEALTH_PASS, "L2"},
-    {"auth-failed", "LOADING", HEALTH_PASS, "L2"},   /* AUTH itself answered LOADING: alive */
-    {"auth-failed", "WRONGPASS", HEALTH_AUTH, "L3"},
-    {"auth-failed", "NOPERM", HEALTH_AUTH, "L3"},
+    {"answer", "", HEALTH_PASS, "L1", 0},
+    {"error", "LOADING", HEALTH_PASS, "L2", 0},
+    {"error", "BUSY", HEALTH_PASS, "L2", 0},
+    {"error", "MASTERDOWN", HEALTH_PASS, "L2", 0},
+    {"auth-failed", "LOADING", HEALTH_PASS, "L2", 0},   /* AUTH itself answered LOADING: alive */
+    {"auth-failed", "WRONGPASS", HEALTH_AUTH, "L3", 0},
+    {"auth-failed", "NOPERM", HEALTH_AUTH, "L3", 0},
     /* a rotation about to start here: the new probe password, not yet taken */
     {"auth-failed", "WRONGPASS", HEALTH_PASS, "L5", 1},
     {"refused", "", HEALTH_DOWN, "L4", 1},
     {"answer", "", HEALTH_PASS, "L1", 1},
-    {"error", "ERR", HEALTH_DOWN, "L4"},
-    {"refused", "", HEALTH_DOWN, "L4"},
-    {"timeout", "", HEALTH_DOWN, "L4"},
-    {"not-found", "", HEALTH_DOWN, "L4"},
-    {"error", "", HEALTH_DOWN, "L4"},
+    {"error", "ERR", HEALTH_DOWN, "L4", 0},
+    {"refused", "", HEALTH_DOWN, "L4", 0},
+    {"timeout", "", HEALTH_DOWN, "L4", 0},
+    {"not-found", "", HEALTH_DOWN, "L4", 0},
+    {"error", "", HEALTH_DOWN, "L4", 0},
 };
 
 START_TEST(alive)
