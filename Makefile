@@ -215,14 +215,15 @@ chaos: $(BINS) $(TOOLS)
 # the integration suite, so once proves it; test_tls, the whole TLS story,
 # runs in e2e on Redis 7.0.
 MATRIX_SERVERS ?= redis8 valkey8
-# test_cold_restart runs one of its five restart orders (parallel) per server.
-MATRIX_E2E     ?= test_ordered_start test_parallel_start test_restart_new_ip test_cold_restart
+# test_cold_restart runs one of its five restart orders (parallel) per server;
+# test_credentials its rotation case alone (the server behaviours it rests on).
+MATRIX_E2E     ?= test_ordered_start test_parallel_start test_cold_restart test_credentials
 # The binaries: bin alone; make test passes the image's ($(IMAGE_BIN)).
 MATRIX_BIN     ?= bin
 matrix: $(BINS) $(TOOLS)
 	@rc=0; for s in $(MATRIX_SERVERS); do \
 	    E2E_SERVER=$$s RI_BIN_DIR=$(MATRIX_BIN) test/integration/run.sh || rc=1; \
-	    E2E_SERVER=$$s RI_BIN_DIR=$(MATRIX_BIN) E2E_COLD_ORDERS=parallel E2E_TLS=on \
+	    E2E_SERVER=$$s RI_BIN_DIR=$(MATRIX_BIN) E2E_COLD_ORDERS=parallel E2E_TLS=on E2E_CREDS_CASES= \
 	        E2E_ARTIFACTS=$${E2E_ARTIFACTS:-/tmp/ri-e2e-artifacts}/$$s \
 	        test/e2e/run.sh $(MATRIX_E2E) || rc=1; \
 	done; exit $$rc
