@@ -40,8 +40,9 @@ static int left_ms(double deadline) {
  * Liveness and startup: PING
  * ------------------------------------------------------------------------ */
 
-/* The secrets hold passwords the pod's state file does not record yet:
- * its agent has not started their rotation (engine/role.h). */
+/* The secrets hold passwords the pod's state file does not record yet (its
+ * agent has not started their rotation), or the agent is adding them now
+ * (accept: the state file is written before the server's ACL changes). */
 static int secrets_ahead(const struct settings *s, int sentinel, const struct secrets *sec) {
     struct creds_set set;
     struct creds_state cs;
@@ -49,7 +50,7 @@ static int secrets_ahead(const struct settings *s, int sentinel, const struct se
     ri_err e = {0};
     if (creds_collect(sec, s, &set, &e) || role_credstate(s, sentinel, &cs, &e)) return 0;
     creds_generation(&set, gen);
-    int ahead = cs.gen[0] && strcmp(cs.gen, gen) != 0 && cs.phase == CREDS_DONE;
+    int ahead = cs.gen[0] && (cs.phase == CREDS_ACCEPT || strcmp(cs.gen, gen) != 0);
     credstate_free(&cs);
     return ahead;
 }

@@ -38,9 +38,9 @@ struct ping_obs {
     enum outcome outcome;
     char err_code[32]; /* "LOADING", "BUSY", "MASTERDOWN", ... or "" */
     char detail[160];
-    /* The pod's secrets are of a generation its agent has not yet taken
-     * (config/creds.h; a live rotation about to start here): a refused
-     * probe user is expected for a moment. */
+    /* The pod's secrets are of a generation its agent has not yet taken,
+     * or is taking (config/creds.h; a live rotation starting here): a
+     * refused probe user is expected for a moment. */
     int secrets_ahead;
 };
 

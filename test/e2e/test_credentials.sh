@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Live credentials (issue 21, docs/credentials.md): passwords changed in the
 # secrets are rolled out by the agents with no restart, under the WAIT 1
-# writer, in one cluster ([credentials] grace = 2 s):
+# writer, in one cluster ([credentials] grace = 5 s):
 #  1. the replication, sentinel, sentinel-sync and service passwords at
 #     once: every member goes accept -> use -> done; no replica link goes
 #     down, no full resync, no +sdown/+odown/+switch-master; afterwards the
@@ -13,22 +13,28 @@
 #     (SIGTERM) then works on the new passwords;
 #  2. a pod restarted in a phase: with a sentinel down the cluster holds in
 #     accept (the rotation waits and names it); a replica restarted then
-#     starts on both passwords and syncs; the sentinel started again on the
-#     new secrets lets the rotation finish;
+#     starts on both passwords and syncs; redis-py, ioredis and node-redis
+#     work through the sentinels with the old and with the new service
+#     password; the sentinel started again on the new secrets lets the
+#     rotation go on; held in use by another replica killed, that replica
+#     restarted starts on both passwords and syncs on the new one; once done,
+#     the old passwords are refused and the clients work on the new one;
 #  3. a malformed Secret (a key missing) is refused with one line per pod
 #     naming the key; users.acl and the markers stay as they were;
 #  4. the writer loses no acknowledged write; no password of any generation
 #     in any log or command line.
-# E2E_CREDS_CASES picks cases 2 and 3 (default "restart refuse"): the server
-# matrix runs case 1 alone (the server behaviours it rests on, on each
-# flavour, with TLS), the rest is our own logic, proved once here.
+# E2E_CREDS_CASES picks the admin rotation with the handover, case 2 and
+# case 3 (default "admin restart refuse"): the server matrix runs case 1's
+# rotation alone (the server behaviours it rests on, on each flavour, with
+# TLS), the rest is our own logic, proved once here.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-export E2E_CREDS_GRACE=2000
-cases=${E2E_CREDS_CASES-restart refuse}
+export E2E_CREDS_GRACE=5000
+cases=${E2E_CREDS_CASES-admin restart refuse}
 want() { [[ " $cases " == *" $1 "* ]]; }
+! want restart || e2e_need_clients
 cluster_create
 r0=$(redis_pod 0) r1=$(redis_pod 1) r2=$(redis_pod 2)
 s0=$(sentinel_pod 0) s1=$(sentinel_pod 1) s2=$(sentinel_pod 2)
@@ -39,12 +45,12 @@ writer_start cr
 secrets=$E2E_RUN_DIR/secrets.json
 
 # at_phase PHASE [N]: N members (default 6) answer `credentials status` with
-# their marker at PHASE of the secrets' generation.
+# their marker at PHASE (a regex: "use|done") of the secrets' generation.
 at_phase() {
     local out
     out=$(pod_ri "$r1" credentials --json status 2>/dev/null) || true
     jq -e --arg p "$1" --argjson n "${2:-6}" '.generation as $g |
-        [.members[] | select(.outcome == "answer" and .marker.generation == $g and .marker.phase == $p)]
+        [.members[] | select(.outcome == "answer" and .marker.generation == $g and (.marker.phase | test("^(" + $p + ")$")))]
         | length == $n' <<<"$out" >/dev/null
 }
 
@@ -86,7 +92,24 @@ sample_links() {
         sleep 0.2
     done
 }
+# clients_probe FILE [py|js|nr...]: redis-py, ioredis and node-redis (or
+# those named) find the master through the sentinels, write and read, as
+# the service user of FILE (test/clients; RI_SECRETS, never argv).
+clients_probe() {
+    local f=$1 c out; shift
+    local -a which=("$@")
+    local -A cmd=([py]="/usr/bin/python3 $E2E_CLIENTS_DIR/sentinel_client.py"
+        [js]="node $E2E_CLIENTS_DIR/sentinel_client.js" [nr]="node $E2E_CLIENTS_DIR/node_redis_client.js")
+    ((${#which[@]})) || which=(py js nr)
+    for c in "${which[@]}"; do
+        # shellcheck disable=SC2086 # the command's words
+        out=$(RI_SECRETS=$f pod_exec "$E2E_APP_POD" timeout 30 ${cmd[$c]} probe "$(sentinel_addrs)" "$E2E_MASTER_NAME" 2>&1) ||
+            { echo "$c: $out" >&2; return 1; }
+    done
+}
 log_lines() { wc -l <"$(e2e_pod_dir "$1")/log"; }
+resumed() { since_last_start "$1" | grep -q "credentials: resuming the rotation recorded here.*phase=$2"; }
+link_up() { [[ $(info_field "$1" replication master_link_status) == up ]]; }
 since_line() { tail -n "+$(($2 + 1))" "$(e2e_pod_dir "$1")/log"; }
 
 # ---- 0. every member records the generation it started on (marker done)
@@ -152,48 +175,50 @@ touch "$E2E_RUN_DIR/links.stop"
 wait "$sampler"
 [[ ! -s $E2E_RUN_DIR/links.down ]] || fail_test "a replica link went down: $(head "$E2E_RUN_DIR/links.down")"
 e2e_log "replica, sentinel and peer links cut come back on the new passwords; no link down before"
-# The admin password, and with it the probe (and with TLS the reload) user:
-# every pod's liveness probe passes throughout (rule L5 covers the second
-# before each agent takes the new secrets), then readiness everywhere.
-probe_all() {
-    while [[ ! -f $E2E_RUN_DIR/probes.stop ]]; do
-        for p in "${members[@]}"; do
-            rc=0; pod_ri "$p" check --liveness 2>>"$E2E_RUN_DIR/probes.err" || rc=$?
-            ((rc == 0)) || printf '%(%T)T %s liveness %s\n' -1 "$p" "$rc"
+if want admin; then
+    # The admin password, and with it the probe (and with TLS the reload) user:
+    # every pod's liveness probe passes throughout (rule L5 covers the second
+    # before each agent takes the new secrets), then readiness everywhere.
+    probe_all() {
+        while [[ ! -f $E2E_RUN_DIR/probes.stop ]]; do
+            for p in "${members[@]}"; do
+                rc=0; pod_ri "$p" check --liveness 2>>"$E2E_RUN_DIR/probes.err" || rc=$?
+                ((rc == 0)) || printf '%(%T)T %s liveness %s\n' -1 "$p" "$rc"
+            done
         done
-    done
-}
-rm -f "$E2E_RUN_DIR/probes.stop"
-probe_all >"$E2E_RUN_DIR/probes.failed" &
-prober=$!
-sleep 1
-rotate ADMIN_PASSWORD
-wait_until 40 "the admin password rolled out" at_phase done ||
-    fail_test "the admin rotation did not finish: $(pod_ri "$r1" credentials status 2>&1)"
-touch "$E2E_RUN_DIR/probes.stop"
-wait "$prober"
-[[ ! -s $E2E_RUN_DIR/probes.failed ]] ||
-    fail_test "liveness failed during the admin rotation: $(head "$E2E_RUN_DIR/probes.failed") $(tail -3 "$E2E_RUN_DIR/probes.err")"
-auth_says "$r0" admin ADMIN_PASSWORD "$E2E_RUN_DIR/secrets.gen$n_rot.json" WRONGPASS
-e2e_load_admin
-for p in "${members[@]}"; do assert_check "$p" 0 --readiness; done
-e2e_log "admin password rotated: liveness passed throughout, readiness after, the old one refused"
+    }
+    rm -f "$E2E_RUN_DIR/probes.stop"
+    probe_all >"$E2E_RUN_DIR/probes.failed" &
+    prober=$!
+    sleep 1
+    rotate ADMIN_PASSWORD
+    wait_until 40 "the admin password rolled out" at_phase done ||
+        fail_test "the admin rotation did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    touch "$E2E_RUN_DIR/probes.stop"
+    wait "$prober"
+    [[ ! -s $E2E_RUN_DIR/probes.failed ]] ||
+        fail_test "liveness failed during the admin rotation: $(head "$E2E_RUN_DIR/probes.failed") $(tail -3 "$E2E_RUN_DIR/probes.err")"
+    auth_says "$r0" admin ADMIN_PASSWORD "$E2E_RUN_DIR/secrets.gen$n_rot.json" WRONGPASS
+    e2e_load_admin
+    for p in "${members[@]}"; do assert_check "$p" 0 --readiness; done
+    e2e_log "admin password rotated: liveness passed throughout, readiness after, the old one refused"
 
-# The master stopped like the kubelet does (SIGTERM: the agent hands over,
-# on the new passwords), then started again.
-stop_pod "$m"
-wait_until 30 "failover to a new master on the new passwords" failed_over_from "$m" ||
-    fail_test "no failover from $m"
-start_redis_pod "${m##*-}"
-wait_healthy 30 || fail_test "not healthy after the handover: $E2E_WHY"
-e2e_log "handover on the new passwords: $(current_master); $m rejoined"
+    # The master stopped like the kubelet does (SIGTERM: the agent hands over,
+    # on the new passwords), then started again.
+    stop_pod "$m"
+    wait_until 30 "failover to a new master on the new passwords" failed_over_from "$m" ||
+        fail_test "no failover from $m"
+    start_redis_pod "${m##*-}"
+    wait_healthy 30 || fail_test "not healthy after the handover: $E2E_WHY"
+    e2e_log "handover on the new passwords: $(current_master); $m rejoined"
+fi
 
 if want restart; then
     # ---- 2. a pod restarted in a phase
     kill_pod "$s2"
     for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
     rotate REPLICA_PASSWORD SERVICE_PASSWORD
-    old=$E2E_RUN_DIR/secrets.gen2.json
+    old=$E2E_RUN_DIR/secrets.gen$n_rot.json
     wait_until 20 "five members accept, $s2 being down" at_phase accept 5 ||
         fail_test "not held in accept: $(pod_ri "$r1" credentials status 2>&1)"
     sleep 2
@@ -204,24 +229,44 @@ if want restart; then
     for p in "$r0" "$r1" "$r2"; do [[ $p == "$rp" ]] || { rr=$p; break; }; done
     stop_pod "$rr"
     start_redis_pod "${rr##*-}"
-    link_up() { [[ $(info_field "$1" replication master_link_status) == up ]]; }
     wait_until 30 "$rr restarted in accept syncs" link_up "$rr" || fail_test "$rr restarted in accept did not sync"
     grep -q "^user replica-user on #[0-9a-f]\{64\} #[0-9a-f]\{64\} " "$(e2e_pod_dir "$rr")/conf/users.acl" ||
         fail_test "$rr restarted in accept lacks both replica passwords"
-    since_last_start "$rr" | grep -q "credentials: resuming the rotation recorded here.*phase=accept" ||
-        fail_test "$rr did not resume in accept"
+    wait_until 10 "$rr resumes in accept" resumed "$rr" accept || fail_test "$rr did not resume in accept"
     auth_says "$rr" replica-user REPLICA_PASSWORD "$old" PONG
     auth_says "$rr" replica-user REPLICA_PASSWORD "$secrets" PONG
     e2e_log "$rr restarted in accept: both passwords, synced on the old one, the rotation resumed"
+    # Real clients through the sentinels, held in accept: the old service
+    # password and the new one both work.
+    for f in "$old" "$secrets"; do clients_probe "$f" || fail_test "clients with $(basename "$f") in accept"; done
+    e2e_log "redis-py, ioredis and node-redis through the sentinels with the old and with the new password"
     start_sentinel_pod 2
-    wait_until 40 "the rotation ends once $s2 is back" at_phase done ||
+    # Held in use: once every member uses the new passwords (a pod started
+    # on the new secrets marks them done at once), a replica killed within
+    # the grace holds the drop; started again, it resumes in use.
+    wait_until 40 "every member uses the new passwords" at_phase "use|done" ||
+        fail_test "rotation 2 did not reach use: $(pod_ri "$r1" credentials status 2>&1)"
+    for p in "$r0" "$r1" "$r2"; do [[ $p == "$rp" || $p == "$rr" ]] || { ru=$p; break; }; done
+    kill_pod "$ru"
+    sleep 2
+    at_phase "use|done" 5 || fail_test "not held with $ru down: $(pod_ri "$r1" credentials status 2>&1)"
+    auth_says "$rp" replica-user REPLICA_PASSWORD "$old" PONG # not dropped on the master
+    start_redis_pod "${ru##*-}"
+    wait_until 30 "$ru restarted in use syncs" link_up "$ru" || fail_test "$ru restarted in use did not sync"
+    grep -q "^user replica-user on #[0-9a-f]\{64\} #[0-9a-f]\{64\} " "$(e2e_pod_dir "$ru")/conf/users.acl" ||
+        fail_test "$ru restarted in use lacks both replica passwords"
+    wait_until 10 "$ru resumes in use" resumed "$ru" use || fail_test "$ru did not resume in use"
+    e2e_log "$ru restarted in use: both passwords, synced on the new one, the rotation resumed"
+    wait_until 40 "the rotation ends once $ru is back" at_phase done ||
         fail_test "rotation 2 did not finish: $(pod_ri "$r1" credentials status 2>&1)"
     wait_healthy 30 || fail_test "not healthy after rotation 2: $E2E_WHY"
     for p in "$r0" "$r1" "$r2"; do
         auth_says "$p" replica-user REPLICA_PASSWORD "$old" WRONGPASS
         auth_says "$p" replica-user REPLICA_PASSWORD "$secrets" PONG
     done
-    e2e_log "rotation 2 finished once $s2 came back on the new secrets"
+    ! clients_probe "$old" py 2>/dev/null || fail_test "redis-py still logs in with the old service password"
+    clients_probe "$secrets" || fail_test "clients with the new service password after the rotation"
+    e2e_log "rotation 2 finished once $ru came back; the old passwords refused, the clients work on the new"
 fi
 
 if want refuse; then
