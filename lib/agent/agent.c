@@ -38,6 +38,7 @@ struct agent {
     int server_up;             /* modules run only while the server does */
     int exit_code;             /* AGENT_GIVE_UP */
     struct secrets *owned_sec; /* from set_secrets; NULL: cfg.sec is the caller's */
+    struct settings *owned_s;  /* from set_settings; NULL: cfg.s is the caller's */
     int sec_changed;           /* set_secrets ran: the other modules start again */
     struct {
         void *state;
@@ -78,6 +79,14 @@ static void set_secrets(void *owner, struct secrets *sec) {
     secrets_free(a->owned_sec);
     a->owned_sec = sec;
     a->cfg.sec = sec;
+    a->sec_changed = 1;
+}
+
+static void set_settings(void *owner, struct settings *s) {
+    struct agent *a = owner;
+    free(a->owned_s);
+    a->owned_s = s;
+    a->cfg.s = s;
     a->sec_changed = 1;
 }
 
@@ -255,7 +264,8 @@ struct agent *agent_start(const struct agent_config *cfg, ri_err *e) {
     if (!a) return ri_fail(e, EX_OSERR, "out of memory"), NULL;
     a->cfg = *cfg;
     a->stats.started_ms = mono_ms();
-    a->ctx = (struct agent_ctx){&a->cfg, &a->stats, step_down, restart, set_secrets, a};
+    a->ctx =
+        (struct agent_ctx){&a->cfg, &a->stats, step_down, restart, set_secrets, set_settings, a};
     if (pipe2(a->ev, O_CLOEXEC | O_NONBLOCK) != 0 || pipe2(a->req, O_CLOEXEC) != 0) {
         ri_fail(e, EX_OSERR, "agent: pipe: %s", strerror(errno));
         free(a);
@@ -291,5 +301,6 @@ void agent_finish(struct agent *a, int timeout_ms) {
     pthread_join(a->thread, NULL);
     for (int i = 0; i < 2; i++) close(a->ev[i]), close(a->req[i]);
     secrets_free(a->owned_sec);
+    free(a->owned_s);
     free(a);
 }

@@ -37,7 +37,46 @@ struct creds_mod {
     int settled;                     /* this pod's marker says cur is done here */
     int active;                      /* a rotation runs: roll */
     struct creds_roll roll;
+    struct settings *s_new; /* settings read again whose [acl] users changed (owned), or NULL */
 };
+
+static void say(struct creds_mod *m, int warn, const char *msg, const char *k, const char *v);
+
+/* The settings the rotation renders with: read again when their [acl]
+ * users changed, until the agent takes them (phase use). */
+static const struct settings *settings_of(const struct agent_ctx *ctx, const struct creds_mod *m) {
+    return m->s_new ? m->s_new : ctx->cfg->s;
+}
+
+static int users_differ(const struct settings *a, const struct settings *b) {
+    if (a->n_users != b->n_users) return 1;
+    for (int i = 0; i < a->n_users; i++)
+        if (strcmp(a->users[i].name, b->users[i].name) ||
+            strcmp(a->users[i].secret_key, b->users[i].secret_key) ||
+            strcmp(a->users[i].rules, b->users[i].rules))
+            return 1;
+    return 0;
+}
+
+/* The settings read again (cfg->load_settings): *out is NULL when their
+ * [acl] users are as the agent's, else the new settings (the caller frees
+ * them). -1 when they cannot be read (logged once). */
+static int reread_settings(const struct agent_ctx *ctx, struct creds_mod *m,
+                           struct settings **out) {
+    ri_err e = {0};
+    *out = NULL;
+    if (!ctx->cfg->load_settings) return 0;
+    struct settings *ns = malloc(sizeof *ns);
+    if (!ns || ctx->cfg->load_settings(ctx->cfg->load_arg, ns, &e)) {
+        say(m, 1, "credentials: the settings are refused; the cluster keeps its users", "reason",
+            ns ? e.msg : "out of memory");
+        free(ns);
+        return -1;
+    }
+    if (users_differ(ctx->cfg->s, ns)) *out = ns;
+    else free(ns);
+    return 0;
+}
 
 /* Log msg unless it is what was logged last. */
 static void say(struct creds_mod *m, int warn, const char *msg, const char *k, const char *v) {
@@ -113,7 +152,7 @@ static int creds_start(const struct agent_ctx *ctx, void **state) {
 
 /* A new generation read twice and rendered: the rotation starts. */
 static void begin(const struct agent_ctx *ctx, struct creds_mod *m, struct secrets *to,
-                  const struct creds_set *set, const char *gen) {
+                  struct settings *ns, const struct creds_set *set, const char *gen) {
     const struct agent_config *cfg = ctx->cfg;
     struct creds_roll *r = &m->roll;
     struct creds_diff d;
@@ -123,9 +162,11 @@ static void begin(const struct agent_ctx *ctx, struct creds_mod *m, struct secre
         !(r->old_login = secrets_dup(cfg->sec, &e))) {
         log_error("credentials: cannot start the rotation", "error", e.msg, NULL);
         secrets_free(to);
+        free(ns);
         creds_roll_free(r);
         return;
     }
+    m->s_new = ns;
     snprintf(r->gen, sizeof r->gen, "%s", gen);
     r->new_users = *set;
     r->to = to;
@@ -137,37 +178,39 @@ static void begin(const struct agent_ctx *ctx, struct creds_mod *m, struct secre
     log_info("credentials: new secrets", "generation", gen, "change", what, NULL);
 }
 
-/* Read the secrets; a settled new generation begins a rotation. */
+/* Read the secrets (and the settings); a settled new generation begins a
+ * rotation. */
 static void look(const struct agent_ctx *ctx, struct creds_mod *m) {
     const struct agent_config *cfg = ctx->cfg;
     struct secrets *sec = NULL;
+    struct settings *ns = NULL;
     struct creds_set set;
     struct rendered out;
     char gen[CREDS_GEN_LEN + 1] = "";
     ri_err e = {0};
+    if (reread_settings(ctx, m, &ns)) return;
+    const struct settings *s = ns ? ns : cfg->s;
     int rc = secrets_load(&sec, cfg->s->secrets_path, &e);
-    if (!rc) rc = gen_of(cfg->s, sec, &set, gen, &e);
+    if (!rc) rc = gen_of(s, sec, &set, gen, &e);
     if (!rc && !strcmp(gen, m->cur)) { /* nothing new (or back to what runs) */
         m->pending[0] = '\0';
         secrets_free(sec);
+        free(ns);
         return;
     }
-    if (!rc) rc = render_acl_file(cfg->s, sec, NULL, cfg->is_sentinel, &out, &e);
+    if (!rc) rc = render_acl_file(s, sec, NULL, cfg->is_sentinel, &out, &e);
     if (!rc) rendered_free(&out);
-    if (rc) {
-        if (strcmp(m->refused, gen[0] ? gen : "?") || !gen[0])
+    if (rc || strcmp(m->pending, gen)) {
+        if (rc && (strcmp(m->refused, gen[0] ? gen : "?") || !gen[0]))
             say(m, 1, "credentials: the secrets are refused; the cluster keeps its passwords",
                 "reason", e.msg);
-        snprintf(m->refused, sizeof m->refused, "%s", gen[0] ? gen : "?");
+        if (rc) snprintf(m->refused, sizeof m->refused, "%s", gen[0] ? gen : "?");
+        else snprintf(m->pending, sizeof m->pending, "%s", gen); /* first read: wait for a second */
         secrets_free(sec);
+        free(ns);
         return;
     }
-    if (strcmp(m->pending, gen)) { /* first read: wait for a second */
-        snprintf(m->pending, sizeof m->pending, "%s", gen);
-        secrets_free(sec);
-        return;
-    }
-    begin(ctx, m, sec, &set, gen);
+    begin(ctx, m, sec, ns, &set, gen);
 }
 
 /* One step of the rotation under way. */
@@ -176,7 +219,8 @@ static void step(const struct agent_ctx *ctx, struct creds_mod *m) {
     struct creds_roll *r = &m->roll;
     struct creds_verdict v;
     ri_err e = {0};
-    if (creds_roll_decide(cfg->s, r, (int64_t)mono_ms(), &v, &e)) {
+    const struct settings *s = settings_of(ctx, m);
+    if (creds_roll_decide(s, r, (int64_t)mono_ms(), &v, &e)) {
         say(m, 1, "credentials: cannot ask the members", "error", e.msg);
         return;
     }
@@ -192,7 +236,7 @@ static void step(const struct agent_ctx *ctx, struct creds_mod *m) {
         m->active = 0;
         return;
     }
-    if (creds_roll_step(cfg->s, cfg->is_sentinel, r, v.step, &e)) {
+    if (creds_roll_step(s, cfg->is_sentinel, r, v.step, &e)) {
         say(m, 1, "credentials: a step failed; trying again", "error", e.msg);
         return;
     }
@@ -203,6 +247,8 @@ static void step(const struct agent_ctx *ctx, struct creds_mod *m) {
         struct secrets *copy = secrets_dup(r->to, &e);
         if (copy) ctx->set_secrets(ctx->owner, copy);
         else log_error("credentials: the agent keeps the old passwords", "error", e.msg, NULL);
+        if (m->s_new) ctx->set_settings(ctx->owner, m->s_new); /* taken: cfg->s from now on */
+        m->s_new = NULL;
     }
     if (r->own == CREDS_DONE) {
         snprintf(m->cur, sizeof m->cur, "%s", r->gen);
@@ -233,6 +279,7 @@ static void creds_stop(void *state) {
     struct creds_mod *m = state;
     if (!m) return;
     creds_roll_free(&m->roll);
+    free(m->s_new);
     explicit_bzero(m, sizeof *m);
     free(m);
 }

@@ -30,6 +30,10 @@ struct agent_config {
      * "override"); a new decision after a step-down replaces it. */
     struct decision_summary boot;
     enum agent_app app;
+    /* Optional: read the settings again as the command line gave them
+     * (the creds module follows [acl] user lines live); NULL: never. */
+    int (*load_settings)(const void *arg, struct settings *s, ri_err *e);
+    const void *load_arg;
 };
 
 /* What the modules see of the server and the metrics module shows. The
@@ -54,6 +58,8 @@ struct agent_ctx {
      * replaced or it ends. The other modules start again on them once this
      * tick returns. */
     void (*set_secrets)(void *owner, struct secrets *sec);
+    /* The same for settings read again (their [acl] users changed live). */
+    void (*set_settings)(void *owner, struct settings *s);
     void *owner;
 };
 

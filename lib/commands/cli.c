@@ -303,7 +303,7 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
  * Settings: default < INI < environment < flags
  * ------------------------------------------------------------------------ */
 
-static int load_settings(const struct cli_opts *o, struct settings *s, ri_err *e) {
+int cli_load_settings(const struct cli_opts *o, struct settings *s, ri_err *e) {
     int rc;
     settings_init(s);
     const char *ini = o->config_path ? o->config_path : getenv("REDIS_INIT_CONFIG");
@@ -337,7 +337,7 @@ static int execute(const struct cli_opts *o) {
     log_init(o->prog, o->verbose ? LOG_DEBUG : o->quiet ? LOG_WARN : LOG_INFO);
     if (cmd->flags & (NEEDS_SETTINGS | NEEDS_SECRETS)) {
         inv.s = calloc(1, sizeof *inv.s);
-        rc = inv.s ? load_settings(o, inv.s, &e) : ri_fail(&e, EX_OSERR, "out of memory");
+        rc = inv.s ? cli_load_settings(o, inv.s, &e) : ri_fail(&e, EX_OSERR, "out of memory");
     }
     if (!rc && (cmd->flags & NEEDS_SECRETS)) rc = secrets_load(&inv.sec, inv.s->secrets_path, &e);
     if (!rc && (cmd->flags & LOGS_IN_BY_PHASE))

@@ -15,6 +15,11 @@
 
 int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o);
 
+/* The settings as the command line o gives them: default < INI < the
+ * environment < flags, finished (settings_finish). The agent reads them
+ * again this way to follow [acl] user lines live. */
+int cli_load_settings(const struct cli_opts *o, struct settings *s, ri_err *e);
+
 /* The name in argv[0] may pick the other kind (cli_kind_from_argv0). */
 int cli_main(int argc, char **argv, enum ri_kind kind);
 

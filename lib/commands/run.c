@@ -10,6 +10,7 @@
 
 #include "agent/supervise.h"
 #include "base/log.h"
+#include "commands/cli.h"
 #include "commands/command.h"
 #include "commands/help.h"
 #include "engine/report.h"
@@ -22,6 +23,11 @@ static int exec_server(const char *bin, char *conf_path, int sent, ri_err *e) {
     execvp(bin, args);
     return ri_fail(e, EX_OSERR, "cannot exec %s: %s ([paths] %s)", bin, strerror(errno),
                    sent ? "redis-sentinel" : "redis-server");
+}
+
+/* The agent's way to read the settings again (agent/module.h). */
+static int reload_settings(const void *arg, struct settings *s, ri_err *e) {
+    return cli_load_settings(arg, s, e);
 }
 
 static int run_run(struct invocation *inv, ri_err *e) {
@@ -42,7 +48,7 @@ static int run_run(struct invocation *inv, ri_err *e) {
     }
     char *const argv[] = {(char *)bin, conf_path, NULL};
     struct supervise_config sc = {
-        .agent = {inv->s, inv->sec, sent, sum, APP_NONE},
+        .agent = {inv->s, inv->sec, sent, sum, APP_NONE, reload_settings, o},
         .agent_on = 1,
         .argv = argv,
     };

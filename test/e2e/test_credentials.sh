@@ -11,6 +11,10 @@
 #     then the admin password (and the probe and reload users derived from
 #     it): liveness never fails on any pod meanwhile; the master's handover
 #     (SIGTERM) then works on the new passwords;
+#  users: an [acl] user line added to settings.ini (its password added to the
+#     Secret) is created live on every server and writes its keys; removed
+#     while it holds a connection, the connection is closed and its
+#     password refused;
 #  2. a pod restarted in a phase: with a sentinel down the cluster holds in
 #     accept (the rotation waits and names it); a replica restarted then
 #     starts on both passwords and syncs; redis-py, ioredis and node-redis
@@ -23,8 +27,9 @@
 #     naming the key; users.acl and the markers stay as they were;
 #  4. the writer loses no acknowledged write; no password of any generation
 #     in any log or command line.
-# E2E_CREDS_CASES picks the admin rotation with the handover, case 2 and
-# case 3 (default "admin restart refuse"): the server matrix runs case 1's
+# E2E_CREDS_CASES picks the admin rotation with the handover, the users,
+# case 2 and case 3 (default "admin users restart refuse"): the server
+# matrix runs case 1's
 # rotation alone (the server behaviours it rests on, on each flavour, with
 # TLS), the rest is our own logic, proved once here.
 set -euo pipefail
@@ -32,7 +37,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export E2E_CREDS_GRACE=5000
-cases=${E2E_CREDS_CASES-admin restart refuse}
+cases=${E2E_CREDS_CASES-admin users restart refuse}
 want() { [[ " $cases " == *" $1 "* ]]; }
 ! want restart || e2e_need_clients
 cluster_create
@@ -78,6 +83,21 @@ auth_says() {
     out=$(REDISCLI_AUTH="$pw" ip netns exec "$(e2e_netns_of "$1")" timeout 5 redis-cli "${tls[@]}" \
         --no-auth-warning --user "$2" -h 127.0.0.1 -p "$(pod_port "$1")" PING 2>&1) || true
     [[ $out == *"$5"* ]] || fail_test "$1: AUTH $2 with the $(basename "$4") $3: '$out', want $5"
+}
+
+# auth_all: auth_says for each line of stdin ("POD USER PASSWORD_KEY FILE
+# WANT"), all at once; any failure fails the test with every message.
+auth_all() {
+    local line i=0 rc=0 pid d=$E2E_RUN_DIR/auth
+    local -a pids=()
+    rm -rf "$d" && mkdir -p "$d"
+    while read -r line; do
+        # shellcheck disable=SC2086 # the line's words
+        (auth_says $line) 2>"$d/$i" &
+        pids+=("$!") i=$((i + 1))
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+    ((rc == 0)) || fail_test "$(cat "$d"/*)"
 }
 
 # Link sampler: every replica's master_link_status each 0.2 s, a line per
@@ -145,18 +165,15 @@ for p in "$s0" "$s1" "$s2"; do
 done
 # Every server and sentinel: the old passwords refused, the new ones in.
 for p in "$r0" "$r1" "$r2"; do
-    auth_says "$p" replica-user REPLICA_PASSWORD "$old" WRONGPASS
-    auth_says "$p" replica-user REPLICA_PASSWORD "$secrets" PONG
-    auth_says "$p" sentinel-user SENTINEL_PASSWORD "$old" WRONGPASS
-    auth_says "$p" api-service SERVICE_PASSWORD "$old" WRONGPASS
-    auth_says "$p" api-service SERVICE_PASSWORD "$secrets" PONG
-done
+    printf '%s\n' "$p replica-user REPLICA_PASSWORD $old WRONGPASS" "$p replica-user REPLICA_PASSWORD $secrets PONG" \
+        "$p sentinel-user SENTINEL_PASSWORD $old WRONGPASS" "$p api-service SERVICE_PASSWORD $old WRONGPASS" \
+        "$p api-service SERVICE_PASSWORD $secrets PONG"
+done | auth_all
 for p in "$s0" "$s1" "$s2"; do
-    auth_says "$p" sentinel-sync SENTINEL_SYNC_PASSWORD "$old" WRONGPASS
-    auth_says "$p" sentinel-sync SENTINEL_SYNC_PASSWORD "$secrets" PONG
-    auth_says "$p" api-service SERVICE_PASSWORD "$old" WRONGPASS
-    auth_says "$p" api-service SERVICE_PASSWORD "$secrets" PONG
-done
+    printf '%s\n' "$p sentinel-sync SENTINEL_SYNC_PASSWORD $old WRONGPASS" \
+        "$p sentinel-sync SENTINEL_SYNC_PASSWORD $secrets PONG" "$p api-service SERVICE_PASSWORD $old WRONGPASS" \
+        "$p api-service SERVICE_PASSWORD $secrets PONG"
+done | auth_all
 e2e_log "old passwords refused (WRONGPASS), new ones accepted, on every member"
 # Links cut from the server side come back with the new passwords.
 for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
@@ -213,6 +230,45 @@ if want admin; then
     e2e_log "handover on the new passwords: $(current_master); $m rejoined"
 fi
 
+if want users; then
+    # ---- users added and removed live: an [acl] user line in settings.ini
+    # (a ConfigMap), its password in the Secret
+    (umask 077 && APP_PW="app-$(e2e_rand)&# x" jq '.data.APP_PASSWORD = env.APP_PW' "$secrets" >"$secrets.tmp")
+    mv "$secrets.tmp" "$secrets"
+    ini=$E2E_RUN_DIR/settings.ini
+    cp -p "$ini" "$ini.before"
+    { cat "$ini.before"; printf '\n[acl]\nuser = app APP_PASSWORD ~app:* +@all\n'; } >"$ini.tmp"
+    mv "$ini.tmp" "$ini"
+    wait_until 30 "user app added on every member" at_phase done ||
+        fail_test "adding a user did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    m=$(current_master)
+    # [acl] users are the servers'
+    printf '%s\n' "$r0 app APP_PASSWORD $secrets PONG" "$r1 app APP_PASSWORD $secrets PONG" \
+        "$r2 app APP_PASSWORD $secrets PONG" "$s0 app APP_PASSWORD $secrets WRONGPASS" | auth_all
+    pw=$(jq -r .data.APP_PASSWORD "$secrets")
+    out=$(REDISCLI_AUTH=$pw ip netns exec "$(e2e_netns_of "$m")" timeout 5 redis-cli --no-auth-warning --user app \
+        -p "$E2E_REDIS_PORT" SET app:x 1 2>&1)
+    [[ $out == OK ]] || fail_test "app cannot write app:x on $m: $out"
+    e2e_log "user app added live: logs in on every server, writes its keys"
+    # Removed while it holds a connection: the connection is closed.
+    go=$E2E_RUN_DIR/hold.go
+    REDIS_PASS=$pw pod_exec "$E2E_APP_POD" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/hold.py" \
+        "$(pod_fqdn "$m")" "$E2E_REDIS_PORT" - - - app "$go" "$E2E_RUN_DIR/hold.out" &
+    hold=$!
+    wait_until 10 "app holds a connection" grep -q '^before PONG' "$E2E_RUN_DIR/hold.out" ||
+        fail_test "app's held connection: $(cat "$E2E_RUN_DIR/hold.out")"
+    cp -p "$ini.before" "$ini.tmp"
+    mv "$ini.tmp" "$ini"
+    wait_until 30 "user app removed on every member" at_phase done ||
+        fail_test "removing a user did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    touch "$go"
+    wait "$hold" && fail_test "app's connection survived its removal: $(cat "$E2E_RUN_DIR/hold.out")"
+    grep -qE '^(error|after) ' "$E2E_RUN_DIR/hold.out" && ! grep -q '^after PONG' "$E2E_RUN_DIR/hold.out" ||
+        fail_test "app's held connection after the removal: $(cat "$E2E_RUN_DIR/hold.out")"
+    for p in "$r0" "$r1" "$r2"; do echo "$p app APP_PASSWORD $secrets WRONGPASS"; done | auth_all
+    e2e_log "user app removed live: its open connection closed, its password refused"
+fi
+
 if want restart; then
     # ---- 2. a pod restarted in a phase
     kill_pod "$s2"
@@ -261,9 +317,8 @@ if want restart; then
         fail_test "rotation 2 did not finish: $(pod_ri "$r1" credentials status 2>&1)"
     wait_healthy 30 || fail_test "not healthy after rotation 2: $E2E_WHY"
     for p in "$r0" "$r1" "$r2"; do
-        auth_says "$p" replica-user REPLICA_PASSWORD "$old" WRONGPASS
-        auth_says "$p" replica-user REPLICA_PASSWORD "$secrets" PONG
-    done
+        printf '%s\n' "$p replica-user REPLICA_PASSWORD $old WRONGPASS" "$p replica-user REPLICA_PASSWORD $secrets PONG"
+    done | auth_all
     ! clients_probe "$old" py 2>/dev/null || fail_test "redis-py still logs in with the old service password"
     clients_probe "$secrets" || fail_test "clients with the new service password after the rotation"
     e2e_log "rotation 2 finished once $ru came back; the old passwords refused, the clients work on the new"
