@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "checkmain.h"
+#include "render_fixture.h"
 #include "base/quote.h"
 #include "engine/render.h"
 #include "base/sha256.h"
@@ -23,20 +24,9 @@
 static struct secrets *make_secrets(const char *repl_json, const char *sync_user) {
     char buf[2048];
     snprintf(buf, sizeof buf, SECRETS_FMT, repl_json, sync_user);
-    struct secrets *sec = NULL;
-    ri_err e = {0};
-    ck_assert_msg(secrets_parse_json(&sec, buf, strlen(buf), "test.json", &e) == 0, "%s", e.msg);
-    return sec;
+    return secrets_from_text(buf);
 }
 
-static void make_settings(struct settings *s, const char *pod) {
-    ri_err e = {0};
-    settings_init(s);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "cluster", "pod-name", pod, &e), 0);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "paths", "conf-dir", "/conf", &e), 0);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "redis", "dir", "/data", &e), 0);
-    ck_assert_msg(settings_finish(s, &e) == 0, "%s", e.msg);
-}
 
 /* The text of file i as a NUL-terminated string (owned by r). */
 static const char *file_text(struct rendered *r, int i) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checkmain.h"
+#include "render_fixture.h"
 #include "base/sha256.h"
 #include "config/acl.h"
 #include "config/credstate.h"
@@ -26,20 +27,9 @@
 static struct secrets *secrets_of(const char *repl, const char *sent, const char *sync) {
     char buf[2048];
     snprintf(buf, sizeof buf, SECRETS_FMT, repl, sent, sync);
-    struct secrets *sec = NULL;
-    ri_err e = {0};
-    ck_assert_msg(secrets_parse_json(&sec, buf, strlen(buf), "test.json", &e) == 0, "%s", e.msg);
-    return sec;
+    return secrets_from_text(buf);
 }
 
-static void settings_for(struct settings *s, const char *pod) {
-    ri_err e = {0};
-    settings_init(s);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "cluster", "pod-name", pod, &e), 0);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "paths", "conf-dir", "/conf", &e), 0);
-    ck_assert_int_eq(settings_set(s, ORIGIN_FLAG, "test", "redis", "dir", "/data", &e), 0);
-    ck_assert_msg(settings_finish(s, &e) == 0, "%s", e.msg);
-}
 
 static void hash_hex(const char *pass, char out[66]) { acl_hash(pass, strlen(pass), out); }
 
@@ -49,7 +39,7 @@ static void state_at(struct creds_state *cs, enum creds_phase phase) {
     struct secrets *old = secrets_of("old-repl", "old-sent", "old-sync");
     struct settings s;
     ri_err e = {0};
-    settings_for(&s, "redis-cluster-server-0");
+    make_settings(&s, "redis-cluster-server-0");
     memset(cs, 0, sizeof *cs);
     snprintf(cs->gen, sizeof cs->gen, "%s", GEN);
     cs->phase = phase;
@@ -67,7 +57,7 @@ static void render_at(int sentinel, const struct creds_state *cs, struct rendere
     struct settings s;
     ri_err e = {0};
     struct secrets *sec = secrets_of("new-repl", "new-sent", "new-sync");
-    settings_for(&s, sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-1");
+    make_settings(&s, sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-1");
     struct role_target t = {.action = sentinel ? ACT_MONITOR : ACT_FOLLOW,
                             .host = "redis-cluster-server-0.x",
                             .port = 6379,
@@ -168,7 +158,7 @@ START_TEST(acl_file_alone_matches) {
     for (int sentinel = 0; sentinel < 2; sentinel++) {
         render_at(sentinel, &cs, &full);
         struct secrets *sec = secrets_of("new-repl", "new-sent", "new-sync");
-        settings_for(&s, sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-1");
+        make_settings(&s, sentinel ? "redis-cluster-sentinel-0" : "redis-cluster-server-1");
         ck_assert_msg(render_acl_file(&s, sec, &cs, sentinel, &alone, &e) == 0, "%s", e.msg);
         ck_assert_int_eq(alone.n, 1);
         ck_assert_str_eq(alone.files[0].name, "users.acl");
