@@ -95,28 +95,36 @@ static int gen_of(const struct settings *s, const struct secrets *sec, struct cr
     return rc;
 }
 
-/* Resume the rotation the state file records, when it is for these secrets. */
+/* Resume the rotation the state file records, when the secrets mounted now
+ * are its new generation. Read from the mount, not the agent's copy: after
+ * the server alone restarted (a step-down), the agent may still hold the
+ * old generation's. */
 static int resume(const struct agent_ctx *ctx, struct creds_mod *m, struct creds_state *st) {
     const struct agent_config *cfg = ctx->cfg;
+    struct creds_roll *r = &m->roll;
+    struct settings *ns = NULL;
+    char gen[CREDS_GEN_LEN + 1] = "";
     ri_err e = {0};
-    if (strcmp(st->gen, m->cur) != 0) {
-        log_warn("credentials: the secrets changed again during a rotation; the rotation "
-                 "recorded here waits (credentials status shows the members)",
-                 "recorded", st->gen, "secrets", m->cur, NULL);
+    if (reread_settings(ctx, m, &ns)) return 1;
+    int rc = secrets_load(&r->to, cfg->s->secrets_path, &e);
+    if (!rc) rc = gen_of(ns ? ns : cfg->s, r->to, &r->new_users, gen, &e);
+    if (rc || strcmp(gen, st->gen) != 0) {
+        if (rc) log_error("credentials: cannot resume the rotation", "error", e.msg, NULL);
+        else
+            log_warn("credentials: the secrets changed again while this pod was down in a "
+                     "rotation; nothing is applied here until the secrets are those of the "
+                     "rotation recorded (see credentials status) and the pod restarts",
+                     "recorded", st->gen, "secrets", gen, NULL);
+        free(ns);
+        creds_roll_free(r);
         return 1;
     }
-    struct creds_roll *r = &m->roll;
     snprintf(r->gen, sizeof r->gen, "%s", st->gen);
     r->own = st->phase;
     r->old_users = st->old_users;
     r->old_login = st->old_login;
     st->old_login = NULL;
-    r->to = secrets_dup(cfg->sec, &e);
-    if (!r->to || gen_of(cfg->s, r->to, &r->new_users, r->gen, &e)) {
-        log_error("credentials: cannot resume the rotation", "error", e.msg, NULL);
-        creds_roll_free(r);
-        return 1;
-    }
+    m->s_new = ns;
     m->active = m->settled = 1;
     log_info("credentials: resuming the rotation recorded here", "generation", r->gen, "phase",
              creds_phase_name(r->own), NULL);
