@@ -23,8 +23,9 @@
 #     rotation go on; held in use by another replica killed, that replica
 #     restarted starts on both passwords and syncs on the new one; once done,
 #     the old passwords are refused and the clients work on the new one;
-#  3. a malformed Secret (a key missing) is refused with one line per pod
-#     naming the key; users.acl and the markers stay as they were;
+#  3. a malformed Secret (a key missing; a user name with a space) is
+#     refused with one line per pod naming the key; users.acl and the
+#     markers stay as they were;
 #  4. the writer loses no acknowledged write; no password of any generation
 #     in any log or command line.
 # E2E_CREDS_CASES picks the admin rotation with the handover, the users,
@@ -114,18 +115,25 @@ sample_links() {
 }
 # clients_probe FILE [py|js|nr...]: redis-py, ioredis and node-redis (or
 # those named) find the master through the sentinels, write and read, as
-# the service user of FILE (test/clients; RI_SECRETS, never argv).
+# the service user of FILE (test/clients; RI_SECRETS, never argv); all at
+# once, each client's output on stderr when it fails.
 clients_probe() {
-    local f=$1 c out; shift
-    local -a which=("$@")
+    local f=$1 c rc=0 pid d=$E2E_RUN_DIR/clients
+    shift
+    local -a which=("$@") pids=()
     local -A cmd=([py]="/usr/bin/python3 $E2E_CLIENTS_DIR/sentinel_client.py"
         [js]="node $E2E_CLIENTS_DIR/sentinel_client.js" [nr]="node $E2E_CLIENTS_DIR/node_redis_client.js")
     ((${#which[@]})) || which=(py js nr)
+    mkdir -p "$d"
     for c in "${which[@]}"; do
         # shellcheck disable=SC2086 # the command's words
-        out=$(RI_SECRETS=$f pod_exec "$E2E_APP_POD" timeout 30 ${cmd[$c]} probe "$(sentinel_addrs)" "$E2E_MASTER_NAME" 2>&1) ||
-            { echo "$c: $out" >&2; return 1; }
+        RI_SECRETS=$f pod_exec "$E2E_APP_POD" timeout 30 ${cmd[$c]} probe "$(sentinel_addrs)" "$E2E_MASTER_NAME" \
+            >"$d/$c" 2>&1 &
+        pids+=("$!")
     done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+    ((rc == 0)) || { for c in "${which[@]}"; do echo "$c: $(cat "$d/$c")" >&2; done; }
+    return "$rc"
 }
 log_lines() { wc -l <"$(e2e_pod_dir "$1")/log"; }
 resumed() { since_last_start "$1" | grep -q "credentials: resuming the rotation recorded here.*phase=$2"; }
@@ -325,25 +333,30 @@ if want restart; then
 fi
 
 if want refuse; then
-    # ---- 3. a malformed Secret is refused, nothing changes
+    # ---- 3. a malformed Secret is refused, nothing changes: a key missing,
+    # a user name that breaks the rules (users.acl splits on spaces); each
+    # with a password change beside it that must not happen either.
     declare -A acl
-    for p in "${members[@]}"; do
-        mark[$p]=$(log_lines "$p")
-        acl[$p]=$(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl")
+    for bad in 'del(.data.REPLICA_PASSWORD)|REPLICA_PASSWORD: missing' \
+               '.data.REPLICA_USERNAME = "replica user"|REPLICA_USERNAME'; do
+        for p in "${members[@]}"; do
+            mark[$p]=$(log_lines "$p")
+            acl[$p]=$(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl")
+        done
+        cp -p "$secrets" "$E2E_RUN_DIR/secrets.good.json"
+        (umask 077 && jq "${bad%%|*} | .data.SERVICE_PASSWORD = \"changed\"" "$secrets" >"$secrets.tmp")
+        mv "$secrets.tmp" "$secrets"
+        sleep 4
+        for p in "${members[@]}"; do
+            n=$(since_line "$p" "${mark[$p]}" | grep -c "credentials: the secrets are refused.*key ${bad#*|}") || true
+            [[ $n == 1 ]] || fail_test "$p: the refusal (${bad#*|}) logged $n times, want 1: $(since_line "$p" "${mark[$p]}" | grep credentials)"
+            ! since_line "$p" "${mark[$p]}" | grep -q "credentials: new secrets" || fail_test "$p began a rotation on a malformed Secret"
+            [[ $(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl") == "${acl[$p]}" ]] || fail_test "$p: users.acl changed"
+        done
+        mv "$E2E_RUN_DIR/secrets.good.json" "$secrets"
+        wait_until 10 "markers as before" at_phase done || fail_test "markers changed after a refused Secret"
+        e2e_log "a Secret with ${bad#*|} refused with one line per pod; nothing changed"
     done
-    cp -p "$secrets" "$E2E_RUN_DIR/secrets.good.json"
-    (umask 077 && jq 'del(.data.REPLICA_PASSWORD) | .data.SERVICE_PASSWORD = "changed"' "$secrets" >"$secrets.tmp")
-    mv "$secrets.tmp" "$secrets"
-    sleep 4
-    for p in "${members[@]}"; do
-        n=$(since_line "$p" "${mark[$p]}" | grep -c "credentials: the secrets are refused.*REPLICA_PASSWORD") || true
-        [[ $n == 1 ]] || fail_test "$p: the refusal logged $n times, want 1: $(since_line "$p" "${mark[$p]}" | grep credentials)"
-        ! since_line "$p" "${mark[$p]}" | grep -q "credentials: new secrets" || fail_test "$p began a rotation on a malformed Secret"
-        [[ $(sha256sum <"$(e2e_pod_dir "$p")/conf/users.acl") == "${acl[$p]}" ]] || fail_test "$p: users.acl changed"
-    done
-    mv "$E2E_RUN_DIR/secrets.good.json" "$secrets"
-    wait_until 10 "markers as before" at_phase done || fail_test "markers changed after a refused Secret"
-    e2e_log "a Secret without REPLICA_PASSWORD refused with one line per pod; nothing changed"
 fi
 
 # ---- 4. no acknowledged write lost, no password anywhere
