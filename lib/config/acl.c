@@ -18,11 +18,15 @@
  * Hashes
  * ------------------------------------------------------------------------- */
 
+void acl_hash_rule(const unsigned char digest[32], char out[66]) {
+    out[0] = '#';
+    hex_encode(digest, 32, out + 1);
+}
+
 void acl_hash(const char *pass, size_t len, char out[66]) {
     unsigned char d[32];
     sha256(pass, len, d);
-    out[0] = '#';
-    hex_encode(d, sizeof d, out + 1);
+    acl_hash_rule(d, out);
     explicit_bzero(d, sizeof d);
 }
 

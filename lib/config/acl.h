@@ -105,6 +105,8 @@ int acl_webdis_rules(char *out, size_t outlen);
 
 /* "#<hex sha256 of pass>" into out (at least 66 bytes). */
 void acl_hash(const char *pass, size_t len, char out[66]);
+/* The same rule for a SHA-256 digest already computed: "#<64 hex>". */
+void acl_hash_rule(const unsigned char digest[32], char out[66]);
 
 /* Check user-supplied rules for an [acl] extra user: printable ASCII, no
  * newline, and no token that sets or clears a password (">", "<", "#", "!",

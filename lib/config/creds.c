@@ -104,7 +104,7 @@ void creds_generation(const struct creds_set *c, char gen[CREDS_GEN_LEN + 1]) {
     gen[CREDS_GEN_LEN] = '\0';
 }
 
-static const struct creds_user *find(const struct creds_set *c, const char *name) {
+const struct creds_user *creds_find(const struct creds_set *c, const char *name) {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->u[i].name, name) == 0) return &c->u[i];
     return NULL;
@@ -113,13 +113,13 @@ static const struct creds_user *find(const struct creds_set *c, const char *name
 void creds_diff(const struct creds_set *old, const struct creds_set *new_, struct creds_diff *d) {
     d->n_changed = d->n_added = d->n_removed = 0;
     for (int i = 0; i < new_->n; i++) {
-        const struct creds_user *o = find(old, new_->u[i].name);
+        const struct creds_user *o = creds_find(old, new_->u[i].name);
         if (!o) d->added[d->n_added++] = new_->u[i].name;
         else if (memcmp(o->hash, new_->u[i].hash, sizeof o->hash) != 0)
             d->changed[d->n_changed++] = new_->u[i].name;
     }
     for (int i = 0; i < old->n; i++)
-        if (!find(new_, old->u[i].name)) d->removed[d->n_removed++] = old->u[i].name;
+        if (!creds_find(new_, old->u[i].name)) d->removed[d->n_removed++] = old->u[i].name;
 }
 
 static size_t list(char *out, size_t outlen, size_t at, const char *head, const char *const *names,

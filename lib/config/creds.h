@@ -42,6 +42,9 @@ struct creds_set {
 int creds_collect(const struct secrets *sec, const struct settings *s, struct creds_set *out,
                   ri_err *e);
 
+/* The user named name in c, or NULL. */
+const struct creds_user *creds_find(const struct creds_set *c, const char *name);
+
 void creds_generation(const struct creds_set *c, char gen[CREDS_GEN_LEN + 1]);
 
 /* Names into the two sets (pointers into them). */

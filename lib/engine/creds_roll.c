@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "config/acl.h"
 #include "config/credstate.h"
 #include "engine/creds_status.h"
 #include "engine/plan.h"
@@ -66,17 +67,6 @@ static void local_admin(const struct settings *s, int sentinel, const struct sec
                c);
 }
 
-static void hash_arg(char prefix, const unsigned char h[32], char out[66]) {
-    out[0] = prefix;
-    for (int i = 0; i < 32; i++) snprintf(out + 1 + 2 * i, 3, "%02x", h[i]);
-}
-
-static const struct creds_user *find_user(const struct creds_set *c, const char *name) {
-    for (int i = 0; i < c->n; i++)
-        if (strcmp(c->u[i].name, name) == 0) return &c->u[i];
-    return NULL;
-}
-
 /* What follows "user <name> " on its users.acl line; NULL when this role
  * has no such user (a sentinel has no replica user). */
 static const char *acl_line(const char *acl, const char *name) {
@@ -94,7 +84,7 @@ static int setuser_hash(const struct admin_conn *c, const char *acl, const char 
                         const unsigned char h[32], ri_err *e) {
     char arg[66];
     if (!acl_line(acl, name)) return 0;
-    hash_arg('#', h, arg);
+    acl_hash_rule(h, arg);
     const char *argv[5] = {"ACL", "SETUSER", name, reset ? "resetpass" : arg, arg};
     return admin_call(c, reset ? 5 : 4, argv, "ACL SETUSER", NULL, e);
 }
@@ -126,7 +116,7 @@ static int apply_live(const struct creds_roll *r, enum creds_phase phase, const 
     int rc = 0;
     creds_diff(&r->old_users, &r->new_users, &d);
     for (int i = 0; !rc && phase != CREDS_USE && i < d.n_changed; i++) {
-        const struct creds_user *u = find_user(&r->new_users, d.changed[i]);
+        const struct creds_user *u = creds_find(&r->new_users, d.changed[i]);
         if (u) rc = setuser_hash(c, acl, u->name, phase == CREDS_DONE, u->hash, e);
     }
     for (int i = 0; !rc && phase == CREDS_ACCEPT && i < d.n_added; i++)

@@ -26,16 +26,13 @@ struct acl_builder {
  * password; else auth ("#new") as it is. */
 static const char *with_old_hash(const struct creds_state *cs, const char *name, const char *auth,
                                  char out[2 * 66]) {
-    for (int i = 0; i < cs->old_users.n; i++) {
-        const struct creds_user *u = &cs->old_users.u[i];
-        if (strcmp(u->name, name) != 0) continue;
-        char old[66] = "#";
-        for (int k = 0; k < 32; k++) snprintf(old + 1 + 2 * k, 3, "%02x", u->hash[k]);
-        if (strcmp(old, auth) == 0) return auth;
-        snprintf(out, 2 * 66, "%s %s", auth, old);
-        return out;
-    }
-    return auth;
+    const struct creds_user *u = creds_find(&cs->old_users, name);
+    char old[66];
+    if (!u) return auth;
+    acl_hash_rule(u->hash, old);
+    if (strcmp(old, auth) == 0) return auth;
+    snprintf(out, 2 * 66, "%s %s", auth, old);
+    return out;
 }
 
 static int add_user_line(struct acl_builder *b, const char *name, const char *name_key,

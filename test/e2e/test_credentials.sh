@@ -77,12 +77,8 @@ rotate() {
 # server logging in as USER with FILE's PASSWORD_KEY answers WANT (PONG or
 # WRONGPASS).
 auth_says() {
-    local pw out
-    local -a tls
-    pw=$(jq -r ".data.$3" "$4")
-    mapfile -t tls < <(tls_cli_args "$1")
-    out=$(REDISCLI_AUTH="$pw" ip netns exec "$(e2e_netns_of "$1")" timeout 5 redis-cli "${tls[@]}" \
-        --no-auth-warning --user "$2" -h 127.0.0.1 -p "$(pod_port "$1")" PING 2>&1) || true
+    local out
+    out=$(rcli_as "$2" "$(jq -r ".data.$3" "$4")" "$1" PING 2>&1) || true
     [[ $out == *"$5"* ]] || fail_test "$1: AUTH $2 with the $(basename "$4") $3: '$out', want $5"
 }
 
@@ -254,8 +250,7 @@ if want users; then
     printf '%s\n' "$r0 app APP_PASSWORD $secrets PONG" "$r1 app APP_PASSWORD $secrets PONG" \
         "$r2 app APP_PASSWORD $secrets PONG" "$s0 app APP_PASSWORD $secrets WRONGPASS" | auth_all
     pw=$(jq -r .data.APP_PASSWORD "$secrets")
-    out=$(REDISCLI_AUTH=$pw ip netns exec "$(e2e_netns_of "$m")" timeout 5 redis-cli --no-auth-warning --user app \
-        -p "$E2E_REDIS_PORT" SET app:x 1 2>&1)
+    out=$(rcli_as app "$pw" "$m" SET app:x 1 2>&1)
     [[ $out == OK ]] || fail_test "app cannot write app:x on $m: $out"
     e2e_log "user app added live: logs in on every server, writes its keys"
     # Removed while it holds a connection: the connection is closed.

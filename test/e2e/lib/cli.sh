@@ -6,12 +6,15 @@
 # (redis or sentinel port) as the admin user. The password travels in
 # REDISCLI_AUTH for this one command, never on argv. Extra redis-cli options
 # (-h HOST) may come first in ARGS.
-rcli() {
-    local name=$1; shift
+rcli() { rcli_as "$E2E_ADMIN_USER" "$E2E_ADMIN_PASS" "$@"; }
+
+# rcli_as USER PASSWORD POD ARGS...: the same as another user.
+rcli_as() {
+    local user=$1 pass=$2 name=$3; shift 3
     local -a tls
     mapfile -t tls < <(tls_cli_args "$name")
-    REDISCLI_AUTH="$E2E_ADMIN_PASS" ip netns exec "$(e2e_netns_of "$name")" \
-        timeout 5 redis-cli "${tls[@]}" --user "$E2E_ADMIN_USER" -h 127.0.0.1 -p "$(pod_port "$name")" "$@"
+    REDISCLI_AUTH="$pass" ip netns exec "$(e2e_netns_of "$name")" \
+        timeout 5 redis-cli "${tls[@]}" --user "$user" -h 127.0.0.1 -p "$(pod_port "$name")" "$@"
 }
 
 # tls_cli_args POD: redis-cli's TLS options with POD's certificate, one per
