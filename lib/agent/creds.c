@@ -30,6 +30,8 @@
 #define SETTLE_QUIET_MS 30000 /* a server loading its data may refuse us this long unsaid */
 
 struct creds_mod {
+    int64_t grace_ms;                /* [credentials] grace and drop, as last read: */
+    int drop_by_command;             /* they apply at once, mid-rotation too */
     char cur[CREDS_GEN_LEN + 1];     /* the generation in effect */
     char pending[CREDS_GEN_LEN + 1]; /* a new one read once: counts when read again */
     char refused[CREDS_GEN_LEN + 1]; /* the last one refused, logged once */
@@ -58,6 +60,14 @@ static int users_differ(const struct settings *a, const struct settings *b) {
     return 0;
 }
 
+/* [credentials] grace and drop from s: the rotation's end follows them live. */
+static void policy(struct creds_mod *m, const struct settings *s) {
+    m->grace_ms = s->creds_grace_ms;
+    m->drop_by_command = strcmp(s->creds_drop, "command") == 0;
+    m->roll.grace_ms = m->grace_ms;
+    m->roll.drop_by_command = m->drop_by_command;
+}
+
 /* The settings read again (cfg->load_settings): *out is NULL when their
  * [acl] users are as the agent's, else the new settings (the caller frees
  * them). -1 when they cannot be read (logged once). */
@@ -73,6 +83,7 @@ static int reread_settings(const struct agent_ctx *ctx, struct creds_mod *m,
         free(ns);
         return -1;
     }
+    policy(m, ns);
     if (users_differ(ctx->cfg->s, ns)) *out = ns;
     else free(ns);
     return 0;
@@ -139,6 +150,7 @@ static int creds_start(const struct agent_ctx *ctx, void **state) {
     if (!cfg->s->creds_live || cfg->app) return 1;
     struct creds_mod *m = calloc(1, sizeof *m);
     if (!m) return 1;
+    policy(m, cfg->s);
     int rc = gen_of(cfg->s, cfg->sec, &set, m->cur, &e);
     if (!rc) rc = role_credstate(cfg->s, cfg->is_sentinel, &st, &e);
     if (rc) {
@@ -176,6 +188,8 @@ static void begin(const struct agent_ctx *ctx, struct creds_mod *m, struct secre
     }
     m->s_new = ns;
     snprintf(r->gen, sizeof r->gen, "%s", gen);
+    r->grace_ms = m->grace_ms; /* as read this tick */
+    r->drop_by_command = m->drop_by_command;
     r->new_users = *set;
     r->to = to;
     m->active = 1;
@@ -227,6 +241,9 @@ static void step(const struct agent_ctx *ctx, struct creds_mod *m) {
     struct creds_roll *r = &m->roll;
     struct creds_verdict v;
     ri_err e = {0};
+    struct settings *again = NULL;
+    /* For grace and drop only: new users wait for this rotation's end. */
+    if (!reread_settings(ctx, m, &again)) free(again);
     const struct settings *s = settings_of(ctx, m);
     if (creds_roll_decide(s, r, (int64_t)mono_ms(), &v, &e)) {
         say(m, 1, "credentials: cannot ask the members", "error", e.msg);

@@ -116,6 +116,7 @@ const struct key_def set_keys[] = {
 
     {"credentials", "live", K_BOOL, OFF(creds_live), 0, 0, 0, 0, NULL, NULL, "on"},
     INT("credentials", "grace", creds_grace_ms, 0, MS_MAX, NULL, "3600000"),
+    STR("credentials", "drop", creds_drop, validate_creds_drop, NULL, "grace"),
 };
 const int set_n_keys = (int)(sizeof set_keys / sizeof set_keys[0]);
 

@@ -148,8 +148,10 @@ struct settings {
     int tls_expiry_warning_days; /* expiry-warning (days), default 30 */
 
     /* [credentials] (docs/credentials.md) */
-    int creds_live; /* live = on|off, default on: the agent applies a changed Secret */
-    int creds_grace_ms; /* grace (ms), default 3600000: old passwords kept after every pod uses the new */
+    int creds_live;     /* live = on|off, default on: the agent applies a changed Secret */
+    int creds_grace_ms; /* grace (ms), default 3600000: old passwords kept once all use the new */
+    char creds_drop[8]; /* drop = grace|command, default grace: what ends the rotation */
+
     enum tls_mode tls; /* derived from mode */
     int tls_auth;      /* derived from auth-clients: 0 no, 1 optional, 2 yes */
 

@@ -173,6 +173,11 @@ int validate_sentinel_default_user(const char *v, char *why, size_t whylen) {
     return 0;
 }
 
+int validate_creds_drop(const char *v, char *why, size_t whylen) {
+    if (strcmp(v, "grace") && strcmp(v, "command")) return WHY("must be grace or command");
+    return 0;
+}
+
 int validate_tls_protocols(const char *v, char *why, size_t whylen) {
     char buf[64];
     int n = 0;

@@ -26,6 +26,7 @@ int validate_appendfsync(const char *v, char *why, size_t whylen);
 int validate_tls_mode(const char *v, char *why, size_t whylen);              /* off|on|dual */
 int validate_tls_auth_clients(const char *v, char *why, size_t whylen);      /* no|optional|yes */
 int validate_sentinel_default_user(const char *v, char *why, size_t whylen); /* off|discovery */
+int validate_creds_drop(const char *v, char *why, size_t whylen);            /* grace|command */
 int validate_tls_protocols(const char *v, char *why, size_t whylen); /* TLSv1.2 and/or TLSv1.3 */
 int validate_file_name(const char *v, char *why, size_t whylen);     /* one name in a directory */
 int validate_file_name_or_empty(const char *v, char *why, size_t whylen);

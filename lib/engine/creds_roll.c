@@ -47,8 +47,14 @@ int creds_roll_decide(const struct settings *s, struct creds_roll *r, int64_t no
             if (sm->state[k] == CU_STALE) m[i].accepts_new = 0;
     }
     if (!rc) {
-        struct creds_world w = {
-            r->gen, r->own, m, st->n, now_ms, r->all_use_since, s->creds_grace_ms, 0};
+        struct creds_world w = {.gen = r->gen,
+                                .own = r->own,
+                                .members = m,
+                                .n = st->n,
+                                .now_ms = now_ms,
+                                .all_use_since = r->all_use_since,
+                                .grace_ms = r->grace_ms,
+                                .drop_by_command = r->drop_by_command};
         creds_decide(&w, v);
         if (v->all_use && !r->all_use_since) r->all_use_since = now_ms;
     }
@@ -221,5 +227,39 @@ int creds_roll_settle(const struct settings *s, int sentinel, const struct secre
     local_admin(s, sentinel, sec, &c);
     int rc = write_phase(s, sentinel, &r, CREDS_DONE, &c, e);
     explicit_bzero(&r, sizeof r);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * credentials finish
+ * ------------------------------------------------------------------------ */
+
+int creds_finish(const struct settings *s, const struct secrets *sec, char *why, size_t whylen,
+                 ri_err *e) {
+    struct creds_status *st = calloc(1, sizeof *st);
+    struct creds_member *m = calloc(2 * OBS_MAX_PEERS, sizeof *m);
+    char rule[CREDS_GEN_LEN + 32];
+    int rc = !st || !m ? ri_fail(e, EX_OSERR, "out of memory") : 0;
+    if (!rc) rc = creds_status_observe(s, sec, st, e);
+    for (int i = 0; !rc && i < st->n; i++) {
+        m[i] = st->members[i].m;
+        m[i].name = st->members[i].p.host;
+        m[i].answered = st->members[i].p.outcome == OUT_ANSWER;
+    }
+    enum creds_finish f =
+        rc ? CREDS_FINISH_DOWN : creds_finish_decide(st->gen, m, st->n, why, whylen);
+    if (!rc && f == CREDS_FINISH_DOWN) rc = ri_fail(e, EX_UNAVAILABLE, "credentials: %s", why);
+    if (!rc && f == CREDS_FINISH_BEHIND) rc = ri_fail(e, EX_TEMPFAIL, "credentials: %s", why);
+    if (!rc && f == CREDS_FINISH_MARK && creds_finish_rule(st->gen, rule, sizeof rule))
+        rc = ri_fail(e, EX_SOFTWARE, "credentials: no finish rule for %s", st->gen);
+    /* Every member, done ones too: an agent reads any member's mark. */
+    for (int i = 0; !rc && f == CREDS_FINISH_MARK && i < st->n; i++) {
+        struct admin_conn c;
+        const char *argv[4] = {"ACL", "SETUSER", CREDS_MARKER_USER, rule};
+        plan_admin(sec, m[i].name, st->members[i].p.port, s->probe_timeout_ms, &c);
+        if (admin_call(&c, 4, argv, "ACL SETUSER (finish mark)", NULL, e)) rc = EX_UNAVAILABLE;
+    }
+    free(m);
+    free(st);
     return rc;
 }

@@ -39,6 +39,8 @@ struct creds_roll {
     struct secrets *old_login;   /* the previous login keys (owned), NULL when unknown */
     struct secrets *to;          /* the new secrets (owned) */
     int64_t all_use_since;       /* mono ms when every member was first seen at use; 0 */
+    int64_t grace_ms;            /* [credentials] grace, as last read */
+    int drop_by_command;         /* [credentials] drop = command, as last read */
 };
 
 /* The state file's directory: the data dir of a server, conf dir of a sentinel. */
@@ -59,5 +61,14 @@ int creds_roll_settle(const struct settings *s, int sentinel, const struct secre
                       const char *gen, ri_err *e);
 
 void creds_roll_free(struct creds_roll *r);
+
+/* `credentials finish`: once every member uses the secrets' generation
+ * (rules/credentials.h creds_finish_decide), add the finish mark to every
+ * member's marker; each agent then drops the old passwords at its next
+ * tick, grace or not. why says what was found. 0 also when the rotation is
+ * already done; EX_UNAVAILABLE a member did not answer (or refused the
+ * mark), EX_TEMPFAIL a member is not yet at use: nothing marked then. */
+int creds_finish(const struct settings *s, const struct secrets *sec, char *why, size_t whylen,
+                 ri_err *e);
 
 #endif

@@ -39,6 +39,12 @@ int creds_marker_rules(const char *gen, enum creds_phase phase, int finish, char
     return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
+int creds_finish_rule(const char *gen, char *out, size_t outlen) {
+    if (!is_gen(gen, strlen(gen))) return -1;
+    int n = snprintf(out, outlen, MARKER_PREFIX "%s:finish", gen);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
 /* One word "&redis-init:<G>:<what>": G into gen, what into what; 0 if it is one. */
 static int marker_word(const char *w, size_t len, char gen[CREDS_GEN_LEN + 1], char *what,
                        size_t whatlen) {

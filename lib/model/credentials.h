@@ -46,6 +46,10 @@ int creds_gen_valid(const char *g);
 int creds_marker_rules(const char *gen, enum creds_phase phase, int finish, char *out,
                        size_t outlen);
 
+/* "&redis-init:<G>:finish": the rule `credentials finish` adds to a marker
+ * as it is (no reset). -1 as creds_marker_rules. */
+int creds_finish_rule(const char *gen, char *out, size_t outlen);
+
 /* From the marker's channels as ACL GETUSER gives them (one string of
  * words, "&" patterns; Redis 6.2 gives a list, which the caller joins with
  * spaces): m->gen, m->phase, m->finish. Words that are no marker of ours

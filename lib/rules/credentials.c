@@ -91,3 +91,30 @@ void creds_decide(const struct creds_world *w, struct creds_verdict *v) {
         return;
     }
 }
+
+enum creds_finish creds_finish_decide(const char *gen, const struct creds_member *m, int n,
+                                      char *why, size_t whylen) {
+    int done = 0;
+    for (int i = 0; i < n; i++) /* a member down first: nothing can be said of it */
+        if (!m[i].answered) {
+            snprintf(why, whylen, "%s does not answer: the old passwords stay", m[i].name);
+            return CREDS_FINISH_DOWN;
+        }
+    for (int i = 0; i < n; i++) {
+        enum creds_phase p = phase_for(&m[i], gen);
+        if (p < CREDS_USE) {
+            snprintf(why, whylen,
+                     "%s is at %s for generation %s, not yet using the new passwords: the old "
+                     "ones stay",
+                     m[i].name, creds_phase_name(p), gen);
+            return CREDS_FINISH_BEHIND;
+        }
+        done += p == CREDS_DONE;
+    }
+    if (done == n) {
+        snprintf(why, whylen, "generation %s is rolled out: every member (%d) is done", gen, n);
+        return CREDS_FINISH_ROLLED_OUT;
+    }
+    snprintf(why, whylen, "every member (%d) uses generation %s: the old passwords go now", n, gen);
+    return CREDS_FINISH_MARK;
+}

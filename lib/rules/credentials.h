@@ -54,4 +54,18 @@ struct creds_verdict {
 
 void creds_decide(const struct creds_world *w, struct creds_verdict *v);
 
+/* `credentials finish`: may the operator end the rotation of gen now?
+ * MARK when every member answered and marks use (or done) for gen, with
+ * one still at use: the finish mark then tells every agent to drop the old
+ * passwords without waiting for the grace. Never while a member is behind:
+ * its links may still use an old password. */
+enum creds_finish {
+    CREDS_FINISH_MARK = 0,
+    CREDS_FINISH_ROLLED_OUT, /* every member is done: nothing to finish */
+    CREDS_FINISH_DOWN,       /* a member does not answer (named in why) */
+    CREDS_FINISH_BEHIND,     /* a member is not at use for gen (named in why) */
+};
+enum creds_finish creds_finish_decide(const char *gen, const struct creds_member *m, int n,
+                                      char *why, size_t whylen);
+
 #endif

@@ -13,10 +13,13 @@
 #     (SIGTERM) then works on the new passwords;
 #  users: an [acl] user line added to settings.ini (its password added to the
 #     Secret) is created live on every server and writes its keys; removed
-#     while it holds a connection, the connection is closed and its
-#     password refused;
+#     while it holds a connection, with [credentials] drop = command set at
+#     the same time: past the grace it is still there, `credentials finish`
+#     drops it (every member logs the finish mark), the connection is
+#     closed and its password refused;
 #  2. a pod restarted in a phase: with a sentinel down the cluster holds in
-#     accept (the rotation waits and names it); a replica restarted then
+#     accept (the rotation waits and names it, `credentials finish` exits 69
+#     naming it); a replica restarted then
 #     starts on both passwords and syncs; redis-py, ioredis and node-redis
 #     work through the sentinels with the old and with the new service
 #     password; the sentinel started again on the new secrets lets the
@@ -260,16 +263,34 @@ if want users; then
     hold=$!
     wait_until 10 "app holds a connection" grep -q '^before PONG' "$E2E_RUN_DIR/hold.out" ||
         fail_test "app's held connection: $(cat "$E2E_RUN_DIR/hold.out")"
+    # The removal with [credentials] drop = command: past the grace the old
+    # user stays until `credentials finish`.
+    sed 's/^grace = .*/&\ndrop = command/' "$ini.before" >"$ini.tmp"
+    mv "$ini.tmp" "$ini"
+    for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
+    wait_until 30 "every member at use for the removal" at_phase use ||
+        fail_test "removing a user did not reach use: $(pod_ri "$r1" credentials status 2>&1)"
+    sleep 7 # past the grace (5 s)
+    at_phase use || fail_test "drop = command: dropped without the command: $(pod_ri "$r1" credentials status 2>&1)"
+    auth_says "$m" app APP_PASSWORD "$secrets" PONG
+    out=$(pod_ri "$r1" credentials finish 2>&1) || fail_test "credentials finish: $out"
+    [[ $out == *"every member (6) uses generation"* ]] || fail_test "credentials finish said: $out"
+    wait_until 10 "user app removed on every member" at_phase done ||
+        fail_test "removing a user did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    for p in "${members[@]}"; do
+        since_line "$p" "${mark[$p]}" | grep -q "credentials: phase done here.*phase=done.*holds the finish mark" ||
+            fail_test "$p: not dropped by the finish mark: $(since_line "$p" "${mark[$p]}" | grep credentials)"
+    done
+    out=$(pod_ri "$r1" credentials finish 2>&1) && [[ $out == *"is rolled out"* ]] ||
+        fail_test "credentials finish once done: $out"
     cp -p "$ini.before" "$ini.tmp"
     mv "$ini.tmp" "$ini"
-    wait_until 30 "user app removed on every member" at_phase done ||
-        fail_test "removing a user did not finish: $(pod_ri "$r1" credentials status 2>&1)"
     touch "$go"
     wait "$hold" && fail_test "app's connection survived its removal: $(cat "$E2E_RUN_DIR/hold.out")"
     grep -qE '^(error|after) ' "$E2E_RUN_DIR/hold.out" && ! grep -q '^after PONG' "$E2E_RUN_DIR/hold.out" ||
         fail_test "app's held connection after the removal: $(cat "$E2E_RUN_DIR/hold.out")"
     for p in "$r0" "$r1" "$r2"; do echo "$p app APP_PASSWORD $secrets WRONGPASS"; done | auth_all
-    e2e_log "user app removed live: its open connection closed, its password refused"
+    e2e_log "user app removed live with drop = command: held past the grace, dropped by credentials finish; its open connection closed, its password refused"
 fi
 
 if want restart; then
@@ -284,6 +305,9 @@ if want restart; then
     at_phase accept 5 || fail_test "the rotation went on with $s2 down"
     since_line "$r0" "${mark[$r0]}" | grep -q "credentials: waiting.*$(pod_fqdn "$s2").*does not answer" ||
         fail_test "$r0 does not say it waits for $s2: $(since_line "$r0" "${mark[$r0]}" | grep credentials)"
+    rc=0 && out=$(pod_ri "$r1" credentials finish 2>&1) || rc=$?
+    [[ $rc == 69 && $out == *"$(pod_fqdn "$s2")"*"does not answer"* ]] ||
+        fail_test "credentials finish with $s2 down: exit $rc, '$out', want 69 naming it"
     rp=$(current_master)
     for p in "$r0" "$r1" "$r2"; do [[ $p == "$rp" ]] || { rr=$p; break; }; done
     stop_pod "$rr"

@@ -24,6 +24,20 @@ struct m {
 #define DONE       {1, G, CREDS_DONE, 0, 1}
 #define FINISH     {1, G, CREDS_USE, 1, 1}
 
+/* The three members m0, m1, m2 of a row. */
+static void members(const struct m r[3], struct creds_member ms[3], char names[3][8]) {
+    for (int i = 0; i < 3; i++) {
+        snprintf(names[i], 8, "m%d", i);
+        memset(&ms[i], 0, sizeof ms[i]);
+        ms[i].name = names[i];
+        ms[i].answered = r[i].answered;
+        snprintf(ms[i].gen, sizeof ms[i].gen, "%s", r[i].gen);
+        ms[i].phase = r[i].phase;
+        ms[i].finish = r[i].finish;
+        ms[i].accepts_new = r[i].accepts_new;
+    }
+}
+
 static const struct {
     const char *what;
     enum creds_phase own;
@@ -76,17 +90,7 @@ static const struct {
 START_TEST(decide) {
     struct creds_member ms[3];
     char names[3][8];
-    for (int i = 0; i < 3; i++) {
-        const struct m *r = &rows[_i].members[i];
-        snprintf(names[i], sizeof names[i], "m%d", i);
-        memset(&ms[i], 0, sizeof ms[i]);
-        ms[i].name = names[i];
-        ms[i].answered = r->answered;
-        snprintf(ms[i].gen, sizeof ms[i].gen, "%s", r->gen);
-        ms[i].phase = r->phase;
-        ms[i].finish = r->finish;
-        ms[i].accepts_new = r->accepts_new;
-    }
+    members(rows[_i].members, ms, names);
     struct creds_world w = {.gen = G, .own = rows[_i].own, .members = ms, .n = 3,
                             .now_ms = 100000, .all_use_since = rows[_i].since,
                             .grace_ms = rows[_i].grace, .drop_by_command = rows[_i].by_command};
@@ -155,6 +159,49 @@ START_TEST(marker_rules) {
     ck_assert_int_eq(creds_marker_rules("3f2a", CREDS_USE, 0, out, sizeof out), -1);
     ck_assert_int_eq(creds_marker_rules(G, CREDS_NONE, 0, out, sizeof out), -1);
     ck_assert_int_eq(creds_marker_rules(G, CREDS_USE, 1, out, 20), -1);
+    /* finish, added to a marker at use, reads back as use and finish */
+    char both[160];
+    ck_assert_int_eq(creds_finish_rule(G, out, sizeof out), 0);
+    ck_assert_str_eq(out, "&redis-init:" G ":finish");
+    snprintf(both, sizeof both, "&redis-init:" G ":use %s", out);
+    creds_marker_parse(both, &m);
+    ck_assert(strcmp(m.gen, G) == 0 && m.phase == CREDS_USE && m.finish);
+    ck_assert_int_eq(creds_finish_rule("3f2a", out, sizeof out), -1);
+    ck_assert_int_eq(creds_finish_rule(G, out, 10), -1);
+}
+END_TEST
+
+/* `credentials finish`: every member at use (or done) for G, one still at use. */
+static const struct {
+    const char *what;
+    struct m members[3];
+    enum creds_finish want;
+    const char *why;
+} finish_rows[] = {
+    {"every member at use: mark", {USE, USE, USE}, CREDS_FINISH_MARK, "every member (3) uses"},
+    {"some already dropped (an earlier finish, or the grace): mark the rest", {DONE, USE, USE},
+     CREDS_FINISH_MARK, NULL},
+    {"every member done: nothing to finish", {DONE, DONE, DONE}, CREDS_FINISH_ROLLED_OUT,
+     "is rolled out"},
+    {"a member at accept: its links may use the old passwords", {USE, ACCEPT, USE},
+     CREDS_FINISH_BEHIND, "m1 is at accept for generation " G},
+    {"a member of another generation is behind", {USE, USE, {1, G0, CREDS_DONE, 0, 1}},
+     CREDS_FINISH_BEHIND, "m2 is at none"},
+    {"a member without a marker is behind", {FRESH, USE, USE}, CREDS_FINISH_BEHIND, "m0"},
+    {"a member down: never a guess", {USE, DOWN, DONE}, CREDS_FINISH_DOWN, "m1 does not answer"},
+    {"a member down is named before one behind", {ACCEPT, ACCEPT, DOWN}, CREDS_FINISH_DOWN,
+     "m2 does not answer"},
+};
+
+START_TEST(finish) {
+    struct creds_member ms[3];
+    char names[3][8], why[200] = "";
+    members(finish_rows[_i].members, ms, names);
+    enum creds_finish got = creds_finish_decide(G, ms, 3, why, sizeof why);
+    ck_assert_msg(got == finish_rows[_i].want, "%s: %d (%s)", finish_rows[_i].what, got, why);
+    ck_assert_msg(why[0], "%s: no reason", finish_rows[_i].what);
+    if (finish_rows[_i].why)
+        ck_assert_msg(strstr(why, finish_rows[_i].why), "%s: \"%s\"", finish_rows[_i].what, why);
 }
 END_TEST
 
@@ -165,6 +212,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, phase_names);
     tcase_add_loop_test(tc, marker_parse, 0, sizeof marker_rows / sizeof marker_rows[0]);
     tcase_add_test(tc, marker_rules);
+    tcase_add_loop_test(tc, finish, 0, sizeof finish_rows / sizeof finish_rows[0]);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -81,9 +81,10 @@ START_TEST(defaults) {
     ck_assert_int_eq(S.ordinal, -1);
     struct capture c = {.prefix = "\x01"};
     settings_dump(&S, on_line, &c);
-    ck_assert_int_eq(c.total, 72);  /* 71 keys (lists empty) + the derived ordinal comment */
+    ck_assert_int_eq(c.total, 73);  /* 72 keys (lists empty) + the derived ordinal comment */
     ck_assert_str_eq(get("credentials", "live"), "on");
     ck_assert_str_eq(get("credentials", "grace"), "3600000");
+    ck_assert_str_eq(get("credentials", "drop"), "grace");
     ck_assert_str_eq(get("discovery", "adopt"), "");
     ck_assert_str_eq(get("acl", "sentinel-default-user"), "off");
     ck_assert_str_eq(get("metrics", "exporter-dir"), "");
@@ -305,6 +306,7 @@ static const struct { const char *text; int code; const char *msg; } bad_ini[] =
     {"[tls]\nmode = yes\n", EX_CONFIG, "settings.ini:2: [tls] mode: must be off, on (TLS only) or dual (TLS and plain text)"},
     {"[tls]\nauth-clients = required\n", EX_CONFIG, "settings.ini:2: [tls] auth-clients: must be no, optional or yes"},
     {"[acl]\nsentinel-default-user = on\n", EX_CONFIG, "settings.ini:2: [acl] sentinel-default-user: must be off or discovery"},
+    {"[credentials]\ndrop = never\n", EX_CONFIG, "settings.ini:2: [credentials] drop: must be grace or command"},
     {"[tls]\ncert = /etc/tls/tls.crt\n", EX_CONFIG,
      "settings.ini:2: [tls] cert: must be a file name in [tls] dir, not a path (set dir to the mounted Secret)"},
     {"[tls]\nca = ..\n", EX_CONFIG, "settings.ini:2: [tls] ca: must be a file name"},
