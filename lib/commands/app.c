@@ -24,7 +24,9 @@ int app_run(struct invocation *inv, enum agent_app app, const char *program,
     inv->sec = NULL;
     struct supervise_config sc = {
         .agent = {.s = inv->s, .app = app},
-        .agent_on = inv->s->tls != TLS_OFF,
+        /* certificates to renew; the router's check to keep logging in
+         * through a password rotation (agent/consume.c) */
+        .agent_on = inv->s->tls != TLS_OFF || (app == APP_ROUTER && inv->s->creds_live),
         .argv = argv,
     };
     return supervise_run(&sc, e);

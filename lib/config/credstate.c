@@ -170,3 +170,15 @@ void credstate_free(struct creds_state *st) {
     secrets_free(st->old_login);
     st->old_login = NULL;
 }
+
+struct secrets *credstate_overlay(const struct secrets *sec, const struct secrets *old, ri_err *e) {
+    struct secrets *view = secrets_dup(sec, e);
+    for (int i = 0; view && credstate_login_keys[i]; i++) {
+        const char *v = secrets_get(old, credstate_login_keys[i], NULL);
+        if (v && secrets_set(view, credstate_login_keys[i], v, e)) {
+            secrets_free(view);
+            view = NULL;
+        }
+    }
+    return view;
+}

@@ -45,4 +45,8 @@ int credstate_write(const char *dir, const struct creds_state *st, const struct 
 
 void credstate_free(struct creds_state *st);
 
+/* A copy of sec with old's login keys in place of its own: logging in as
+ * the previous generation (NULL on error, e set). */
+struct secrets *credstate_overlay(const struct secrets *sec, const struct secrets *old, ri_err *e);
+
 #endif

@@ -95,14 +95,7 @@ void role_login_secrets(const struct settings *s, int is_sentinel, struct secret
         return;
     }
     if (cs.phase == CREDS_ACCEPT && cs.old_login) {
-        struct secrets *view = secrets_dup(*sec, &e);
-        for (int i = 0; view && credstate_login_keys[i]; i++) {
-            const char *v = secrets_get(cs.old_login, credstate_login_keys[i], NULL);
-            if (v && secrets_set(view, credstate_login_keys[i], v, &e)) {
-                secrets_free(view);
-                view = NULL;
-            }
-        }
+        struct secrets *view = credstate_overlay(*sec, cs.old_login, &e);
         if (view) {
             secrets_free(*sec);
             *sec = view;

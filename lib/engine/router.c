@@ -12,6 +12,7 @@
 #include "base/fsutil.h"
 #include "base/log.h"
 #include "base/template.h"
+#include "config/credstate.h"
 #include "engine/plan.h"
 #include "engine/render.h"
 #include "net/round.h"
@@ -77,10 +78,12 @@ static int ini_tls(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
 }
 
 static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) {
-    char secrets[PATH_MAX];
+    char secrets[PATH_MAX], conf[PATH_MAX];
     int rc = fs_absolute(s->secrets_path, secrets, sizeof secrets, e);
+    if (!rc) rc = fs_absolute(s->conf_dir, conf, sizeof conf, e);
     if (!rc) rc = ini_tls(c, s, e);
     if (!rc) rc = ini_value(c, "secrets", "[paths] secrets", secrets, e);
+    if (!rc) rc = ini_value(c, "conf_dir", "[paths] conf-dir", conf, e);
     if (rc) return rc;
     if (tmpl_set(c, "namespace", s->namespace_) || tmpl_set(c, "domain", s->domain) ||
         tmpl_set(c, "redis_service", s->redis_service) ||
@@ -91,7 +94,8 @@ static int ini_context(struct tmpl_ctx *c, const struct settings *s, ri_err *e) 
         tmpl_setf(c, "sentinel_port", "%d", s->sentinel_port) ||
         tmpl_set(c, "master_name", s->master_name) ||
         tmpl_set(c, "host_pattern", s->host_pattern) ||
-        tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms))
+        tmpl_setf(c, "probe_timeout", "%d", s->probe_timeout_ms) ||
+        tmpl_set(c, "creds_live", s->creds_live ? "on" : "off"))
         return oom(e);
     return 0;
 }
@@ -209,6 +213,48 @@ static int plan(const struct settings *s, const char *addr, int port, struct obs
     return 0;
 }
 
+/* 1 when a member refused our login. */
+static int refused(const struct observations *o) {
+    int any = o->redis[0].p.outcome == OUT_AUTH_FAILED;
+    for (int i = 0; i < o->n_sentinels; i++) any |= o->sentinels[i].p.outcome == OUT_AUTH_FAILED;
+    return any;
+}
+
+/* The members that refused the secrets mounted now, asked again with the
+ * previous generation's login: the router's agent keeps it in the conf
+ * dir's state file (agent/consume.c) while a rotation is under way, as
+ * the kubelet may update this pod's Secret before the members take it. */
+static int retry_previous(const struct settings *s, const struct secrets *sec, const char *addr,
+                          int port, struct observations *o, ri_err *e) {
+    struct creds_state cs;
+    ri_err ie = {0};
+    if (!s->creds_live || !refused(o)) return 0;
+    if (credstate_read(s->conf_dir, &cs, &ie)) {
+        log_debug("credentials: the state file is unreadable", "error", ie.msg, NULL);
+        return 0;
+    }
+    char pu[SET_NAME_MAX], pp[256];
+    struct probe_config pc;
+    struct observations *again = calloc(1, sizeof *again);
+    struct secrets *old = cs.old_login ? credstate_overlay(sec, cs.old_login, e) : NULL;
+    int rc = cs.old_login && (!again || !old) ? ri_fail(e, EX_OSERR, "out of memory") : 0;
+    if (!rc && old) rc = plan(s, addr, port, again, e);
+    if (!rc && old) rc = plan_probe_config(s, old, &pc, pu, sizeof pu, pp, sizeof pp, e);
+    if (!rc && old) rc = probe_round(&pc, again, e);
+    if (!rc && old) {
+        if (o->redis[0].p.outcome == OUT_AUTH_FAILED) o->redis[0] = again->redis[0];
+        for (int i = 0; i < o->n_sentinels; i++)
+            if (o->sentinels[i].p.outcome == OUT_AUTH_FAILED) o->sentinels[i] = again->sentinels[i];
+        log_debug("credentials: asked again with the previous passwords", "generation", cs.gen,
+                  NULL);
+    }
+    explicit_bzero(pp, sizeof pp);
+    secrets_free(old);
+    free(again);
+    credstate_free(&cs);
+    return rc;
+}
+
 int router_check(const struct settings *s, const struct secrets *sec, const char *name,
                  const char *addr, const char *port_s, ri_err *e) {
     int ord = server_ordinal(s, name, e), port = port_s ? atoi(port_s) : 0;
@@ -227,6 +273,7 @@ int router_check(const struct settings *s, const struct secrets *sec, const char
     if (!rc) rc = plan(s, addr, port, o, e);
     if (!rc) rc = plan_probe_config(s, sec, &pc, pu, sizeof pu, pp, sizeof pp, e);
     if (!rc) rc = probe_round(&pc, o, e);
+    if (!rc) rc = retry_previous(s, sec, addr, port, o, e);
     if (!rc) {
         struct router_verdict v;
         router_verdict(o, own, port, &v);

@@ -11,6 +11,11 @@
 #     then the admin password (and the probe and reload users derived from
 #     it): liveness never fails on any pod meanwhile; the master's handover
 #     (SIGTERM) then works on the new passwords;
+#  router: the router pod's own copy of the Secret updated 6 s before the
+#     members' (admin and service passwords): its health check falls back to
+#     the previous passwords its agent kept, HAProxy never takes the master
+#     out, and its fallback becomes the new passwords once every member
+#     dropped the old ones;
 #  users: an [acl] user line added to settings.ini (its password added to the
 #     Secret) is created live on every server and writes its keys; removed
 #     while it holds a connection, with [credentials] drop = command set at
@@ -31,8 +36,9 @@
 #     markers stay as they were;
 #  4. the writer loses no acknowledged write; no password of any generation
 #     in any log or command line.
-# E2E_CREDS_CASES picks the admin rotation with the handover, the users,
-# case 2 and case 3 (default "admin users restart refuse"): the server
+# E2E_CREDS_CASES picks the admin rotation with the handover, the router,
+# the users, case 2 and case 3 (default "admin router users restart
+# refuse"): the server
 # matrix runs case 1's
 # rotation alone (the server behaviours it rests on, on each flavour, with
 # TLS), the rest is our own logic, proved once here.
@@ -41,7 +47,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export E2E_CREDS_GRACE=5000
-cases=${E2E_CREDS_CASES-admin users restart refuse}
+cases=${E2E_CREDS_CASES-admin router users restart refuse}
 want() { [[ " $cases " == *" $1 "* ]]; }
 ! want restart || e2e_need_clients
 cluster_create
@@ -66,13 +72,18 @@ at_phase() {
 # rotate KEY...: those passwords replaced by new ones (awkward characters
 # included), the file swapped in one rename; the old file kept for the leak
 # scan. Values travel through jq's environment, never argv.
+# rotated OUT KEY...: the secrets with those passwords replaced, into OUT.
 n_rot=0
-rotate() {
-    local k filter=.
+rotated() {
+    local out=$1 k filter=.
+    shift
     for k in "$@"; do filter+=" | .data.$k = (\"r-\" + env.ROT_SALT + \"-$k-%/&# x\\\"\")"; done
+    (umask 077 && ROT_SALT=$(e2e_rand) jq "$filter" "$secrets" >"$out")
+}
+rotate() {
     n_rot=$((n_rot + 1))
     cp -p "$secrets" "$E2E_RUN_DIR/secrets.gen$n_rot.json"
-    (umask 077 && ROT_SALT=$(e2e_rand) jq "$filter" "$secrets" >"$secrets.tmp")
+    rotated "$secrets.tmp" "$@"
     mv "$secrets.tmp" "$secrets"
 }
 
@@ -235,6 +246,47 @@ if want admin; then
     start_redis_pod "${m##*-}"
     wait_healthy 30 || fail_test "not healthy after the handover: $E2E_WHY"
     e2e_log "handover on the new passwords: $(current_master); $m rejoined"
+fi
+
+if want router; then
+    # ---- the router pod's Secret updated first (its kubelet synced before
+    # the members'): its health check keeps logging in, with the previous
+    # passwords its agent kept, and HAProxy never takes the master out.
+    rpod=$(router_pod) rsec=$E2E_RUN_DIR/router-secrets.json
+    pod_exists "$rpod" || pod_create "$rpod"
+    cp -p "$secrets" "$rsec"
+    printf '%s\n' -s "$rsec" >"$(e2e_pod_dir "$rpod")/extra-flags"
+    start_router_pod
+    m=$(current_master)
+    routes_to() { [[ $(routed_to "$E2E_APP_POD") == "$1" ]]; }
+    wait_until 20 "the router reaches $m" routes_to "$m" || fail_test "the router does not reach $m"
+    rlog=$(e2e_pod_dir "$rpod")/log
+    rmark=$(wc -l <"$rlog")
+    rotated "$rsec.tmp" ADMIN_PASSWORD SERVICE_PASSWORD
+    mv "$rsec.tmp" "$rsec"
+    wait_until 10 "the router's agent keeps the previous passwords" \
+        grep -q "credentials: new secrets; the router's check falls back" "$rlog" ||
+        fail_test "the router's agent did not see its new secrets: $(tail -5 "$rlog")"
+    sleep 6 # many checks (inter 1 s), every one refused the new passwords first
+    routes_to "$m" || fail_test "the router lost $m while only its own Secret was new"
+    # Then the members' Secret: the rotation, through the router all along.
+    n_rot=$((n_rot + 1))
+    cp -p "$secrets" "$E2E_RUN_DIR/secrets.gen$n_rot.json"
+    cp -p "$rsec" "$secrets.tmp"
+    mv "$secrets.tmp" "$secrets"
+    wait_until 40 "the members roll the router's new passwords out" at_phase done ||
+        fail_test "the rotation did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    e2e_load_admin
+    routes_to "$m" || fail_test "the router does not reach $m with the new service password"
+    wait_until 10 "the router's agent drops the previous passwords" \
+        grep -q "credentials: every member dropped the previous passwords" "$rlog" ||
+        fail_test "the router's agent kept the previous passwords: $(tail -5 "$rlog")"
+    jq -e --slurpfile s "$secrets" '.old_login.ADMIN_PASSWORD == $s[0].data.ADMIN_PASSWORD and
+        .old_login.SERVICE_PASSWORD == $s[0].data.SERVICE_PASSWORD' "$(e2e_pod_dir "$rpod")/conf/redis-init.credentials" >/dev/null ||
+        fail_test "the router's fallback is not the current login after the rotation"
+    ! tail -n "+$((rmark + 1))" "$rlog" | grep -q "Server master/$m is DOWN" ||
+        fail_test "HAProxy took the master out during the rotation: $(grep 'is DOWN' "$rlog" | tail -3)"
+    e2e_log "router: its Secret updated 6 s before the members', its check fell back to the previous passwords; $m stayed routed throughout"
 fi
 
 if want users; then

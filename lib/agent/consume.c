@@ -1,0 +1,166 @@
+/* consume.c: the router pod's agent module during a live credential
+ * rotation (issue 21; docs/credentials.md "The router").
+ *
+ * HAProxy's health check (router-check) logs in with the secrets mounted
+ * in the router's own pod: the probe user on servers, the service user on
+ * sentinels. The kubelet may update that mount up to its sync period
+ * before the members take the new passwords, and a check that cannot log
+ * in takes the master out of the router (fall 1). So this module keeps the
+ * login keys last in effect, the fallback, in the conf dir's state file
+ * (config/credstate.h: old_login, 0600), written at start: a member that
+ * refuses the check's login is asked again with the fallback, with no
+ * window between the kubelet's update and our noticing it. Every
+ * CONSUME_MS it reads the secrets; when the keys we log in with change
+ * (two reads agree), the fallback stays the previous ones until every
+ * member answers with its marker done, holding the current passwords and
+ * no other; then the fallback becomes the current ones.
+ * Errors are logged, never fatal to HAProxy. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/module.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "config/credstate.h"
+#include "engine/creds_status.h"
+
+#define CONSUME_MS 1000
+
+struct consume {
+    struct secrets *held;        /* what the check logs in with now */
+    unsigned char held_hash[32]; /* of its login keys */
+    unsigned char pending[32];   /* a change read once: counts when read again */
+    int have_pending;
+    int rolling; /* the state file holds the previous login */
+    char logged[200];
+};
+
+/* Log msg once (until another is logged). */
+static void say(struct consume *m, const char *msg, const char *k, const char *v) {
+    if (!strcmp(m->logged, msg)) return;
+    snprintf(m->logged, sizeof m->logged, "%s", msg);
+    log_warn(msg, k, v, NULL);
+}
+
+/* A hash of the keys the check logs in with (config/credstate.h). */
+static void login_hash(const struct secrets *sec, unsigned char out[32]) {
+    sha256_ctx c;
+    sha256_init(&c);
+    for (int i = 0; credstate_login_keys[i]; i++) {
+        const char *v = secrets_get(sec, credstate_login_keys[i], NULL);
+        sha256_update(&c, credstate_login_keys[i], strlen(credstate_login_keys[i]) + 1);
+        sha256_update(&c, v ? "=" : "-", 1);
+        if (v) sha256_update(&c, v, strlen(v) + 1);
+    }
+    sha256_final(&c, out);
+}
+
+/* The state file: the fallback login, named by its keys' hash. */
+static int record(const struct settings *s, const unsigned char h[32], const struct secrets *login,
+                  ri_err *e) {
+    struct creds_state st;
+    char hex[65];
+    memset(&st, 0, sizeof st);
+    hex_encode(h, 32, hex);
+    snprintf(st.gen, sizeof st.gen, "%.*s", CREDS_GEN_LEN, hex);
+    st.phase = CREDS_ACCEPT;
+    return credstate_write(s->conf_dir, &st, login, e);
+}
+
+static int consume_start(const struct agent_ctx *ctx, void **state) {
+    const struct settings *s = ctx->cfg->s;
+    struct creds_state st;
+    ri_err e = {0};
+    if (ctx->cfg->app != APP_ROUTER || !s->creds_live) return 1;
+    struct consume *m = calloc(1, sizeof *m);
+    if (!m) return 1;
+    if (secrets_load(&m->held, s->secrets_path, &e) || credstate_read(s->conf_dir, &st, &e)) {
+        log_error("credentials: the router cannot follow the secrets; a change needs a restart",
+                  "error", e.msg, NULL);
+        secrets_free(m->held);
+        free(m);
+        return 1;
+    }
+    login_hash(m->held, m->held_hash);
+    if (st.old_login) { /* a fallback of another login: restarted in a rotation */
+        unsigned char h[32];
+        login_hash(st.old_login, h);
+        m->rolling = memcmp(h, m->held_hash, 32) != 0;
+    }
+    credstate_free(&st);
+    if (!m->rolling && record(s, m->held_hash, m->held, &e))
+        log_error("credentials: cannot keep the router's login; a rotation may take the master "
+                  "out of the router until every member takes it",
+                  "error", e.msg, NULL);
+    *state = m;
+    return 0;
+}
+
+/* Every member answered, marks done, and holds the current passwords and no other. */
+static int members_dropped(const struct settings *s, const struct secrets *sec) {
+    struct creds_status *st = calloc(1, sizeof *st);
+    ri_err e = {0};
+    int ok = st && !creds_status_observe(s, sec, st, &e) && creds_status_exit(st) == 0;
+    for (int i = 0; ok && i < st->n; i++) {
+        ok = st->members[i].m.phase == CREDS_DONE;
+        for (int u = 0; ok && u < st->set.n; u++) ok = st->members[i].others[u] == 0;
+    }
+    free(st);
+    return ok;
+}
+
+static int consume_tick(const struct agent_ctx *ctx, void *state) {
+    const struct settings *s = ctx->cfg->s;
+    struct consume *m = state;
+    struct secrets *sec = NULL;
+    unsigned char h[32];
+    ri_err e = {0};
+    if (secrets_load(&sec, s->secrets_path, &e)) {
+        say(m, "credentials: the secrets cannot be read; the router's check keeps its fallback",
+            "reason", e.msg);
+        return CONSUME_MS;
+    }
+    login_hash(sec, h);
+    if (memcmp(h, m->held_hash, 32) != 0) {
+        if (!m->have_pending || memcmp(h, m->pending, 32) != 0) { /* read it once more */
+            memcpy(m->pending, h, 32);
+            m->have_pending = 1;
+        } else { /* the fallback stays the login in effect before */
+            secrets_free(m->held);
+            m->held = sec, sec = NULL;
+            memcpy(m->held_hash, h, 32);
+            m->have_pending = 0, m->rolling = 1, m->logged[0] = '\0';
+            log_info("credentials: new secrets; the router's check falls back to the previous "
+                     "passwords until every member drops them",
+                     NULL);
+        }
+    } else if (m->rolling && members_dropped(s, m->held)) {
+        if (record(s, h, m->held, &e))
+            say(m, "credentials: cannot forget the previous passwords; trying again", "error",
+                e.msg);
+        else {
+            m->rolling = 0, m->logged[0] = '\0';
+            log_info("credentials: every member dropped the previous passwords; the router's "
+                     "check falls back to none",
+                     NULL);
+        }
+    }
+    secrets_free(sec);
+    return CONSUME_MS;
+}
+
+static void consume_stop(void *state) {
+    struct consume *m = state;
+    if (!m) return;
+    secrets_free(m->held);
+    explicit_bzero(m, sizeof *m);
+    free(m);
+}
+
+const struct agent_module agent_consume = {
+    .name = "consume",
+    .start = consume_start,
+    .tick = consume_tick,
+    .stop = consume_stop,
+};
