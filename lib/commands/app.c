@@ -24,9 +24,8 @@ int app_run(struct invocation *inv, enum agent_app app, const char *program,
     inv->sec = NULL;
     struct supervise_config sc = {
         .agent = {.s = inv->s, .app = app},
-        /* certificates to renew; the router's check to keep logging in
-         * through a password rotation (agent/consume.c) */
-        .agent_on = inv->s->tls != TLS_OFF || (app == APP_ROUTER && inv->s->creds_live),
+        /* certificates to renew; passwords to follow (agent/consume.c) */
+        .agent_on = inv->s->tls != TLS_OFF || inv->s->creds_live,
         .argv = argv,
     };
     return supervise_run(&sc, e);

@@ -8,9 +8,16 @@
 #  3. The master pod is killed: SET then GET over HTTP work again through the
 #     router, on the new master.
 #  4. A direct write to a replica is refused (read-only).
+#  5. WEBDIS_PASSWORD changed in the Secret ([credentials] grace = 5 s): the
+#     servers roll it out live, Webdis's agent restarts Webdis on it once
+#     every server holds it, HTTP keeps working; once the old password is
+#     dropped, Webdis's connections cut on the master come back (on the new
+#     password).
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
+
+export E2E_CREDS_GRACE=5000
 
 e2e_trixie_webdis
 cluster_up
@@ -68,5 +75,27 @@ for p in $(running_redis_pods); do
     out=$(svc_cli "$app" "$(pod_fqdn "$p")" "$E2E_REDIS_PORT" SET direct x 2>&1 || true)
     [[ $out == READONLY* ]] || fail_test "a direct write to the replica $p was not refused: $out"
 done
+
+# 5. Webdis's password rotated live (every member up: a member down holds a rotation).
+pod_create "$m0"
+start_redis_pod "${m0##*-}"
+assert_rejoined "$m0" "$m1" 60
+secrets=$E2E_RUN_DIR/secrets.json
+wlog=$(e2e_pod_dir "$(webdis_pod)")/log
+cp -p "$secrets" "$E2E_RUN_DIR/secrets.gen1.json"
+(umask 077 && W_PW="w-$(e2e_rand)-%/&# x" jq '.data.WEBDIS_PASSWORD = env.W_PW' "$secrets" >"$secrets.tmp")
+mv "$secrets.tmp" "$secrets"
+wait_until 30 "Webdis restarted on its new password" grep -q "restarting Webdis on it" "$wlog" ||
+    fail_test "Webdis was not restarted on its new password: $(grep credentials "$wlog" | tail -3)"
+wait_until 20 "SET/GET over HTTP on the new password" set_get after-rotation yes ||
+    fail_test "webdis does not SET/GET after its password changed: $(tail -5 "$wlog")"
+oldpw=$(jq -r .data.WEBDIS_PASSWORD "$E2E_RUN_DIR/secrets.gen1.json")
+old_refused() { [[ $(rcli_as "$wuser" "$oldpw" "$m1" PING 2>&1) == *WRONGPASS* ]]; }
+wait_until 40 "the old Webdis password dropped" old_refused || fail_test "the old Webdis password is still accepted"
+rcli "$m1" CLIENT KILL USER "$wuser" >/dev/null
+wait_until 20 "SET/GET over HTTP after Webdis reconnects" set_get after-drop yes ||
+    fail_test "webdis does not SET/GET on the new password alone: $(tail -5 "$wlog")"
+e2e_log "webdis: its password rotated live, restarted on it, working on the new one alone"
 assert_no_secret_leaks
+for lf in "$E2E_RUN_DIR"/pods/*/log; do ! grep -qF -- "$oldpw" "$lf" || fail_test "the old Webdis password appears in $lf"; done
 e2e_log "webdis OK"
