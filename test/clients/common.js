@@ -2,7 +2,8 @@
 // with ioredis, node_redis_client.js with node-redis): the state-changing
 // SENTINEL commands the service user must be refused, the credentials
 // (from the secrets file named by $RI_SECRETS, never argv), the sentinel
-// list argument, and the TLS files of $RI_TLS_DIR.
+// list argument, the TLS files of $RI_TLS_DIR, and the run mode's status
+// file.
 "use strict";
 const fs = require("fs");
 
@@ -36,4 +37,12 @@ function tlsFiles() {
     key: fs.readFileSync(`${d}/tls.key`) };
 }
 
-module.exports = { REFUSED, credentials, sentinelList, tlsFiles };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The run mode's status file, replaced in one rename.
+function writeStatus(path, st) {
+  fs.writeFileSync(path + ".tmp", JSON.stringify(st));
+  fs.renameSync(path + ".tmp", path);
+}
+
+module.exports = { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus };

@@ -5,16 +5,20 @@
 // get-master-addr-by-name, and speaks RESP3 (HELLO 3) by default.
 //
 //   node_redis_client.js probe SENTINELS MASTER_NAME
+//   node_redis_client.js run   SENTINELS MASTER_NAME PREFIX STATUS_FILE STOP_FILE
 //
 // Same contract as sentinel_client.js: credentials from the secrets file
 // named by $RI_SECRETS, never argv; with RI_TLS_DIR, TLS to the sentinels
 // and the servers with that folder's ca.crt, tls.crt and tls.key, and Node
 // verifies the host names. Prints one JSON line; exit 0 when the master was
 // found, written and read, the events subscribed, and every
-// state-changing SENTINEL command refused.
+// state-changing SENTINEL command refused. run: as sentinel_client.js's (a
+// write acknowledged with WAIT 1, read back, until STOP_FILE exists; every
+// acknowledged key read back at the end).
 "use strict";
+const fs = require("fs");
 const { createClient, createSentinel } = require("redis");
-const { REFUSED, credentials, sentinelList, tlsFiles } = require("./common");
+const { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus } = require("./common");
 
 // The socket options of one connection: TLS with host-name verification
 // (Node's default) when RI_TLS_DIR is set.
@@ -77,9 +81,56 @@ async function probe(arg, name) {
   return ok ? 0 : 1;
 }
 
+async function run(arg, name, prefix, statusFile, stopFile) {
+  const cr = credentials(), sentinels = sentinelList(arg);
+  const c = { username: cr.user, password: cr.pass };
+  const st = { ok: 0, errors: 0, master: "", last_error: "" };
+  const s = createSentinel({
+    name, sentinelRootNodes: sentinels,
+    nodeClientOptions: Object.assign({}, c, { socket: socket() }),
+    sentinelClientOptions: Object.assign({}, c, { socket: socket() }),
+  });
+  s.on("error", (e) => { st.last_error = String(e).slice(0, 120); });
+  await s.connect();
+  const acked = [];
+  const deadline = Date.now() + 240000;
+  for (let i = 0; !fs.existsSync(stopFile) && Date.now() < deadline;) {
+    const key = `${prefix}:${i}`, val = `v${i}`;
+    try {
+      await s.set(key, val);
+      const n = await s.sendCommand(false, ["WAIT", "1", "1000"]);
+      if ((await s.get(key)) !== val) throw new Error(`read back a different value for ${key}`);
+      if (n >= 1) acked.push(key);
+      st.ok++;
+      const m = s.getMasterNode();
+      st.master = m ? `${m.host}:${m.port}` : "";
+      i++;
+    } catch (e) {
+      st.errors++;
+      st.last_error = String(e.message).slice(0, 120);
+      await sleep(200);
+    }
+    writeStatus(statusFile, st);
+    await sleep(50);
+  }
+  const missing = [];
+  for (const key of acked) {
+    let got = null;
+    for (let t = 0; t < 20; t++) {
+      try { got = await s.get(key); break; } catch (e) { await sleep(200); }
+    }
+    if (got !== "v" + key.split(":").pop()) missing.push(key);
+  }
+  Object.assign(st, { acked: acked.length, missing: missing.slice(0, 10), n_missing: missing.length });
+  s.destroy();
+  console.log(JSON.stringify(st));
+  return missing.length === 0 && st.ok > 0 ? 0 : 1;
+}
+
 async function main(argv) {
   if (argv.length === 3 && argv[0] === "probe") return probe(argv[1], argv[2]);
-  console.error("usage: node_redis_client.js probe SENTINELS NAME");
+  if (argv.length === 6 && argv[0] === "run") return run(...argv.slice(1));
+  console.error("usage: node_redis_client.js probe SENTINELS NAME | run SENTINELS NAME PREFIX STATUS STOP");
   return 64;
 }
 

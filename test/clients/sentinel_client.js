@@ -10,7 +10,7 @@
 "use strict";
 const fs = require("fs");
 const Redis = require("ioredis");
-const { REFUSED, credentials, sentinelList, tlsFiles } = require("./common");
+const { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus } = require("./common");
 
 // With RI_TLS_DIR: TLS to the sentinels and the servers with that folder's
 // files; Node verifies the host names.
@@ -42,7 +42,6 @@ function sentinelConn(s, c, extra) {
   t ? { tls: t } : {}, extra));
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function probe(arg, name) {
   const c = credentials(), sentinels = sentinelList(arg);
@@ -80,11 +79,6 @@ async function probe(arg, name) {
   const ok = out.read === "ok" && out.subscribed === 1 && out.sentinels >= 1 && out.replicas >= 1 &&
     warnings.length === 0 && Object.values(out.refused).every((v) => v === "NOPERM");
   return ok ? 0 : 1;
-}
-
-function writeStatus(path, st) {
-  fs.writeFileSync(path + ".tmp", JSON.stringify(st));
-  fs.renameSync(path + ".tmp", path);
 }
 
 async function run(arg, name, prefix, statusFile, stopFile) {

@@ -4,7 +4,10 @@
 # writer, in one cluster ([credentials] grace = 5 s):
 #  1. the replication, sentinel, sentinel-sync and service passwords at
 #     once: every member goes accept -> use -> done; no replica link goes
-#     down, no full resync, no +sdown/+odown/+switch-master; afterwards the
+#     down, no full resync, no +sdown/+odown/+switch-master; redis-py,
+#     ioredis and node-redis connected through the sentinels with the old
+#     service password all along write (WAIT 1) with no error through every
+#     phase and after the drop, and lose nothing; afterwards the
 #     old passwords get WRONGPASS everywhere and the new ones log in; links
 #     cut from the server side come back with the new passwords (replicas
 #     with a partial resync, sentinels to the master and to each other);
@@ -36,9 +39,9 @@
 #     markers stay as they were;
 #  4. the writer loses no acknowledged write; no password of any generation
 #     in any log or command line.
-# E2E_CREDS_CASES picks the admin rotation with the handover, the router,
-# the users, case 2 and case 3 (default "admin router users restart
-# refuse"): the server
+# E2E_CREDS_CASES picks the clients of case 1, the admin rotation with the
+# handover, the router, the users, case 2 and case 3 (default "clients admin
+# router users restart refuse"): the server
 # matrix runs case 1's
 # rotation alone (the server behaviours it rests on, on each flavour, with
 # TLS), the rest is our own logic, proved once here.
@@ -47,9 +50,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 export E2E_CREDS_GRACE=5000
-cases=${E2E_CREDS_CASES-admin router users restart refuse}
+cases=${E2E_CREDS_CASES-clients admin router users restart refuse}
 want() { [[ " $cases " == *" $1 "* ]]; }
-! want restart || e2e_need_clients
+! want restart && ! want clients || e2e_need_clients
 cluster_create
 r0=$(redis_pod 0) r1=$(redis_pod 1) r2=$(redis_pod 2)
 s0=$(sentinel_pod 0) s1=$(sentinel_pod 1) s2=$(sentinel_pod 2)
@@ -127,17 +130,17 @@ sample_links() {
 # those named) find the master through the sentinels, write and read, as
 # the service user of FILE (test/clients; RI_SECRETS, never argv); all at
 # once, each client's output on stderr when it fails.
+declare -A client_cmd=([py]="/usr/bin/python3 $E2E_CLIENTS_DIR/sentinel_client.py"
+    [js]="node $E2E_CLIENTS_DIR/sentinel_client.js" [nr]="node $E2E_CLIENTS_DIR/node_redis_client.js")
 clients_probe() {
     local f=$1 c rc=0 pid d=$E2E_RUN_DIR/clients
     shift
     local -a which=("$@") pids=()
-    local -A cmd=([py]="/usr/bin/python3 $E2E_CLIENTS_DIR/sentinel_client.py"
-        [js]="node $E2E_CLIENTS_DIR/sentinel_client.js" [nr]="node $E2E_CLIENTS_DIR/node_redis_client.js")
     ((${#which[@]})) || which=(py js nr)
     mkdir -p "$d"
     for c in "${which[@]}"; do
         # shellcheck disable=SC2086 # the command's words
-        RI_SECRETS=$f pod_exec "$E2E_APP_POD" timeout 30 ${cmd[$c]} probe "$(sentinel_addrs)" "$E2E_MASTER_NAME" \
+        RI_SECRETS=$f pod_exec "$E2E_APP_POD" timeout 30 ${client_cmd[$c]} probe "$(sentinel_addrs)" "$E2E_MASTER_NAME" \
             >"$d/$c" 2>&1 &
         pids+=("$!")
     done
@@ -163,6 +166,25 @@ for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
 rm -f "$E2E_RUN_DIR/links.stop"
 sample_links >"$E2E_RUN_DIR/links.down" 2>/dev/null &
 sampler=$!
+# Applications connected through the sentinels all along, on the service
+# password of their own mount, which has not updated yet.
+apps=$E2E_RUN_DIR/apps
+declare -A app_pid
+# app_ok C N: client C has done at least N write, WAIT 1 and read rounds.
+app_ok() { [[ -f $apps/$1.status ]] && (($(jq -r .ok "$apps/$1.status") >= $2)); }
+if want clients; then
+    mkdir -p "$apps"
+    cp -p "$secrets" "$apps/secrets.json"
+    for c in py js nr; do
+        # shellcheck disable=SC2086 # the command's words
+        RI_SECRETS=$apps/secrets.json pod_exec "$E2E_APP_POD" ${client_cmd[$c]} run "$(sentinel_addrs)" "$E2E_MASTER_NAME" \
+            "app$c" "$apps/$c.status" "$apps/stop" >"$apps/$c.out" 2>&1 &
+        app_pid[$c]=$!
+    done
+    for c in py js nr; do
+        wait_until 30 "$c writes through the sentinels" app_ok "$c" 10 || fail_test "$c: $(cat "$apps/$c.out" "$apps/$c.status" 2>&1)"
+    done
+fi
 rotate REPLICA_PASSWORD SENTINEL_PASSWORD SENTINEL_SYNC_PASSWORD SERVICE_PASSWORD
 old=$E2E_RUN_DIR/secrets.gen1.json
 t0=$SECONDS
@@ -193,6 +215,21 @@ for p in "$s0" "$s1" "$s2"; do
         "$p api-service SERVICE_PASSWORD $secrets PONG"
 done | auth_all
 e2e_log "old passwords refused (WRONGPASS), new ones accepted, on every member"
+if want clients; then
+    # Still working on the connections they opened with the old password,
+    # with not one error through the three phases.
+    for c in py js nr; do
+        n=$(jq -r .ok "$apps/$c.status")
+        wait_until 20 "$c still writes after the drop" app_ok "$c" $((n + 10)) || fail_test "$c stopped: $(cat "$apps/$c.status")"
+    done
+    touch "$apps/stop"
+    for c in py js nr; do
+        wait "${app_pid[$c]}" || fail_test "$c: $(cat "$apps/$c.out")"
+        jq -e '.errors == 0 and .n_missing == 0 and .acked > 0' "$apps/$c.out" >/dev/null ||
+            fail_test "$c through the rotation: $(cat "$apps/$c.out")"
+    done
+    e2e_log "redis-py, ioredis and node-redis wrote through the rotation with no error: $(for c in py js nr; do printf '%s %s ok; ' "$c" "$(jq -r .ok "$apps/$c.out")"; done)"
+fi
 # Links cut from the server side come back with the new passwords.
 for p in "${members[@]}"; do mark[$p]=$(log_lines "$p"); done
 rcli "$m" CLIENT KILL TYPE replica >/dev/null
