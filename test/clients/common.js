@@ -45,4 +45,43 @@ function writeStatus(path, st) {
   fs.renameSync(path + ".tmp", path);
 }
 
-module.exports = { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus };
+// The run mode's loop: PREFIX:i written, acknowledged with WAIT 1 and read
+// back, over and over until stopFile exists (errors counted and retried);
+// then every acknowledged key read back. ops: set(key, val), wait() (the
+// replicas WAIT 1 reached), get(key), master() ("host:port" for the
+// status). st: the status, rewritten after every round; the summary is
+// added to it. Resolves to the exit code: 0 when nothing is missing.
+async function runLoop(ops, prefix, statusFile, stopFile, st) {
+  const acked = [];
+  const deadline = Date.now() + 240000;
+  for (let i = 0; !fs.existsSync(stopFile) && Date.now() < deadline;) {
+    const key = `${prefix}:${i}`, val = `v${i}`;
+    try {
+      await ops.set(key, val);
+      const n = await ops.wait();
+      if ((await ops.get(key)) !== val) throw new Error(`read back a different value for ${key}`);
+      if (n >= 1) acked.push(key);
+      st.ok++;
+      st.master = ops.master();
+      i++;
+    } catch (e) {
+      st.errors++;
+      st.last_error = String(e.message).slice(0, 120);
+      await sleep(200);
+    }
+    writeStatus(statusFile, st);
+    await sleep(50);
+  }
+  const missing = [];
+  for (const key of acked) {
+    let got = null;
+    for (let t = 0; t < 20; t++) {
+      try { got = await ops.get(key); break; } catch (e) { await sleep(200); }
+    }
+    if (got !== "v" + key.split(":").pop()) missing.push(key);
+  }
+  Object.assign(st, { acked: acked.length, missing: missing.slice(0, 10), n_missing: missing.length });
+  return missing.length === 0 && st.ok > 0 ? 0 : 1;
+}
+
+module.exports = { REFUSED, credentials, runLoop, sentinelList, sleep, tlsFiles, writeStatus };

@@ -16,9 +16,8 @@
 // write acknowledged with WAIT 1, read back, until STOP_FILE exists; every
 // acknowledged key read back at the end).
 "use strict";
-const fs = require("fs");
 const { createClient, createSentinel } = require("redis");
-const { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus } = require("./common");
+const { REFUSED, credentials, runLoop, sentinelList, tlsFiles } = require("./common");
 
 // The socket options of one connection: TLS with host-name verification
 // (Node's default) when RI_TLS_DIR is set.
@@ -92,39 +91,14 @@ async function run(arg, name, prefix, statusFile, stopFile) {
   });
   s.on("error", (e) => { st.last_error = String(e).slice(0, 120); });
   await s.connect();
-  const acked = [];
-  const deadline = Date.now() + 240000;
-  for (let i = 0; !fs.existsSync(stopFile) && Date.now() < deadline;) {
-    const key = `${prefix}:${i}`, val = `v${i}`;
-    try {
-      await s.set(key, val);
-      const n = await s.sendCommand(false, ["WAIT", "1", "1000"]);
-      if ((await s.get(key)) !== val) throw new Error(`read back a different value for ${key}`);
-      if (n >= 1) acked.push(key);
-      st.ok++;
-      const m = s.getMasterNode();
-      st.master = m ? `${m.host}:${m.port}` : "";
-      i++;
-    } catch (e) {
-      st.errors++;
-      st.last_error = String(e.message).slice(0, 120);
-      await sleep(200);
-    }
-    writeStatus(statusFile, st);
-    await sleep(50);
-  }
-  const missing = [];
-  for (const key of acked) {
-    let got = null;
-    for (let t = 0; t < 20; t++) {
-      try { got = await s.get(key); break; } catch (e) { await sleep(200); }
-    }
-    if (got !== "v" + key.split(":").pop()) missing.push(key);
-  }
-  Object.assign(st, { acked: acked.length, missing: missing.slice(0, 10), n_missing: missing.length });
+  const rc = await runLoop({
+    set: (k, v) => s.set(k, v), wait: () => s.sendCommand(false, ["WAIT", "1", "1000"]),
+    get: (k) => s.get(k),
+    master: () => { const m = s.getMasterNode(); return m ? `${m.host}:${m.port}` : ""; },
+  }, prefix, statusFile, stopFile, st);
   s.destroy();
   console.log(JSON.stringify(st));
-  return missing.length === 0 && st.ok > 0 ? 0 : 1;
+  return rc;
 }
 
 async function main(argv) {

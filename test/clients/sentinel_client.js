@@ -8,9 +8,8 @@
 // named by $RI_SECRETS, never argv. run also subscribes to +switch-master on
 // every sentinel and reports the events it heard ("switches").
 "use strict";
-const fs = require("fs");
 const Redis = require("ioredis");
-const { REFUSED, credentials, sentinelList, sleep, tlsFiles, writeStatus } = require("./common");
+const { REFUSED, credentials, runLoop, sentinelList, tlsFiles } = require("./common");
 
 // With RI_TLS_DIR: TLS to the sentinels and the servers with that folder's
 // files; Node verifies the host names.
@@ -93,39 +92,14 @@ async function run(arg, name, prefix, statusFile, stopFile) {
   });
   const m = master(sentinels, name, c);
   m.on("error", () => {});
-  const acked = [];
-  const deadline = Date.now() + 240000;
-  for (let i = 0; !fs.existsSync(stopFile) && Date.now() < deadline;) {
-    const key = `${prefix}:${i}`, val = `v${i}`;
-    try {
-      await m.set(key, val);
-      const n = await m.call("WAIT", "1", "1000");
-      if ((await m.get(key)) !== val) throw new Error(`read back a different value for ${key}`);
-      if (n >= 1) acked.push(key);
-      st.ok++;
-      st.master = `${m.stream.remoteAddress}:${m.stream.remotePort}`;
-      i++;
-    } catch (e) {
-      st.errors++;
-      st.last_error = String(e.message).slice(0, 120);
-      await sleep(200);
-    }
-    writeStatus(statusFile, st);
-    await sleep(50);
-  }
-  const missing = [];
-  for (const key of acked) {
-    let got = null;
-    for (let t = 0; t < 20; t++) {
-      try { got = await m.get(key); break; } catch (e) { await sleep(200); }
-    }
-    if (got !== "v" + key.split(":").pop()) missing.push(key);
-  }
-  Object.assign(st, { acked: acked.length, missing: missing.slice(0, 10), n_missing: missing.length });
+  const rc = await runLoop({
+    set: (k, v) => m.set(k, v), wait: () => m.call("WAIT", "1", "1000"), get: (k) => m.get(k),
+    master: () => `${m.stream.remoteAddress}:${m.stream.remotePort}`,
+  }, prefix, statusFile, stopFile, st);
   m.disconnect();
   subs.forEach((s) => s.disconnect());
   console.log(JSON.stringify(st));
-  return missing.length === 0 && st.ok > 0 ? 0 : 1;
+  return rc;
 }
 
 async function main(argv) {
