@@ -220,10 +220,11 @@ static int refused(const struct observations *o) {
     return any;
 }
 
-/* The members that refused the secrets mounted now, asked again with the
- * previous generation's login: the router's agent keeps it in the conf
- * dir's state file (agent/consume.c) while a rotation is under way, as
- * the kubelet may update this pod's Secret before the members take it. */
+/* The members that refused the secrets mounted now, asked again (they
+ * alone) with the fallback login the router's agent keeps in the conf
+ * dir's state file (agent/consume.c): the login in effect before a
+ * rotation, as the kubelet may update this pod's Secret before the members
+ * take it. */
 static int retry_previous(const struct settings *s, const struct secrets *sec, const char *addr,
                           int port, struct observations *o, ri_err *e) {
     struct creds_state cs;
@@ -239,6 +240,12 @@ static int retry_previous(const struct settings *s, const struct secrets *sec, c
     struct secrets *old = cs.old_login ? credstate_overlay(sec, cs.old_login, e) : NULL;
     int rc = cs.old_login && (!again || !old) ? ri_fail(e, EX_OSERR, "out of memory") : 0;
     if (!rc && old) rc = plan(s, addr, port, again, e);
+    if (!rc && old) { /* the others answered: not asked again */
+        if (o->redis[0].p.outcome != OUT_AUTH_FAILED) again->redis[0].p.outcome = OUT_SELF;
+        for (int i = 0; i < o->n_sentinels; i++)
+            if (o->sentinels[i].p.outcome != OUT_AUTH_FAILED)
+                again->sentinels[i].p.outcome = OUT_SELF;
+    }
     if (!rc && old) rc = plan_probe_config(s, old, &pc, pu, sizeof pu, pp, sizeof pp, e);
     if (!rc && old) rc = probe_round(&pc, again, e);
     if (!rc && old) {
