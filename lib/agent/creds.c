@@ -23,6 +23,7 @@
 #include "base/log.h"
 #include "config/credstate.h"
 #include "engine/creds_roll.h"
+#include "engine/exporter.h"
 #include "engine/render.h"
 #include "engine/role.h"
 
@@ -222,6 +223,7 @@ static void look(const struct agent_ctx *ctx, struct creds_mod *m) {
     }
     if (!rc) rc = render_acl_file(s, sec, NULL, cfg->is_sentinel, &out, &e);
     if (!rc) rendered_free(&out);
+    if (!rc) rc = exporter_check(s, sec, cfg->is_sentinel, &e);
     if (rc || strcmp(m->pending, gen)) {
         if (rc && (strcmp(m->refused, gen[0] ? gen : "?") || !gen[0]))
             say(m, 1, "credentials: the secrets are refused; the cluster keeps its passwords",

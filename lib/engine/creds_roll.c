@@ -9,6 +9,7 @@
 #include "config/acl.h"
 #include "config/credstate.h"
 #include "engine/creds_status.h"
+#include "engine/exporter.h"
 #include "engine/plan.h"
 #include "engine/render.h"
 #include "net/admin.h"
@@ -194,6 +195,9 @@ static int use_step(const struct settings *s, int sentinel, struct creds_roll *r
         const char *argv[5] = {"SENTINEL", "CONFIG", "SET", "sentinel-pass", yp};
         rc = admin_call(&c, 5, argv, "SENTINEL CONFIG SET sentinel-pass", NULL, e);
     }
+    /* The exporter sidecar's file: a sidecar restarted from now on reads
+     * the new password, which every member accepts. */
+    if (!rc) rc = exporter_write(s, r->to, sentinel, e);
     return rc ? rc : write_phase(s, sentinel, r, CREDS_USE, &c, e);
 }
 

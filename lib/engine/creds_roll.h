@@ -9,8 +9,9 @@
  *           rendered line per added user, the marker;
  *   use     live: CONFIG SET masteruser/masterauth (servers), SENTINEL SET
  *           auth-user/auth-pass and SENTINEL CONFIG SET sentinel-user/-pass
- *           (sentinels), each only when its credential changed; then the
- *           state file, users.acl and the marker;
+ *           (sentinels), each only when its credential changed; the
+ *           exporter sidecar's password file ([metrics] exporter-dir); then
+ *           the state file, users.acl and the marker;
  *   drop    live: ACL SETUSER <user> !<old> per changed user, ACL DELUSER
  *           per removed user (which closes its connections); then the
  *           state file (done, the old passwords gone), users.acl, marker.

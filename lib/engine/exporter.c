@@ -11,8 +11,10 @@
 
 #define EXPORTER_FILE "passwords.json"
 
-int exporter_write(const struct settings *s, const struct secrets *sec, int is_sentinel,
-                   ri_err *e) {
+/* The file's JSON in *out (NULL when there is nothing to write). */
+static int exporter_doc(const struct settings *s, const struct secrets *sec, int is_sentinel,
+                        json_t **out, ri_err *e) {
+    *out = NULL;
     if (!s->exporter_dir[0]) return 0;
     const char *pass = secrets_get(sec, SECRET_EXPORTER_PASS, NULL);
     if (!pass || !*pass)
@@ -52,6 +54,24 @@ int exporter_write(const struct settings *s, const struct secrets *sec, int is_s
             }
         }
     json_decref(pw);
+    if (!doc) return ri_fail(e, EX_OSERR, "out of memory");
+    *out = doc;
+    return 0;
+}
+
+int exporter_check(const struct settings *s, const struct secrets *sec, int is_sentinel,
+                   ri_err *e) {
+    json_t *doc;
+    int rc = exporter_doc(s, sec, is_sentinel, &doc, e);
+    json_decref(doc);
+    return rc;
+}
+
+int exporter_write(const struct settings *s, const struct secrets *sec, int is_sentinel,
+                   ri_err *e) {
+    json_t *doc;
+    int rc = exporter_doc(s, sec, is_sentinel, &doc, e);
+    if (rc || !doc) return rc;
     rc = render_json_file(s->exporter_dir, EXPORTER_FILE, 0400, doc, e);
     if (rc) return ri_prefix(e, "[metrics] exporter-dir");
     log_info("wrote the exporter's password file", "file", EXPORTER_FILE, "dir", s->exporter_dir,

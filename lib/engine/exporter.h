@@ -19,5 +19,7 @@
  * when exporter-dir is set but EXPORTER_PASSWORD is not; EX_CANTCREAT or
  * EX_IOERR from the write, every existing file left as it was. */
 int exporter_write(const struct settings *s, const struct secrets *sec, int is_sentinel, ri_err *e);
+/* The same checks, nothing written (a Secret changed live: agent/creds.c). */
+int exporter_check(const struct settings *s, const struct secrets *sec, int is_sentinel, ri_err *e);
 
 #endif

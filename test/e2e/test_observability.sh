@@ -13,13 +13,20 @@
 #    fail over, so two servers are master (split brain), the cut sentinel
 #    names the old one (sentinels disagree), and the old master, cut from
 #    its replicas, refuses writes (writes fenced);
-#  - a majority of the sentinels stopped: quorum unreachable.
+#  - a majority of the sentinels stopped: quorum unreachable;
+#  - EXPORTER_PASSWORD changed in the Secret ([credentials] grace = 5 s):
+#    every agent rewrites its sidecar's password file in phase use; the
+#    sidecars restarted then (as after `kubectl rollout restart`, or a
+#    container restart) read the new password, and once the old one is
+#    dropped and their connections cut, every exporter still reports
+#    redis_up 1.
 # The WAIT 1 writer runs throughout: no acknowledged write may be lost.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 E2E_METRICS=on
+export E2E_CREDS_GRACE=5000
 cluster_up
 metrics_start_exporters
 prom_start 0s
@@ -113,6 +120,37 @@ wait_healthy 60 || fail_test "not healthy with the sentinels back: $E2E_WHY"
 prom_settled
 wait_until 30 "every alert clears with the sentinels back" prom_quiet ||
     fail_test "alerts left with the sentinels back: $(firing_now)"
+
+# ------------------------------------------- the exporter's password, live
+secrets=$E2E_RUN_DIR/secrets.json
+xuser=$(jq -r '.data.EXPORTER_USERNAME // "exporter"' "$secrets")
+oldx=$(jq -r .data.EXPORTER_PASSWORD "$secrets")
+cp -p "$secrets" "$E2E_RUN_DIR/secrets.gen1.json"
+(umask 077 && X_PW="x-$(e2e_rand)-%/&# x" jq '.data.EXPORTER_PASSWORD = env.X_PW' "$secrets" >"$secrets.tmp")
+mv "$secrets.tmp" "$secrets"
+newx=$(jq -r .data.EXPORTER_PASSWORD "$secrets")
+mapfile -t pods < <(running_redis_pods; running_sentinel_pods)
+files_new() {
+    local p
+    for p in "${pods[@]}"; do
+        jq -e --arg pw "$newx" '[.[]] | all(. == $pw)' "$(e2e_pod_dir "$p")/exporter/passwords.json" >/dev/null || return 1
+    done
+}
+wait_until 30 "every agent rewrote its exporter's password file" files_new ||
+    fail_test "an exporter password file still holds the old password"
+for p in "${pods[@]}"; do metrics_stop_exporter "$p"; metrics_start_exporter "$p"; done
+old_refused() { [[ $(rcli_as "$xuser" "$oldx" "$(current_master)" PING 2>&1) == *WRONGPASS* ]]; }
+wait_until 30 "the old exporter password dropped" old_refused || fail_test "the old exporter password is still accepted"
+for p in "${pods[@]}"; do rcli "$p" CLIENT KILL USER "$xuser" >/dev/null; done
+exporter_up() { [[ $(pod_exec "$1" curl -s --max-time 2 "http://127.0.0.1:$E2E_EXPORTER_PORT/metrics" | grep '^redis_up ') == "redis_up 1" ]]; }
+for p in "${pods[@]}"; do
+    wait_until 10 "$p's exporter up on the new password" exporter_up "$p" ||
+        fail_test "$p's exporter: $(tail -3 "$(e2e_pod_dir "$p")/exporter.log")"
+done
+for lf in "$E2E_RUN_DIR"/pods/*/log "$E2E_RUN_DIR"/pods/*/exporter.log; do
+    ! grep -qF -- "$oldx" "$lf" || fail_test "the old exporter password appears in $lf"
+done
+e2e_log "exporter password rotated live: every password file rewritten in phase use, the sidecars restarted on it, redis_up 1 after the drop"
 
 writer_stop obs
 ((WRITER_ACKED > 0)) || fail_test "the writer got no write acknowledged"

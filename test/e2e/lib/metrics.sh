@@ -47,6 +47,23 @@ metrics_start_exporter() {
         </dev/null >>"$dir/exporter.log" 2>&1 &
     disown "$!"
 }
+# metrics_stop_exporter NAME: pod NAME's exporter sidecar stopped (as the
+# kubelet restarts a container: the rest of the pod goes on).
+metrics_stop_exporter() {
+    local pid exe
+    exe=$(readlink -f "$E2E_EXPORTER")
+    for pid in $(ip netns pids "$(e2e_netns_of "$1")"); do
+        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] && kill "$pid" 2>/dev/null
+    done
+    wait_until 10 "$1's exporter stopped" metrics_exporter_gone "$1" || fail_test "$1's exporter does not stop"
+}
+metrics_exporter_gone() {
+    local pid exe
+    exe=$(readlink -f "$E2E_EXPORTER")
+    for pid in $(ip netns pids "$(e2e_netns_of "$1")"); do
+        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) != "$exe" ]] || return 1
+    done
+}
 metrics_start_exporters() {
     local i
     for ((i = 0; i < E2E_REDIS_N; i++)); do metrics_start_exporter "$(redis_pod "$i")"; done
