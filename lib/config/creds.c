@@ -13,6 +13,7 @@ static int add(struct creds_set *c, const char *name, const char *pass_key, cons
                ri_err *e) {
     if (c->n == CREDS_MAX_USERS) return ri_fail(e, EX_CONFIG, "too many users");
     struct creds_user *u = &c->u[c->n++];
+    memset(u, 0, sizeof *u);
     snprintf(u->name, sizeof u->name, "%s", name);
     u->pass_key = pass_key;
     sha256(pass, strlen(pass), u->hash);
@@ -78,6 +79,8 @@ int creds_collect(const struct secrets *sec, const struct settings *s, struct cr
         if ((rc = secrets_require(sec, s->users[i].secret_key, &pass, e)))
             return ri_prefix(e, "[acl] user %s", s->users[i].name);
         if ((rc = add(out, s->users[i].name, s->users[i].secret_key, pass, e))) return rc;
+        out->u[out->n - 1].has_rules = 1;
+        sha256(s->users[i].rules, strlen(s->users[i].rules), out->u[out->n - 1].rules);
     }
     return 0;
 }
@@ -95,6 +98,8 @@ void creds_generation(const struct creds_set *c, char gen[CREDS_GEN_LEN + 1]) {
     for (int i = 0; i < sorted.n; i++) {
         sha256_update(&h, sorted.u[i].name, strlen(sorted.u[i].name) + 1);
         sha256_update(&h, sorted.u[i].hash, sizeof sorted.u[i].hash);
+        /* Only [acl] users: the generations of the others stay as they were. */
+        if (sorted.u[i].has_rules) sha256_update(&h, sorted.u[i].rules, sizeof sorted.u[i].rules);
     }
     unsigned char md[32];
     char hex[65];
@@ -111,12 +116,14 @@ const struct creds_user *creds_find(const struct creds_set *c, const char *name)
 }
 
 void creds_diff(const struct creds_set *old, const struct creds_set *new_, struct creds_diff *d) {
-    d->n_changed = d->n_added = d->n_removed = 0;
+    d->n_changed = d->n_added = d->n_removed = d->n_rules = 0;
     for (int i = 0; i < new_->n; i++) {
-        const struct creds_user *o = creds_find(old, new_->u[i].name);
-        if (!o) d->added[d->n_added++] = new_->u[i].name;
-        else if (memcmp(o->hash, new_->u[i].hash, sizeof o->hash) != 0)
-            d->changed[d->n_changed++] = new_->u[i].name;
+        const struct creds_user *o = creds_find(old, new_->u[i].name), *u = &new_->u[i];
+        if (!o) d->added[d->n_added++] = u->name;
+        else if (memcmp(o->hash, u->hash, sizeof o->hash) != 0)
+            d->changed[d->n_changed++] = u->name;
+        else if (u->has_rules && (!o->has_rules || memcmp(o->rules, u->rules, sizeof o->rules)))
+            d->rules[d->n_rules++] = u->name;
     }
     for (int i = 0; i < old->n; i++)
         if (!creds_find(new_, old->u[i].name)) d->removed[d->n_removed++] = old->u[i].name;
@@ -136,6 +143,8 @@ void creds_diff_text(const struct creds_diff *d, char *out, size_t outlen) {
     if (!outlen) return;
     out[0] = '\0';
     at = list(out, outlen, at, "password changed for ", d->changed, d->n_changed);
+    at = list(out, outlen, at, at ? "; rules changed for " : "rules changed for ", d->rules,
+              d->n_rules);
     at = list(out, outlen, at, at ? "; added: " : "added: ", d->added, d->n_added);
     at = list(out, outlen, at, at ? "; removed: " : "removed: ", d->removed, d->n_removed);
     if (!at) snprintf(out, outlen, "no user changed");

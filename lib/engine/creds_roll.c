@@ -128,6 +128,8 @@ static int apply_live(const struct creds_roll *r, enum creds_phase phase, const 
     }
     for (int i = 0; !rc && phase == CREDS_ACCEPT && i < d.n_added; i++)
         rc = setuser_line(c, acl, d.added[i], e);
+    for (int i = 0; !rc && phase == CREDS_ACCEPT && i < d.n_rules; i++)
+        rc = setuser_line(c, acl, d.rules[i], e); /* its line holds its passwords */
     for (int i = 0; !rc && phase == CREDS_DONE && i < d.n_removed; i++)
         rc = admin_deluser(c, d.removed[i], e);
     return rc ? rc : setuser_line(c, acl, CREDS_MARKER_USER, e);

@@ -6,7 +6,8 @@
  *
  *   accept  state file (accept), users.acl with both hashes and the marker,
  *           then live: ACL SETUSER <user> #<new> per changed user, the
- *           rendered line per added user, the marker;
+ *           rendered line (with reset) per added user and per [acl] user
+ *           whose rules changed, the marker;
  *   use     live: CONFIG SET masteruser/masterauth (servers), SENTINEL SET
  *           auth-user/auth-pass and SENTINEL CONFIG SET sentinel-user/-pass
  *           (sentinels), each only when its credential changed; the

@@ -22,7 +22,8 @@
 #     out, and its fallback becomes the new passwords once every member
 #     dropped the old ones;
 #  users: an [acl] user line added to settings.ini (its password added to the
-#     Secret) is created live on every server and writes its keys; removed
+#     Secret) is created live on every server and writes its keys; its rules
+#     changed to read-only are applied live (NOPERM on every server); removed
 #     while it holds a connection, with [credentials] drop = command set at
 #     the same time: past the grace it is still there, `credentials finish`
 #     drops it (every member logs the finish mark), the connection is
@@ -349,6 +350,21 @@ if want users; then
     out=$(rcli_as app "$pw" "$m" SET app:x 1 2>&1)
     [[ $out == OK ]] || fail_test "app cannot write app:x on $m: $out"
     e2e_log "user app added live: logs in on every server, writes its keys"
+    # Its rules changed in the ConfigMap (same password): applied live.
+    sed 's/^user = app APP_PASSWORD ~app:\* +@all$/user = app APP_PASSWORD ~app:* +@read +ping/' "$ini" >"$ini.tmp"
+    mv "$ini.tmp" "$ini"
+    read_only() {
+        local p
+        for p in "$r0" "$r1" "$r2"; do [[ $(rcli_as app "$pw" "$p" SET app:y 1 2>&1) == *NOPERM* ]] || return 1; done
+    }
+    wait_until 20 "app's new rules on every server" read_only ||
+        fail_test "app's rules did not change live: $(rcli_as app "$pw" "$m" SET app:y 1 2>&1)"
+    [[ $(rcli_as app "$pw" "$m" GET app:x 2>&1) == 1 ]] || fail_test "app cannot read app:x with its new rules"
+    wait_until 30 "the rules change rolled out" at_phase done ||
+        fail_test "the rules change did not finish: $(pod_ri "$r1" credentials status 2>&1)"
+    grep -q '^user app on #[0-9a-f]\{64\} ~app:\* +@read +ping' "$(e2e_pod_dir "$m")/conf/users.acl" ||
+        fail_test "users.acl does not hold app's new rules: $(grep '^user app ' "$(e2e_pod_dir "$m")/conf/users.acl")"
+    e2e_log "user app's rules changed live: writes refused (NOPERM) on every server, reads allowed, users.acl rewritten"
     # Removed while it holds a connection: the connection is closed.
     go=$E2E_RUN_DIR/hold.go
     REDIS_PASS=$pw pod_exec "$E2E_APP_POD" /usr/bin/python3 "$E2E_REPO_DIR/test/tools/hold.py" \

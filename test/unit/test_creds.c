@@ -121,6 +121,40 @@ START_TEST(diff_rows) {
 }
 END_TEST
 
+/* An [acl] user on both sides: its rules count in the generation and the
+ * diff; the built-in users' generation does not move with them. */
+static const struct {
+    const char *old_rules, *new_rules, *diff;
+    int same_gen;
+} rule_rows[] = {
+    {"~report:* +@read", "~report:* +@read", "no user changed", 1},
+    {"~report:* +@read", "~report:* +@all", "rules changed for report", 0},
+    {"~report:* +@read", "~other:* +@read", "rules changed for report", 0},
+};
+
+START_TEST(rules_rows) {
+    struct creds_set old, cur, none;
+    struct creds_diff d;
+    char text[256], ol[128], nl[128], g_old[CREDS_GEN_LEN + 1], g_new[CREDS_GEN_LEN + 1];
+    snprintf(ol, sizeof ol, "report REPORT_PASSWORD %s", rule_rows[_i].old_rules);
+    snprintf(nl, sizeof nl, "report REPORT_PASSWORD %s", rule_rows[_i].new_rules);
+    collect("REPORT_PASSWORD=r-pw", 0, 0, ol, &old);
+    collect("REPORT_PASSWORD=r-pw", 0, 0, nl, &cur);
+    creds_diff(&old, &cur, &d);
+    creds_diff_text(&d, text, sizeof text);
+    ck_assert_msg(strcmp(text, rule_rows[_i].diff) == 0, "row %d: \"%s\"", _i, text);
+    creds_generation(&old, g_old);
+    creds_generation(&cur, g_new);
+    ck_assert_int_eq(strcmp(g_old, g_new) == 0, rule_rows[_i].same_gen);
+    /* A state file keeps no rules: every [acl] user counts as changed. */
+    none = old;
+    for (int i = 0; i < none.n; i++) none.u[i].has_rules = 0;
+    creds_diff(&none, &cur, &d);
+    ck_assert_int_eq(d.n_rules, 1);
+    ck_assert_int_eq(d.n_changed + d.n_added + d.n_removed, 0);
+}
+END_TEST
+
 /* What the set holds: names, never a password; hashes as users.acl has them. */
 START_TEST(no_values) {
     struct creds_set c;
@@ -173,6 +207,7 @@ static Suite *make_suite(void) {
     Suite *s = suite_create("creds");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, diff_rows, 0, sizeof rows / sizeof rows[0]);
+    tcase_add_loop_test(tc, rules_rows, 0, sizeof rule_rows / sizeof rule_rows[0]);
     tcase_add_test(tc, no_values);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, text_truncates);
