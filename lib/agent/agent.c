@@ -25,8 +25,8 @@
 
 /* The modules, in the order they tick. */
 static const struct agent_module *const modules[] = {
-    &agent_watch, &agent_heal,    &agent_rotate, &agent_rotate_app,
-    &agent_creds, &agent_consume, &agent_metrics};
+    &agent_watch, &agent_heal,    &agent_rotate,   &agent_rotate_app,
+    &agent_creds, &agent_consume, &agent_exporter, &agent_metrics};
 #define N_MODULES (sizeof modules / sizeof modules[0])
 
 struct agent {

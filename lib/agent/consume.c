@@ -86,7 +86,7 @@ static int consume_start(const struct agent_ctx *ctx, void **state) {
     struct creds_state st;
     ri_err e = {0};
     int router = ctx->cfg->app == APP_ROUTER;
-    if (!ctx->cfg->app || !s->creds_live) return 1;
+    if ((ctx->cfg->app != APP_ROUTER && ctx->cfg->app != APP_WEBDIS) || !s->creds_live) return 1;
     struct consume *m = calloc(1, sizeof *m);
     if (!m) return 1;
     m->keys = router ? credstate_login_keys : webdis_keys;

@@ -16,10 +16,11 @@
 #include "rules/summary.h"
 
 /* Beside what the init runs: a server or sentinel of this pod (APP_NONE),
- * or the router's HAProxy or Webdis (`router --run`, `webdis --run`), for
- * which only the certificate rotation (and the router's consume) runs and SIGTERM is forwarded at
- * once (no handover: they hold no data). */
-enum agent_app { APP_NONE = 0, APP_ROUTER, APP_WEBDIS };
+ * or the router's HAProxy, Webdis or the redis_exporter sidecar (`router
+ * --run`, `webdis --run`, `exporter --run`), for which only the
+ * certificate rotation and consume run, and SIGTERM is forwarded at once
+ * (no handover: they hold no data). */
+enum agent_app { APP_NONE = 0, APP_ROUTER, APP_WEBDIS, APP_EXPORTER };
 
 /* What the agent is started with. */
 struct agent_config {
@@ -78,6 +79,6 @@ struct agent_module {
 
 /* The modules (agent/<name>.c); agent.c holds their table. */
 extern const struct agent_module agent_watch, agent_heal, agent_rotate, agent_rotate_app,
-    agent_creds, agent_consume, agent_metrics;
+    agent_creds, agent_consume, agent_exporter, agent_metrics;
 
 #endif

@@ -1,4 +1,5 @@
-/* app.c: the program beside `router --run` and `webdis --run` (app.h). */
+/* app.c: the program beside `router --run`, `webdis --run` and
+ * `exporter --run` (app.h). */
 #include "commands/app.h"
 
 #include <limits.h>
@@ -19,6 +20,10 @@ int app_run(struct invocation *inv, enum agent_app app, const char *program,
     for (; pre_args[n - 1] && n < APP_MAX_ARGS - 2; n++) argv[n] = (char *)pre_args[n - 1];
     argv[n++] = conf;
     argv[n] = NULL;
+    return app_run_argv(inv, app, argv, e);
+}
+
+int app_run_argv(struct invocation *inv, enum agent_app app, char **argv, ri_err *e) {
     /* The program reads its own files; the router's check reads the secrets itself. */
     secrets_free(inv->sec);
     inv->sec = NULL;

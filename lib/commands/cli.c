@@ -21,9 +21,10 @@ extern char **environ;
 
 /* The order of the command list in --help. */
 static const struct command *const commands[] = {
-    &command_render,  &command_discover,    &command_run,    &command_check,
-    &command_prestop, &command_install,     &command_router, &command_router_check,
-    &command_webdis,  &command_credentials, &command_help,   &command_version,
+    &command_render,  &command_discover, &command_run,         &command_check,
+    &command_prestop, &command_install,  &command_router,      &command_router_check,
+    &command_webdis,  &command_exporter, &command_credentials, &command_help,
+    &command_version,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -248,7 +249,9 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
         if (nargs != 1) return misuse(o, nargs ? "%s takes one DIR" : "%s needs a DIR", cmd->name);
         return 0;
     }
-    if (fl & TAKES_ACTION) {
+    if (fl & TAKES_PROGRAM) {
+        if (nargs < 1) return misuse(o, "%s needs -- PROGRAM [ARGS...]", cmd->name);
+    } else if (fl & TAKES_ACTION) {
         if (nargs != 1)
             return misuse(o, nargs ? "%s takes one action" : "%s needs an action", cmd->name);
         if (o->once || o->all) return misuse(o, "--once and --all are discover options");
@@ -262,7 +265,8 @@ static int check_fits(const struct cli_opts *o, const struct command *cmd, int n
     if (!(fl & TAKES_REPORT) && (o->json || o->once || o->all))
         return misuse(o, "--json, --once and --all are discover options");
     if (!(fl & TAKES_EXEC) && o->exec) return misuse(o, "--exec is a run option");
-    if (!(fl & TAKES_RUN) && o->run) return misuse(o, "--run is a router and webdis option");
+    if (!(fl & TAKES_RUN) && o->run)
+        return misuse(o, "--run is a router, webdis and exporter option");
     return 0;
 }
 
@@ -295,6 +299,7 @@ int cli_parse(int argc, char **argv, enum ri_kind kind, struct cli_opts *o) {
     if (rc) return rc;
     if (cmd->flags & TAKES_DIR) o->dir = args[0];
     if (cmd->flags & TAKES_ACTION) o->action = args[0];
+    if (cmd->flags & TAKES_PROGRAM) o->program = args; /* argv's own NULL ends it */
     if ((cmd->flags & QUIET_ANSWER) && !o->verbose) o->quiet = 1;
     return 0;
 }

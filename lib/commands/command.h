@@ -47,6 +47,8 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 /* Logs in as this pod's agent does: mid-rotation, with the passwords every
  * member accepts (engine/role.h role_login_secrets). */
 #define LOGS_IN_BY_PHASE 0x8000
+/* Operands after "--": a PROGRAM and its arguments (exporter --run). */
+#define TAKES_PROGRAM 0x10000
 
 #define CLI_MAX_SETS 64
 
@@ -65,6 +67,7 @@ struct cli_opts {
     const char *override_target; /* HOST[:PORT] of --replica-of / --monitor */
     const char *dir;             /* install DIR */
     const char *action;          /* TAKES_ACTION: the operand */
+    char **program;              /* TAKES_PROGRAM: argv of the program, NULL-terminated */
     const char *config_path;     /* -c, else $REDIS_INIT_CONFIG */
     /* flags that map onto settings keys, applied last (highest precedence) */
     int n_sets;
@@ -94,6 +97,6 @@ struct command {
 
 extern const struct command command_render, command_discover, command_run, command_check,
     command_prestop, command_install, command_router, command_router_check, command_webdis,
-    command_credentials, command_help, command_version;
+    command_exporter, command_credentials, command_help, command_version;
 
 #endif

@@ -15,11 +15,10 @@
 #    its replicas, refuses writes (writes fenced);
 #  - a majority of the sentinels stopped: quorum unreachable;
 #  - EXPORTER_PASSWORD changed in the Secret ([credentials] grace = 5 s):
-#    every agent rewrites its sidecar's password file in phase use; the
-#    sidecars restarted then (as after `kubectl rollout restart`, or a
-#    container restart) read the new password, and once the old one is
-#    dropped and their connections cut, every exporter still reports
-#    redis_up 1.
+#    every agent rewrites its sidecar's password file in phase use; each
+#    sidecar's `redis-init exporter --run` restarts it on the new file, and
+#    once the old password is dropped and their connections cut, every
+#    exporter still reports redis_up 1.
 # The WAIT 1 writer runs throughout: no acknowledged write may be lost.
 set -euo pipefail
 # shellcheck source=test/e2e/lib.sh
@@ -138,7 +137,11 @@ files_new() {
 }
 wait_until 30 "every agent rewrote its exporter's password file" files_new ||
     fail_test "an exporter password file still holds the old password"
-for p in "${pods[@]}"; do metrics_stop_exporter "$p"; metrics_start_exporter "$p"; done
+restarted() { grep -q "exporter: its password file changed; restarting it" "$(e2e_pod_dir "$1")/exporter.log"; }
+for p in "${pods[@]}"; do
+    wait_until 10 "$p's exporter restarted on the new password" restarted "$p" ||
+        fail_test "$p's exporter was not restarted: $(tail -3 "$(e2e_pod_dir "$p")/exporter.log")"
+done
 old_refused() { [[ $(rcli_as "$xuser" "$oldx" "$(current_master)" PING 2>&1) == *WRONGPASS* ]]; }
 wait_until 30 "the old exporter password dropped" old_refused || fail_test "the old exporter password is still accepted"
 for p in "${pods[@]}"; do rcli "$p" CLIENT KILL USER "$xuser" >/dev/null; done
@@ -150,7 +153,7 @@ done
 for lf in "$E2E_RUN_DIR"/pods/*/log "$E2E_RUN_DIR"/pods/*/exporter.log; do
     ! grep -qF -- "$oldx" "$lf" || fail_test "the old exporter password appears in $lf"
 done
-e2e_log "exporter password rotated live: every password file rewritten in phase use, the sidecars restarted on it, redis_up 1 after the drop"
+e2e_log "exporter password rotated live: every password file rewritten in phase use, every sidecar restarted on it by exporter --run, redis_up 1 after the drop"
 
 writer_stop obs
 ((WRITER_ACKED > 0)) || fail_test "the writer got no write acknowledged"

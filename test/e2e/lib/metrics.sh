@@ -32,9 +32,11 @@ metrics_flags() {
 }
 
 # metrics_start_exporter NAME: the redis_exporter sidecar of pod NAME, in
-# its namespace, as the manifests run it: the user by name, the password
-# from the file `run` wrote, its own server (or sentinel) on localhost. It
-# dies with the pod (stop_pod empties the namespace): start it again then.
+# its namespace, as the manifests run it: under `redis-init exporter --run`
+# (which restarts it when its password file changes), the user by name, the
+# password from the file `run` wrote, its own server (or sentinel) on
+# localhost. It dies with the pod (stop_pod empties the namespace): start
+# it again then.
 metrics_start_exporter() {
     local name=$1 dir
     dir=$(e2e_pod_dir "$name")
@@ -42,27 +44,11 @@ metrics_start_exporter() {
     wait_until 30 "$name wrote its exporter password file" test -s "$dir/exporter/passwords.json" ||
         fail_test "$name has no $dir/exporter/passwords.json"
     setsid ip netns exec "$(e2e_netns_of "$name")" env -i PATH="$E2E_POD_PATH" \
-        REDIS_USER=exporter REDIS_PASSWORD_FILE="$dir/exporter/passwords.json" "$E2E_EXPORTER" \
+        REDIS_USER=exporter REDIS_PASSWORD_FILE="$dir/exporter/passwords.json" \
+        "$(ri_bin redis-init)" exporter --run --set "metrics.exporter-dir=$dir/exporter" -- "$E2E_EXPORTER" \
         -redis.addr "redis://localhost:$(pod_port "$name")" -web.listen-address ":$E2E_EXPORTER_PORT" \
         </dev/null >>"$dir/exporter.log" 2>&1 &
     disown "$!"
-}
-# metrics_stop_exporter NAME: pod NAME's exporter sidecar stopped (as the
-# kubelet restarts a container: the rest of the pod goes on).
-metrics_stop_exporter() {
-    local pid exe
-    exe=$(readlink -f "$E2E_EXPORTER")
-    for pid in $(ip netns pids "$(e2e_netns_of "$1")"); do
-        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] && kill "$pid" 2>/dev/null
-    done
-    wait_until 10 "$1's exporter stopped" metrics_exporter_gone "$1" || fail_test "$1's exporter does not stop"
-}
-metrics_exporter_gone() {
-    local pid exe
-    exe=$(readlink -f "$E2E_EXPORTER")
-    for pid in $(ip netns pids "$(e2e_netns_of "$1")"); do
-        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) != "$exe" ]] || return 1
-    done
 }
 metrics_start_exporters() {
     local i

@@ -390,6 +390,9 @@ URI too), with the pod's certificate as its client certificate.
 - name: exporter
   image: {{ include "ri.image" .root.Values.metrics.exporter.image }}
   {{- with (include "ri.pullPolicy" .root | trim) }}{{ . | nindent 2 }}{{- end }}
+  # under redis-init, which restarts it when passwords.json changes (a live
+  # password rotation: the exporter reads the file at start only)
+  command: [/redis-init/redis-init, exporter, --run, --, /redis_exporter]
 {{- if .root.Values.tls.enabled }}
   args: [-redis.addr, "rediss://$(POD_NAME).{{ .service }}.$(POD_NAMESPACE).svc.{{ .root.Values.clusterDomain }}:{{ .port }}",
          -web.listen-address, ":9121", -tls-client-cert-file, /tls/tls.crt,
@@ -406,12 +409,14 @@ URI too), with the pod's certificate as its client certificate.
     {{- end }}
     - {name: REDIS_USER, value: {{ .root.Values.auth.exporter.username | quote }}}
     - {name: REDIS_PASSWORD_FILE, value: /exporter/passwords.json}
+    - {name: REDIS_INIT_METRICS_EXPORTER_DIR, value: /exporter}
   ports:
     - {name: exporter, containerPort: 9121}
   {{- include "ri.containerSecurity" . | nindent 2 }}
   resources:
     {{- toYaml .root.Values.metrics.exporter.resources | nindent 4 }}
   volumeMounts:
+    - {name: redis-init, mountPath: /redis-init, readOnly: true}
     - {name: exporter, mountPath: /exporter, readOnly: true}
     {{- with (include "ri.tlsMount" .root | trim) }}{{ . | nindent 4 }}{{- end }}
 {{- end -}}
