@@ -65,8 +65,6 @@ static int users_differ(const struct settings *a, const struct settings *b) {
 static void policy(struct creds_mod *m, const struct settings *s) {
     m->grace_ms = s->creds_grace_ms;
     m->drop_by_command = strcmp(s->creds_drop, "command") == 0;
-    m->roll.grace_ms = m->grace_ms;
-    m->roll.drop_by_command = m->drop_by_command;
 }
 
 /* The settings read again (cfg->load_settings): *out is NULL when their
@@ -189,8 +187,6 @@ static void begin(const struct agent_ctx *ctx, struct creds_mod *m, struct secre
     }
     m->s_new = ns;
     snprintf(r->gen, sizeof r->gen, "%s", gen);
-    r->grace_ms = m->grace_ms; /* as read this tick */
-    r->drop_by_command = m->drop_by_command;
     r->new_users = *set;
     r->to = to;
     m->active = 1;
@@ -247,7 +243,7 @@ static void step(const struct agent_ctx *ctx, struct creds_mod *m) {
     /* For grace and drop only: new users wait for this rotation's end. */
     if (!reread_settings(ctx, m, &again)) free(again);
     const struct settings *s = settings_of(ctx, m);
-    if (creds_roll_decide(s, r, (int64_t)mono_ms(), &v, &e)) {
+    if (creds_roll_decide(s, r, (int64_t)mono_ms(), m->grace_ms, m->drop_by_command, &v, &e)) {
         say(m, 1, "credentials: cannot ask the members", "error", e.msg);
         return;
     }

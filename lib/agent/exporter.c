@@ -9,6 +9,8 @@
  * read twice the same, has the init restart the exporter on it. A file
  * that cannot be read (not written yet, or being replaced) changes
  * nothing. Errors are logged, never fatal to the exporter. */
+#include "engine/exporter.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,7 @@
 #include "base/log.h"
 #include "engine/tlsboot.h"
 
-#define EXPORTER_MS   1000
-#define PASSWORD_FILE "passwords.json" /* engine/exporter.c */
+#define EXPORTER_MS 1000
 
 struct follow {
     char path[PATH_MAX];
@@ -38,7 +39,7 @@ static int exporter_start(const struct agent_ctx *ctx, void **state) {
     if (ctx->cfg->app != APP_EXPORTER) return 1;
     struct follow *f = calloc(1, sizeof *f);
     if (!f) return 1;
-    if (fs_join(f->path, sizeof f->path, ctx->cfg->s->exporter_dir, PASSWORD_FILE, &e)) {
+    if (fs_join(f->path, sizeof f->path, ctx->cfg->s->exporter_dir, EXPORTER_FILE, &e)) {
         log_error("exporter: cannot follow the password file", "error", e.msg, NULL);
         free(f);
         return 1;

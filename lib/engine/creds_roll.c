@@ -30,13 +30,9 @@ void creds_roll_free(struct creds_roll *r) {
  * Observe and decide
  * ------------------------------------------------------------------------ */
 
-int creds_roll_decide(const struct settings *s, struct creds_roll *r, int64_t now_ms,
-                      struct creds_verdict *v, ri_err *e) {
-    struct creds_status *st = calloc(1, sizeof *st);
-    struct creds_member *m = calloc(2 * OBS_MAX_PEERS, sizeof *m);
-    int rc = !st || !m ? ri_fail(e, EX_OSERR, "out of memory") : 0;
-    if (!rc) rc = creds_status_observe(s, r->to, st, e);
-    for (int i = 0; !rc && i < st->n; i++) {
+/* What each member answered, as the rules read it (m: st->n slots). */
+static void members_of(const struct creds_status *st, struct creds_member *m) {
+    for (int i = 0; i < st->n; i++) {
         const struct creds_status_member *sm = &st->members[i];
         m[i] = sm->m;
         m[i].name = sm->p.host;
@@ -47,15 +43,24 @@ int creds_roll_decide(const struct settings *s, struct creds_roll *r, int64_t no
         for (int k = 0; k < st->set.n; k++)
             if (sm->state[k] == CU_STALE) m[i].accepts_new = 0;
     }
+}
+
+int creds_roll_decide(const struct settings *s, struct creds_roll *r, int64_t now_ms,
+                      int64_t grace_ms, int drop_by_command, struct creds_verdict *v, ri_err *e) {
+    struct creds_status *st = calloc(1, sizeof *st);
+    struct creds_member *m = calloc(2 * OBS_MAX_PEERS, sizeof *m);
+    int rc = !st || !m ? ri_fail(e, EX_OSERR, "out of memory") : 0;
+    if (!rc) rc = creds_status_observe(s, r->to, st, e);
     if (!rc) {
+        members_of(st, m);
         struct creds_world w = {.gen = r->gen,
                                 .own = r->own,
                                 .members = m,
                                 .n = st->n,
                                 .now_ms = now_ms,
                                 .all_use_since = r->all_use_since,
-                                .grace_ms = r->grace_ms,
-                                .drop_by_command = r->drop_by_command};
+                                .grace_ms = grace_ms,
+                                .drop_by_command = drop_by_command};
         creds_decide(&w, v);
         if (v->all_use && !r->all_use_since) r->all_use_since = now_ms;
     }
@@ -247,11 +252,7 @@ int creds_finish(const struct settings *s, const struct secrets *sec, char *why,
     char rule[CREDS_GEN_LEN + 32];
     int rc = !st || !m ? ri_fail(e, EX_OSERR, "out of memory") : 0;
     if (!rc) rc = creds_status_observe(s, sec, st, e);
-    for (int i = 0; !rc && i < st->n; i++) {
-        m[i] = st->members[i].m;
-        m[i].name = st->members[i].p.host;
-        m[i].answered = st->members[i].p.outcome == OUT_ANSWER;
-    }
+    if (!rc) members_of(st, m);
     enum creds_finish f =
         rc ? CREDS_FINISH_DOWN : creds_finish_decide(st->gen, m, st->n, why, whylen);
     if (!rc && f == CREDS_FINISH_DOWN) rc = ri_fail(e, EX_UNAVAILABLE, "credentials: %s", why);

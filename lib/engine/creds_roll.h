@@ -41,8 +41,6 @@ struct creds_roll {
     struct secrets *old_login;   /* the previous login keys (owned), NULL when unknown */
     struct secrets *to;          /* the new secrets (owned) */
     int64_t all_use_since;       /* mono ms when every member was first seen at use; 0 */
-    int64_t grace_ms;            /* [credentials] grace, as last read */
-    int drop_by_command;         /* [credentials] drop = command, as last read */
 };
 
 /* The state file's directory: the data dir of a server, conf dir of a sentinel. */
@@ -50,7 +48,7 @@ const char *creds_roll_dir(const struct settings *s, int sentinel);
 
 /* Ask every member and decide this pod's next step. */
 int creds_roll_decide(const struct settings *s, struct creds_roll *r, int64_t now_ms,
-                      struct creds_verdict *v, ri_err *e);
+                      int64_t grace_ms, int drop_by_command, struct creds_verdict *v, ri_err *e);
 
 /* Carry out step (ACCEPT, USE or DROP) here; r->own advances on success. */
 int creds_roll_step(const struct settings *s, int sentinel, struct creds_roll *r,

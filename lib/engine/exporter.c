@@ -9,8 +9,6 @@
 #include "base/log.h"
 #include "engine/render.h"
 
-#define EXPORTER_FILE "passwords.json"
-
 /* The file's JSON in *out (NULL when there is nothing to write). */
 static int exporter_doc(const struct settings *s, const struct secrets *sec, int is_sentinel,
                         json_t **out, ri_err *e) {

@@ -15,6 +15,8 @@
 #include "config/secrets.h"
 #include "config/settings.h"
 
+#define EXPORTER_FILE "passwords.json" /* in [metrics] exporter-dir */
+
 /* 0 (also when there is nothing to write), or a sysexits code: EX_CONFIG
  * when exporter-dir is set but EXPORTER_PASSWORD is not; EX_CANTCREAT or
  * EX_IOERR from the write, every existing file left as it was. */
