@@ -348,7 +348,10 @@ static int execute(const struct cli_opts *o) {
     if (!rc && (cmd->flags & LOGS_IN_BY_PHASE))
         role_login_secrets(inv.s, o->kind == KIND_SENTINEL, &inv.sec);
     if (!rc && (cmd->flags & USES_TLS))
-        rc = tlsboot_start(inv.s, tls_role(cmd, o), (cmd->flags & CHECKS_TLS) != 0, &e);
+        rc = tlsboot_start(inv.s, tls_role(cmd, o),
+                           ((cmd->flags & CHECKS_TLS) ? TLSBOOT_CHECK : 0) |
+                               ((cmd->flags & TLS_BACKGROUND) ? TLSBOOT_BACKGROUND : 0),
+                           &e);
     if (!rc) rc = cmd->run(&inv, &e);
     if (rc && (cmd->flags & QUIET_ANSWER) && rc == EX_UNAVAILABLE) log_debug(e.msg, NULL);
     else if (rc) log_error(e.msg, "exit_code", log_int((char[24]){0}, rc), NULL);

@@ -49,6 +49,10 @@ enum ri_kind { KIND_REDIS = 0, KIND_SENTINEL };
 #define LOGS_IN_BY_PHASE 0x8000
 /* Operands after "--": a PROGRAM and its arguments (exporter --run). */
 #define TAKES_PROGRAM 0x10000
+/* Only observes (discover): its TLS contexts are built on a thread while
+ * its first round resolves and connects; a failed build ends that round
+ * with the build's error (EX_CONFIG), before anything is decided. */
+#define TLS_BACKGROUND 0x20000
 
 #define CLI_MAX_SETS 64
 

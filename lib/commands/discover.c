@@ -39,7 +39,8 @@ static void usage(FILE *f, const struct cli_opts *o) {
 const struct command command_discover = {
     .name = "discover",
     .run = run_discover,
-    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_REPORT | USES_TLS | LOGS_IN_BY_PHASE,
+    .flags = NEEDS_SETTINGS | NEEDS_SECRETS | TAKES_REPORT | USES_TLS | TLS_BACKGROUND |
+             LOGS_IN_BY_PHASE,
     .summary = {"ask every peer, print what they said and the decision; write nothing",
                 "ask every peer, print what they said and the decision; write nothing"},
     .usage = usage,

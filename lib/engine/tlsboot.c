@@ -122,7 +122,8 @@ int tlsboot_check_role(const struct settings *s, enum tls_role role, const struc
     return rc ? rc : check_names(s, p, &n, role == TLS_CLIENT, e);
 }
 
-int tlsboot_start(const struct settings *s, enum tls_role role, int check_files, ri_err *e) {
+int tlsboot_start(const struct settings *s, enum tls_role role, int flags, ri_err *e) {
+    int check_files = (flags & TLSBOOT_CHECK) != 0;
     struct tls_paths p;
     struct tls_names n;
     int rc;
@@ -141,14 +142,7 @@ int tlsboot_start(const struct settings *s, enum tls_role role, int check_files,
                           .own_name = n.name[0],
                           .require_client_certs = s->tls_auth,
                           /* render and run answer on the port while deciding (the beacon) */
-                          .serve = check_files && role <= TLS_SENTINEL};
-    rc = tls_setup(&f, e);
-    if (rc) {
-        /* Kubernetes may have swapped ..data between reading the
-         * certificate and its key: read them once more. */
-        ri_err again = {0};
-        sleep_ms(50);
-        if (tls_setup(&f, &again) == 0) rc = 0, *e = (ri_err){0};
-    }
-    return rc;
+                          .serve = check_files && role <= TLS_SENTINEL,
+                          .background = (flags & TLSBOOT_BACKGROUND) != 0};
+    return tls_setup(&f, e);
 }

@@ -25,7 +25,12 @@
  *   TLS_CLIENT                no name, no serverAuth: a client's (Webdis). */
 enum tls_role { TLS_SERVER, TLS_SENTINEL, TLS_ROUTER, TLS_CLIENT };
 
-int tlsboot_start(const struct settings *s, enum tls_role role, int check_files, ri_err *e);
+/* flags: TLSBOOT_CHECK checks the certificate for this pod (render, run);
+ * TLSBOOT_BACKGROUND builds the contexts on a thread while the command
+ * starts its first round (a command that only observes: tls.h tls_ready,
+ * which that round returns). */
+enum { TLSBOOT_CHECK = 1, TLSBOOT_BACKGROUND = 2 };
+int tlsboot_start(const struct settings *s, enum tls_role role, int flags, ri_err *e);
 
 /* The absolute paths of [tls]'s files; the client pair is the server's
  * when client-cert is empty. */

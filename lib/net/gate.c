@@ -13,8 +13,8 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_once_t once;
-    clockid_t clock; /* the clock cv waits on */
-    int width, active;
+    clockid_t clock;           /* the clock cv waits on */
+    int width, active, needed; /* needed: admitted with prio < GATE_SPARE */
     double patience;
     unsigned long seq;
     struct gate_ticket *waiting;
@@ -31,9 +31,10 @@ static void init(void) {
     g.patience = GATE_PATIENCE_MS;
 }
 
-int gate_rule(int active, int width, int better, double waited_ms, double patience_ms) {
+int gate_rule(int active, int width, int better, int needed, int speculative, double waited_ms,
+              double patience_ms) {
     if (waited_ms >= patience_ms) return 1;
-    return active < width && better == 0;
+    return active < width && better == 0 && !(speculative && needed > 0);
 }
 
 static int ahead(const struct gate_ticket *a, const struct gate_ticket *b) {
@@ -67,7 +68,9 @@ int gate_enter(struct gate_ticket *t, double deadline_ms) {
     for (;;) {
         double now = mono_ms();
         if ((t->stop && atomic_load(t->stop)) || now >= deadline_ms) break;
-        if (gate_rule(g.active, g.width, count_better(t), now - t->since, g.patience)) {
+        int speculative = atomic_load(&t->prio) >= GATE_SPARE;
+        if (gate_rule(g.active, g.width, count_better(t), g.needed, speculative, now - t->since,
+                      g.patience)) {
             admitted = 1;
             break;
         }
@@ -77,15 +80,19 @@ int gate_enter(struct gate_ticket *t, double deadline_ms) {
         pthread_cond_timedwait(&g.cv, &g.mu, &ts);
     }
     unlink_ticket(t);
-    if (admitted) g.active++;
+    t->needed = admitted && atomic_load(&t->prio) < GATE_SPARE;
+    g.active += admitted;
+    g.needed += t->needed;
     pthread_cond_broadcast(&g.cv); /* those behind it move up */
     pthread_mutex_unlock(&g.mu);
     return admitted;
 }
 
-void gate_leave(void) {
+void gate_leave(struct gate_ticket *t) {
     pthread_mutex_lock(&g.mu);
     g.active--;
+    g.needed -= t->needed;
+    t->needed = 0;
     pthread_cond_broadcast(&g.cv);
     pthread_mutex_unlock(&g.mu);
 }

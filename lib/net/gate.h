@@ -5,9 +5,18 @@
  * of CPU on each end, and on 2 cores the 29 handshakes of a 27 + 3 cluster
  * all finish together, late, although the decision usually needs only a
  * sentinel majority and the master they name. The gate lets `width`
- * handshakes run at once, best priority first: sentinels, then the pods an
- * answered sentinel names as master, then the rest; and a waiter whose round
- * no longer needs it (decided, or past its deadline) leaves without dialling.
+ * handshakes run at once, best priority first: a majority of the sentinels,
+ * then the pods an answered sentinel names as master, then the spare
+ * sentinels, then the rest; and a waiter whose round no longer needs it
+ * (decided, or past its deadline) leaves without dialling.
+ *
+ * The first two classes are what the decision needs; the last two are
+ * speculative, needed only when one of those fails or they disagree. A
+ * speculative handshake does not start while a needed one is in progress,
+ * even with a place free: on 2 cores it would halve the needed one's CPU
+ * (at 3 + 3 the third sentinel and the replica slowed the master's
+ * handshake 2x, docs/performance.md). Once the needed ones are over and the
+ * round has not decided, the rest go as before.
  *
  * A waiter goes ahead anyway after GATE_PATIENCE_MS: a peer that accepts TCP
  * but never answers TLS (a stopped process) holds its place until its own
@@ -20,7 +29,7 @@
 
 #include <stdatomic.h>
 
-enum { GATE_SENTINEL = 0, GATE_NAMED = 1, GATE_OTHER = 2 };
+enum { GATE_SENTINEL = 0, GATE_NAMED = 1, GATE_SPARE = 2, GATE_OTHER = 3 };
 
 #define GATE_PATIENCE_MS 100.0 /* the default; gate_set() */
 
@@ -31,19 +40,22 @@ struct gate_ticket {
     struct gate_ticket *next;
     unsigned long seq;
     double since;
+    int needed; /* admitted as GATE_SENTINEL or GATE_NAMED */
 };
 
 /* Wait for a place (monotonic ms deadline). Returns 1 when admitted (then
- * gate_leave() once the TLS session is over), 0 when stop was set or the
+ * gate_leave(t) once the TLS session is over), 0 when stop was set or the
  * deadline passed first. */
 int gate_enter(struct gate_ticket *t, double deadline_ms);
-void gate_leave(void);
+void gate_leave(struct gate_ticket *t);
 /* A ticket's prio or stop changed: let waiters look again. */
 void gate_wake(void);
 
 /* The rule, pure, for one waiter: 1 if it may go now. `better` counts the
- * waiters ahead of it by (prio, arrival). */
-int gate_rule(int active, int width, int better, double waited_ms, double patience_ms);
+ * waiters ahead of it by (prio, arrival), `needed` the needed handshakes in
+ * progress; `speculative`: the waiter's prio is GATE_SPARE or worse. */
+int gate_rule(int active, int width, int better, int needed, int speculative, double waited_ms,
+              double patience_ms);
 
 /* How many handshakes at once by default: the CPUs online, at least 2, at
  * most 8. */

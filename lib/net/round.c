@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "net/gate.h"
+#include "net/tls.h"
 
 struct slot {
     struct round *rd;
@@ -139,28 +140,33 @@ static struct round *round_new(const struct probe_config *cfg) {
     return rd;
 }
 
-static void add_slot(struct round *rd, const struct peer_common *p, int is_sentinel, int idx) {
-    if (!p->host[0] || p->outcome == OUT_SELF) return;
-    rd->slots[rd->nslots++] = (struct slot){
-        .rd = rd,
-        .is_sentinel = is_sentinel,
-        .idx = idx,
-        .ticket = {.prio = is_sentinel ? GATE_SENTINEL : GATE_OTHER, .stop = &rd->stop}};
+static int add_slot(struct round *rd, const struct peer_common *p, int is_sentinel, int idx,
+                    int prio) {
+    if (!p->host[0] || p->outcome == OUT_SELF) return 0;
+    rd->slots[rd->nslots++] = (struct slot){.rd = rd,
+                                            .is_sentinel = is_sentinel,
+                                            .idx = idx,
+                                            .ticket = {.prio = prio, .stop = &rd->stop}};
+    return 1;
 }
 
-/* Sentinels first: their threads start first and reach the TLS gate first. */
+/* Sentinels first: their threads start first and reach the TLS gate first.
+ * A majority of them are what the decision needs (GATE_SENTINEL), those
+ * past it are spares (gate.h). */
 static void add_slots(struct round *rd, const struct observations *o) {
     int nr = o->n_redis < 0 ? 0 : o->n_redis > OBS_MAX_PEERS ? OBS_MAX_PEERS : o->n_redis;
     int ns = o->n_sentinels < 0               ? 0
              : o->n_sentinels > OBS_MAX_PEERS ? OBS_MAX_PEERS
                                               : o->n_sentinels;
+    int majority = ns / 2 + 1, taken = 0;
     for (int i = 0; i < ns; i++) {
         rd->sentinels[i] = o->sentinels[i];
-        add_slot(rd, &o->sentinels[i].p, 1, i);
+        int prio = taken < majority ? GATE_SENTINEL : GATE_SPARE;
+        taken += add_slot(rd, &o->sentinels[i].p, 1, i, prio);
     }
     for (int i = 0; i < nr; i++) {
         rd->redis[i] = o->redis[i];
-        add_slot(rd, &o->redis[i].p, 0, i);
+        add_slot(rd, &o->redis[i].p, 0, i, GATE_OTHER);
     }
 }
 
@@ -269,7 +275,7 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     round_release_locked(rd);
     free(scratch);
     if (err) return ri_fail(e, EX_OSERR, "probe round: cannot start threads: %s", strerror(err));
-    return 0;
+    return tls_ready(e); /* a background build's failure is the round's (tls.h) */
 }
 
 void round_forget(struct observations *o) {

@@ -16,8 +16,9 @@
  * whose p.host is set and p.outcome != OUT_SELF; fills the rest of each
  * entry (p.ordinal, p.host, p.port are kept; every other field is reset).
  * Other entries are left untouched. Returns within timeout_ms plus a margin
- * of 50 ms + timeout/10 (max 500 ms). Returns 0, or EX_OSERR if threads
- * cannot be started (entries not started are OUT_ERROR). */
+ * of 50 ms + timeout/10 (max 500 ms). Returns 0, EX_OSERR if threads
+ * cannot be started (entries not started are OUT_ERROR), or the error of a
+ * TLS set-up built in the background that failed (tls.h tls_ready). */
 int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *e);
 
 /* Forget the last round's answers, keep the plan (each peer's slot), for

@@ -185,16 +185,21 @@ static enum outcome tls_open(struct session *s, const char *host, int fd) {
         close(fd);
         return OUT_ERROR;
     }
+    SSL_CTX *ctx = tls_client_ctx(); /* waits for a background build (tls.h) */
+    if (!ctx) {
+        session_detail(s, "tls: no TLS context (its set-up failed)");
+        return OUT_ERROR;
+    }
     if (s->tr && s->tr->gate) {
         if (!gate_enter(s->tr->gate, s->t0 + s->budget_ms)) {
+            tls_ctx_free(ctx);
             session_detail(s, "tls: no handshake started within %d ms (queued behind others)",
                            s->budget_ms);
             return OUT_TIMEOUT;
         }
         s->gated = 1;
     }
-    SSL_CTX *ctx = tls_client_ctx();
-    SSL *ssl = ctx ? tls_client_new(ctx, host, s->detail, s->dlen) : NULL;
+    SSL *ssl = tls_client_new(ctx, host, s->detail, s->dlen);
     tls_ctx_free(ctx);
     if (!ssl) return OUT_ERROR;
     if (redisInitiateSSL(s->c, ssl) != REDIS_OK) {
@@ -370,7 +375,7 @@ static void sess_init(struct session *s, double t0, int timeout_ms, const char *
 static void sess_close(struct session *s) {
     if (s->c) redisFree(s->c); /* closes the socket too */
     s->c = NULL;
-    if (s->gated) gate_leave();
+    if (s->gated) gate_leave(s->tr->gate);
     s->gated = 0;
 }
 

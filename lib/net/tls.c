@@ -21,13 +21,17 @@
 
 static struct {
     pthread_mutex_t mu;
+    pthread_cond_t ready; /* a background build is over */
+    int building;         /* under mu */
+    int built_rc;         /* under mu: the background build's result */
+    ri_err built_err;
     int on;
     SSL_CTX *client, *server;
     char cert[1024], key[1024], ccert[1024], ckey[1024], ca[1024];
     char protocols[128], ciphers[512], suites[512], own[256];
     char as_addr[64], as_name[256]; /* tls_verify_as() */
     int client_certs, serve;
-} g = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} g = {.mu = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER};
 
 const char *tls_error_reason(const char *fallback) {
     /* A failed fopen() ends with "system lib"; the errno queued before it
@@ -125,6 +129,45 @@ static int build_both(SSL_CTX **client, SSL_CTX **server, ri_err *e) {
     return 0;
 }
 
+static int build_settled(SSL_CTX **client, SSL_CTX **server, ri_err *e) {
+    if (build_both(client, server, e) == 0) return 0;
+    ri_err again = {0}; /* the first error is the one reported */
+    sleep_ms(50);
+    if (build_both(client, server, &again) != 0) return e->code;
+    *e = (ri_err){0};
+    return 0;
+}
+
+static void *build_in_background(void *unused) {
+    (void)unused;
+    SSL_CTX *c = NULL, *s = NULL;
+    ri_err e = {0};
+    int rc = build_settled(&c, &s, &e);
+    pthread_mutex_lock(&g.mu);
+    g.client = c;
+    g.server = s;
+    g.built_rc = rc;
+    g.built_err = e;
+    g.building = 0;
+    pthread_cond_broadcast(&g.ready);
+    pthread_mutex_unlock(&g.mu);
+    return NULL;
+}
+
+/* 1 when the build runs on its own thread now; 0: build in the foreground. */
+static int start_background(void) {
+    pthread_attr_t at;
+    pthread_t th;
+    if (pthread_attr_init(&at) != 0) return 0;
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&at, 256 * 1024); /* as a probe thread's (round.c) */
+    g.building = 1; /* before the thread starts: it may be over before pthread_create returns */
+    int ok = pthread_create(&th, &at, build_in_background, NULL) == 0;
+    pthread_attr_destroy(&at);
+    if (!ok) g.building = 0;
+    return ok;
+}
+
 int tls_setup(const struct tls_files *f, ri_err *e) {
     /* No atexit cleanup: a probe thread still running when the process
      * exits (an abandoned probe) must not find OpenSSL's tables freed. */
@@ -140,8 +183,12 @@ int tls_setup(const struct tls_files *f, ri_err *e) {
     snprintf(g.own, sizeof g.own, "%s", f->own_name ? f->own_name : "");
     g.client_certs = f->require_client_certs;
     g.serve = f->serve;
+    if (f->background && !g.on && start_background()) {
+        g.on = 1;
+        return 0;
+    }
     SSL_CTX *c, *s;
-    if (build_both(&c, &s, e)) return e->code;
+    if (build_settled(&c, &s, e)) return e->code;
     SSL_CTX_free(g.client);
     SSL_CTX_free(g.server);
     g.client = c;
@@ -150,9 +197,19 @@ int tls_setup(const struct tls_files *f, ri_err *e) {
     return 0;
 }
 
+int tls_ready(ri_err *e) {
+    pthread_mutex_lock(&g.mu);
+    while (g.building) pthread_cond_wait(&g.ready, &g.mu);
+    int rc = g.built_rc;
+    if (rc) *e = g.built_err;
+    pthread_mutex_unlock(&g.mu);
+    return rc;
+}
+
 int tls_reload(ri_err *e) {
     SSL_CTX *c, *s;
     if (!g.on) return 0;
+    tls_ready(&(ri_err){0}); /* its contexts are replaced, whatever became of them */
     if (build_both(&c, &s, e)) return e->code;
     pthread_mutex_lock(&g.mu);
     SSL_CTX *oc = g.client, *os = g.server;
@@ -169,6 +226,7 @@ int tls_on(void) { return g.on; }
 static SSL_CTX *ref(SSL_CTX **which) {
     if (!g.on) return NULL;
     pthread_mutex_lock(&g.mu);
+    while (g.building) pthread_cond_wait(&g.ready, &g.mu);
     SSL_CTX *ctx = *which;
     if (ctx) SSL_CTX_up_ref(ctx);
     pthread_mutex_unlock(&g.mu);

@@ -1,7 +1,9 @@
 /* tls.h: TLS on every connection of ours (docs/tls.md).
  *
- * One client context per process, built once from [tls] before any thread
- * starts (tls_setup), and replaced whole when the mounted files change
+ * One client context per process, built once from [tls] (tls_setup), before
+ * the command runs or, for a command that only observes, on a thread of its
+ * own while the first round resolves and connects (background: the first
+ * caller of tls_client_ctx() waits for it), and replaced whole when the mounted files change
  * (tls_reload: a session holds its own reference, so a reload never pulls
  * a context from under a handshake). The server context is the beacon's:
  * it answers on the server port during init, so it serves TLS there too.
@@ -37,6 +39,7 @@ struct tls_files {
     const char *own_name;                 /* verified instead of a loopback address */
     int require_client_certs; /* the beacon: auth-clients yes (2), optional (1), no (0) */
     int serve;                /* also the server context (the beacon); else client only */
+    int background;           /* build on a thread: tls_setup returns at once (tls_ready) */
 };
 
 /* Build the contexts (the server one only when f->serve: a command that
@@ -44,8 +47,16 @@ struct tls_files {
  * time); 0, or EX_CONFIG / EX_NOINPUT naming the file and the reason.
  * OpenSSL's system configuration file is not read: what TLS we speak is
  * [tls]'s, at security level 2, the same in the glibc and static builds.
- * Not thread-safe: call before starting threads. */
+ * A build that fails is tried once more after 50 ms: Kubernetes may have
+ * swapped ..data between reading the certificate and its key. With
+ * f->background the build runs on its own thread and tls_setup returns 0
+ * at once; its result is tls_ready()'s. Not thread-safe: call before
+ * starting threads. */
 int tls_setup(const struct tls_files *f, ri_err *e);
+
+/* Wait for a background build: 0, or its error (e filled). 0 at once when
+ * the contexts were built in the foreground, or TLS is off. */
+int tls_ready(ri_err *e);
 
 /* Rebuild both contexts from the same paths (rotation); on failure the old
  * ones stay. Thread-safe. */
@@ -55,7 +66,8 @@ int tls_reload(ri_err *e);
 int tls_on(void);
 
 /* A new reference to the current client or server context (NULL when TLS is
- * off); release it with tls_ctx_free(). */
+ * off, or its build failed), once a background build is over; release it
+ * with tls_ctx_free(). */
 SSL_CTX *tls_client_ctx(void);
 SSL_CTX *tls_server_ctx(void);
 void tls_ctx_free(SSL_CTX *ctx);

@@ -227,6 +227,23 @@ check "no clientAuth EKU is fine without client certificates" accepted "$TMP/bad
 check "a chain that does not reach the CA: 78" refused "$TMP/bad-chain" "does not chain to the CA in $TMP/bad-chain/ca.crt"
 check "a key of another certificate: 78" refused "$TMP/bad-key" "[tls] key: does not match the certificate"
 check "a missing CA file: 78" refused "$TMP/tls-1" "cannot load the CA bundle" --set tls.ca=nope.crt
+# discover builds its TLS contexts on a thread while its round resolves
+# and connects: a bad file still ends it with 78 and one line naming the
+# file, and no decision is printed.
+disc_refused() { # WHAT DIR WANT [--set ...]
+    local out rc=0 why=
+    out=$(POD_NAME=pod-3 "$BIN/redis-init" discover --once --set "tls.dir=$2" \
+        --set cluster.redis-replicas=4 "${@:4}" 2>"$TMP/disc.err") || rc=$?
+    if [[ $rc != 78 || -n $out ]]; then why="exit $rc, stdout: $out"
+    elif ! grep -qF -- "$3" "$TMP/disc.err"; then why="no \"$3\" in: $(cat "$TMP/disc.err")"
+    elif [[ $(grep -c . "$TMP/disc.err") != 1 ]]; then why="more than one line: $(cat "$TMP/disc.err")"
+    fi
+    if [[ -z $why ]]; then ok "$1"; else fail "$1: $why"; fi
+}
+disc_refused "discover (contexts built in the background): a key of another certificate: 78, one line, no decision" \
+    "$TMP/bad-key" "bad-key/tls.key: [tls] key: key values mismatch"
+disc_refused "discover (contexts built in the background): a missing CA file: 78, one line, no decision" \
+    "$TMP/tls-1" "nope.crt: [tls] ca:" --set tls.ca=nope.crt
 # A file mounted on its own (what a subPath mount is) never updates: refused.
 check "a certificate file that is a mount of its own (subPath): 78" \
     unshare -m bash -c 'mount --bind "$1/tls.crt" "$2/tls.crt" && exec "${@:3}"' _ "$TMP/tls-1" "$TMP/tls-2" \

@@ -1,7 +1,8 @@
 /* test_gate.c: admission to TLS handshakes (lib/net/gate.h): the rule as a
  * table, then real threads queued behind a held place, admitted in order of
  * priority and arrival, promoted while waiting, dropped when not wanted or
- * late, and let through by patience. Each queued thread is started only
+ * late, let through by patience, and speculative ones held while a needed
+ * one is in progress. Each queued thread is started only
  * after the previous one is seen waiting, so arrival order is known. */
 #include <check.h>
 #include <pthread.h>
@@ -12,22 +13,27 @@
 #include "net/gate.h"
 
 static const struct {
-    int active, width, better;
+    int active, width, better, needed, speculative;
     double waited, patience;
     int want;
 } rules[] = {
-    {0, 2, 0, 0, 100, 1},   /* a free place, nobody ahead */
-    {1, 2, 0, 0, 100, 1},   /* one place left */
-    {2, 2, 0, 0, 100, 0},   /* full */
-    {0, 2, 1, 0, 100, 0},   /* free, but someone better waits */
-    {2, 2, 3, 99, 100, 0},  /* full, not yet patient */
-    {2, 2, 3, 100, 100, 1}, /* patience runs out: goes anyway */
-    {9, 2, 0, 250, 100, 1}, /* over width already, still goes */
+    {0, 2, 0, 0, 0, 0, 100, 1},   /* a free place, nobody ahead */
+    {1, 2, 0, 1, 0, 0, 100, 1},   /* one place left, a needed one beside it */
+    {2, 2, 0, 0, 0, 0, 100, 0},   /* full */
+    {0, 2, 1, 0, 0, 0, 100, 0},   /* free, but someone better waits */
+    {2, 2, 3, 0, 0, 99, 100, 0},  /* full, not yet patient */
+    {2, 2, 3, 0, 0, 100, 100, 1}, /* patience runs out: goes anyway */
+    {9, 2, 0, 0, 0, 250, 100, 1}, /* over width already, still goes */
+    {1, 2, 0, 1, 1, 0, 100, 0},   /* speculative, a needed one in progress: waits */
+    {1, 2, 0, 0, 1, 0, 100, 1},   /* speculative, the one in progress is speculative too */
+    {0, 2, 0, 0, 1, 0, 100, 1},   /* speculative, nothing in progress */
+    {1, 2, 0, 1, 1, 100, 100, 1}, /* speculative, patience runs out: goes anyway */
 };
 
 START_TEST(rule_table) {
     ck_assert_int_eq(gate_rule(rules[_i].active, rules[_i].width, rules[_i].better,
-                               rules[_i].waited, rules[_i].patience),
+                               rules[_i].needed, rules[_i].speculative, rules[_i].waited,
+                               rules[_i].patience),
                      rules[_i].want);
 }
 END_TEST
@@ -56,7 +62,7 @@ static void *wait_turn(void *arg) {
     pthread_mutex_lock(&order_mu);
     order[norder++] = w->id;
     pthread_mutex_unlock(&order_mu);
-    gate_leave();
+    gate_leave(&w->t);
     return NULL;
 }
 
@@ -78,14 +84,16 @@ static void queue_all(struct waiter *w, const int *p, int n, double deadline_ms)
     }
 }
 
-/* Width 1 with that patience, and take its only place (gate_leave frees it). */
+/* Width 1 with that patience, and take its only place (release_the_gate
+ * frees it). */
+static struct gate_ticket held = {.stop = NULL};
 static void hold_the_gate(double patience_ms) {
-    static struct gate_ticket held = {.stop = NULL};
     atomic_init(&held.prio, GATE_SENTINEL);
     gate_set(1, patience_ms);
     norder = 0;
     ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
 }
+static void release_the_gate(void) { gate_leave(&held); }
 
 /* Hold the only place; queue; release; join; the admission order by index. */
 static void run_order(const int *prio, int n, int promote, const int *want) {
@@ -96,7 +104,7 @@ static void run_order(const int *prio, int n, int promote, const int *want) {
         atomic_store(&w[promote].t.prio, GATE_NAMED);
         gate_wake();
     }
-    gate_leave();
+    release_the_gate();
     for (int i = 0; i < n; i++) pthread_join(w[i].th, NULL);
     ck_assert_int_eq(norder, n);
     for (int i = 0; i < n; i++)
@@ -105,9 +113,9 @@ static void run_order(const int *prio, int n, int promote, const int *want) {
 }
 
 START_TEST(priority_then_arrival) {
-    const int prio[] = {GATE_OTHER, GATE_SENTINEL, GATE_OTHER, GATE_NAMED, GATE_SENTINEL};
-    const int want[] = {1, 4, 3, 0, 2};
-    run_order(prio, 5, -1, want);
+    const int prio[] = {GATE_OTHER, GATE_SENTINEL, GATE_OTHER, GATE_SPARE, GATE_NAMED, GATE_SENTINEL};
+    const int want[] = {1, 5, 4, 3, 0, 2};
+    run_order(prio, 6, -1, want);
 }
 END_TEST
 
@@ -128,12 +136,12 @@ START_TEST(not_wanted_leaves_without_a_place) {
     pthread_join(w[0].th, NULL);
     ck_assert_int_eq(w[0].got, 0);
     ck_assert_msg(w[0].took < 5000, "took %.0f ms to notice", w[0].took);
-    gate_leave();
+    release_the_gate();
     /* the place it did not take is free: a newcomer gets it at once */
     struct gate_ticket next = {.stop = NULL};
     atomic_init(&next.prio, GATE_OTHER);
     ck_assert_int_eq(gate_enter(&next, mono_ms() + 1000), 1);
-    gate_leave();
+    gate_leave(&next);
 }
 END_TEST
 
@@ -143,7 +151,7 @@ START_TEST(deadline_passes_in_the_queue) {
     const int prio[] = {GATE_SENTINEL};
     queue_all(w, prio, 1, 50);
     pthread_join(w[0].th, NULL);
-    gate_leave();
+    release_the_gate();
     ck_assert_int_eq(w[0].got, 0);
     ck_assert_msg(w[0].end >= w[0].deadline, "gave up %.2f ms before its deadline",
                   w[0].deadline - w[0].end);
@@ -156,9 +164,39 @@ START_TEST(patience_lets_a_waiter_through) {
     const int prio[] = {GATE_OTHER};
     queue_all(w, prio, 1, 10000);
     pthread_join(w[0].th, NULL); /* while the place is still held */
-    gate_leave();
+    release_the_gate();
     ck_assert_int_eq(w[0].got, 1);
     ck_assert_msg(w[0].took >= 29, "admitted after %.1f ms, before its patience", w[0].took);
+}
+END_TEST
+
+/* Width 2, one place taken by a needed handshake: a spare and another pod
+ * wait although a place is free, until the needed one leaves; a sentinel
+ * (needed) arriving meanwhile takes the free place at once. */
+START_TEST(speculative_waits_for_the_needed) {
+    struct waiter w[3] = {0};
+    hold_the_gate(10000);
+    gate_set(2, 0);
+    const int prio[] = {GATE_SPARE, GATE_OTHER};
+    queue_all(w, prio, 2, 10000);
+    sleep_ms(20);
+    ck_assert_int_eq(norder, 0);
+    ck_assert_int_eq(gate_queued(), 2);
+    w[2].id = 2; /* admitted at once: never seen queued */
+    atomic_init(&w[2].t.prio, GATE_SENTINEL);
+    w[2].deadline = mono_ms() + 10000;
+    ck_assert_int_eq(pthread_create(&w[2].th, NULL, wait_turn, &w[2]), 0);
+    pthread_join(w[2].th, NULL);
+    ck_assert_int_eq(w[2].got, 1);
+    ck_assert_int_eq(gate_queued(), 2); /* the needed one came and went; the held one stays */
+    gate_set(1, 0);                     /* one at a time from here: the order is known */
+    release_the_gate();
+    pthread_join(w[0].th, NULL);
+    pthread_join(w[1].th, NULL);
+    ck_assert_int_eq(norder, 3);
+    ck_assert_int_eq(order[0], 2);
+    ck_assert_int_eq(order[1], 0);
+    ck_assert_int_eq(order[2], 1);
 }
 END_TEST
 
@@ -172,6 +210,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, not_wanted_leaves_without_a_place);
     tcase_add_test(tc, deadline_passes_in_the_queue);
     tcase_add_test(tc, patience_lets_a_waiter_through);
+    tcase_add_test(tc, speculative_waits_for_the_needed);
     suite_add_tcase(s, tc);
     return s;
 }
