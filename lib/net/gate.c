@@ -14,7 +14,7 @@ static struct {
     pthread_cond_t cv;
     pthread_once_t once;
     clockid_t clock;           /* the clock cv waits on */
-    int width, active, needed; /* needed: admitted with prio < GATE_SPARE */
+    int width, active, needed; /* needed: gate_need() minus gate_done() */
     double patience;
     unsigned long seq;
     struct gate_ticket *waiting;
@@ -80,20 +80,35 @@ int gate_enter(struct gate_ticket *t, double deadline_ms) {
         pthread_cond_timedwait(&g.cv, &g.mu, &ts);
     }
     unlink_ticket(t);
-    t->needed = admitted && atomic_load(&t->prio) < GATE_SPARE;
     g.active += admitted;
-    g.needed += t->needed;
     pthread_cond_broadcast(&g.cv); /* those behind it move up */
     pthread_mutex_unlock(&g.mu);
     return admitted;
 }
 
-void gate_leave(struct gate_ticket *t) {
+void gate_leave(void) {
     pthread_mutex_lock(&g.mu);
     g.active--;
-    g.needed -= t->needed;
-    t->needed = 0;
     pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+}
+
+void gate_need(struct gate_ticket *t) {
+    pthread_once(&g.once, init);
+    pthread_mutex_lock(&g.mu);
+    if (!t->needed) g.needed++;
+    t->needed = 1;
+    pthread_mutex_unlock(&g.mu);
+}
+
+void gate_done(struct gate_ticket *t) {
+    pthread_once(&g.once, init);
+    pthread_mutex_lock(&g.mu);
+    if (t->needed) {
+        g.needed--;
+        t->needed = 0;
+        pthread_cond_broadcast(&g.cv); /* speculative waiters look again */
+    }
     pthread_mutex_unlock(&g.mu);
 }
 

@@ -12,11 +12,12 @@
  *
  * The first two classes are what the decision needs; the last two are
  * speculative, needed only when one of those fails or they disagree. A
- * speculative handshake does not start while a needed one is in progress,
- * even with a place free: on 2 cores it would halve the needed one's CPU
- * (at 3 + 3 the third sentinel and the replica slowed the master's
- * handshake 2x, docs/performance.md). Once the needed ones are over and the
- * round has not decided, the rest go as before.
+ * speculative handshake does not start while a needed probe is in
+ * progress (from gate_need() to gate_done(): resolving, connecting,
+ * handshaking or asking), even with a place free: on 2 cores it would halve
+ * the needed one's CPU (at 3 + 3 the third sentinel and the replica slowed
+ * the master's handshake 2x, docs/performance.md). Once the needed ones are
+ * over and the round has not decided, the rest go as before.
  *
  * A waiter goes ahead anyway after GATE_PATIENCE_MS: a peer that accepts TCP
  * but never answers TLS (a stopped process) holds its place until its own
@@ -40,19 +41,24 @@ struct gate_ticket {
     struct gate_ticket *next;
     unsigned long seq;
     double since;
-    int needed; /* admitted as GATE_SENTINEL or GATE_NAMED */
+    int needed; /* counted by gate_need(), until gate_done() */
 };
 
 /* Wait for a place (monotonic ms deadline). Returns 1 when admitted (then
  * gate_leave(t) once the TLS session is over), 0 when stop was set or the
  * deadline passed first. */
 int gate_enter(struct gate_ticket *t, double deadline_ms);
-void gate_leave(struct gate_ticket *t);
+void gate_leave(void);
+
+/* A needed probe (prio GATE_SENTINEL or GATE_NAMED) starts, or is promoted;
+ * and it is over, however it ended (twice is harmless). */
+void gate_need(struct gate_ticket *t);
+void gate_done(struct gate_ticket *t);
 /* A ticket's prio or stop changed: let waiters look again. */
 void gate_wake(void);
 
 /* The rule, pure, for one waiter: 1 if it may go now. `better` counts the
- * waiters ahead of it by (prio, arrival), `needed` the needed handshakes in
+ * waiters ahead of it by (prio, arrival), `needed` the needed probes in
  * progress; `speculative`: the waiter's prio is GATE_SPARE or worse. */
 int gate_rule(int active, int width, int better, int needed, int speculative, double waited_ms,
               double patience_ms);

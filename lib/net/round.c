@@ -77,6 +77,7 @@ static void promote_named(struct round *rd, const struct sentinel_obs *so) {
             !host_equal(p->host, so->master_host))
             continue;
         atomic_store(&s->ticket.prio, GATE_NAMED);
+        gate_need(&s->ticket);
         any = 1;
     }
     if (any) gate_wake();
@@ -98,7 +99,8 @@ static void *worker(void *arg) {
         pthread_mutex_lock(&rd->mu);
         rd->redis[sl->idx] = ro;
     }
-    sl->done = 1;
+    sl->done = 1; /* under rd->mu, as promote_named's gate_need: never counted again */
+    gate_done(&sl->ticket);
     rd->pending--;
     rd->finished++;
     pthread_cond_signal(&rd->cv); /* every completion: the caller may settle early */
@@ -162,7 +164,9 @@ static void add_slots(struct round *rd, const struct observations *o) {
     for (int i = 0; i < ns; i++) {
         rd->sentinels[i] = o->sentinels[i];
         int prio = taken < majority ? GATE_SENTINEL : GATE_SPARE;
-        taken += add_slot(rd, &o->sentinels[i].p, 1, i, prio);
+        if (!add_slot(rd, &o->sentinels[i].p, 1, i, prio)) continue;
+        taken++;
+        if (prio == GATE_SENTINEL) gate_need(&rd->slots[rd->nslots - 1].ticket);
     }
     for (int i = 0; i < nr; i++) {
         rd->redis[i] = o->redis[i];
@@ -270,6 +274,7 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     pthread_mutex_lock(&rd->mu);
     int settled = wait_round(rd, cfg, o, scratch, &dl);
     atomic_store(&rd->stop, 1); /* handshakes still queued need not start */
+    for (int i = 0; i < rd->nslots; i++) gate_done(&rd->slots[i].ticket); /* not awaited */
     gate_wake();
     copy_out(rd, o, settled);
     round_release_locked(rd);

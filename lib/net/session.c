@@ -375,7 +375,7 @@ static void sess_init(struct session *s, double t0, int timeout_ms, const char *
 static void sess_close(struct session *s) {
     if (s->c) redisFree(s->c); /* closes the socket too */
     s->c = NULL;
-    if (s->gated) gate_leave(s->tr->gate);
+    if (s->gated) gate_leave();
     s->gated = 0;
 }
 

@@ -62,7 +62,7 @@ static void *wait_turn(void *arg) {
     pthread_mutex_lock(&order_mu);
     order[norder++] = w->id;
     pthread_mutex_unlock(&order_mu);
-    gate_leave(&w->t);
+    gate_leave();
     return NULL;
 }
 
@@ -91,9 +91,13 @@ static void hold_the_gate(double patience_ms) {
     atomic_init(&held.prio, GATE_SENTINEL);
     gate_set(1, patience_ms);
     norder = 0;
+    gate_need(&held);
     ck_assert_int_eq(gate_enter(&held, mono_ms() + 1000), 1);
 }
-static void release_the_gate(void) { gate_leave(&held); }
+static void release_the_gate(void) {
+    gate_leave();
+    gate_done(&held);
+}
 
 /* Hold the only place; queue; release; join; the admission order by index. */
 static void run_order(const int *prio, int n, int promote, const int *want) {
@@ -141,7 +145,7 @@ START_TEST(not_wanted_leaves_without_a_place) {
     struct gate_ticket next = {.stop = NULL};
     atomic_init(&next.prio, GATE_OTHER);
     ck_assert_int_eq(gate_enter(&next, mono_ms() + 1000), 1);
-    gate_leave(&next);
+    gate_leave();
 }
 END_TEST
 
