@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "agent/module.h"
+#include "base/fsutil.h"
 #include "base/log.h"
 #include "base/sha256.h"
 #include "config/credstate.h"
@@ -43,9 +44,8 @@ struct consume {
     const char *const *keys;     /* the keys the program logs in with */
     struct secrets *held;        /* what the program logs in with now */
     unsigned char held_hash[32]; /* of its login keys */
-    unsigned char pending[32];   /* a change read once: counts when read again */
-    int have_pending;
-    int rolling; /* the state file holds the previous login */
+    struct fs_settle pending;    /* a change read once: counts when read again */
+    int rolling;                 /* the state file holds the previous login */
     char logged[200];
 };
 
@@ -149,7 +149,7 @@ static void router_new(struct consume *m, struct secrets *sec, const unsigned ch
     secrets_free(m->held);
     m->held = sec;
     memcpy(m->held_hash, h, 32);
-    m->have_pending = 0, m->rolling = 1, m->logged[0] = '\0';
+    m->pending.have = 0, m->rolling = 1, m->logged[0] = '\0';
     log_info("credentials: new secrets; the router's check falls back to the previous passwords "
              "until every member drops them",
              NULL);
@@ -173,7 +173,7 @@ static int webdis_new(const struct agent_ctx *ctx, struct consume *m, struct sec
     secrets_free(m->held);
     m->held = sec;
     memcpy(m->held_hash, h, 32);
-    m->have_pending = 0, m->logged[0] = '\0';
+    m->pending.have = 0, m->logged[0] = '\0';
     log_info("credentials: every server holds Webdis's new password; restarting Webdis on it",
              NULL);
     ctx->restart(ctx->owner);
@@ -192,13 +192,12 @@ static int consume_tick(const struct agent_ctx *ctx, void *state) {
     }
     login_hash(m->keys, sec, h);
     if (memcmp(h, m->held_hash, 32) != 0) {
-        if (!m->have_pending || memcmp(h, m->pending, 32) != 0) { /* read it once more */
-            memcpy(m->pending, h, 32);
-            m->have_pending = 1;
-        } else if (ctx->cfg->app == APP_ROUTER) router_new(m, sec, h), sec = NULL;
-        else if (!webdis_new(ctx, m, sec, h)) sec = NULL;
+        if (fs_settled(&m->pending, h)) { /* else read it once more */
+            if (ctx->cfg->app == APP_ROUTER) router_new(m, sec, h), sec = NULL;
+            else if (!webdis_new(ctx, m, sec, h)) sec = NULL;
+        }
     } else if (m->rolling && members_dropped(s, m->held)) {
-        m->have_pending = 0;
+        m->pending.have = 0;
         if (record(s, h, m->held, &e))
             say(m, "credentials: cannot forget the previous passwords; trying again", "error",
                 e.msg);
@@ -208,7 +207,7 @@ static int consume_tick(const struct agent_ctx *ctx, void *state) {
                      "check falls back to the current ones",
                      NULL);
         }
-    } else m->have_pending = 0; /* back to what is in effect */
+    } else m->pending.have = 0; /* back to what is in effect */
     secrets_free(sec);
     return CONSUME_MS;
 }

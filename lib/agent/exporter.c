@@ -19,19 +19,19 @@
 #include "agent/module.h"
 #include "base/fsutil.h"
 #include "base/log.h"
-#include "engine/tlsboot.h"
 
 #define EXPORTER_MS 1000
 
 struct follow {
     char path[PATH_MAX];
-    unsigned char applied[32], pending[32];
-    int have_applied, have_pending;
+    unsigned char applied[32];
+    int have_applied;
+    struct fs_settle pending; /* a new content, counted when read twice */
 };
 
 static int file_hash(const struct follow *f, unsigned char out[32]) {
     const char *files[1] = {f->path};
-    return tlsboot_files_hash(files, 1, out);
+    return fs_files_hash(files, 1, out);
 }
 
 static int exporter_start(const struct agent_ctx *ctx, void **state) {
@@ -54,16 +54,12 @@ static int exporter_tick(const struct agent_ctx *ctx, void *state) {
     unsigned char h[32];
     if (file_hash(f, h)) return EXPORTER_MS; /* not there yet, or being replaced */
     if (f->have_applied && !memcmp(h, f->applied, 32)) {
-        f->have_pending = 0;
+        f->pending.have = 0;
         return EXPORTER_MS;
     }
-    if (!f->have_pending || memcmp(h, f->pending, 32)) { /* read it once more */
-        memcpy(f->pending, h, 32);
-        f->have_pending = 1;
-        return EXPORTER_MS;
-    }
+    if (!fs_settled(&f->pending, h)) return EXPORTER_MS; /* read it once more */
     memcpy(f->applied, h, 32);
-    f->have_applied = 1, f->have_pending = 0;
+    f->have_applied = 1, f->pending.have = 0;
     log_info("exporter: its password file changed; restarting it on the new password (it "
              "reads the file at start only)",
              "file", f->path, NULL);

@@ -30,6 +30,7 @@
 
 #include "agent/module.h"
 #include "base/clock.h"
+#include "base/fsutil.h"
 #include "base/log.h"
 #include "engine/plan.h"
 #include "engine/tlsboot.h"
@@ -59,10 +60,10 @@ struct rotate {
  * module starts again with the server; one agent per process). */
 static int restarted_for_renewal;
 
-/* The content of every file the server uses (tlsboot_files_hash). */
+/* The content of every file the server uses (fs_files_hash). */
 static int files_hash(const struct tls_paths *p, unsigned char out[32]) {
     const char *const files[] = {p->cert, p->key, p->ca, p->ccert, p->ckey};
-    return tlsboot_files_hash(files, (int)(sizeof files / sizeof files[0]), out);
+    return fs_files_hash(files, (int)(sizeof files / sizeof files[0]), out);
 }
 
 static int rotate_start(const struct agent_ctx *ctx, void **state) {

@@ -22,6 +22,7 @@
 
 #include "agent/module.h"
 #include "base/clock.h"
+#include "base/fsutil.h"
 #include "base/log.h"
 #include "base/sha256.h"
 #include "engine/plan.h"
@@ -44,11 +45,11 @@ struct rotate_app {
     int have_failed;
 };
 
-/* Each part's content (tlsboot_files_hash); -1 while a file cannot be read. */
+/* Each part's content (fs_files_hash); -1 while a file cannot be read. */
 static int parts_hash(const struct tls_paths *p, unsigned char out[N_PARTS][32]) {
     const char *const files[N_PARTS][2] = {{p->cert, p->key}, {p->ccert, p->ckey}, {p->ca, NULL}};
     for (int i = 0; i < N_PARTS; i++)
-        if (tlsboot_files_hash(files[i], files[i][1] ? 2 : 1, out[i])) return -1;
+        if (fs_files_hash(files[i], files[i][1] ? 2 : 1, out[i])) return -1;
     return 0;
 }
 

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
+
 /* ---------------------------------------------------------------------------
  * Paths
  * ------------------------------------------------------------------------ */
@@ -216,4 +218,28 @@ int fs_write_files(const char *dir, const struct out_file *files, int n, ri_err 
         close(dfd);
     }
     return rc;
+}
+
+#define FS_HASH_MAX (1u << 20) /* no certificate or password file we follow is larger */
+
+int fs_files_hash(const char *const *files, int n, unsigned char out[32]) {
+    sha256_ctx c;
+    sha256_init(&c);
+    for (int i = 0; i < n; i++) {
+        struct file_data d;
+        ri_err e = {0};
+        if (fs_read_file(files[i], "file", FS_HASH_MAX, FS_WIPE, &d, &e)) return -1;
+        sha256_update(&c, d.data, d.len);
+        sha256_update(&c, "\0", 1);
+        fs_file_free(&d);
+    }
+    sha256_final(&c, out);
+    return 0;
+}
+
+int fs_settled(struct fs_settle *st, const unsigned char h[32]) {
+    if (st->have && !memcmp(st->seen, h, 32)) return 1;
+    memcpy(st->seen, h, 32);
+    st->have = 1;
+    return 0;
 }

@@ -46,6 +46,22 @@ int fs_read_file(const char *path, const char *what, size_t max, int flags, stru
                  ri_err *e);
 void fs_file_free(struct file_data *f);
 
+/* SHA-256 over the content of files[0..n) (each followed by a NUL, each
+ * at most 1 MiB): what the agent compares to notice that a mounted file
+ * changed. -1 when one cannot be read (a ..data swap in progress: read
+ * again next time). */
+int fs_files_hash(const char *const *files, int n, unsigned char out[32]);
+
+/* A content that counts as changed once two readings in a row agree
+ * (a Secret being swapped is read half old, half new at most once). */
+struct fs_settle {
+    unsigned char seen[32];
+    int have;
+};
+/* 1 when h is also what the previous call saw (the change is settled; the
+ * caller resets .have once it acted); else it remembers h and returns 0. */
+int fs_settled(struct fs_settle *st, const unsigned char h[32]);
+
 /* 1 if path is a directory, 0 if something else, -1 if it does not exist. */
 int fs_is_dir(const char *path);
 

@@ -6,10 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/clock.h"
 #include "base/fsutil.h"
 #include "base/log.h"
-#include "base/sha256.h"
 #include "net/certs.h"
 #include "net/tls.h"
 
@@ -73,23 +71,6 @@ int tlsboot_check(const struct settings *s, const struct tls_paths *p, const cha
     struct tls_names n = {.n = own[0] != '\0'};
     if (n.n) snprintf(n.name[0], sizeof n.name[0], "%s", own);
     return check_names(s, p, &n, 0, e);
-}
-
-#define TLS_FILE_MAX (1u << 20) /* no certificate file is larger */
-
-int tlsboot_files_hash(const char *const *files, int n, unsigned char out[32]) {
-    sha256_ctx c;
-    sha256_init(&c);
-    for (int i = 0; i < n; i++) {
-        struct file_data d;
-        ri_err e = {0};
-        if (fs_read_file(files[i], "tls file", TLS_FILE_MAX, FS_WIPE, &d, &e)) return -1;
-        sha256_update(&c, d.data, d.len);
-        sha256_update(&c, "\0", 1);
-        fs_file_free(&d);
-    }
-    sha256_final(&c, out);
-    return 0;
 }
 
 int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e) {

@@ -53,11 +53,6 @@ struct tls_names {
 };
 int tlsboot_names(const struct settings *s, enum tls_role role, struct tls_names *out, ri_err *e);
 
-/* SHA-256 over the content of files[0..n) (each followed by a NUL): what
- * the agent compares to notice a renewal. -1 when one cannot be read (a
- * ..data swap in progress: read again next time). */
-int tlsboot_files_hash(const char *const *files, int n, unsigned char out[32]);
-
 /* tlsboot_check() for a role (the router's names, a client's certificate). */
 int tlsboot_check_role(const struct settings *s, enum tls_role role, const struct tls_paths *p,
                        ri_err *e);

@@ -170,6 +170,59 @@ START_TEST(join_and_absolute) {
 }
 END_TEST
 
+/* fs_files_hash: the content, in order, NUL-separated; -1 when one file is missing. */
+START_TEST(files_hash_follows_content) {
+    char a[128], b[128];
+    unsigned char h1[32], h2[32], h3[32];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(b, sizeof b, "%s/b", dir);
+    put("a", "one");
+    put("b", "two");
+    const char *ab[] = {a, b}, *ba[] = {b, a};
+    ck_assert_int_eq(fs_files_hash(ab, 2, h1), 0);
+    ck_assert_int_eq(fs_files_hash(ab, 2, h2), 0);
+    ck_assert_mem_eq(h1, h2, 32);
+    ck_assert_int_eq(fs_files_hash(ba, 2, h3), 0);
+    ck_assert_msg(memcmp(h1, h3, 32) != 0, "order must count");
+    put("a", "onetwo"); /* "one","two" and "onetwo","" differ: NUL-separated */
+    put("b", "");
+    ck_assert_int_eq(fs_files_hash(ab, 2, h3), 0);
+    ck_assert_msg(memcmp(h1, h3, 32) != 0, "the files' boundary must count");
+    unlink(b);
+    ck_assert_int_eq(fs_files_hash(ab, 2, h3), -1);
+}
+END_TEST
+
+/* fs_settled over a sequence of readings (a letter each): 1 only for a
+ * reading equal to the one just before it, since the last reset ('-'). */
+static const struct {
+    const char *readings, *want;
+} settles[] = {
+    {"a", "0"},
+    {"aa", "01"},
+    {"aaa", "011"},
+    {"ab", "00"},
+    {"abb", "001"},
+    {"aba", "000"},
+    {"a-a", "0 0"},
+    {"aa-aa", "01 01"},
+};
+
+START_TEST(settled_when_read_twice_alike) {
+    struct fs_settle st = {0};
+    const char *r = settles[_i].readings, *w = settles[_i].want;
+    for (size_t k = 0; r[k]; k++) {
+        if (r[k] == '-') {
+            st.have = 0;
+            continue;
+        }
+        unsigned char h[32];
+        memset(h, r[k], sizeof h);
+        ck_assert_msg(fs_settled(&st, h) == w[k] - '0', "readings %s, step %zu", r, k);
+    }
+}
+END_TEST
+
 static Suite *make_suite(void) {
     Suite *s = suite_create("fsutil");
     TCase *tc = tcase_create("core");
@@ -180,6 +233,9 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, missing_dir_is_cantcreat);
     tcase_add_loop_test(tc, read_rules, 0, (int)(sizeof reads / sizeof reads[0]));
     tcase_add_test(tc, join_and_absolute);
+    tcase_add_test(tc, files_hash_follows_content);
+    tcase_add_loop_test(tc, settled_when_read_twice_alike, 0,
+                        (int)(sizeof settles / sizeof settles[0]));
     suite_add_tcase(s, tc);
     return s;
 }
