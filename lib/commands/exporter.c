@@ -16,7 +16,6 @@ static int run_exporter(struct invocation *inv, ri_err *e) {
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {
-    struct cli_opts as_app = *o;
     fprintf(f,
             "Usage: %s exporter --run [OPTIONS] -- PROGRAM [ARGS...]\n\n"
             "Start PROGRAM (the redis_exporter sidecar, with its own arguments and\n"
@@ -25,8 +24,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "a live password rotation (docs/credentials.md). redis_exporter 1.45 reads that\n"
             "file at start only.\n\nOptions:\n",
             o->prog);
-    as_app.kind = KIND_SENTINEL; /* no data dir: no -d */
-    help_settings_options(f, &as_app);
+    help_app_settings_options(f);
     fputs("      --run                start PROGRAM and stay beside it\n", f);
     fputs("See docs/observability.md.\n", f);
 }

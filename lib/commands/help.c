@@ -1,7 +1,7 @@
 /* help.c: the shared pieces of --help (see help.h). */
 #include "commands/help.h"
 
-void help_settings_options(FILE *f, const struct cli_opts *o) {
+static void settings_options(FILE *f, int data_dir) {
     fprintf(
         f,
         "  -c, --config FILE        settings INI file            (env REDIS_INIT_CONFIG)\n"
@@ -12,10 +12,15 @@ void help_settings_options(FILE *f, const struct cli_opts *o) {
         "      --set SECTION.KEY=VALUE  any setting (repeatable), e.g. --set "
         "discovery.deadline=30000\n"
         "  -v, --verbose            debug logging      -q, --quiet   warnings and errors only\n",
-        o->kind == KIND_SENTINEL
-            ? ""
-            : "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n");
+        data_dir ? "  -d, --data DIR           the Redis data directory (env REDIS_INIT_DATA_DIR)\n"
+                 : "");
 }
+
+void help_settings_options(FILE *f, const struct cli_opts *o) {
+    settings_options(f, o->kind != KIND_SENTINEL);
+}
+
+void help_app_settings_options(FILE *f) { settings_options(f, 0); }
 
 void help_override_options(FILE *f, const struct cli_opts *o) {
     fputs(o->kind == KIND_SENTINEL

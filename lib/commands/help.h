@@ -9,6 +9,9 @@
 
 /* -c -s -o [-d] -t --set -v -q: the options of every command that loads settings. */
 void help_settings_options(FILE *f, const struct cli_opts *o);
+/* The same without -d: the router, its check, Webdis and the exporter have
+ * no data dir, whichever binary runs them. */
+void help_app_settings_options(FILE *f);
 /* --master / --replica-of, or --monitor. */
 void help_override_options(FILE *f, const struct cli_opts *o);
 /* --json --once --all. */

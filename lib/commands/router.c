@@ -15,7 +15,6 @@ static int run_router(struct invocation *inv, ri_err *e) {
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {
-    struct cli_opts as_router = *o;
     fprintf(f,
             "Usage: %s router [--run] [OPTIONS]\n\n"
             "Write haproxy.cfg, router-check and router-check.ini into the conf dir: HAProxy\n"
@@ -26,8 +25,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
             "With --run, then start haproxy (-db -f haproxy.cfg; [paths] haproxy) and stay as\n"
             "its init, handing it renewed certificates through its runtime API.\n\nOptions:\n",
             o->prog);
-    as_router.kind = KIND_SENTINEL; /* the router has no data dir: no -d */
-    help_settings_options(f, &as_router);
+    help_app_settings_options(f);
     fputs("      --run                start haproxy and stay beside it\n", f);
     fputs("See docs/connecting.md and docs/tls.md.\n", f);
 }

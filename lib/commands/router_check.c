@@ -12,15 +12,13 @@ static int run_router_check(struct invocation *inv, ri_err *e) {
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {
-    struct cli_opts as_router = *o;
     fprintf(f,
             "Usage: %s router-check [OPTIONS]\n\n"
             "HAProxy's external health check (router-check runs it): exit 0 when the server in\n"
             "HAPROXY_SERVER_NAME/_ADDR/_PORT is the master a majority of the sentinels name,\n"
             "69 when it is not, 64 outside HAProxy.\n\nOptions:\n",
             o->prog);
-    as_router.kind = KIND_SENTINEL; /* the router has no data dir: no -d */
-    help_settings_options(f, &as_router);
+    help_app_settings_options(f);
     fputs("See docs/connecting.md.\n", f);
 }
 

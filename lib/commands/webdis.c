@@ -14,7 +14,6 @@ static int run_webdis(struct invocation *inv, ri_err *e) {
 }
 
 static void usage(FILE *f, const struct cli_opts *o) {
-    struct cli_opts as_router = *o;
     fprintf(
         f,
         "Usage: %s webdis [--run] [OPTIONS]\n\n"
@@ -24,8 +23,7 @@ static void usage(FILE *f, const struct cli_opts *o) {
         "With --run, then start webdis on it ([paths] webdis) and stay as its init,\n"
         "restarting it when its certificate is renewed (Webdis cannot reload it).\n\nOptions:\n",
         o->prog);
-    as_router.kind = KIND_SENTINEL; /* Webdis has no data dir: no -d */
-    help_settings_options(f, &as_router);
+    help_app_settings_options(f);
     fputs("      --run                start webdis and stay beside it\n", f);
     fputs("See docs/connecting.md and docs/tls.md.\n", f);
 }
