@@ -23,6 +23,7 @@ struct loaded {
 static const char *reason(void) { return tls_error_reason("no PEM data"); }
 
 static int load(const struct certs_want *w, struct loaded *l, ri_err *e) {
+    tls_library_init();
     FILE *f = fopen(w->cert, "r");
     if (!f)
         return ri_fail(e, EX_CONFIG, "tls: %s: [tls] cert: cannot open: %s", w->cert,
@@ -148,6 +149,7 @@ int certs_check(const struct certs_want *w, long *days_left, ri_err *e) {
 }
 
 int certs_fingerprint(const char *path, unsigned char out[32]) {
+    tls_library_init();
     FILE *f = fopen(path, "r");
     if (!f) return -1;
     X509 *x = PEM_read_X509(f, NULL, NULL, NULL);

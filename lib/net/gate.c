@@ -128,6 +128,13 @@ void gate_set(int width, double patience_ms) {
     pthread_mutex_unlock(&g.mu);
 }
 
+int gate_needed(void) {
+    pthread_mutex_lock(&g.mu);
+    int n = g.needed;
+    pthread_mutex_unlock(&g.mu);
+    return n;
+}
+
 int gate_queued(void) {
     pthread_mutex_lock(&g.mu);
     int n = 0;

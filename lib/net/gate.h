@@ -14,7 +14,8 @@
  * speculative, needed only when one of those fails or they disagree. A
  * speculative handshake does not start while a needed probe is in
  * progress (from gate_need() to gate_done(): resolving, connecting,
- * handshaking or asking), even with a place free: on 2 cores it would halve
+ * handshaking, asking, and the round's caller weighing the answer), even
+ * with a place free: on 2 cores it would halve
  * the needed one's CPU (at 3 + 3 the third sentinel and the replica slowed
  * the master's handshake 2x, docs/performance.md). Once the needed ones are
  * over and the round has not decided, the rest go as before.
@@ -67,8 +68,10 @@ int gate_rule(int active, int width, int better, int needed, int speculative, do
  * most 8. */
 int gate_width(void);
 
-/* For tests: set the width and patience (0: keep), and count the waiters. */
+/* For tests: set the width and patience (0: keep), count the waiters and
+ * the needed probes in progress. */
 void gate_set(int width, double patience_ms);
 int gate_queued(void);
+int gate_needed(void);
 
 #endif

@@ -22,6 +22,7 @@ struct slot {
     struct round *rd;
     int is_sentinel, idx;
     int done, phase;           /* under rd->mu */
+    int weighed;               /* under rd->mu: done, and in the caller's last look */
     char addr[64];             /* under rd->mu */
     struct gate_ticket ticket; /* its place at the TLS gate */
 };
@@ -33,6 +34,7 @@ struct round {
     int refs, pending; /* under mu */
     int finished;      /* under mu: probes done so far */
     atomic_int stop;   /* the caller stopped waiting: queued handshakes are not wanted */
+    int weighs;        /* the caller weighs each answer (settled()) before the next moves */
     double t0;
     struct probe_config cfg; /* strings point into owned copies below */
     char *owned[5];
@@ -100,7 +102,10 @@ static void *worker(void *arg) {
         rd->redis[sl->idx] = ro;
     }
     sl->done = 1; /* under rd->mu, as promote_named's gate_need: never counted again */
-    gate_done(&sl->ticket);
+    /* A needed answer is in progress until the caller has weighed it: if it
+     * settles the round, no speculative handshake starts in the meantime to
+     * share the cores with the caller finishing (wait_round). */
+    if (!rd->weighs) gate_done(&sl->ticket);
     rd->pending--;
     rd->finished++;
     pthread_cond_signal(&rd->cv); /* every completion: the caller may settle early */
@@ -247,10 +252,13 @@ static int wait_round(struct round *rd, const struct probe_config *cfg,
             seen = rd->finished;
             *scratch = *o;
             copy_out(rd, scratch, 1);
+            for (int i = 0; i < rd->nslots; i++) rd->slots[i].weighed = rd->slots[i].done;
             pthread_mutex_unlock(&rd->mu); /* the decision may take a while; probes go on */
             int done = cfg->settled(scratch, cfg->settled_ctx);
             pthread_mutex_lock(&rd->mu);
             if (done) return 1;
+            for (int i = 0; i < rd->nslots; i++) /* weighed, and not enough */
+                if (rd->slots[i].weighed) gate_done(&rd->slots[i].ticket);
             continue;
         }
         if (pthread_cond_timedwait(&rd->cv, &rd->mu, dl) == ETIMEDOUT) break;
@@ -270,6 +278,7 @@ int probe_round(const struct probe_config *cfg, struct observations *o, ri_err *
     struct timespec dl = clock_after_ms(rd->clock, rd->cfg.timeout_ms + margin);
     /* A copy for settled() to read while probes keep writing into rd. */
     struct observations *scratch = cfg->settled ? malloc(sizeof *scratch) : NULL;
+    rd->weighs = scratch != NULL;
     int err = start_threads(rd);
     pthread_mutex_lock(&rd->mu);
     int settled = wait_round(rd, cfg, o, scratch, &dl);

@@ -54,6 +54,11 @@ struct tls_files {
  * starting threads. */
 int tls_setup(const struct tls_files *f, ri_err *e);
 
+/* OpenSSL's one-time set-up, our way: no configuration file, no atexit
+ * cleanup. Every first use of OpenSSL in a process goes through it (the
+ * build calls it on its own thread; certs.c before parsing). */
+void tls_library_init(void);
+
 /* Wait for a background build: 0, or its error (e filled). 0 at once when
  * the contexts were built in the foreground, or TLS is off. */
 int tls_ready(ri_err *e);

@@ -8,6 +8,7 @@
 #include "checkmain.h"
 #include "net/dns.h"
 #include "net/admin.h"
+#include "net/gate.h"
 #include "net/probe.h"
 #include "net/round.h"
 
@@ -488,6 +489,53 @@ START_TEST(test_round_settles_early) {
 }
 END_TEST
 
+/* A needed answer (a sentinel of the majority) stays in progress at the TLS
+ * gate until settled() has weighed it: if it settles the round, no
+ * speculative handshake may start beside the caller deciding. Then it is
+ * released. The gate counts needed probes in plain text too, so real
+ * servers without TLS show it. The pods are not needed (no sentinel names
+ * them). The silent one times out at 300 ms, after the sentinel was
+ * weighed; the one behind a hung resolver keeps the round waiting, so that
+ * timeout is looked at too (the last probe done ends a round unweighed). */
+static int weigh_calls, weigh_bad, sentinel_seen;
+static int record_needed(const struct observations *so_far, void *ctx) {
+    (void)ctx;
+    int done = so_far->sentinels[0].p.outcome == OUT_ANSWER, needed = gate_needed();
+    int want = done && !sentinel_seen ? 1 : done ? 0 : 1; /* first look, later looks, running */
+    if (needed != want) weigh_bad++;
+    sentinel_seen |= done;
+    weigh_calls++;
+    return 0;
+}
+
+START_TEST(test_round_weighs_needed_answers) {
+    ck_assert(servers_ok);
+    static struct observations o;
+    memset(&o, 0, sizeof o);
+    o.n_redis = 3;
+    o.n_sentinels = 1;
+    set_peer(&o.redis[0].p, T_REPLICA, 0);
+    set_peer(&o.redis[1].p, T_SILENT, 1);
+    snprintf(o.redis[2].p.host, sizeof o.redis[2].p.host, "redis-2.slowdns.test");
+    o.redis[2].p.port = 6379;
+    set_peer(&o.sentinels[0].p, T_SENTINEL, 0);
+    struct probe_config pc = cfg();
+    pc.timeout_ms = 300;
+    pc.settled = record_needed;
+    weigh_calls = weigh_bad = sentinel_seen = 0;
+    ri_err e = {0};
+    ck_assert_int_eq(probe_round(&pc, &o, &e), 0);
+    ck_assert_int_eq(o.sentinels[0].p.outcome, OUT_ANSWER);
+    ck_assert_int_eq(o.redis[0].p.outcome, OUT_ANSWER);
+    ck_assert_int_eq(o.redis[1].p.outcome, OUT_TIMEOUT);
+    ck_assert_int_eq(sentinel_seen, 1);
+    ck_assert_int_ge(weigh_calls, 2); /* the sentinel's first look, and the silent pod's */
+    ck_assert_msg(weigh_bad == 0, "%d of %d looks saw the wrong needed count", weigh_bad, weigh_calls);
+    ck_assert_int_eq(gate_needed(), 0); /* nothing left counted after the round */
+    usleep(1300 * 1000); /* the resolver's thread finishes and frees the round */
+}
+END_TEST
+
 /* A hung resolver: the round returns at the deadline, reports the phase,
  * and the stuck threads later free the round (LSan checks under make san). */
 START_TEST(test_round_abandons) {
@@ -621,6 +669,7 @@ static Suite *make_suite(void) {
     tcase_add_test(tc, test_rounds_repeat);
     tcase_add_test(tc, test_round_abandons);
     tcase_add_test(tc, test_round_settles_early);
+    tcase_add_test(tc, test_round_weighs_needed_answers);
     tcase_add_test(tc, test_round_empty);
     tcase_add_test(tc, test_actions);
     suite_add_tcase(s, tc);
