@@ -15,10 +15,10 @@
  * speculative handshake does not start while a needed probe is in
  * progress (from gate_need() to gate_done(): resolving, connecting,
  * handshaking, asking, and the round's caller weighing the answer), even
- * with a place free: on 2 cores it would halve
- * the needed one's CPU (at 3 + 3 the third sentinel and the replica slowed
- * the master's handshake 2x, docs/performance.md). Once the needed ones are
- * over and the round has not decided, the rest go as before.
+ * with a place free: on 2 cores it would halve the needed one's CPU (at
+ * 3 + 3 the third sentinel and the replica slowed the master's handshake
+ * 2x, docs/performance.md), or the caller's as it decides. Once the needed
+ * ones are over and the round has not decided, the rest go as before.
  *
  * A waiter goes ahead anyway after GATE_PATIENCE_MS: a peer that accepts TCP
  * but never answers TLS (a stopped process) holds its place until its own

@@ -227,6 +227,14 @@ check "no clientAuth EKU is fine without client certificates" accepted "$TMP/bad
 check "a chain that does not reach the CA: 78" refused "$TMP/bad-chain" "does not chain to the CA in $TMP/bad-chain/ca.crt"
 check "a key of another certificate: 78" refused "$TMP/bad-key" "[tls] key: does not match the certificate"
 check "a missing CA file: 78" refused "$TMP/tls-1" "cannot load the CA bundle" --set tls.ca=nope.crt
+# OpenSSL's configuration file is never read (docs/tls.md), not even by the
+# certificate checks that run before the contexts are built: this one asks
+# every algorithm for the FIPS provider, which is not here, so reading it
+# would make every certificate unreadable.
+printf 'openssl_conf = init\n[init]\nalg_section = evp\n[evp]\ndefault_properties = fips=yes\n' >"$TMP/fips.cnf"
+fips_conf() { OPENSSL_CONF=$TMP/fips.cnf "$@"; }
+check "OpenSSL's configuration file is not read (OPENSSL_CONF asking for FIPS)" \
+    fips_conf accepted "$TMP/tls-1"
 # discover builds its TLS contexts on a thread while its round resolves
 # and connects: a bad file still ends it with 78 and one line naming the
 # file, and no decision is printed.

@@ -362,6 +362,13 @@ static void set_peer(struct peer_common *p, enum target t, int ordinal) {
     target(t, p->host, sizeof p->host, &p->port);
 }
 
+/* A peer behind the hung resolver: NAME must end in .slowdns.test. */
+static void set_slow_peer(struct peer_common *p, const char *name, int port) {
+    memset(p, 0, sizeof *p);
+    snprintf(p->host, sizeof p->host, "%s", name);
+    p->port = port;
+}
+
 START_TEST(test_round) {
     ck_assert(servers_ok);
     static struct observations o;   /* large: keep it off the stack */
@@ -516,8 +523,7 @@ START_TEST(test_round_weighs_needed_answers) {
     o.n_sentinels = 1;
     set_peer(&o.redis[0].p, T_REPLICA, 0);
     set_peer(&o.redis[1].p, T_SILENT, 1);
-    snprintf(o.redis[2].p.host, sizeof o.redis[2].p.host, "redis-2.slowdns.test");
-    o.redis[2].p.port = 6379;
+    set_slow_peer(&o.redis[2].p, "redis-2.slowdns.test", 6379);
     set_peer(&o.sentinels[0].p, T_SENTINEL, 0);
     struct probe_config pc = cfg();
     pc.timeout_ms = 300;
@@ -545,10 +551,8 @@ START_TEST(test_round_abandons) {
     o.n_redis = 2;
     o.n_sentinels = 1;
     set_peer(&o.redis[0].p, T_MASTER, 0);
-    snprintf(o.redis[1].p.host, sizeof o.redis[1].p.host, "redis-1.slowdns.test");
-    o.redis[1].p.port = 6379;
-    snprintf(o.sentinels[0].p.host, sizeof o.sentinels[0].p.host, "sentinel-0.slowdns.test");
-    o.sentinels[0].p.port = 26379;
+    set_slow_peer(&o.redis[1].p, "redis-1.slowdns.test", 6379);
+    set_slow_peer(&o.sentinels[0].p, "sentinel-0.slowdns.test", 26379);
     struct probe_config pc = cfg();
     ri_err e = {0};
     double t0 = now_ms();
