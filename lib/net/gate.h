@@ -46,7 +46,7 @@ struct gate_ticket {
 };
 
 /* Wait for a place (monotonic ms deadline). Returns 1 when admitted (then
- * gate_leave(t) once the TLS session is over), 0 when stop was set or the
+ * gate_leave() once the TLS session is over), 0 when stop was set or the
  * deadline passed first. */
 int gate_enter(struct gate_ticket *t, double deadline_ms);
 void gate_leave(void);

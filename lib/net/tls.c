@@ -202,9 +202,14 @@ int tls_setup(const struct tls_files *f, ri_err *e) {
     return 0;
 }
 
+/* Under g.mu: until a background build is over (at once otherwise). */
+static void await_build_locked(void) {
+    while (g.building) pthread_cond_wait(&g.ready, &g.mu);
+}
+
 int tls_ready(ri_err *e) {
     pthread_mutex_lock(&g.mu);
-    while (g.building) pthread_cond_wait(&g.ready, &g.mu);
+    await_build_locked();
     int rc = g.built_rc;
     if (rc) *e = g.built_err;
     pthread_mutex_unlock(&g.mu);
@@ -231,7 +236,7 @@ int tls_on(void) { return g.on; }
 static SSL_CTX *ref(SSL_CTX **which) {
     if (!g.on) return NULL;
     pthread_mutex_lock(&g.mu);
-    while (g.building) pthread_cond_wait(&g.ready, &g.mu);
+    await_build_locked();
     SSL_CTX *ctx = *which;
     if (ctx) SSL_CTX_up_ref(ctx);
     pthread_mutex_unlock(&g.mu);

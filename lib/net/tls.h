@@ -3,10 +3,11 @@
  * One client context per process, built once from [tls] (tls_setup), before
  * the command runs or, for a command that only observes, on a thread of its
  * own while the first round resolves and connects (background: the first
- * caller of tls_client_ctx() waits for it), and replaced whole when the mounted files change
- * (tls_reload: a session holds its own reference, so a reload never pulls
- * a context from under a handshake). The server context is the beacon's:
- * it answers on the server port during init, so it serves TLS there too.
+ * caller of tls_client_ctx() waits for it), and replaced whole when the
+ * mounted files change (tls_reload: a session holds its own reference, so a
+ * reload never pulls a context from under a handshake). The server context
+ * is the beacon's: it answers on the server port during init, so it serves
+ * TLS there too.
  *
  * Host names: servers verify the chain only; we verify the name as well.
  * A session verifies the certificate against the name it dialled, except
